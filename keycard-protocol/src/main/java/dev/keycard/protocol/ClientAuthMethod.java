@@ -1,0 +1,29 @@
+package dev.keycard.protocol;
+
+import java.util.Objects;
+
+/**
+ * A client authentication method, as named in the OAuth Token Endpoint Authentication Methods
+ * registry (RFC 7591 §2). An open value class.
+ *
+ * @param value the registered name
+ */
+public record ClientAuthMethod(String value) {
+
+    /** HTTP Basic with the form-encoded id and secret, RFC 6749 §2.3.1. */
+    public static final ClientAuthMethod CLIENT_SECRET_BASIC = new ClientAuthMethod("client_secret_basic");
+    /** {@code client_id} and {@code client_secret} in the request body, RFC 6749 §2.3.1. */
+    public static final ClientAuthMethod CLIENT_SECRET_POST = new ClientAuthMethod("client_secret_post");
+
+    public ClientAuthMethod {
+        Objects.requireNonNull(value, "value");
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException("authentication method is empty");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return value;
+    }
+}

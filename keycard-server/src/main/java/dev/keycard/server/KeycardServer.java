@@ -1,0 +1,172 @@
+package dev.keycard.server;
+
+import dev.keycard.server.admin.Admin;
+import dev.keycard.server.admin.Bootstrap;
+import dev.keycard.server.api.SigningAlg;
+import dev.keycard.server.client.ClientAuthenticator;
+import dev.keycard.server.client.SecretUsage;
+import dev.keycard.server.client.Secrets;
+import dev.keycard.server.config.ServerConfig;
+import dev.keycard.server.http.HttpServers;
+import dev.keycard.server.issue.TokenIssuer;
+import dev.keycard.server.keys.CryptoProviders;
+import dev.keycard.server.keys.KeyManager;
+import dev.keycard.server.keys.MasterKey;
+import dev.keycard.server.registry.Registry;
+import dev.keycard.server.store.ApiRepository;
+import dev.keycard.server.store.ClientRepository;
+import dev.keycard.server.store.Database;
+import dev.keycard.server.store.KeyRepository;
+import dev.keycard.server.token.ClientCredentialsGrant;
+import dev.keycard.server.token.TokenEndpoint;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.net.URI;
+import java.security.Provider;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Keycard: store opened and migrated, admin client made on first start, registry and
+ * keys loaded into memory, HTTP bound. {@link #close()} stops it and writes what is pending.
+ */
+public final class KeycardServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KeycardServer.class);
+
+    private final Vertx vertx;
+    private final Database db;
+    private final ClientRepository clients;
+    private final SecretUsage usage;
+    private final int port;
+    private final String issuer;
+    private final Optional<Bootstrap.AdminCredentials> created;
+
+    private KeycardServer(Vertx vertx, Database db, ClientRepository clients, SecretUsage usage, int port,
+                          String issuer, Optional<Bootstrap.AdminCredentials> created) {
+        this.vertx = vertx;
+        this.db = db;
+        this.clients = clients;
+        this.usage = usage;
+        this.port = port;
+        this.issuer = issuer;
+        this.created = created;
+    }
+
+    public static KeycardServer start(ServerConfig config) throws Exception {
+        return start(config, Clock.systemUTC());
+    }
+
+    /** Starts with the given clock, which every time decision reads (tests move it). */
+    public static KeycardServer start(ServerConfig config, Clock clock) throws Exception {
+        Optional<Provider> provider = CryptoProviders.install(config.useNativeCrypto());
+        SecureRandom random = new SecureRandom();
+        Secrets secrets = new Secrets(random);
+        MasterKey masterKey = MasterKey.load(config.masterKey(), config.masterKeyFile(), random);
+        Database db = Database.open(config);
+        Vertx vertx = null;
+        try {
+            Optional<Bootstrap.AdminCredentials> created = Bootstrap.run(db, config, secrets, clock);
+            ClientRepository clients = new ClientRepository();
+            Registry registry = new Registry(db, new ApiRepository(), clients);
+            registry.reload();
+            KeyManager keys = new KeyManager(db, new KeyRepository(), masterKey, provider, clock, random);
+            Set<SigningAlg> algs = EnumSet.of(SigningAlg.RS256);
+            algs.addAll(registry.algorithmsInUse());
+            keys.load(algs);
+
+            AtomicReference<String> issuer = new AtomicReference<>(config.issuer());
+            SecretUsage usage = new SecretUsage();
+            TokenEndpoint tokens = new TokenEndpoint(new ClientAuthenticator(registry, usage),
+                    List.of(new ClientCredentialsGrant(registry, config.tokenMaxLifetime())),
+                    new TokenIssuer(keys, issuer::get, random), clock);
+
+            int loops = config.eventLoops() > 0 ? config.eventLoops() : Runtime.getRuntime().availableProcessors();
+            vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setWorkerPoolSize(8));
+            Vertx v = vertx;
+            var admin = Admin.routes(vertx, config, db, registry, keys, usage, secrets, clock, issuer::get);
+            int port = HttpServers.bind(vertx, config,
+                    HttpServers.routes(vertx, config, tokens, keys, issuer::get, admin, () -> true, db::ping));
+            if (config.issuerDerived()) {
+                issuer.set("http://" + hostForUrl(config.host()) + ":" + port);
+            }
+            KeycardServer server = new KeycardServer(vertx, db, clients, usage, port, issuer.get(), created);
+            long flushMillis = config.secretUsageFlush().toMillis();
+            vertx.setPeriodic(flushMillis, id -> v.executeBlocking(() -> {
+                server.flushUsage();
+                return null;
+            }, false));
+            LOG.info("Keycard ready: issuer {}", issuer.get());
+            return server;
+        } catch (Exception | Error e) {
+            if (vertx != null) {
+                vertx.close();
+            }
+            db.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The base URL clients use, e.g. {@code http://127.0.0.1:8080}. */
+    public URI baseUri() {
+        return URI.create(issuer);
+    }
+
+    public String issuer() {
+        return issuer;
+    }
+
+    /** The admin client this start created, if it was the first. */
+    public Optional<Bootstrap.AdminCredentials> createdAdmin() {
+        return created;
+    }
+
+    /** Writes the secrets' last-used times noted since the last write. */
+    void flushUsage() {
+        Map<String, Instant> pending = usage.drain();
+        if (pending.isEmpty()) {
+            return;
+        }
+        try {
+            db.transaction(c -> {
+                clients.recordLastUsed(c, pending);
+                return null;
+            });
+        } catch (RuntimeException e) {
+            usage.restore(pending);
+            LOG.warn("could not record secret usage; will retry: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("HTTP did not stop cleanly: {}", e.toString());
+        }
+        flushUsage();
+        db.close();
+    }
+
+    private static String hostForUrl(String host) {
+        if (host.equals("0.0.0.0") || host.equals("::")) {
+            return "127.0.0.1";
+        }
+        return host.contains(":") ? "[" + host + "]" : host;
+    }
+}

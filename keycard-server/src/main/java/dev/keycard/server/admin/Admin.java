@@ -1,0 +1,37 @@
+package dev.keycard.server.admin;
+
+import dev.keycard.server.client.SecretUsage;
+import dev.keycard.server.client.Secrets;
+import dev.keycard.server.config.ServerConfig;
+import dev.keycard.server.keys.KeyManager;
+import dev.keycard.server.registry.Registry;
+import dev.keycard.server.store.ApiRepository;
+import dev.keycard.server.store.ClientRepository;
+import dev.keycard.server.store.Database;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.function.Supplier;
+
+/** Assembles the admin API. After every change the registry is reloaded and keys made for new algorithms. */
+public final class Admin {
+
+    private Admin() {
+    }
+
+    public static AdminRoutes routes(Vertx vertx, ServerConfig config, Database db, Registry registry,
+                                     KeyManager keys, SecretUsage usage, Secrets secrets, Clock clock,
+                                     Supplier<String> issuer) {
+        Runnable changed = () -> {
+            registry.reload();
+            keys.ensure(registry.algorithmsInUse());
+        };
+        ApiRepository apiRepository = new ApiRepository();
+        ApiAdmin apis = new ApiAdmin(db, apiRepository, clock, config.tokenDefaultLifetime(),
+                config.tokenMaxLifetime(), changed);
+        ClientAdmin clients = new ClientAdmin(db, new ClientRepository(), apiRepository, secrets, clock,
+                config.secretGracePeriod(), changed);
+        AdminOperations operations = new AdminOperations(apis, clients, new AdminJson(usage), clock);
+        return new AdminRoutes(vertx, new AdminAuth(keys, registry, issuer, clock), operations,
+                config.maxBodyBytes(), config.requestTimeout().toMillis());
+    }
+}

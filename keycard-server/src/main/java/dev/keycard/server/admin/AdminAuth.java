@@ -1,0 +1,118 @@
+package dev.keycard.server.admin;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.keycard.server.api.Api;
+import dev.keycard.server.client.Client;
+import dev.keycard.server.http.Responses.Problem;
+import dev.keycard.server.keys.KeyManager;
+import dev.keycard.server.keys.SigningKey;
+import dev.keycard.server.registry.Registry;
+import java.text.ParseException;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Guards the admin API with Keycard's own access tokens (RFC 6750 §2.1 bearer header): the
+ * signature by one of Keycard's keys with that key's algorithm, {@code typ} at+jwt, this
+ * issuer, the admin audience, not expired, scope {@code keycard:admin}, and a client that still
+ * exists and is enabled, so disabling the admin client cuts it off at once.
+ */
+final class AdminAuth {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdminAuth.class);
+    private static final JOSEObjectType AT_JWT = new JOSEObjectType("at+jwt");
+    private static final String NO_SCOPE = "no admin scope";
+    private static final String REALM = "Bearer realm=\"keycard-admin\"";
+
+    private final KeyManager keys;
+    private final Registry registry;
+    private final Supplier<String> issuer;
+    private final Clock clock;
+
+    AdminAuth(KeyManager keys, Registry registry, Supplier<String> issuer, Clock clock) {
+        this.keys = keys;
+        this.registry = registry;
+        this.issuer = issuer;
+        this.clock = clock;
+    }
+
+    /** The refusal for this {@code Authorization} header, or empty when it authorizes admin calls. */
+    Optional<Problem> check(@Nullable String authorization) {
+        if (authorization == null) {
+            return Optional.of(Problem.of(401, "unauthorized", "Unauthorized",
+                    "send an access token for " + Api.ADMIN_IDENTIFIER + " with scope " + Api.ADMIN_SCOPE)
+                    .withHeader("WWW-Authenticate", REALM));
+        }
+        String[] parts = authorization.split(" ", 2);
+        if (parts.length != 2 || !parts[0].equalsIgnoreCase("Bearer") || parts[1].isBlank()) {
+            return Optional.of(Problem.of(400, "malformed", "Bad request", "Authorization must be 'Bearer <token>'")
+                    .withHeader("WWW-Authenticate", REALM + ", error=\"invalid_request\""));
+        }
+        Optional<String> invalid = invalidBecause(parts[1].trim());
+        if (invalid.isPresent() && invalid.get().equals(NO_SCOPE)) {
+            return Optional.of(Problem.of(403, "forbidden", "Forbidden", "the access token lacks scope " + Api.ADMIN_SCOPE)
+                    .withHeader("WWW-Authenticate", REALM + ", error=\"insufficient_scope\", scope=\""
+                            + Api.ADMIN_SCOPE + "\""));
+        }
+        if (invalid.isPresent()) {
+            LOG.debug("admin token refused: {}", invalid.get());
+            return Optional.of(Problem.of(401, "unauthorized", "Unauthorized", "the access token is not valid")
+                    .withHeader("WWW-Authenticate", REALM + ", error=\"invalid_token\""));
+        }
+        return Optional.empty();
+    }
+
+    private Optional<String> invalidBecause(String token) {
+        SignedJWT jwt;
+        JWTClaimsSet claims;
+        try {
+            jwt = SignedJWT.parse(token);
+            claims = jwt.getJWTClaimsSet();
+        } catch (ParseException e) {
+            return Optional.of("not a JWS");
+        }
+        if (!AT_JWT.equals(jwt.getHeader().getType())) {
+            return Optional.of("typ is not at+jwt");
+        }
+        String kid = jwt.getHeader().getKeyID();
+        Optional<SigningKey> key = kid == null ? Optional.empty() : keys.ring().byKid(kid);
+        if (key.isEmpty() || !key.get().alg().jws().equals(jwt.getHeader().getAlgorithm())) {
+            return Optional.of("unknown kid or alg");
+        }
+        try {
+            if (!jwt.verify(key.get().verifier())) {
+                return Optional.of("bad signature");
+            }
+        } catch (JOSEException e) {
+            return Optional.of("bad signature");
+        }
+        Date exp = claims.getExpirationTime();
+        if (!issuer.get().equals(claims.getIssuer())) {
+            return Optional.of("wrong iss");
+        }
+        if (claims.getAudience() == null || !claims.getAudience().contains(Api.ADMIN_IDENTIFIER)) {
+            return Optional.of("wrong aud");
+        }
+        if (exp == null || !clock.instant().isBefore(exp.toInstant())) {
+            return Optional.of("expired");
+        }
+        Object scope = claims.getClaim("scope");
+        if (!(scope instanceof String s) || !Arrays.asList(s.split(" ")).contains(Api.ADMIN_SCOPE)) {
+            return Optional.of(NO_SCOPE);
+        }
+        Optional<Client> client = Optional.ofNullable(claims.getSubject()).flatMap(registry::client);
+        if (client.isEmpty() || !client.get().enabled()) {
+            return Optional.of("client unknown or disabled");
+        }
+        return Optional.empty();
+    }
+}

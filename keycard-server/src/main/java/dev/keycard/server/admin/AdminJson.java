@@ -1,0 +1,88 @@
+package dev.keycard.server.admin;
+
+import dev.keycard.protocol.ClientAuthMethod;
+import dev.keycard.protocol.GrantType;
+import dev.keycard.protocol.Scope;
+import dev.keycard.protocol.ScopeSet;
+import dev.keycard.server.api.Api;
+import dev.keycard.server.client.Client;
+import dev.keycard.server.client.ClientSecret;
+import dev.keycard.server.client.SecretUsage;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+
+/** The JSON shapes of the admin API (docs/admin-api.md). Never a secret's value, only its hint. */
+final class AdminJson {
+
+    private final SecretUsage usage;
+
+    AdminJson(SecretUsage usage) {
+        this.usage = usage;
+    }
+
+    JsonObject api(Api a) {
+        return new JsonObject()
+                .put("identifier", a.identifier())
+                .put("name", a.name())
+                .put("scopes", scopes(a.scopes()))
+                .put("token_lifetime", a.tokenLifetime().toSeconds())
+                .put("signing_alg", a.signingAlg().name())
+                .put("enabled", a.enabled())
+                .put("built_in", a.builtIn())
+                .put("created_at", a.createdAt().toString())
+                .put("updated_at", a.updatedAt().toString());
+    }
+
+    JsonObject client(Client c, Instant now) {
+        JsonArray grants = new JsonArray();
+        new TreeMap<>(c.grants()).forEach((api, scopes) ->
+                grants.add(new JsonObject().put("api", api).put("scopes", scopes(scopes))));
+        return new JsonObject()
+                .put("client_id", c.id().value())
+                .put("name", c.name())
+                .put("enabled", c.enabled())
+                .put("auth_methods", new JsonArray(c.authMethods().stream().map(ClientAuthMethod::value).sorted().toList()))
+                .put("grant_types", new JsonArray(c.grantTypes().stream().map(GrantType::value).sorted().toList()))
+                .put("default_api", c.defaultApi().orElse(null))
+                .put("grants", grants)
+                .put("secrets", secrets(c.secrets(), now))
+                .put("created_at", c.createdAt().toString())
+                .put("updated_at", c.updatedAt().toString());
+    }
+
+    JsonArray secrets(Collection<ClientSecret> secrets, Instant now) {
+        JsonArray out = new JsonArray();
+        secrets.forEach(s -> out.add(secret(s, now)));
+        return out;
+    }
+
+    JsonObject secret(ClientSecret s, Instant now) {
+        Instant lastUsed = latest(s.lastUsedAt(), usage.pending(s.id()).orElse(null));
+        return new JsonObject()
+                .put("id", s.id())
+                .put("hint", s.hint())
+                .put("created_at", s.createdAt().toString())
+                .put("expires_at", s.expiresAt() == null ? null : s.expiresAt().toString())
+                .put("last_used_at", lastUsed == null ? null : lastUsed.toString())
+                .put("active", s.activeAt(now));
+    }
+
+    static JsonObject items(JsonArray items) {
+        return new JsonObject().put("items", items);
+    }
+
+    private static JsonArray scopes(ScopeSet scopes) {
+        return new JsonArray(scopes.asSet().stream().map(Scope::value).toList());
+    }
+
+    private static @Nullable Instant latest(@Nullable Instant a, @Nullable Instant b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || a.isAfter(b) ? a : b;
+    }
+}

@@ -1,0 +1,140 @@
+package dev.keycard.server.admin;
+
+import dev.keycard.server.http.BodyReader;
+import dev.keycard.server.http.Responses;
+import dev.keycard.server.http.Responses.Problem;
+import dev.keycard.server.store.StoreException;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin API over HTTP (docs/admin-api.md): checks the bearer token on the event loop, reads
+ * the JSON body within limits, runs the use case on a worker thread (it blocks on the store), and
+ * writes the result or an RFC 9457 problem.
+ */
+public final class AdminRoutes implements Handler<HttpServerRequest> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdminRoutes.class);
+    private static final String PREFIX = "/admin/v1/";
+
+    private final Vertx vertx;
+    private final AdminAuth auth;
+    private final AdminOperations operations;
+    private final int maxBodyBytes;
+    private final long timeoutMillis;
+
+    AdminRoutes(Vertx vertx, AdminAuth auth, AdminOperations operations, int maxBodyBytes, long timeoutMillis) {
+        this.vertx = vertx;
+        this.auth = auth;
+        this.operations = operations;
+        this.maxBodyBytes = maxBodyBytes;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    @Override
+    public void handle(HttpServerRequest request) {
+        Optional<Problem> refused = auth.check(request.getHeader("Authorization"));
+        if (refused.isPresent()) {
+            Responses.problem(request, refused.get());
+            return;
+        }
+        String path = request.path();
+        if (!path.startsWith(PREFIX)) {
+            Responses.problem(request, Problem.of(404, "not-found", "Not found", "no such endpoint"));
+            return;
+        }
+        List<String> segments;
+        try {
+            segments = List.of(path.substring(PREFIX.length()).split("/", -1)).stream()
+                    .map(AdminRoutes::decodeSegment).toList();
+        } catch (IllegalArgumentException e) {
+            Responses.problem(request, Problem.of(400, "malformed", "Bad request", "the path is not well encoded"));
+            return;
+        }
+        Optional<AdminOperations.Route> route = operations.route(request.method(), segments);
+        if (route.isEmpty()) {
+            List<HttpMethod> allowed = operations.allowed(segments);
+            Responses.problem(request, allowed.isEmpty()
+                    ? Problem.of(404, "not-found", "Not found", "no such endpoint")
+                    : Problem.of(405, "method-not-allowed", "Method not allowed", "use " + allowed)
+                            .withHeader("Allow", String.join(", ", allowed.stream().map(HttpMethod::name).toList())));
+            return;
+        }
+        readJson(request, body -> run(request, () -> route.get().call(body)));
+    }
+
+    private void run(HttpServerRequest request, Callable<AdminOperations.Result> work) {
+        vertx.executeBlocking(work, false).onComplete(done -> {
+            if (done.succeeded()) {
+                AdminOperations.Result r = done.result();
+                request.response().setStatusCode(r.status());
+                r.location().ifPresent(l -> request.response().putHeader("Location", l));
+                if (r.body() == null) {
+                    request.response().putHeader("Cache-Control", "no-store").end();
+                } else {
+                    Responses.noStoreJson(request, r.status(), r.body().encode());
+                }
+                return;
+            }
+            Throwable e = done.cause();
+            if (e instanceof AdminProblem p) {
+                Responses.problem(request, p.problem());
+            } else if (e instanceof StoreException) {
+                LOG.warn("admin request failed: store unavailable: {}", e.getMessage());
+                Responses.problem(request, Problem.of(503, "unavailable", "Service unavailable",
+                        "the store does not answer; retry later").withHeader("Retry-After", "5"));
+            } else {
+                LOG.error("admin request failed unexpectedly", e);
+                Responses.problem(request, Problem.of(500, "internal", "Internal error", "the server could not answer"));
+            }
+        });
+    }
+
+    private static String decodeSegment(String raw) {
+        return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    /** Reads an optional JSON object body: none is {}, anything else must be application/json. */
+    private void readJson(HttpServerRequest request, Consumer<JsonObject> then) {
+            BodyReader.read(vertx, request, maxBodyBytes, timeoutMillis,
+                    (status, description) -> Responses.problem(request, Problem.of(status,
+                            status == 413 ? "too-large" : status == 408 ? "timeout" : "malformed",
+                            status == 413 ? "Payload too large" : status == 408 ? "Request timeout" : "Bad request",
+                            description)),
+                    bytes -> {
+                        if (bytes.length == 0) {
+                            then.accept(new JsonObject());
+                            return;
+                        }
+                        String type = request.getHeader("Content-Type");
+                        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+                            Responses.problem(request, Problem.of(415, "unsupported-media-type",
+                                    "Unsupported media type", "send application/json"));
+                            return;
+                        }
+                        JsonObject body;
+                        try {
+                            body = new JsonObject(Buffer.buffer(bytes));
+                        } catch (DecodeException | ClassCastException | IllegalArgumentException e) {
+                            Responses.problem(request, Problem.of(400, "malformed", "Bad request",
+                                    "the body is not a JSON object"));
+                            return;
+                        }
+                        then.accept(body);
+                    });
+    }
+}

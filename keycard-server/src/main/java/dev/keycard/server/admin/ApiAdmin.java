@@ -1,0 +1,124 @@
+package dev.keycard.server.admin;
+
+import dev.keycard.protocol.ScopeSet;
+import dev.keycard.server.api.Api;
+import dev.keycard.server.api.ResourceIdentifiers;
+import dev.keycard.server.api.SigningAlg;
+import dev.keycard.server.store.ApiRepository;
+import dev.keycard.server.store.Database;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** Admin use cases for APIs (resource servers). Blocking: called off the event loop. */
+final class ApiAdmin {
+
+    private static final Set<String> CREATE_FIELDS = Set.of("identifier", "name", "scopes", "token_lifetime",
+            "signing_alg");
+    private static final Set<String> UPDATE_FIELDS = Set.of("name", "scopes", "token_lifetime", "signing_alg",
+            "enabled");
+
+    private final Database db;
+    private final ApiRepository apis;
+    private final Clock clock;
+    private final Duration defaultLifetime;
+    private final Duration maxLifetime;
+    private final Runnable changed;
+
+    ApiAdmin(Database db, ApiRepository apis, Clock clock, Duration defaultLifetime, Duration maxLifetime,
+             Runnable changed) {
+        this.db = db;
+        this.apis = apis;
+        this.clock = clock;
+        this.defaultLifetime = defaultLifetime;
+        this.maxLifetime = maxLifetime;
+        this.changed = changed;
+    }
+
+    List<Api> list() {
+        return db.transaction(apis::findAll);
+    }
+
+    Api get(String identifier) {
+        return db.transaction(c -> apis.find(c, identifier)).orElseThrow(() -> notFound(identifier));
+    }
+
+    Api create(JsonObject body) {
+        Fields f = new Fields(body);
+        f.rejectUnknown(CREATE_FIELDS);
+        Optional<String> identifier = f.text("identifier", true, 2048);
+        identifier.filter(id -> !ResourceIdentifiers.isValid(id))
+                .ifPresent(id -> f.error("identifier", "must be an absolute URI without a fragment (RFC 8707)"));
+        Optional<String> name = f.text("name", true, 200);
+        ScopeSet scopes = f.scopes("scopes").orElse(ScopeSet.empty());
+        Duration lifetime = f.number("token_lifetime", 1, maxLifetime.toSeconds()).map(Duration::ofSeconds)
+                .orElse(defaultLifetime);
+        SigningAlg alg = alg(f).orElse(SigningAlg.RS256);
+        f.check();
+        Instant now = clock.instant();
+        Api api = new Api(identifier.orElseThrow(), name.orElseThrow(), scopes, lifetime, alg, true, false, now, now);
+        db.transaction(c -> {
+            if (apis.exists(c, api.identifier())) {
+                throw AdminProblem.conflict("an API with identifier " + api.identifier() + " exists");
+            }
+            apis.insert(c, api);
+            return null;
+        });
+        changed.run();
+        return api;
+    }
+
+    Api update(String identifier, JsonObject body) {
+        Fields f = new Fields(body);
+        f.rejectUnknown(UPDATE_FIELDS);
+        Optional<String> name = f.text("name", false, 200);
+        Optional<ScopeSet> scopes = f.scopes("scopes");
+        Optional<Duration> lifetime = f.number("token_lifetime", 1, maxLifetime.toSeconds()).map(Duration::ofSeconds);
+        Optional<SigningAlg> alg = alg(f);
+        Optional<Boolean> enabled = f.bool("enabled");
+        f.check();
+        Api updated = db.transaction(c -> {
+            Api before = apis.find(c, identifier).orElseThrow(() -> notFound(identifier));
+            if (before.builtIn() && (scopes.isPresent() || enabled.isPresent())) {
+                throw AdminProblem.conflict("the built-in admin API's scopes and state cannot change");
+            }
+            Api after = new Api(before.identifier(), name.orElse(before.name()), scopes.orElse(before.scopes()),
+                    lifetime.orElse(before.tokenLifetime()), alg.orElse(before.signingAlg()),
+                    enabled.orElse(before.enabled()), before.builtIn(), before.createdAt(), clock.instant());
+            apis.update(c, before, after);
+            return after;
+        });
+        changed.run();
+        return updated;
+    }
+
+    void delete(String identifier) {
+        db.transaction(c -> {
+            Api api = apis.find(c, identifier).orElseThrow(() -> notFound(identifier));
+            if (api.builtIn()) {
+                throw AdminProblem.conflict("the built-in admin API cannot be deleted");
+            }
+            apis.delete(c, identifier);
+            return null;
+        });
+        changed.run();
+    }
+
+    private static Optional<SigningAlg> alg(Fields f) {
+        Optional<String> name = f.text("signing_alg", false, 16);
+        Optional<SigningAlg> alg = name.flatMap(SigningAlg::named);
+        if (name.isPresent() && alg.isEmpty()) {
+            f.error("signing_alg", "must be one of " + Arrays.toString(SigningAlg.values()));
+        }
+        return alg;
+    }
+
+    static AdminProblem notFound(String identifier) {
+        return AdminProblem.notFound("no API with identifier " + identifier);
+    }
+}

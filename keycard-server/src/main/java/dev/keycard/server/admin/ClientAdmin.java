@@ -1,0 +1,294 @@
+package dev.keycard.server.admin;
+
+import dev.keycard.protocol.ClientAuthMethod;
+import dev.keycard.protocol.ClientId;
+import dev.keycard.protocol.GrantType;
+import dev.keycard.protocol.ScopeSet;
+import dev.keycard.server.api.Api;
+import dev.keycard.server.client.Client;
+import dev.keycard.server.client.ClientIdRules;
+import dev.keycard.server.client.ClientSecret;
+import dev.keycard.server.client.Secrets;
+import dev.keycard.server.store.ApiRepository;
+import dev.keycard.server.store.ClientRepository;
+import dev.keycard.server.store.Database;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** Admin use cases for clients, their grants and their secrets. Blocking: called off the event loop. */
+final class ClientAdmin {
+
+    /** A secret made just now, with the only copy of its value. */
+    record NewSecret(Client client, ClientSecret secret, String value) {
+    }
+
+    static final Set<ClientAuthMethod> METHODS = Set.of(ClientAuthMethod.CLIENT_SECRET_BASIC,
+            ClientAuthMethod.CLIENT_SECRET_POST);
+    static final Set<GrantType> GRANT_TYPES = Set.of(GrantType.CLIENT_CREDENTIALS);
+    private static final Set<String> CREATE_FIELDS = Set.of("client_id", "name", "auth_methods", "grant_types",
+            "default_api", "grants");
+    private static final Set<String> UPDATE_FIELDS = Set.of("name", "auth_methods", "grant_types", "default_api",
+            "enabled");
+    private static final int MAX_ACTIVE_SECRETS = 2;
+
+    private final Database db;
+    private final ClientRepository clients;
+    private final ApiRepository apis;
+    private final Secrets secrets;
+    private final Clock clock;
+    private final Duration defaultGrace;
+    private final Runnable changed;
+
+    ClientAdmin(Database db, ClientRepository clients, ApiRepository apis, Secrets secrets, Clock clock,
+                Duration defaultGrace, Runnable changed) {
+        this.db = db;
+        this.clients = clients;
+        this.apis = apis;
+        this.secrets = secrets;
+        this.clock = clock;
+        this.defaultGrace = defaultGrace;
+        this.changed = changed;
+    }
+
+    List<Client> list() {
+        return db.transaction(clients::findAll);
+    }
+
+    Client get(String id) {
+        return db.transaction(c -> find(c, id));
+    }
+
+    NewSecret create(JsonObject body) {
+        Fields f = new Fields(body);
+        f.rejectUnknown(CREATE_FIELDS);
+        Optional<String> id = f.text("client_id", false, 128);
+        id.ifPresent(v -> {
+            try {
+                ClientIdRules.require(v);
+            } catch (IllegalArgumentException e) {
+                f.error("client_id", e.getMessage());
+            }
+        });
+        Optional<String> name = f.text("name", true, 200);
+        Set<ClientAuthMethod> methods = methods(f).orElse(METHODS);
+        Set<GrantType> grantTypes = grantTypes(f).orElse(GRANT_TYPES);
+        Optional<String> defaultApi = f.text("default_api", false, 2048);
+        Map<String, ScopeSet> grants = grants(f);
+        f.check();
+        Instant now = clock.instant();
+        String value = secrets.generate();
+        ClientSecret secret = new ClientSecret(secrets.newId("sec_"), Secrets.digest(value), Secrets.hint(value),
+                now, null, null);
+        Client client = new Client(new ClientId(id.orElseGet(() -> secrets.newId("kc_"))), name.orElseThrow(), true,
+                methods, grantTypes, defaultApi, grants, List.of(secret), now, now);
+        db.transaction(c -> {
+            if (clients.exists(c, client.id().value())) {
+                throw AdminProblem.conflict("a client with client_id " + client.id() + " exists");
+            }
+            for (Map.Entry<String, ScopeSet> g : grants.entrySet()) {
+                checkGrant(c, "grants", g.getKey(), g.getValue());
+            }
+            if (defaultApi.isPresent() && !apis.exists(c, defaultApi.get())) {
+                throw AdminProblem.invalid("default_api", "names no API");
+            }
+            clients.insert(c, client);
+            return null;
+        });
+        changed.run();
+        return new NewSecret(client, secret, value);
+    }
+
+    Client update(String id, JsonObject body) {
+        Fields f = new Fields(body);
+        f.rejectUnknown(UPDATE_FIELDS);
+        Optional<String> name = f.text("name", false, 200);
+        Optional<Set<ClientAuthMethod>> methods = methods(f);
+        Optional<Set<GrantType>> grantTypes = grantTypes(f);
+        boolean clearDefault = f.isNull("default_api");
+        Optional<String> defaultApi = f.text("default_api", false, 2048);
+        Optional<Boolean> enabled = f.bool("enabled");
+        f.check();
+        Client updated = db.transaction(c -> {
+            Client before = find(c, id);
+            if (defaultApi.isPresent() && !apis.exists(c, defaultApi.get())) {
+                throw AdminProblem.invalid("default_api", "names no API");
+            }
+            Client after = new Client(before.id(), name.orElse(before.name()), enabled.orElse(before.enabled()),
+                    methods.orElse(before.authMethods()), grantTypes.orElse(before.grantTypes()),
+                    clearDefault ? Optional.empty() : defaultApi.or(before::defaultApi), before.grants(),
+                    before.secrets(), before.createdAt(), clock.instant());
+            clients.update(c, after);
+            return after;
+        });
+        changed.run();
+        return updated;
+    }
+
+    Client setEnabled(String id, boolean enabled) {
+        return update(id, new JsonObject().put("enabled", enabled));
+    }
+
+    void delete(String id) {
+        db.transaction(c -> {
+            if (!clients.delete(c, id)) {
+                throw notFound(id);
+            }
+            return null;
+        });
+        changed.run();
+    }
+
+    /**
+     * Adds a new secret; the current one expires after the grace period, so both work meanwhile.
+     * A client never has more than two active secrets.
+     */
+    NewSecret rotate(String id, JsonObject body) {
+        Fields f = new Fields(body);
+        f.rejectUnknown(Set.of("grace_period"));
+        Duration grace = f.number("grace_period", 0, Duration.ofDays(90).toSeconds()).map(Duration::ofSeconds)
+                .orElse(defaultGrace);
+        f.check();
+        Instant now = clock.instant();
+        String value = secrets.generate();
+        ClientSecret fresh = new ClientSecret(secrets.newId("sec_"), Secrets.digest(value), Secrets.hint(value),
+                now, null, null);
+        Client client = db.transaction(c -> {
+            Client before = find(c, id);
+            List<ClientSecret> active = before.secrets().stream().filter(s -> s.activeAt(now)).toList();
+            if (active.size() >= MAX_ACTIVE_SECRETS) {
+                throw AdminProblem.conflict("client " + id + " already has " + MAX_ACTIVE_SECRETS
+                        + " active secrets; delete one before rotating");
+            }
+            for (ClientSecret s : active) {
+                Instant end = now.plus(grace);
+                if (s.expiresAt() == null || s.expiresAt().isAfter(end)) {
+                    clients.expireSecret(c, s.id(), end);
+                }
+            }
+            clients.insertSecret(c, id, fresh);
+            return find(c, id);
+        });
+        changed.run();
+        return new NewSecret(client, fresh, value);
+    }
+
+    void deleteSecret(String id, String secretId) {
+        db.transaction(c -> {
+            find(c, id);
+            if (!clients.deleteSecret(c, id, secretId)) {
+                throw AdminProblem.notFound("client " + id + " has no secret " + secretId);
+            }
+            return null;
+        });
+        changed.run();
+    }
+
+    Client putGrant(String id, String api, JsonObject body) {
+        Fields f = new Fields(body);
+        f.rejectUnknown(Set.of("scopes"));
+        Optional<ScopeSet> scopes = f.scopes("scopes");
+        if (scopes.isEmpty() && !f.has("scopes")) {
+            f.error("scopes", "is required");
+        }
+        f.check();
+        Client client = db.transaction(c -> {
+            find(c, id);
+            checkGrant(c, "scopes", api, scopes.orElseThrow());
+            clients.putGrant(c, id, api, scopes.orElseThrow());
+            return find(c, id);
+        });
+        changed.run();
+        return client;
+    }
+
+    void deleteGrant(String id, String api) {
+        db.transaction(c -> {
+            find(c, id);
+            if (!clients.deleteGrant(c, id, api)) {
+                throw AdminProblem.notFound("client " + id + " has no grant for " + api);
+            }
+            return null;
+        });
+        changed.run();
+    }
+
+    private void checkGrant(Connection c, String field, String api, ScopeSet scopes) throws SQLException {
+        Api target = apis.find(c, api).orElseThrow(() -> AdminProblem.invalid(field, "names no API: " + api));
+        ScopeSet unknown = target.scopes().missing(scopes);
+        if (!unknown.isEmpty()) {
+            throw AdminProblem.invalid(field, "scopes not defined by " + api + ": " + unknown);
+        }
+    }
+
+    private Client find(Connection c, String id) throws SQLException {
+        return clients.find(c, id).orElseThrow(() -> notFound(id));
+    }
+
+    private static AdminProblem notFound(String id) {
+        return AdminProblem.notFound("no client with client_id " + id);
+    }
+
+    private static Optional<Set<ClientAuthMethod>> methods(Fields f) {
+        Optional<List<String>> names = f.strings("auth_methods");
+        if (names.isEmpty()) {
+            return Optional.empty();
+        }
+        Set<ClientAuthMethod> out = new LinkedHashSet<>();
+        for (String n : names.get()) {
+            ClientAuthMethod m = new ClientAuthMethod(n.isEmpty() ? "?" : n);
+            if (!METHODS.contains(m)) {
+                f.error("auth_methods", "'" + n + "' is not one of client_secret_basic, client_secret_post");
+                return Optional.empty();
+            }
+            out.add(m);
+        }
+        if (out.isEmpty()) {
+            f.error("auth_methods", "must name at least one method");
+            return Optional.empty();
+        }
+        return Optional.of(out);
+    }
+
+    /** The grants the client may use; empty is allowed (a client that only calls other endpoints). */
+    private static Optional<Set<GrantType>> grantTypes(Fields f) {
+        Optional<List<String>> names = f.strings("grant_types");
+        if (names.isEmpty()) {
+            return Optional.empty();
+        }
+        Set<GrantType> out = new LinkedHashSet<>();
+        for (String n : names.get()) {
+            if (!GRANT_TYPES.contains(new GrantType(n.isEmpty() ? "?" : n))) {
+                f.error("grant_types", "'" + n + "' is not one of " + GRANT_TYPES.stream().map(GrantType::value).toList());
+                return Optional.empty();
+            }
+            out.add(new GrantType(n));
+        }
+        return Optional.of(out);
+    }
+
+    private static Map<String, ScopeSet> grants(Fields f) {
+        Map<String, ScopeSet> out = new LinkedHashMap<>();
+        Optional<JsonArray> list = f.array("grants");
+        for (Object o : list.orElse(new JsonArray())) {
+            if (!(o instanceof JsonObject g) || !(g.getValue("api") instanceof String api)
+                    || !(g.getValue("scopes") instanceof JsonArray scopes)) {
+                f.error("grants", "each grant must be {\"api\": string, \"scopes\": [strings]}");
+                return Map.of();
+            }
+            List<String> names = scopes.stream().map(String::valueOf).toList();
+            f.scopeSet("grants", names).ifPresent(s -> out.put(api, s));
+        }
+        return out;
+    }
+}

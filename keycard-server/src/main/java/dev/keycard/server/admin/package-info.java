@@ -1,0 +1,4 @@
+@NullMarked
+package dev.keycard.server.admin;
+
+import org.jspecify.annotations.NullMarked;

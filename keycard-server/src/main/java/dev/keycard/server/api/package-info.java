@@ -1,0 +1,4 @@
+@NullMarked
+package dev.keycard.server.api;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,184 @@
+package dev.keycard.server.cli;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * {@code keycard client …}: the clients that get tokens, their secrets and their grants.
+ *
+ * <p>{@code client create} names the new client's id {@code --id}: {@code --client-id} is the
+ * admin client's, as in every admin command.
+ */
+@Command(name = "client", description = "Manage clients, their secrets and their grants.")
+public final class ClientCommand implements Callable<Integer> {
+
+    @Spec
+    private @Nullable CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        throw Output.missingSubcommand(spec);
+    }
+
+    @Command(name = "create", description = "Register a client; prints its secret, this once.")
+    int create(@Mixin AdminOptions admin,
+            @Option(names = "--name", required = true, paramLabel = "NAME") String name,
+            @Option(names = "--id", paramLabel = "CLIENT_ID",
+                    description = "The new client's client_id ([A-Za-z0-9._:-], 1-128); generated when absent.")
+                    @Nullable String clientId,
+            @Option(names = "--grant", paramLabel = "API=SCOPES", converter = GrantConverter.class,
+                    description = "A grant, e.g. https://jobs.internal=jobs:read,jobs:write; repeat for more. "
+                            + "The API ends at the last '='.") @Nullable List<JsonObject> grants,
+            @Option(names = "--default-api", paramLabel = "API",
+                    description = "The API a token request without resource is for.") @Nullable String defaultApi,
+            @Option(names = "--auth-method", paramLabel = "METHOD",
+                    description = "client_secret_basic, client_secret_post; repeat for more.") @Nullable List<String> authMethods) {
+        JsonObject body = new JsonObject().put("name", name);
+        if (clientId != null) {
+            body.put("client_id", clientId);
+        }
+        if (grants != null) {
+            body.put("grants", new JsonArray(grants));
+        }
+        if (defaultApi != null) {
+            body.put("default_api", defaultApi);
+        }
+        if (authMethods != null) {
+            body.put("auth_methods", new JsonArray(authMethods));
+        }
+        try (AdminHttp http = admin.connect()) {
+            Output.print(spec, admin.json(), http.post(AdminHttp.path("clients"), body), ClientView::created);
+        }
+        return ExitCodes.OK;
+    }
+
+    @Command(name = "list", description = "List the clients.")
+    int list(@Mixin AdminOptions admin) {
+        try (AdminHttp http = admin.connect()) {
+            Output.print(spec, admin.json(), http.get(AdminHttp.path("clients")), ClientView::list);
+        }
+        return ExitCodes.OK;
+    }
+
+    @Command(name = "show", description = "Show one client, its grants and its secrets' metadata.")
+    int show(@Mixin AdminOptions admin, @Parameters(paramLabel = "CLIENT_ID") String clientId) {
+        return printClient(admin, http -> http.get(AdminHttp.path("clients", clientId)));
+    }
+
+    @Command(name = "update", description = "Change a client; only the options given change.")
+    int update(@Mixin AdminOptions admin, @Parameters(paramLabel = "CLIENT_ID") String clientId,
+            @Option(names = "--name", paramLabel = "NAME") @Nullable String name,
+            @Option(names = "--default-api", paramLabel = "API", description = "An empty value clears it.")
+                    @Nullable String defaultApi,
+            @Option(names = "--auth-method", paramLabel = "METHOD", description = "Replaces the list; repeat for more.")
+                    @Nullable List<String> authMethods) {
+        JsonObject body = new JsonObject();
+        if (name != null) {
+            body.put("name", name);
+        }
+        if (defaultApi != null) {
+            body.put("default_api", defaultApi.isEmpty() ? null : defaultApi);
+        }
+        if (authMethods != null) {
+            body.put("auth_methods", new JsonArray(authMethods));
+        }
+        if (body.isEmpty()) {
+            throw new CliException(ExitCodes.USAGE,
+                    "error: nothing to update: give at least one of --name, --default-api, --auth-method");
+        }
+        return printClient(admin, http -> http.patch(AdminHttp.path("clients", clientId), body));
+    }
+
+    @Command(name = "disable", description = "Stop the client getting tokens.")
+    int disable(@Mixin AdminOptions admin, @Parameters(paramLabel = "CLIENT_ID") String clientId) {
+        return printClient(admin, http -> http.post(AdminHttp.path("clients", clientId, "disable"), new JsonObject()));
+    }
+
+    @Command(name = "enable", description = "Let a disabled client get tokens again.")
+    int enable(@Mixin AdminOptions admin, @Parameters(paramLabel = "CLIENT_ID") String clientId) {
+        return printClient(admin, http -> http.post(AdminHttp.path("clients", clientId, "enable"), new JsonObject()));
+    }
+
+    @Command(name = "delete", description = "Delete a client.")
+    int delete(@Mixin AdminOptions admin, @Parameters(paramLabel = "CLIENT_ID") String clientId) {
+        try (AdminHttp http = admin.connect()) {
+            http.delete(AdminHttp.path("clients", clientId));
+        }
+        if (!admin.json()) {
+            Output.out(spec).println("deleted client " + Table.clean(clientId));
+        }
+        return ExitCodes.OK;
+    }
+
+    @Command(name = "rotate-secret",
+            description = "Issue a new secret; the current one expires after the grace period. Prints the new secret, this once.")
+    int rotateSecret(@Mixin AdminOptions admin, @Parameters(paramLabel = "CLIENT_ID") String clientId,
+            @Option(names = "--grace", paramLabel = "SECONDS",
+                    description = "How long the current secret keeps working (server default 86400; 0 ends it now).")
+                    @Nullable Long grace) {
+        JsonObject body = new JsonObject();
+        if (grace != null) {
+            body.put("grace_period", grace);
+        }
+        try (AdminHttp http = admin.connect()) {
+            JsonObject answer = http.post(AdminHttp.path("clients", clientId, "secrets", "rotate"), body);
+            Output.print(spec, admin.json(), answer, ClientView::rotated);
+        }
+        return ExitCodes.OK;
+    }
+
+    @Command(name = "secrets", description = "List the client's secrets: metadata only, never a secret.")
+    int secrets(@Mixin AdminOptions admin, @Parameters(paramLabel = "CLIENT_ID") String clientId) {
+        try (AdminHttp http = admin.connect()) {
+            Output.print(spec, admin.json(), http.get(AdminHttp.path("clients", clientId, "secrets")), ClientView::secrets);
+        }
+        return ExitCodes.OK;
+    }
+
+    @Command(name = "delete-secret", description = "Delete one secret now, e.g. to make room for a rotation.")
+    int deleteSecret(@Mixin AdminOptions admin, @Parameters(index = "0", paramLabel = "CLIENT_ID") String clientId,
+            @Parameters(index = "1", paramLabel = "SECRET_ID") String secretId) {
+        try (AdminHttp http = admin.connect()) {
+            http.delete(AdminHttp.path("clients", clientId, "secrets", secretId));
+        }
+        if (!admin.json()) {
+            Output.out(spec).println("deleted secret " + Table.clean(secretId) + " of client " + Table.clean(clientId));
+        }
+        return ExitCodes.OK;
+    }
+
+    /** Makes one call whose answer is the client, and prints the client. */
+    private int printClient(AdminOptions admin, Function<AdminHttp, JsonObject> call) {
+        try (AdminHttp http = admin.connect()) {
+            Output.print(spec, admin.json(), call.apply(http), ClientView::show);
+        }
+        return ExitCodes.OK;
+    }
+
+    /** {@code API=scope1,scope2} as a grant; the API ends at the last {@code =}, scopes may be none. */
+    static final class GrantConverter implements ITypeConverter<JsonObject> {
+        @Override
+        public JsonObject convert(String value) {
+            int eq = value.lastIndexOf('=');
+            if (eq <= 0) {
+                throw new TypeConversionException("expected API=scope1,scope2, not '" + value + "'");
+            }
+            List<String> scopes = Arrays.stream(value.substring(eq + 1).split(","))
+                    .map(String::strip).filter(s -> !s.isEmpty()).toList();
+            return new JsonObject().put("api", value.substring(0, eq)).put("scopes", new JsonArray(scopes));
+        }
+    }
+}

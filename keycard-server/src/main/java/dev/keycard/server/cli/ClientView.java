@@ -1,0 +1,114 @@
+package dev.keycard.server.cli;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.PrintWriter;
+import java.util.StringJoiner;
+
+/** How a client and its secrets look in table output. Never shows a secret, only its hint. */
+final class ClientView {
+
+    private static final String SHOWN_ONCE = "This secret is shown only once: store it now, it cannot be read back.";
+
+    private ClientView() {
+    }
+
+    /** One row per client: CLIENT_ID NAME ENABLED GRANTS SECRETS (the number of active secrets). */
+    static void list(PrintWriter out, JsonObject answer) {
+        Table table = Table.withHeaders("CLIENT_ID", "NAME", "ENABLED", "GRANTS", "SECRETS");
+        for (Object item : answer.getJsonArray("items", new JsonArray())) {
+            if (item instanceof JsonObject client) {
+                StringJoiner grants = new StringJoiner(";");
+                grants.setEmptyValue("-");
+                for (Object grant : array(client, "grants")) {
+                    if (grant instanceof JsonObject g) {
+                        grants.add(grant(g));
+                    }
+                }
+                long active = array(client, "secrets").stream()
+                        .filter(s -> s instanceof JsonObject secret && Boolean.TRUE.equals(secret.getValue("active")))
+                        .count();
+                table.row(client.getValue("client_id"), client.getValue("name"),
+                        Table.yesNo(client.getValue("enabled")), grants.toString(), active);
+            }
+        }
+        table.print(out);
+    }
+
+    /** One client, a field per line; each grant and each secret on a line of its own. */
+    static void show(PrintWriter out, JsonObject client) {
+        Table table = Table.fields()
+                .row("client_id:", client.getValue("client_id"))
+                .row("name:", client.getValue("name"))
+                .row("enabled:", Table.yesNo(client.getValue("enabled")))
+                .row("auth_methods:", Table.join(client.getValue("auth_methods"), " "))
+                .row("grant_types:", Table.join(client.getValue("grant_types"), " "))
+                .row("default_api:", client.getValue("default_api"));
+        String label = "grants:";
+        for (Object grant : array(client, "grants")) {
+            if (grant instanceof JsonObject g) {
+                table.row(label, grant(g));
+                label = "";
+            }
+        }
+        if (!label.isEmpty()) {
+            table.row(label, "-");
+        }
+        label = "secrets:";
+        for (Object secret : array(client, "secrets")) {
+            if (secret instanceof JsonObject s) {
+                table.row(label, secret(s));
+                label = "";
+            }
+        }
+        table.row("created_at:", client.getValue("created_at"))
+                .row("updated_at:", client.getValue("updated_at"))
+                .print(out);
+    }
+
+    /** One row per secret: ID HINT ACTIVE CREATED EXPIRES LAST_USED. */
+    static void secrets(PrintWriter out, JsonObject answer) {
+        Table table = Table.withHeaders("ID", "HINT", "ACTIVE", "CREATED", "EXPIRES", "LAST_USED");
+        for (Object item : answer.getJsonArray("items", new JsonArray())) {
+            if (item instanceof JsonObject s) {
+                table.row(s.getValue("id"), s.getValue("hint"), Table.yesNo(s.getValue("active")),
+                        s.getValue("created_at"), s.getValue("expires_at"), s.getValue("last_used_at"));
+            }
+        }
+        table.print(out);
+    }
+
+    /** A new client, then its secret, labelled, and the warning that it will not be shown again. */
+    static void created(PrintWriter out, JsonObject client) {
+        show(out, client);
+        out.println("client_secret: " + Table.clean(client.getValue("client_secret")));
+        out.println(SHOWN_ONCE);
+    }
+
+    /** The answer to a rotation: the new secret's id and hint, the secret itself, and the warning. */
+    static void rotated(PrintWriter out, JsonObject answer) {
+        JsonObject secret = answer.getValue("secret") instanceof JsonObject s ? s : new JsonObject();
+        Table.fields()
+                .row("secret_id:", secret.getValue("id"))
+                .row("hint:", secret.getValue("hint"))
+                .row("client_secret:", answer.getValue("client_secret"))
+                .print(out);
+        out.println(SHOWN_ONCE);
+    }
+
+    /** A secret's metadata on one line, e.g. {@code sec_1 kcs_…x7Q active expires 2026-…}. */
+    private static String secret(JsonObject s) {
+        return Table.clean(s.getValue("id")) + " " + Table.clean(s.getValue("hint")) + " "
+                + (Boolean.TRUE.equals(s.getValue("active")) ? "active" : "inactive")
+                + " expires " + (s.getValue("expires_at") == null ? "never" : Table.clean(s.getValue("expires_at")));
+    }
+
+    /** A grant as {@code API=scope1,scope2}, the form {@code client create --grant} takes. */
+    private static String grant(JsonObject grant) {
+        return Table.clean(grant.getValue("api")) + "=" + Table.join(grant.getValue("scopes"), ",");
+    }
+
+    private static JsonArray array(JsonObject json, String key) {
+        return json.getValue(key) instanceof JsonArray array ? array : new JsonArray();
+    }
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.keycard.server.cli;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,13 @@
+package dev.keycard.server.client;
+
+import dev.keycard.protocol.ClientAuthMethod;
+
+/**
+ * A client whose credentials checked out for this request.
+ *
+ * @param client the client as registered
+ * @param method how it authenticated
+ * @param secretId the secret that matched
+ */
+public record AuthenticatedClient(Client client, ClientAuthMethod method, String secretId) {
+}

@@ -1,0 +1,41 @@
+package dev.keycard.server.client;
+
+import dev.keycard.protocol.ClientAuthMethod;
+import dev.keycard.protocol.ClientId;
+import dev.keycard.protocol.GrantType;
+import dev.keycard.protocol.ScopeSet;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A registered service and what it may do.
+ *
+ * @param id its client_id
+ * @param name for people
+ * @param enabled a disabled client cannot authenticate
+ * @param authMethods how it may authenticate at the token endpoint
+ * @param grantTypes the grants it may use
+ * @param defaultApi the API chosen when a request names none
+ * @param grants for each API identifier, the scopes it may get there
+ * @param secrets its secrets, current first
+ */
+public record Client(ClientId id, String name, boolean enabled, Set<ClientAuthMethod> authMethods,
+                     Set<GrantType> grantTypes, Optional<String> defaultApi, Map<String, ScopeSet> grants,
+                     List<ClientSecret> secrets, Instant createdAt, Instant updatedAt) {
+
+    public Client {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(name, "name");
+        authMethods = Set.copyOf(authMethods);
+        grantTypes = Set.copyOf(grantTypes);
+        Objects.requireNonNull(defaultApi, "defaultApi");
+        grants = Map.copyOf(grants);
+        secrets = List.copyOf(secrets);
+        Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(updatedAt, "updatedAt");
+    }
+}

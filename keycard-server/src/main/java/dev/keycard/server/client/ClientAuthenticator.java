@@ -1,0 +1,140 @@
+package dev.keycard.server.client;
+
+import dev.keycard.protocol.ClientAuthMethod;
+import dev.keycard.protocol.Form;
+import dev.keycard.protocol.FormCodec;
+import dev.keycard.protocol.OAuthError;
+import dev.keycard.server.registry.Registry;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Client authentication at the token endpoint, RFC 6749 §2.3: {@code client_secret_basic} (HTTP
+ * Basic over the form-encoded id and secret, §2.3.1) or {@code client_secret_post}, exactly one
+ * per request. Every failure of the credentials themselves is the same {@code invalid_client},
+ * whatever the cause; the cause goes to the private detail. An unknown client costs the same
+ * digest and comparison as a known one.
+ */
+public final class ClientAuthenticator {
+
+    private static final byte[] DUMMY_DIGEST = Secrets.digest("kcs_dummy-secret-for-unknown-clients");
+
+    private final Registry registry;
+    private final SecretUsage usage;
+
+    public ClientAuthenticator(Registry registry, SecretUsage usage) {
+        this.registry = registry;
+        this.usage = usage;
+    }
+
+    /**
+     * @param authorization the {@code Authorization} header, if sent
+     * @param form the request parameters
+     * @throws dev.keycard.protocol.OAuthException {@code invalid_request} for malformed or doubled
+     *     credentials, {@code invalid_client} for credentials that do not authenticate
+     */
+    public AuthenticatedClient authenticate(@Nullable String authorization, Form form, Instant now) {
+        Optional<String> bodyId = form.get("client_id");
+        Optional<String> bodySecret = form.get("client_secret");
+        String clientId;
+        String secret;
+        ClientAuthMethod method;
+        if (authorization != null) {
+            String[] basic = parseBasic(authorization);
+            if (bodySecret.isPresent()) {
+                throw OAuthError.INVALID_REQUEST.describe("use exactly one client authentication method")
+                        .detail("both HTTP Basic and client_secret in the body").toException();
+            }
+            if (bodyId.isPresent() && !bodyId.get().equals(basic[0])) {
+                throw OAuthError.INVALID_REQUEST.describe("client_id differs from the HTTP Basic user name")
+                        .toException();
+            }
+            clientId = basic[0];
+            secret = basic[1];
+            method = ClientAuthMethod.CLIENT_SECRET_BASIC;
+        } else if (bodyId.isPresent() && bodySecret.isPresent()) {
+            clientId = bodyId.get();
+            secret = bodySecret.get();
+            method = ClientAuthMethod.CLIENT_SECRET_POST;
+        } else {
+            throw OAuthError.INVALID_CLIENT.describe("client authentication is required")
+                    .detail(bodyId.isPresent() ? "client_id without client_secret" : "no credentials").toException();
+        }
+        return verify(clientId, secret, method, now);
+    }
+
+    private AuthenticatedClient verify(String clientId, String secret, ClientAuthMethod method, Instant now) {
+        byte[] presented = Secrets.digest(secret);
+        Optional<Client> found = registry.client(clientId);
+        if (found.isEmpty()) {
+            Secrets.matches(DUMMY_DIGEST, presented);
+            throw failed("unknown client_id %s", clientId);
+        }
+        Client client = found.get();
+        ClientSecret matched = null;
+        for (ClientSecret s : client.secrets()) {
+            if (s.matches(presented) && matched == null) {
+                matched = s;
+            }
+        }
+        if (matched == null) {
+            throw failed("wrong secret for client %s", clientId);
+        }
+        if (!matched.activeAt(now)) {
+            throw failed("expired secret %s of client %s", matched.id(), clientId);
+        }
+        if (!client.enabled()) {
+            throw failed("client %s is disabled", clientId);
+        }
+        if (!client.authMethods().contains(method)) {
+            throw failed("client %s may not use %s", clientId, method);
+        }
+        usage.used(matched.id(), now);
+        return new AuthenticatedClient(client, method, matched.id());
+    }
+
+    private static dev.keycard.protocol.OAuthException failed(String detail, Object... args) {
+        return OAuthError.INVALID_CLIENT.describe("client authentication failed").detail(detail, args).toException();
+    }
+
+    /** Splits {@code Basic base64(urlencode(id) ":" urlencode(secret))}, RFC 6749 §2.3.1, RFC 7617. */
+    private static String[] parseBasic(String header) {
+        int space = header.indexOf(' ');
+        if (space < 0 || !header.substring(0, space).equalsIgnoreCase("Basic")) {
+            throw OAuthError.INVALID_CLIENT.describe("use HTTP Basic or client_secret_post to authenticate")
+                    .detail("unsupported Authorization scheme").toException();
+        }
+        String decoded;
+        try {
+            byte[] raw = Base64.getDecoder().decode(header.substring(space + 1).trim());
+            decoded = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw)).toString();
+        } catch (IllegalArgumentException | CharacterCodingException e) {
+            throw malformedBasic("not base64 of UTF-8");
+        }
+        int colon = decoded.indexOf(':');
+        if (colon < 0) {
+            throw malformedBasic("no colon");
+        }
+        try {
+            String id = FormCodec.decodeComponent(decoded.substring(0, colon));
+            String secret = FormCodec.decodeComponent(decoded.substring(colon + 1));
+            if (id.isEmpty() || secret.isEmpty()) {
+                throw malformedBasic("empty id or secret");
+            }
+            return new String[] {id, secret};
+        } catch (IllegalArgumentException e) {
+            throw malformedBasic("bad form-encoding");
+        }
+    }
+
+    private static dev.keycard.protocol.OAuthException malformedBasic(String why) {
+        return OAuthError.INVALID_REQUEST.describe("malformed HTTP Basic credentials").detail(why).toException();
+    }
+}

@@ -1,0 +1,149 @@
+package dev.keycard.server.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import dev.keycard.server.client.ClientIdRules;
+
+/**
+ * Reads the configuration from, lowest precedence first: the defaults, a properties file, the
+ * environment ({@code KEYCARD_…}) and command-line overrides. Unknown keys and bad values stop
+ * the start with a message that names the key.
+ */
+public final class ConfigLoader {
+
+    /** Environment variables of the CLI's, not the server's: not unknown keys. */
+    private static final Set<String> CLIENT_VARIABLES = Set.of("KEYCARD_URL", "KEYCARD_CONFIG",
+            "KEYCARD_CLIENT_ID", "KEYCARD_CLIENT_SECRET", "KEYCARD_JAVA_OPTS");
+
+    private ConfigLoader() {
+    }
+
+    /**
+     * @param file a properties file, if any
+     * @param env the process environment
+     * @param overrides command-line settings ({@code --set key=value})
+     * @throws ConfigException naming the key, when anything is unknown or invalid
+     */
+    public static ServerConfig load(Optional<Path> file, Map<String, String> env, Map<String, String> overrides) {
+        Map<String, Setting<?>> byKey = Settings.ALL.stream().collect(Collectors.toMap(Setting::key, s -> s));
+        Map<String, Setting<?>> byVariable = Settings.ALL.stream()
+                .collect(Collectors.toMap(Setting::environmentVariable, s -> s));
+        Map<String, String> raw = new HashMap<>();
+        Map<String, String> origin = new HashMap<>();
+
+        if (file.isPresent()) {
+            Properties props = new Properties();
+            try (Reader r = Files.newBufferedReader(file.get(), StandardCharsets.UTF_8)) {
+                props.load(r);
+            } catch (IOException e) {
+                throw new ConfigException("cannot read configuration file " + file.get() + ": " + e.getMessage());
+            }
+            for (String key : props.stringPropertyNames()) {
+                requireKnown(byKey, key, "in " + file.get());
+                raw.put(key, props.getProperty(key).trim());
+                origin.put(key, "'" + key + "' in " + file.get());
+            }
+        }
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            if (!e.getKey().startsWith("KEYCARD_") || CLIENT_VARIABLES.contains(e.getKey())) {
+                continue;
+            }
+            Setting<?> s = byVariable.get(e.getKey());
+            if (s == null) {
+                throw new ConfigException("unknown environment variable " + e.getKey()
+                        + " (no configuration key maps to it; see docs/configuration.md)");
+            }
+            raw.put(s.key(), e.getValue());
+            origin.put(s.key(), "environment variable " + e.getKey());
+        }
+        for (Map.Entry<String, String> e : overrides.entrySet()) {
+            requireKnown(byKey, e.getKey(), "on the command line");
+            raw.put(e.getKey(), e.getValue());
+            origin.put(e.getKey(), "'" + e.getKey() + "' on the command line");
+        }
+
+        Values values = new Values(raw, origin);
+        String host = values.get(Settings.HTTP_HOST);
+        int port = values.get(Settings.HTTP_PORT);
+        Path dataDir = Path.of(values.get(Settings.DATA_DIR));
+        String issuer = values.get(Settings.ISSUER);
+        if (!issuer.isEmpty()) {
+            values.check(Settings.ISSUER, issuer, IssuerRules::require);
+        }
+        Duration defaultLifetime = values.get(Settings.TOKEN_DEFAULT_LIFETIME);
+        Duration maxLifetime = values.get(Settings.TOKEN_MAX_LIFETIME);
+        if (defaultLifetime.compareTo(maxLifetime) > 0) {
+            throw new ConfigException("token.default-lifetime (" + Setting.format(defaultLifetime)
+                    + ") must not exceed token.max-lifetime (" + Setting.format(maxLifetime) + ")");
+        }
+        String masterKey = values.get(Settings.MASTER_KEY);
+        String masterKeyFile = values.get(Settings.MASTER_KEY_FILE);
+        String adminSecret = values.get(Settings.ADMIN_CLIENT_SECRET);
+        if (!adminSecret.isEmpty() && adminSecret.length() < 32) {
+            throw new ConfigException(values.where(Settings.ADMIN_CLIENT_SECRET)
+                    + ": must be at least 32 characters (use a generated secret)");
+        }
+        String adminId = values.get(Settings.ADMIN_CLIENT_ID);
+        values.check(Settings.ADMIN_CLIENT_ID, adminId, ClientIdRules::require);
+        String storeUrl = values.get(Settings.STORE_URL);
+        if (!storeUrl.isEmpty() && !storeUrl.startsWith("jdbc:postgresql:") && !storeUrl.startsWith("jdbc:sqlite:")) {
+            throw new ConfigException(values.where(Settings.STORE_URL)
+                    + ": must be a jdbc:postgresql: or jdbc:sqlite: URL");
+        }
+        return new ServerConfig(issuer, host, port,
+                values.get(Settings.HTTP_MAX_BODY), values.get(Settings.HTTP_MAX_HEADER),
+                values.get(Settings.HTTP_IDLE_TIMEOUT), values.get(Settings.HTTP_REQUEST_TIMEOUT),
+                values.get(Settings.HTTP_EVENT_LOOPS), dataDir,
+                storeUrl.isEmpty() ? Optional.empty() : Optional.of(storeUrl),
+                values.get(Settings.STORE_USER), values.get(Settings.STORE_PASSWORD), values.get(Settings.STORE_POOL_SIZE),
+                masterKey.isEmpty() ? Optional.empty() : Optional.of(masterKey),
+                masterKeyFile.isEmpty() ? dataDir.resolve("master.key") : Path.of(masterKeyFile),
+                defaultLifetime, maxLifetime, values.get(Settings.SECRET_GRACE_PERIOD),
+                values.get(Settings.SECRET_USAGE_FLUSH), adminId,
+                adminSecret.isEmpty() ? Optional.empty() : Optional.of(adminSecret),
+                values.get(Settings.CRYPTO_PROVIDER).equals("auto"));
+    }
+
+    private static void requireKnown(Map<String, Setting<?>> byKey, String key, String where) {
+        if (!byKey.containsKey(key)) {
+            throw new ConfigException("unknown configuration key '" + key + "' " + where
+                    + " (see docs/configuration.md)");
+        }
+    }
+
+    /** Reads typed values, naming where each came from when one is bad. */
+    private record Values(Map<String, String> raw, Map<String, String> origin) {
+
+        <T> T get(Setting<T> s) {
+            String v = raw.getOrDefault(s.key(), s.defaultValue());
+            try {
+                return s.parser().apply(v);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(where(s) + ": " + e.getMessage());
+            }
+        }
+
+        <T> void check(Setting<T> s, String value, Function<String, String> rule) {
+            try {
+                rule.apply(value);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(where(s) + ": " + e.getMessage());
+            }
+        }
+
+        String where(Setting<?> s) {
+            return origin.getOrDefault(s.key(), "'" + s.key() + "'");
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.keycard.server.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The server's configuration, read once at start by {@link ConfigLoader} and checked there.
+ * Every value here is valid; the combination rules live in {@link ConfigLoader#load}.
+ */
+public record ServerConfig(
+        String issuer,
+        String host,
+        int port,
+        int maxBodyBytes,
+        int maxHeaderBytes,
+        Duration idleTimeout,
+        Duration requestTimeout,
+        int eventLoops,
+        Path dataDir,
+        Optional<String> storeUrl,
+        String storeUser,
+        String storePassword,
+        int storePoolSize,
+        Optional<String> masterKey,
+        Path masterKeyFile,
+        Duration tokenDefaultLifetime,
+        Duration tokenMaxLifetime,
+        Duration secretGracePeriod,
+        Duration secretUsageFlush,
+        String adminClientId,
+        Optional<String> adminClientSecret,
+        boolean useNativeCrypto) {
+
+    /** Whether the issuer was derived from host and port (so it follows a port picked at bind time). */
+    public boolean issuerDerived() {
+        return issuer.isEmpty();
+    }
+
+    /** The defaults with {@code settings} applied, for tests and embedding. */
+    public static ServerConfig of(Map<String, String> settings) {
+        return ConfigLoader.load(Optional.empty(), Map.of(), settings);
+    }
+
+    @Override
+    public String toString() {
+        // Never print the master key, the store password or the admin secret.
+        return "ServerConfig[issuer=" + issuer + ", http=" + host + ":" + port + ", dataDir=" + dataDir
+                + ", store=" + storeUrl.map(ServerConfig::withoutPassword).orElse("sqlite") + "]";
+    }
+
+    private static String withoutPassword(String url) {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+}

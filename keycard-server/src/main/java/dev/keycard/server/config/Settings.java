@@ -1,0 +1,66 @@
+package dev.keycard.server.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/** Every configuration key Keycard reads, with its default. docs/configuration.md lists the same. */
+public final class Settings {
+
+    public static final Setting<String> ISSUER = Setting.text("issuer", "",
+            "The iss of every token and the base of the metadata URLs. Default: http://{http.host}:{http.port}.");
+    public static final Setting<String> HTTP_HOST = Setting.text("http.host", "127.0.0.1", "Address to listen on.");
+    public static final Setting<Integer> HTTP_PORT = Setting.integer("http.port", "8080", "Port to listen on; 0 picks a free one.", 0, 65535);
+    public static final Setting<Integer> HTTP_MAX_BODY = Setting.integer("http.max-body-bytes", "65536",
+            "Largest request body accepted; larger ones get 413.", 1024, 16 * 1024 * 1024);
+    public static final Setting<Integer> HTTP_MAX_HEADER = Setting.integer("http.max-header-bytes", "8192",
+            "Largest total size of request headers; larger ones get 431.", 1024, 1024 * 1024);
+    public static final Setting<Duration> HTTP_IDLE_TIMEOUT = Setting.duration("http.idle-timeout", "30s",
+            "A connection that sends nothing for this long is closed.", Duration.ofSeconds(1), Duration.ofHours(1));
+    public static final Setting<Duration> HTTP_REQUEST_TIMEOUT = Setting.duration("http.request-timeout", "10s",
+            "A request whose body has not fully arrived by then gets 408 and the connection is closed.",
+            Duration.ofSeconds(1), Duration.ofMinutes(10));
+    public static final Setting<Integer> HTTP_EVENT_LOOPS = Setting.integer("http.event-loops", "0",
+            "Event-loop threads serving HTTP; 0 means one per core.", 0, 256);
+    public static final Setting<String> DATA_DIR = Setting.text("data.dir", "data",
+            "Where the embedded SQLite store, the master key file and the admin credentials live.");
+    public static final Setting<String> STORE_URL = Setting.text("store.url", "",
+            "JDBC URL of the store: jdbc:postgresql://… for PostgreSQL. Default: SQLite at {data.dir}/keycard.db.");
+    public static final Setting<String> STORE_USER = Setting.text("store.user", "", "Database user (PostgreSQL).");
+    public static final Setting<String> STORE_PASSWORD = Setting.text("store.password", "", "Database password (PostgreSQL).");
+    public static final Setting<Integer> STORE_POOL_SIZE = Setting.integer("store.pool-size", "8",
+            "Connections in the pool (PostgreSQL; SQLite always uses one writer).", 1, 200);
+    public static final Setting<String> MASTER_KEY = Setting.text("master-key", "",
+            "Base64 of 32 random bytes that encrypt the signing keys at rest. Default: read from, or created in, master-key.file.");
+    public static final Setting<String> MASTER_KEY_FILE = Setting.text("master-key.file", "",
+            "File holding the master key, created with mode 0600 on first start. Default: {data.dir}/master.key.");
+    public static final Setting<Duration> TOKEN_DEFAULT_LIFETIME = Setting.duration("token.default-lifetime", "15m",
+            "Access token lifetime for an API that does not set its own.", Duration.ofSeconds(1), Duration.ofDays(1));
+    public static final Setting<Duration> TOKEN_MAX_LIFETIME = Setting.duration("token.max-lifetime", "1h",
+            "No access token lives longer than this, whatever its API says.", Duration.ofSeconds(1), Duration.ofDays(1));
+    public static final Setting<Duration> SECRET_GRACE_PERIOD = Setting.duration("secret.grace-period", "24h",
+            "How long the previous secret keeps working after a rotation, unless the rotation says otherwise.",
+            Duration.ZERO, Duration.ofDays(90));
+    public static final Setting<Duration> SECRET_USAGE_FLUSH = Setting.duration("secret.last-used-flush", "30s",
+            "How often the last-used times of secrets are written to the store (kept off the token path).",
+            Duration.ofSeconds(1), Duration.ofHours(1));
+    public static final Setting<String> ADMIN_CLIENT_ID = Setting.text("admin.client-id", "keycard-admin",
+            "client_id of the admin client created on first start.");
+    public static final Setting<String> ADMIN_CLIENT_SECRET = Setting.text("admin.client-secret", "",
+            "Its secret, for unattended installs (at least 32 characters). Default: generated and printed once.");
+    public static final Setting<String> CRYPTO_PROVIDER = new Setting<>("crypto.provider", "auto",
+            "auto: the AWS-LC provider (ACCP) where the platform has it, else the JDK's; jdk: the JDK's only.", v -> {
+                if (!v.equals("auto") && !v.equals("jdk")) {
+                    throw new IllegalArgumentException("must be auto or jdk");
+                }
+                return v;
+            });
+
+    /** All keys, in documentation order. */
+    public static final List<Setting<?>> ALL = List.of(ISSUER, HTTP_HOST, HTTP_PORT, HTTP_MAX_BODY, HTTP_MAX_HEADER,
+            HTTP_IDLE_TIMEOUT, HTTP_REQUEST_TIMEOUT, HTTP_EVENT_LOOPS, DATA_DIR, STORE_URL, STORE_USER, STORE_PASSWORD,
+            STORE_POOL_SIZE, MASTER_KEY, MASTER_KEY_FILE, TOKEN_DEFAULT_LIFETIME, TOKEN_MAX_LIFETIME,
+            SECRET_GRACE_PERIOD, SECRET_USAGE_FLUSH, ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, CRYPTO_PROVIDER);
+
+    private Settings() {
+    }
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.keycard.server.config;
+
+import org.jspecify.annotations.NullMarked;

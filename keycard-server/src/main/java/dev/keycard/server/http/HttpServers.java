@@ -1,0 +1,114 @@
+package dev.keycard.server.http;
+
+import dev.keycard.server.config.ServerConfig;
+import dev.keycard.server.keys.KeyManager;
+import dev.keycard.server.token.TokenEndpoint;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Binds Keycard's HTTP endpoints, one server per event loop sharing the port, so every core
+ * accepts and answers.
+ */
+public final class HttpServers {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpServers.class);
+
+    private HttpServers() {
+    }
+
+    /**
+     * The routes, ready to bind.
+     *
+     * @param admin the handler of everything under {@code /admin/}
+     */
+    public static Handler<HttpServerRequest> routes(Vertx vertx, ServerConfig config, TokenEndpoint tokens,
+                                                    KeyManager keys, Supplier<String> issuer,
+                                                    Handler<HttpServerRequest> admin, BooleanSupplier loaded,
+                                                    BooleanSupplier storeAnswers) {
+        TokenRoute token = new TokenRoute(vertx, tokens, config.maxBodyBytes(), config.requestTimeout().toMillis());
+        MetadataRoutes metadata = new MetadataRoutes(issuer, tokens.grantTypes(), keys);
+        HealthRoutes health = new HealthRoutes(vertx, loaded, storeAnswers);
+        return new Router(Map.of(
+                "/oauth2/token", token,
+                "/oauth/token", token,
+                "/oauth2/jwks", metadata::jwks,
+                "/.well-known/oauth-authorization-server", metadata::metadata,
+                "/.well-known/openid-configuration", metadata::metadata,
+                "/health/live", health::live,
+                "/health/ready", health::ready), "/admin/", admin);
+    }
+
+    /** Binds {@code handler} on one server per event loop; completes with the port bound. */
+    public static int bind(Vertx vertx, ServerConfig config, Handler<HttpServerRequest> handler) throws Exception {
+        HttpServerOptions options = new HttpServerOptions()
+                .setHost(config.host())
+                .setMaxHeaderSize(config.maxHeaderBytes())
+                .setMaxInitialLineLength(4096)
+                .setIdleTimeout((int) config.idleTimeout().toSeconds())
+                .setIdleTimeoutUnit(TimeUnit.SECONDS)
+                .setCompressionSupported(false)
+                .setHttp2ClearTextEnabled(false)
+                .setTcpNoDelay(true);
+        int loops = config.eventLoops() > 0 ? config.eventLoops() : Runtime.getRuntime().availableProcessors();
+        // Servers of one Vert.x instance share a port only when they ask for the same number, so
+        // port 0 is first resolved to a free port (tests use it; a race with another process is
+        // possible in principle, and fails the start loudly).
+        int wanted = config.port() == 0 ? freePort(config.host()) : config.port();
+        Set<Integer> bound = ConcurrentHashMap.newKeySet();
+        vertx.deployVerticle(() -> new HttpVerticle(options, wanted, handler, bound),
+                        new DeploymentOptions().setInstances(loops))
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        if (bound.size() != 1) {
+            throw new IllegalStateException("HTTP servers bound different ports: " + bound);
+        }
+        int port = bound.iterator().next();
+        LOG.info("listening on http://{}:{} ({} event loops)", config.host(), port, loops);
+        return port;
+    }
+
+    private static int freePort(String host) throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** One HTTP server on one event loop. */
+    private static final class HttpVerticle extends VerticleBase {
+        private final HttpServerOptions options;
+        private final int port;
+        private final Handler<HttpServerRequest> handler;
+        private final Set<Integer> bound;
+
+        HttpVerticle(HttpServerOptions options, int port, Handler<HttpServerRequest> handler,
+                     Set<Integer> bound) {
+            this.options = options;
+            this.port = port;
+            this.handler = handler;
+            this.bound = bound;
+        }
+
+        @Override
+        public Future<?> start() {
+            HttpServer server = vertx.createHttpServer(new HttpServerOptions(options).setPort(port));
+            return server.requestHandler(handler)
+                    .invalidRequestHandler(HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER)
+                    .exceptionHandler(e -> LOG.debug("connection error: {}", e.toString()))
+                    .listen().onSuccess(s -> bound.add(s.actualPort()));
+        }
+    }
+}

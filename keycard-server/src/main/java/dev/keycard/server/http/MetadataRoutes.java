@@ -1,0 +1,77 @@
+package dev.keycard.server.http;
+
+import dev.keycard.protocol.ClientAuthMethod;
+import dev.keycard.protocol.GrantType;
+import dev.keycard.server.api.SigningAlg;
+import dev.keycard.server.keys.KeyManager;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/**
+ * The documents clients discover Keycard through: RFC 8414 authorization server metadata (also
+ * served at the OpenID Connect discovery path, which many libraries ask for) and the JWKS (RFC
+ * 7517 §5), public keys only.
+ */
+final class MetadataRoutes {
+
+    private final Supplier<String> issuer;
+    private final Set<GrantType> grantTypes;
+    private final KeyManager keys;
+    private volatile String metadata;
+
+    MetadataRoutes(Supplier<String> issuer, Set<GrantType> grantTypes, KeyManager keys) {
+        this.issuer = issuer;
+        this.grantTypes = grantTypes;
+        this.keys = keys;
+    }
+
+    void metadata(HttpServerRequest request) {
+        if (onlyGet(request)) {
+            String doc = metadata;
+            if (doc == null) {
+                doc = render();
+                metadata = doc;
+            }
+            Responses.cacheableJson(request, doc, 300);
+        }
+    }
+
+    void jwks(HttpServerRequest request) {
+        if (onlyGet(request)) {
+            Responses.cacheableJson(request, keys.ring().jwksJson(), 300);
+        }
+    }
+
+    private String render() {
+        String iss = issuer.get();
+        JsonArray algs = new JsonArray();
+        Arrays.stream(SigningAlg.values()).forEach(a -> algs.add(a.name()));
+        JsonArray grants = new JsonArray();
+        grantTypes.stream().map(GrantType::value).sorted().forEach(grants::add);
+        return new JsonObject()
+                .put("issuer", iss)
+                .put("token_endpoint", iss + "/oauth2/token")
+                .put("jwks_uri", iss + "/oauth2/jwks")
+                .put("grant_types_supported", grants)
+                .put("token_endpoint_auth_methods_supported", new JsonArray()
+                        .add(ClientAuthMethod.CLIENT_SECRET_BASIC.value())
+                        .add(ClientAuthMethod.CLIENT_SECRET_POST.value()))
+                .put("response_types_supported", new JsonArray())
+                .put("access_token_signing_alg_values_supported", algs)
+                .encodePrettily();
+    }
+
+    static boolean onlyGet(HttpServerRequest request) {
+        if (request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD) {
+            return true;
+        }
+        Responses.problem(request, Responses.Problem.of(405, "method-not-allowed", "Method not allowed",
+                "use GET").withHeader("Allow", "GET, HEAD"));
+        return false;
+    }
+}

@@ -1,0 +1,57 @@
+package dev.keycard.server.http;
+
+import dev.keycard.protocol.OAuthError;
+import dev.keycard.protocol.OAuthException;
+import dev.keycard.server.token.TokenEndpoint;
+import dev.keycard.server.token.TokenHttpRequest;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /oauth2/token} over HTTP. The whole request runs on the event loop: the pipeline
+ * reads only memory, and signing is the CPU work the loop is there for.
+ */
+final class TokenRoute implements Handler<HttpServerRequest> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TokenRoute.class);
+
+    private final Vertx vertx;
+    private final TokenEndpoint endpoint;
+    private final int maxBodyBytes;
+    private final long timeoutMillis;
+
+    TokenRoute(Vertx vertx, TokenEndpoint endpoint, int maxBodyBytes, long timeoutMillis) {
+        this.vertx = vertx;
+        this.endpoint = endpoint;
+        this.maxBodyBytes = maxBodyBytes;
+        this.timeoutMillis = timeoutMillis;
+    }
+
+    @Override
+    public void handle(HttpServerRequest request) {
+        BodyReader.read(vertx, request, maxBodyBytes, timeoutMillis,
+                (status, description) -> Responses.oauthError(request,
+                        new OAuthError("invalid_request", status).describe(description)),
+                body -> respond(request, body));
+    }
+
+    private void respond(HttpServerRequest request, byte[] body) {
+        TokenHttpRequest http = new TokenHttpRequest(request.method().name(), request.getHeader("Content-Type"),
+                request.getHeader("Authorization"), body);
+        try {
+            Responses.noStoreJson(request, 200, endpoint.handle(http).toJson());
+        } catch (OAuthException e) {
+            OAuthError.Described error = e.error();
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("token request refused: {} ({}) {}", error.error().code(), error.description(), error.detail());
+            }
+            Responses.oauthError(request, error);
+        } catch (RuntimeException e) {
+            LOG.error("token request failed unexpectedly", e);
+            Responses.oauthError(request, OAuthError.SERVER_ERROR.describe("the server could not answer"));
+        }
+    }
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.keycard.server.http;
+
+import org.jspecify.annotations.NullMarked;

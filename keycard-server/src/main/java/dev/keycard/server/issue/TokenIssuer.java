@@ -1,0 +1,72 @@
+package dev.keycard.server.issue;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.keycard.protocol.OAuthError;
+import dev.keycard.protocol.TokenResponse;
+import dev.keycard.server.keys.KeyManager;
+import dev.keycard.server.keys.SigningKey;
+import dev.keycard.server.token.TokenDecision;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.function.Supplier;
+
+/**
+ * Builds and signs the JWT access token of RFC 9068: header {@code typ: at+jwt}, {@code kid},
+ * {@code alg} (§2.1); claims {@code iss}, {@code exp}, {@code aud}, {@code sub}, {@code client_id},
+ * {@code iat}, {@code jti} (§2.2) and {@code scope} (§2.2.3). The audience is always the API; the
+ * subject is the client, there being no user in the client credentials grant (§2.2).
+ */
+public final class TokenIssuer {
+
+    private static final JOSEObjectType AT_JWT = new JOSEObjectType("at+jwt");
+    private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
+
+    private final KeyManager keys;
+    private final Supplier<String> issuer;
+    private final SecureRandom random;
+
+    public TokenIssuer(KeyManager keys, Supplier<String> issuer, SecureRandom random) {
+        this.keys = keys;
+        this.issuer = issuer;
+        this.random = random;
+    }
+
+    public TokenResponse issue(TokenDecision decision, Instant now) {
+        SigningKey key = keys.ring().current(decision.api().signingAlg()).orElseThrow(() ->
+                OAuthError.TEMPORARILY_UNAVAILABLE.describe("no signing key is ready; retry shortly")
+                        .detail("no key for %s", decision.api().signingAlg()).toException());
+        Instant expires = now.plus(decision.lifetime());
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+                .issuer(issuer.get())
+                .subject(decision.client().id().value())
+                .audience(decision.api().identifier())
+                .claim("client_id", decision.client().id().value())
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(expires))
+                .jwtID(newJti());
+        if (!decision.scopes().isEmpty()) {
+            claims.claim("scope", decision.scopes().toString());
+        }
+        JWSHeader header = new JWSHeader.Builder(key.alg().jws()).type(AT_JWT).keyID(key.kid()).build();
+        SignedJWT jwt = new SignedJWT(header, claims.build());
+        try {
+            jwt.sign(key.signer());
+        } catch (JOSEException e) {
+            throw new IllegalStateException("signing with key " + key.kid() + " failed", e);
+        }
+        return new TokenResponse(jwt.serialize(), "Bearer", decision.lifetime().toSeconds(), decision.scopes());
+    }
+
+    /** 128 random bits: RFC 9068 §2.2 asks for a jti that will not collide. */
+    private String newJti() {
+        byte[] b = new byte[16];
+        random.nextBytes(b);
+        return B64URL.encodeToString(b);
+    }
+}

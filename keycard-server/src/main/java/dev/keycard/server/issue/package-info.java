@@ -1,0 +1,4 @@
+@NullMarked
+package dev.keycard.server.issue;
+
+import org.jspecify.annotations.NullMarked;

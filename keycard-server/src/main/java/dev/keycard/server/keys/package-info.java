@@ -1,0 +1,4 @@
+@NullMarked
+package dev.keycard.server.keys;
+
+import org.jspecify.annotations.NullMarked;

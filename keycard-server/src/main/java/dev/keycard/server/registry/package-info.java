@@ -1,0 +1,4 @@
+@NullMarked
+package dev.keycard.server.registry;
+
+import org.jspecify.annotations.NullMarked;

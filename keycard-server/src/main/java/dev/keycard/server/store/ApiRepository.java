@@ -1,0 +1,118 @@
+package dev.keycard.server.store;
+
+import dev.keycard.protocol.Scope;
+import dev.keycard.protocol.ScopeSet;
+import dev.keycard.server.api.Api;
+import dev.keycard.server.api.SigningAlg;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/** APIs (resource servers) and the scopes they define. */
+public final class ApiRepository {
+
+    public List<Api> findAll(Connection c) throws SQLException {
+        Map<String, TreeSet<Scope>> scopes = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT api, scope FROM api_scopes");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                scopes.computeIfAbsent(rs.getString(1), k -> new TreeSet<>()).add(new Scope(rs.getString(2)));
+            }
+        }
+        List<Api> apis = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM apis ORDER BY identifier");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                apis.add(read(rs, ScopeSet.of(scopes.getOrDefault(rs.getString("identifier"), new TreeSet<>()))));
+            }
+        }
+        return apis;
+    }
+
+    public Optional<Api> find(Connection c, String identifier) throws SQLException {
+        return findAll(c).stream().filter(a -> a.identifier().equals(identifier)).findFirst();
+    }
+
+    public boolean exists(Connection c, String identifier) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM apis WHERE identifier = ?")) {
+            ps.setString(1, identifier);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    public void insert(Connection c, Api api) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO apis (identifier, name, token_lifetime_seconds,"
+                + " signing_alg, enabled, built_in, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, api.identifier());
+            ps.setString(2, api.name());
+            ps.setLong(3, api.tokenLifetime().toSeconds());
+            ps.setString(4, api.signingAlg().name());
+            ps.setBoolean(5, api.enabled());
+            ps.setBoolean(6, api.builtIn());
+            Jdbc.setInstant(ps, 7, api.createdAt());
+            Jdbc.setInstant(ps, 8, api.updatedAt());
+            ps.executeUpdate();
+        }
+        insertScopes(c, api.identifier(), api.scopes());
+    }
+
+    /** Updates everything but the identifier; scopes no longer defined leave every grant too. */
+    public void update(Connection c, Api before, Api after) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE apis SET name = ?, token_lifetime_seconds = ?,"
+                + " signing_alg = ?, enabled = ?, updated_at = ? WHERE identifier = ?")) {
+            ps.setString(1, after.name());
+            ps.setLong(2, after.tokenLifetime().toSeconds());
+            ps.setString(3, after.signingAlg().name());
+            ps.setBoolean(4, after.enabled());
+            Jdbc.setInstant(ps, 5, after.updatedAt());
+            ps.setString(6, after.identifier());
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM api_scopes WHERE api = ? AND scope = ?")) {
+            for (Scope removed : after.scopes().missing(before.scopes())) {
+                ps.setString(1, after.identifier());
+                ps.setString(2, removed.value());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        insertScopes(c, after.identifier(), before.scopes().missing(after.scopes()));
+    }
+
+    public boolean delete(Connection c, String identifier) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM apis WHERE identifier = ?")) {
+            ps.setString(1, identifier);
+            return ps.executeUpdate() > 0;
+        }
+    }
+
+    private static void insertScopes(Connection c, String api, ScopeSet scopes) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO api_scopes (api, scope) VALUES (?, ?)")) {
+            for (Scope s : scopes) {
+                ps.setString(1, api);
+                ps.setString(2, s.value());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static Api read(ResultSet rs, ScopeSet scopes) throws SQLException {
+        return new Api(rs.getString("identifier"), rs.getString("name"), scopes,
+                Duration.ofSeconds(rs.getLong("token_lifetime_seconds")),
+                SigningAlg.named(rs.getString("signing_alg")).orElseThrow(
+                        () -> new SQLException("unknown signing_alg in store")),
+                rs.getBoolean("enabled"), rs.getBoolean("built_in"),
+                Jdbc.requiredInstant(rs, "created_at"), Jdbc.requiredInstant(rs, "updated_at"));
+    }
+}

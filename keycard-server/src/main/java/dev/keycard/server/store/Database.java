@@ -1,0 +1,152 @@
+package dev.keycard.server.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.keycard.server.config.ServerConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The JDBC store: a HikariCP pool over SQLite (embedded default) or PostgreSQL, migrated by
+ * Flyway on open. SQLite runs in WAL mode with {@code synchronous=FULL}, so a committed write
+ * survives a power cut, with one connection, so writers never meet {@code SQLITE_BUSY}.
+ */
+public final class Database implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+    private final HikariDataSource pool;
+    private final boolean sqlite;
+
+    private Database(HikariDataSource pool, boolean sqlite) {
+        this.pool = pool;
+        this.sqlite = sqlite;
+    }
+
+    /** Opens the store the configuration names and brings its schema up to date. */
+    public static Database open(ServerConfig config) {
+        String url = config.storeUrl().orElse("jdbc:sqlite:" + config.dataDir().resolve("keycard.db"));
+        return open(url, config.storeUser(), config.storePassword(), config.storePoolSize());
+    }
+
+    /** Opens the store at {@code url} and brings its schema up to date. */
+    public static Database open(String url, String user, String password, int poolSize) {
+        boolean sqlite = url.startsWith("jdbc:sqlite:");
+        HikariConfig hc = new HikariConfig();
+        hc.setPoolName("keycard-store");
+        hc.setConnectionTimeout(Duration.ofSeconds(5).toMillis());
+        hc.setInitializationFailTimeout(Duration.ofSeconds(10).toMillis());
+        if (sqlite) {
+            createParent(url.substring("jdbc:sqlite:".length()));
+            SQLiteConfig sc = new SQLiteConfig();
+            sc.setJournalMode(SQLiteConfig.JournalMode.WAL);
+            sc.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+            sc.enforceForeignKeys(true);
+            sc.setBusyTimeout(5000);
+            SQLiteDataSource ds = new SQLiteDataSource(sc);
+            ds.setUrl(url);
+            hc.setDataSource(ds);
+            hc.setMaximumPoolSize(1);
+        } else {
+            hc.setJdbcUrl(url);
+            if (!user.isEmpty()) {
+                hc.setUsername(user);
+            }
+            if (!password.isEmpty()) {
+                hc.setPassword(password);
+            }
+            hc.setMaximumPoolSize(poolSize);
+            hc.setMinimumIdle(1);
+        }
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(hc);
+        } catch (RuntimeException e) {
+            throw new StoreException("cannot open the store at " + redact(url) + ": " + rootMessage(e), e);
+        }
+        try {
+            Flyway.configure().dataSource(pool).locations("classpath:db/migration")
+                    .loggers("slf4j").load().migrate();
+        } catch (RuntimeException e) {
+            pool.close();
+            throw new StoreException("cannot migrate the store at " + redact(url) + ": " + rootMessage(e), e);
+        }
+        LOG.info("store: {} ({})", sqlite ? "SQLite" : "PostgreSQL", redact(url));
+        return new Database(pool, sqlite);
+    }
+
+    /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+    public <T> T transaction(SqlWork<T> work) {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("store operation failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the store answers a trivial query now. */
+    public boolean ping() {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+            s.execute("SELECT 1");
+            return true;
+        } catch (SQLException e) {
+            return false;
+        }
+    }
+
+    public boolean isSqlite() {
+        return sqlite;
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    /** One unit of work on a connection. */
+    @FunctionalInterface
+    public interface SqlWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private static void createParent(String file) {
+        Path parent = Path.of(file).toAbsolutePath().getParent();
+        if (parent != null && !file.startsWith(":memory:")) {
+            try {
+                Files.createDirectories(parent);
+            } catch (IOException e) {
+                throw new StoreException("cannot create directory " + parent + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.keycard.server.store;
+
+import org.jspecify.annotations.NullMarked;

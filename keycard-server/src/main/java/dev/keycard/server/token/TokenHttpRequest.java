@@ -1,0 +1,21 @@
+package dev.keycard.server.token;
+
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A token request as it arrived, before anything is checked: what the pipeline needs of HTTP.
+ *
+ * @param method the HTTP method
+ * @param contentType the {@code Content-Type} header, if sent
+ * @param authorization the {@code Authorization} header, if sent
+ * @param body the whole body
+ */
+public record TokenHttpRequest(String method, @Nullable String contentType, @Nullable String authorization,
+                               byte[] body) {
+
+    public TokenHttpRequest {
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(body, "body");
+    }
+}

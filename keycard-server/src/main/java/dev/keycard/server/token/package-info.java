@@ -1,0 +1,4 @@
+@NullMarked
+package dev.keycard.server.token;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,256 @@
+package dev.keycard.server.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.keycard.server.testing.TestServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code keycard} command line against a real Keycard on loopback: every command goes through
+ * {@link KeycardCommand#run}, and no output of any of them may hold the admin secret.
+ */
+final class CliEndToEndTest {
+
+    private static final String JOBS = "https://jobs.internal";
+
+    @TempDir
+    static Path dataDir;
+
+    private static @Nullable TestServer server;
+
+    @BeforeAll
+    static void startServerAndCreateJobsApi() {
+        server = TestServer.start(dataDir);
+        Result created = admin("api", "create", "--identifier", JOBS, "--name", "Jobs API",
+                "--scope", "jobs:read", "--scope", "jobs:write", "--output", "json");
+        assertEquals(ExitCodes.OK, created.exitCode(), created.err());
+        JsonObject api = created.json();
+        assertEquals(JOBS, api.getString("identifier"));
+        assertEquals(new JsonArray(List.of("jobs:read", "jobs:write")), api.getJsonArray("scopes"));
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void apiShowWhenApiExistsThenJsonHasIdentifierAndScopes() {
+        Result shown = admin("api", "show", JOBS, "--output", "json");
+
+        assertEquals(ExitCodes.OK, shown.exitCode(), shown.err());
+        assertEquals(JOBS, shown.json().getString("identifier"));
+        assertEquals(new JsonArray(List.of("jobs:read", "jobs:write")), shown.json().getJsonArray("scopes"));
+    }
+
+    @Test
+    void apiListWhenTableOutputThenShowsHeaderAndIdentifier() {
+        Result listed = admin("api", "list");
+
+        assertEquals(ExitCodes.OK, listed.exitCode(), listed.err());
+        assertTrue(listed.out().lines().findFirst().orElse("").startsWith("IDENTIFIER"), listed.out());
+        assertTrue(listed.out().contains(JOBS), listed.out());
+    }
+
+    @Test
+    void clientCreateWhenTableOutputThenShowsSecretOnceLabelled() {
+        Result created = admin("client", "create", "--name", "Table client", "--grant", JOBS + "=jobs:read");
+
+        assertEquals(ExitCodes.OK, created.exitCode(), created.err());
+        assertTrue(created.out().lines().anyMatch(line -> line.startsWith("client_secret: kcs_")), created.out());
+        assertTrue(created.out().contains("shown only once"), created.out());
+    }
+
+    @Test
+    void tokenWhenClientHasGrantThenJwtHasAudienceAndScope() {
+        Client client = createClient("Token client");
+
+        Result token = token(client.id(), client.secret(), "--resource", JOBS, "--scope", "jobs:read jobs:write");
+
+        assertEquals(ExitCodes.OK, token.exitCode(), token.err());
+        String[] parts = token.out().strip().split("\\.", -1);
+        assertEquals(3, parts.length, "a JWT has three parts");
+        JsonObject payload = new JsonObject(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
+        Object aud = payload.getValue("aud");
+        assertTrue(JOBS.equals(aud) || (aud instanceof JsonArray all && all.contains(JOBS)), "aud is " + aud);
+        List<String> scopes = List.of(payload.getString("scope", "").split(" "));
+        assertTrue(scopes.contains("jobs:read") && scopes.contains("jobs:write"), "scope is " + scopes);
+    }
+
+    @Test
+    void tokenWhenJsonOutputThenPrintsWholeTokenResponse() {
+        Client client = createClient("Json token client");
+
+        Result token = token(client.id(), client.secret(), "--resource", JOBS, "--output", "json");
+
+        assertEquals(ExitCodes.OK, token.exitCode(), token.err());
+        assertEquals("Bearer", token.json().getString("token_type"));
+        assertTrue(token.json().getString("access_token", "").split("\\.").length == 3, token.out());
+    }
+
+    @Test
+    void rotateSecretWhenGracePeriodEndsThenOldSecretRefusedAndNewStillWorks() throws InterruptedException {
+        Client client = createClient("Rotated client");
+
+        Result rotated = admin("client", "rotate-secret", client.id(), "--grace", "2", "--output", "json");
+        assertEquals(ExitCodes.OK, rotated.exitCode(), rotated.err());
+        String newSecret = rotated.json().getString("client_secret");
+        assertTrue(newSecret != null && newSecret.startsWith("kcs_"), "a new secret is returned once");
+        assertEquals(ExitCodes.OK, token(client.id(), client.secret(), "--resource", JOBS).exitCode(),
+                "the old secret works during the grace period");
+        assertEquals(ExitCodes.OK, token(client.id(), newSecret, "--resource", JOBS).exitCode(),
+                "the new secret works at once");
+
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        Result old = token(client.id(), client.secret(), "--resource", JOBS);
+        while (old.exitCode() == ExitCodes.OK && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            old = token(client.id(), client.secret(), "--resource", JOBS);
+        }
+
+        assertEquals(ExitCodes.DENIED, old.exitCode(), "the old secret is refused after the grace period: " + old.err());
+        assertTrue(old.err().contains("invalid_client"), old.err());
+        Result fresh = token(client.id(), newSecret, "--resource", JOBS);
+        assertEquals(ExitCodes.OK, fresh.exitCode(), fresh.err());
+    }
+
+    @Test
+    void tokenWhenClientDisabledThenExitsDeniedWithInvalidClient() {
+        Client client = createClient("Disabled client");
+        Result disabled = admin("client", "disable", client.id());
+        assertEquals(ExitCodes.OK, disabled.exitCode(), disabled.err());
+
+        Result token = token(client.id(), client.secret(), "--resource", JOBS);
+
+        assertEquals(ExitCodes.DENIED, token.exitCode(), token.err());
+        assertTrue(token.err().startsWith("error: invalid_client"), token.err());
+        assertEquals("", token.out());
+    }
+
+    @Test
+    void apiShowWhenApiUnknownThenExitsNotFound() {
+        Result shown = admin("api", "show", "https://unknown.internal");
+
+        assertEquals(ExitCodes.NOT_FOUND, shown.exitCode(), shown.err());
+        assertTrue(shown.err().startsWith("error: "), shown.err());
+        assertEquals("", shown.out());
+    }
+
+    @Test
+    void apiCreateWhenNameMissingThenExitsUsage() {
+        Result created = admin("api", "create", "--identifier", "https://nameless.internal");
+
+        assertEquals(ExitCodes.USAGE, created.exitCode());
+        assertTrue(created.err().contains("--name"), created.err());
+    }
+
+    @Test
+    void adminCommandWhenSecretWrongThenExitsDenied() {
+        Result listed = keycard("api", "list", "--url", server().baseUri().toString(),
+                "--client-id", server().adminClientId(), "--client-secret", "kcs_not-the-admin-secret");
+
+        assertEquals(ExitCodes.DENIED, listed.exitCode(), listed.err());
+        assertTrue(listed.err().contains("invalid_client"), listed.err());
+    }
+
+    @Test
+    void outputWhenAnyCommandRunsThenNeverHoldsAdminSecret() {
+        String url = server().baseUri().toString();
+        String id = server().adminClientId();
+        String secret = server().adminClientSecret();
+        // The commands most likely to echo what they were given: listings, server errors, usage
+        // errors with the secret on the command line, a mistyped option name right before it.
+        List<Result> results = List.of(
+                admin("api", "list", "--output", "json"),
+                admin("client", "list"),
+                admin("client", "list", "--output", "json"),
+                admin("api", "create", "--identifier", "not a uri", "--name", "Bad"),
+                admin("api", "list", "--no-such-option"),
+                admin("client", "show", "no-such-client"),
+                keycard("api", "list", "--url", url, "--client-id", id, "--client-secrt", secret),
+                keycard("api", "list", "--url", url, "--client-id", id, "--client-secret=" + secret, "extra"),
+                keycard("token", "--url", url, "--client-id", id, "--client-secret", secret,
+                        "--resource", "urn:keycard:admin", "--output", "json"),
+                keycard("api", "list", "--url", "http://127.0.0.1:1", "--client-id", id, "--client-secret", secret));
+
+        for (Result result : results) {
+            assertFalse(result.out().contains(secret) || result.err().contains(secret), "an output holds the admin secret");
+        }
+        assertEquals(ExitCodes.USAGE, results.get(6).exitCode());
+        assertEquals(ExitCodes.UNAVAILABLE, results.get(9).exitCode());
+        assertTrue(results.get(9).err().contains("http://127.0.0.1:1"), results.get(9).err());
+    }
+
+    /** Creates a client with a grant of both jobs scopes and returns its id and one-time secret. */
+    private static Client createClient(String name) {
+        Result created = admin("client", "create", "--name", name,
+                "--grant", JOBS + "=jobs:read,jobs:write", "--default-api", JOBS, "--output", "json");
+        assertEquals(ExitCodes.OK, created.exitCode(), created.err());
+        JsonObject client = created.json();
+        String secret = client.getString("client_secret");
+        assertTrue(secret != null && !secret.isEmpty(), "the secret is shown on creation");
+        return new Client(client.getString("client_id"), secret);
+    }
+
+    private static Result admin(String... args) {
+        return keycard(Stream.concat(Stream.of(args), Stream.of("--url", server().baseUri().toString(),
+                "--client-id", server().adminClientId(), "--client-secret", server().adminClientSecret()))
+                .toArray(String[]::new));
+    }
+
+    private static Result token(String clientId, String clientSecret, String... more) {
+        List<String> args = new ArrayList<>(List.of("token", "--url", server().baseUri().toString(),
+                "--client-id", clientId, "--client-secret", clientSecret));
+        args.addAll(List.of(more));
+        return keycard(args.toArray(String[]::new));
+    }
+
+    /** Runs the command line and checks that nothing it printed holds the admin secret. */
+    private static Result keycard(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exitCode;
+        try (PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
+                PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            exitCode = KeycardCommand.run(outStream, errStream, args);
+        }
+        Result result = new Result(exitCode, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        // The message names the command only: the arguments hold the secret.
+        assertFalse(result.out().contains(server().adminClientSecret()), "stdout of '" + args[0] + "' holds the admin secret");
+        assertFalse(result.err().contains(server().adminClientSecret()), "stderr of '" + args[0] + "' holds the admin secret");
+        return result;
+    }
+
+    private static TestServer server() {
+        return Objects.requireNonNull(server, "the server did not start");
+    }
+
+    private record Client(String id, String secret) {
+    }
+
+    private record Result(int exitCode, String out, String err) {
+
+        JsonObject json() {
+            return new JsonObject(out);
+        }
+    }
+}
