@@ -48,16 +48,18 @@ public final class KeycardServer implements AutoCloseable {
     private final Database db;
     private final ClientRepository clients;
     private final SecretUsage usage;
+    private final String host;
     private final int port;
     private final String issuer;
     private final Optional<Bootstrap.AdminCredentials> created;
 
-    private KeycardServer(Vertx vertx, Database db, ClientRepository clients, SecretUsage usage, int port,
-                          String issuer, Optional<Bootstrap.AdminCredentials> created) {
+    private KeycardServer(Vertx vertx, Database db, ClientRepository clients, SecretUsage usage, String host,
+                          int port, String issuer, Optional<Bootstrap.AdminCredentials> created) {
         this.vertx = vertx;
         this.db = db;
         this.clients = clients;
         this.usage = usage;
+        this.host = host;
         this.port = port;
         this.issuer = issuer;
         this.created = created;
@@ -100,7 +102,7 @@ public final class KeycardServer implements AutoCloseable {
             if (config.issuerDerived()) {
                 issuer.set("http://" + hostForUrl(config.host()) + ":" + port);
             }
-            KeycardServer server = new KeycardServer(vertx, db, clients, usage, port, issuer.get(), created);
+            KeycardServer server = new KeycardServer(vertx, db, clients, usage, config.host(), port, issuer.get(), created);
             long flushMillis = config.secretUsageFlush().toMillis();
             vertx.setPeriodic(flushMillis, id -> v.executeBlocking(() -> {
                 server.flushUsage();
@@ -121,9 +123,9 @@ public final class KeycardServer implements AutoCloseable {
         return port;
     }
 
-    /** The base URL clients use, e.g. {@code http://127.0.0.1:8080}. */
+    /** Where this server listens, e.g. {@code http://127.0.0.1:8080}; the issuer may be another name for it. */
     public URI baseUri() {
-        return URI.create(issuer);
+        return URI.create("http://" + hostForUrl(host) + ":" + port);
     }
 
     public String issuer() {

@@ -1,0 +1,219 @@
+package dev.keycard.server.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.keycard.protocol.ClientAuthMethod;
+import dev.keycard.protocol.ClientId;
+import dev.keycard.protocol.GrantType;
+import dev.keycard.protocol.ScopeSet;
+import dev.keycard.server.api.Api;
+import dev.keycard.server.api.SigningAlg;
+import dev.keycard.server.client.Client;
+import dev.keycard.server.client.ClientSecret;
+import dev.keycard.server.client.Secrets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The store's behaviour, run against every engine Keycard supports (subclasses open one each). */
+abstract class StoreContract {
+
+    static final Instant T0 = Instant.parse("2026-11-24T10:00:00Z");
+    static final String JOBS = "https://jobs.internal";
+
+    final ApiRepository apis = new ApiRepository();
+    final ClientRepository clients = new ClientRepository();
+    final KeyRepository keys = new KeyRepository();
+    Database db;
+
+    /** Opens a store of this engine on a fresh, empty database. */
+    abstract Database open();
+
+    /** Opens the same database again, as a restart would. */
+    abstract Database reopen();
+
+    @BeforeEach
+    void openStore() {
+        db = open();
+    }
+
+    @AfterEach
+    void closeStore() {
+        db.close();
+    }
+
+    static Api api(String id, String... scopes) {
+        return new Api(id, "API " + id, ScopeSet.of(scopes), Duration.ofMinutes(15), SigningAlg.ES256, true, false, T0, T0);
+    }
+
+    static ClientSecret secret(String id, String value) {
+        return new ClientSecret(id, Secrets.digest(value), Secrets.hint(value), T0, null, null);
+    }
+
+    static Client client(String id, Map<String, ScopeSet> grants, ClientSecret... secrets) {
+        return new Client(new ClientId(id), "Client " + id, true, Set.of(ClientAuthMethod.CLIENT_SECRET_BASIC),
+                Set.of(GrantType.CLIENT_CREDENTIALS), Optional.of(JOBS), grants, List.of(secrets), T0, T0);
+    }
+
+    <T> T tx(Database.SqlWork<T> work) {
+        return db.transaction(work);
+    }
+
+    @Test
+    void apiWhenInsertedThenFoundWithScopesAndFields() {
+        tx(c -> { apis.insert(c, api(JOBS, "jobs:read", "jobs:write")); return null; });
+        Api found = tx(c -> apis.find(c, JOBS)).orElseThrow();
+        assertEquals(api(JOBS, "jobs:read", "jobs:write"), found);
+    }
+
+    @Test
+    void apiWhenUpdatedThenRemovedScopeLeavesGrantsAndAddedScopeIsDefined() {
+        tx(c -> {
+            apis.insert(c, api(JOBS, "jobs:read", "jobs:write"));
+            clients.insert(c, client("w", Map.of(JOBS, ScopeSet.of("jobs:read", "jobs:write")), secret("s1", "kcs_a")));
+            return null;
+        });
+        Api before = tx(c -> apis.find(c, JOBS)).orElseThrow();
+        Api after = new Api(JOBS, "Jobs", ScopeSet.of("jobs:read", "jobs:admin"), Duration.ofMinutes(5),
+                SigningAlg.RS256, false, false, T0, T0.plusSeconds(1));
+        tx(c -> { apis.update(c, before, after); return null; });
+        assertEquals(after, tx(c -> apis.find(c, JOBS)).orElseThrow());
+        assertEquals(ScopeSet.of("jobs:read"), tx(c -> clients.find(c, "w")).orElseThrow().grants().get(JOBS));
+    }
+
+    @Test
+    void clientWhenInsertedThenFoundWithSecretsAndGrants() {
+        tx(c -> {
+            apis.insert(c, api(JOBS, "jobs:read", "jobs:write"));
+            clients.insert(c, client("w", Map.of(JOBS, ScopeSet.of("jobs:read")), secret("s1", "kcs_a")));
+            return null;
+        });
+        Client found = tx(c -> clients.find(c, "w")).orElseThrow();
+        assertEquals("Client w", found.name());
+        assertEquals(Set.of(ClientAuthMethod.CLIENT_SECRET_BASIC), found.authMethods());
+        assertEquals(Set.of(GrantType.CLIENT_CREDENTIALS), found.grantTypes());
+        assertEquals(Optional.of(JOBS), found.defaultApi());
+        assertEquals(Map.of(JOBS, ScopeSet.of("jobs:read")), found.grants());
+        assertEquals(1, found.secrets().size());
+        assertTrue(found.secrets().get(0).matches(Secrets.digest("kcs_a")));
+        assertFalse(found.secrets().get(0).matches(Secrets.digest("kcs_b")));
+    }
+
+    @Test
+    void grantWhenScopeNotDefinedByApiThenStoreRefuses() {
+        tx(c -> { apis.insert(c, api(JOBS, "jobs:read")); return null; });
+        assertThrows(StoreException.class, () -> tx(c -> {
+            clients.insert(c, client("w", Map.of(JOBS, ScopeSet.of("jobs:delete")), secret("s1", "kcs_a")));
+            return null;
+        }));
+        assertTrue(tx(c -> clients.find(c, "w")).isEmpty(), "the failed transaction left nothing behind");
+    }
+
+    @Test
+    void grantWhenPutTwiceThenReplacedAndDeleteRemovesIt() {
+        tx(c -> {
+            apis.insert(c, api(JOBS, "jobs:read", "jobs:write"));
+            clients.insert(c, client("w", Map.of(JOBS, ScopeSet.of("jobs:read")), secret("s1", "kcs_a")));
+            clients.putGrant(c, "w", JOBS, ScopeSet.of("jobs:write"));
+            return null;
+        });
+        assertEquals(ScopeSet.of("jobs:write"), tx(c -> clients.find(c, "w")).orElseThrow().grants().get(JOBS));
+        assertTrue((boolean) tx(c -> clients.deleteGrant(c, "w", JOBS)));
+        assertFalse((boolean) tx(c -> clients.deleteGrant(c, "w", JOBS)));
+        assertTrue(tx(c -> clients.find(c, "w")).orElseThrow().grants().isEmpty());
+    }
+
+    @Test
+    void apiWhenDeletedThenGrantsGoAndDefaultApiIsCleared() {
+        tx(c -> {
+            apis.insert(c, api(JOBS, "jobs:read"));
+            clients.insert(c, client("w", Map.of(JOBS, ScopeSet.of("jobs:read")), secret("s1", "kcs_a")));
+            return null;
+        });
+        assertTrue((boolean) tx(c -> apis.delete(c, JOBS)));
+        Client w = tx(c -> clients.find(c, "w")).orElseThrow();
+        assertTrue(w.grants().isEmpty());
+        assertEquals(Optional.empty(), w.defaultApi());
+    }
+
+    @Test
+    void clientWhenDeletedThenSecretsAndGrantsGo() {
+        tx(c -> {
+            apis.insert(c, api(JOBS, "jobs:read"));
+            clients.insert(c, client("w", Map.of(JOBS, ScopeSet.of("jobs:read")), secret("s1", "kcs_a")));
+            return null;
+        });
+        assertTrue((boolean) tx(c -> clients.delete(c, "w")));
+        tx(c -> {
+            clients.insert(c, client("w", Map.of(), secret("s2", "kcs_b")));
+            return null;
+        });
+        Client again = tx(c -> clients.find(c, "w")).orElseThrow();
+        assertEquals(List.of("s2"), again.secrets().stream().map(ClientSecret::id).toList());
+        assertTrue(again.grants().isEmpty());
+    }
+
+    @Test
+    void secretsWhenExpiredAndUsedThenTimesStoredAndNeverMoveBack() {
+        tx(c -> {
+            apis.insert(c, api(JOBS, "jobs:read"));
+            clients.insert(c, client("w", Map.of(), secret("s1", "kcs_a")));
+            clients.insertSecret(c, "w", new ClientSecret("s2", Secrets.digest("kcs_b"), "h", T0.plusSeconds(5), null, null));
+            clients.expireSecret(c, "s1", T0.plus(1, ChronoUnit.DAYS));
+            clients.recordLastUsed(c, Map.of("s1", T0.plusSeconds(60)));
+            clients.recordLastUsed(c, Map.of("s1", T0.plusSeconds(30)));
+            return null;
+        });
+        Client w = tx(c -> clients.find(c, "w")).orElseThrow();
+        assertEquals(List.of("s2", "s1"), w.secrets().stream().map(ClientSecret::id).toList(), "newest first");
+        ClientSecret s1 = w.secrets().get(1);
+        assertEquals(T0.plus(1, ChronoUnit.DAYS), s1.expiresAt());
+        assertEquals(T0.plusSeconds(60), s1.lastUsedAt());
+        assertTrue((boolean) tx(c -> clients.deleteSecret(c, "w", "s2")));
+        assertFalse((boolean) tx(c -> clients.deleteSecret(c, "other", "s1")), "a secret is deleted only through its client");
+    }
+
+    @Test
+    void keysWhenInsertedThenFoundInOrder() {
+        tx(c -> {
+            keys.insert(c, new KeyRepository.StoredKey("k2", "ES256", "{}", "enc2", "active", T0.plusSeconds(1)));
+            keys.insert(c, new KeyRepository.StoredKey("k1", "RS256", "{}", "enc1", "active", T0));
+            return null;
+        });
+        List<KeyRepository.StoredKey> all = tx(keys::findAll);
+        assertEquals(List.of("k1", "k2"), all.stream().map(KeyRepository.StoredKey::kid).toList());
+        assertEquals("enc2", all.get(1).privateJwkEncrypted());
+    }
+
+    @Test
+    void storeWhenReopenedThenMigrationsIdempotentAndDataKept() {
+        tx(c -> { apis.insert(c, api(JOBS, "jobs:read")); return null; });
+        db.close();
+        db = reopen();
+        assertEquals(List.of(JOBS), tx(apis::findAll).stream().map(Api::identifier).toList());
+        assertTrue(db.ping());
+    }
+
+    @Test
+    void clientIdWhenDuplicateThenStoreRefuses() {
+        tx(c -> {
+            apis.insert(c, api(JOBS, "jobs:read"));
+            clients.insert(c, client("w", Map.of(), secret("s1", "kcs_a")));
+            return null;
+        });
+        assertThrows(StoreException.class, () -> tx(c -> {
+            clients.insert(c, client("w", Map.of(), secret("s9", "kcs_z")));
+            return null;
+        }));
+    }
+}
