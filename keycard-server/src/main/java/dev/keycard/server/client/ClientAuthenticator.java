@@ -106,7 +106,11 @@ public final class ClientAuthenticator {
     /** Splits {@code Basic base64(urlencode(id) ":" urlencode(secret))}, RFC 6749 §2.3.1, RFC 7617. */
     private static String[] parseBasic(String header) {
         int space = header.indexOf(' ');
-        if (space < 0 || !header.substring(0, space).equalsIgnoreCase("Basic")) {
+        String scheme = space < 0 ? header : header.substring(0, space);
+        if (scheme.equalsIgnoreCase("Basic") && (space < 0 || header.substring(space + 1).isBlank())) {
+            throw malformedBasic("no credentials after Basic");
+        }
+        if (!scheme.equalsIgnoreCase("Basic")) {
             throw OAuthError.INVALID_CLIENT.describe("use HTTP Basic or client_secret_post to authenticate")
                     .detail("unsupported Authorization scheme").toException();
         }
