@@ -97,7 +97,7 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     /** Shows the generated admin secret this once, on the console (never the log), and saves it for the CLI. */
-    private static void announce(PrintStream out, PrintStream err, ServerConfig cfg, Bootstrap.AdminCredentials admin) {
+    public static void announce(PrintStream out, PrintStream err, ServerConfig cfg, Bootstrap.AdminCredentials admin) {
         if (admin.generatedSecret().isEmpty()) {
             out.println("Created the admin client '" + admin.clientId() + "' with the secret from admin.client-secret.");
             return;
