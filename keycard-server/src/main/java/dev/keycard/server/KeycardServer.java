@@ -52,9 +52,11 @@ public final class KeycardServer implements AutoCloseable {
     private final int port;
     private final String issuer;
     private final Optional<Bootstrap.AdminCredentials> created;
+    private final TokenEndpoint tokens;
 
     private KeycardServer(Vertx vertx, Database db, ClientRepository clients, SecretUsage usage, String host,
-                          int port, String issuer, Optional<Bootstrap.AdminCredentials> created) {
+                          int port, String issuer, Optional<Bootstrap.AdminCredentials> created,
+                          TokenEndpoint tokens) {
         this.vertx = vertx;
         this.db = db;
         this.clients = clients;
@@ -63,6 +65,7 @@ public final class KeycardServer implements AutoCloseable {
         this.port = port;
         this.issuer = issuer;
         this.created = created;
+        this.tokens = tokens;
     }
 
     public static KeycardServer start(ServerConfig config) throws Exception {
@@ -102,7 +105,7 @@ public final class KeycardServer implements AutoCloseable {
             if (config.issuerDerived()) {
                 issuer.set("http://" + hostForUrl(config.host()) + ":" + port);
             }
-            KeycardServer server = new KeycardServer(vertx, db, clients, usage, config.host(), port, issuer.get(), created);
+            KeycardServer server = new KeycardServer(vertx, db, clients, usage, config.host(), port, issuer.get(), created, tokens);
             long flushMillis = config.secretUsageFlush().toMillis();
             vertx.setPeriodic(flushMillis, id -> v.executeBlocking(() -> {
                 server.flushUsage();
@@ -135,6 +138,14 @@ public final class KeycardServer implements AutoCloseable {
     /** The admin client this start created, if it was the first. */
     public Optional<Bootstrap.AdminCredentials> createdAdmin() {
         return created;
+    }
+
+    /**
+     * The token endpoint this server answers {@code POST /oauth2/token} with, for benchmarks that
+     * time the issue path without HTTP.
+     */
+    public TokenEndpoint tokenEndpoint() {
+        return tokens;
     }
 
     /** Writes the secrets' last-used times noted since the last write. */

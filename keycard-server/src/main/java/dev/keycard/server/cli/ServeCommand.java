@@ -4,20 +4,17 @@ import dev.keycard.server.KeycardServer;
 import dev.keycard.server.admin.Bootstrap;
 import dev.keycard.server.config.ConfigException;
 import dev.keycard.server.config.ConfigLoader;
+import dev.keycard.server.config.PrivateFiles;
 import dev.keycard.server.config.ServerConfig;
 import dev.keycard.server.store.StoreException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
@@ -106,7 +103,7 @@ public final class ServeCommand implements Callable<Integer> {
         String json = new JsonObject().put("client_id", admin.clientId())
                 .put("client_secret", admin.generatedSecret().get()).encodePrettily();
         try {
-            writePrivate(file, json);
+            PrivateFiles.write(file, json + "\n", true);
         } catch (IOException e) {
             err.println("keycard: could not save the admin credentials to " + file + ": " + e.getMessage());
         }
@@ -116,20 +113,5 @@ public final class ServeCommand implements Callable<Integer> {
         out.println("    client_secret: " + admin.generatedSecret().get());
         out.println("  Saved to " + file + " (mode 0600); the keycard CLI reads it from there.");
         out.println();
-    }
-
-    static void writePrivate(Path file, String content) throws IOException {
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        Files.deleteIfExists(file);
-        try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(
-                    Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(file);
-        }
-        Files.writeString(file, content + "\n", StandardCharsets.UTF_8);
     }
 }

@@ -1,6 +1,7 @@
 package dev.keycard.server.keys;
 
 import dev.keycard.server.config.ConfigException;
+import dev.keycard.server.config.PrivateFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -8,7 +9,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
@@ -57,17 +57,7 @@ public final class MasterKey {
             }
             byte[] fresh = new byte[32];
             random.nextBytes(fresh);
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            try {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(
-                        Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
-            } catch (UnsupportedOperationException e) {
-                Files.createFile(file);
-            }
-            Files.writeString(file, Base64.getEncoder().encodeToString(fresh) + "\n", StandardCharsets.US_ASCII);
+            PrivateFiles.write(file, Base64.getEncoder().encodeToString(fresh) + "\n", false);
             LOG.info("created master key file {} (mode 0600); back it up: without it the signing keys are lost", file);
             return new MasterKey(fresh, random);
         } catch (FileAlreadyExistsException e) {

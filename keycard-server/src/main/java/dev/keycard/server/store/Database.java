@@ -2,9 +2,9 @@ package dev.keycard.server.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.keycard.server.config.PrivateFiles;
 import dev.keycard.server.config.ServerConfig;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -131,7 +131,7 @@ public final class Database implements AutoCloseable {
         Path parent = Path.of(file).toAbsolutePath().getParent();
         if (parent != null && !file.startsWith(":memory:")) {
             try {
-                Files.createDirectories(parent);
+                PrivateFiles.createDirectories(parent);
             } catch (IOException e) {
                 throw new StoreException("cannot create directory " + parent + ": " + e.getMessage(), e);
             }

@@ -1,0 +1,26 @@
+-- wrk script of keycard-benchmarks/load.sh: every request is the same client_credentials token
+-- request (RFC 6749 §4.4.2) on a keep-alive connection. load.sh passes the client's credentials
+-- and the form body through the environment, so they never appear on a command line:
+--   TOKEN_AUTHORIZATION  the Authorization header, "Basic base64(id:secret)"
+--   TOKEN_BODY           grant_type=client_credentials&resource=<percent-encoded API identifier>
+-- done() prints one line for load.sh to read, so no number is parsed out of wrk's text report.
+
+local authorization = os.getenv("TOKEN_AUTHORIZATION")
+local body = os.getenv("TOKEN_BODY")
+if authorization == nil or authorization == "" or body == nil or body == "" then
+  error("token.lua: set TOKEN_AUTHORIZATION and TOKEN_BODY")
+end
+
+wrk.method = "POST"
+wrk.body = body
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Authorization"] = authorization
+
+-- One line, all times in microseconds; non2xx is what wrk reports as "Non-2xx or 3xx responses".
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    "KEYCARD_RESULT requests=%d duration_us=%d p50_us=%d p99_us=%d max_us=%d non2xx=%d connect=%d read=%d write=%d timeout=%d\n",
+    summary.requests, summary.duration, latency:percentile(50), latency:percentile(99), latency.max,
+    e.status, e.connect, e.read, e.write, e.timeout))
+end
