@@ -86,7 +86,7 @@ if [ -n "$(find "$root/keycard-protocol/src/main" "$root/keycard-server/src/main
   echo "load.sh: warning: $jar is older than the sources; ./keycard --help rebuilds it" >&2
 fi
 # The same JVM options as the ./keycard launcher.
-java_opts=${KEYCARD_JAVA_OPTS:--XX:+UseSerialGC -Xms16m -Xmx256m -XX:+UseStringDeduplication}
+java_opts=${KEYCARD_JAVA_OPTS:--XX:+UseSerialGC -Xms32m -Xmx256m -XX:+UseStringDeduplication -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$root/keycard-server/target/keycard.jar.serve.jsa -Xlog:cds=off,cds+dynamic=off}
 read -r -a java_opts_array <<< "$java_opts"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/keycard-load.XXXXXX")
@@ -147,7 +147,7 @@ echo "load.sh: starting Keycard on $base (data in $work)" >&2
 start_ns=$(date +%s%N)
 # In the temporary directory, without KEYCARD_CONFIG: no keycard.properties is read.
 (cd "$work" && exec env -u KEYCARD_CONFIG KEYCARD_ADMIN_CLIENT_SECRET="$admin_secret" \
-  "$java" "${java_opts_array[@]}" --enable-native-access=ALL-UNNAMED -jar "$jar" serve \
+  "$java" "${java_opts_array[@]}" -jar "$jar" serve \
   --set http.host=127.0.0.1 --set "http.port=$port" --set "data.dir=$work/data" \
   --set admin.client-id=keycard-admin) > "$work/server.log" 2>&1 &
 server_pid=$!
@@ -243,7 +243,7 @@ cat <<EOF
 - command: \`$command_line\`
 - machine: $(nproc) cores, ${cpu_model:-unknown CPU}, $(uname -sr)
 - JDK: $jdk ($JAVA_HOME)
-- server: keycard-server/target/keycard.jar, JVM options \`$java_opts --enable-native-access=ALL-UNNAMED\`, SQLite store in a fresh directory; ${crypto:-crypto provider not logged}${env_settings:+; settings from the environment: $env_settings}
+- server: keycard-server/target/keycard.jar, JVM options \`$java_opts\`, SQLite store in a fresh directory; ${crypto:-crypto provider not logged}${env_settings:+; settings from the environment: $env_settings}
 - load: $wrk_version, $threads threads, $connections connections, keep-alive, ${seconds}s per algorithm after a ${warmup_seconds}s warm-up, to 127.0.0.1
 - start to first token: $first_token_ms ms (java launched to the first 200 from /oauth2/token, polled every 10 ms; $start_cpu_ms ms of CPU by then)
 - idle RSS: $idle_rss MiB (${idle_seconds}s after the first token)

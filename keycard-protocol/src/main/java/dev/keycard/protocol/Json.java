@@ -11,6 +11,9 @@ public final class Json {
     /** Appends {@code value} to {@code out} as a quoted JSON string. */
     public static StringBuilder appendString(StringBuilder out, String value) {
         out.append('"');
+        if (isPlain(value)) { // the common case: tokens, codes and scopes need no escaping
+            return out.append(value).append('"');
+        }
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             switch (c) {
@@ -30,6 +33,16 @@ public final class Json {
             }
         }
         return out.append('"');
+    }
+
+    private static boolean isPlain(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\' || c == 0x2028 || c == 0x2029) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@code value} as a quoted JSON string. */

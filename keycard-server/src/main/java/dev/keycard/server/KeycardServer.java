@@ -2,6 +2,7 @@ package dev.keycard.server;
 
 import dev.keycard.server.admin.Admin;
 import dev.keycard.server.admin.Bootstrap;
+import dev.keycard.server.api.Api;
 import dev.keycard.server.api.SigningAlg;
 import dev.keycard.server.client.ClientAuthenticator;
 import dev.keycard.server.client.SecretUsage;
@@ -18,6 +19,7 @@ import dev.keycard.server.store.ClientRepository;
 import dev.keycard.server.store.Database;
 import dev.keycard.server.store.KeyRepository;
 import dev.keycard.server.token.ClientCredentialsGrant;
+import dev.keycard.server.token.TokenDecision;
 import dev.keycard.server.token.TokenEndpoint;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -31,6 +33,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -72,15 +78,31 @@ public final class KeycardServer implements AutoCloseable {
         return start(config, Clock.systemUTC());
     }
 
-    /** Starts with the given clock, which every time decision reads (tests move it). */
+    /**
+     * Starts with the given clock, which every time decision reads (tests move it). The store
+     * (with its migrations) and the HTTP runtime come up on their own threads while the crypto
+     * provider loads, and the issue path is exercised once while the ports bind: start to first
+     * token is what a restarting fleet waits for.
+     */
     public static KeycardServer start(ServerConfig config, Clock clock) throws Exception {
-        Optional<Provider> provider = CryptoProviders.install(config.useNativeCrypto());
-        SecureRandom random = new SecureRandom();
-        Secrets secrets = new Secrets(random);
-        MasterKey masterKey = MasterKey.load(config.masterKey(), config.masterKeyFile(), random);
-        Database db = Database.open(config);
+        ExecutorService starter = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "keycard-start");
+            t.setDaemon(true);
+            return t;
+        });
+        int loops = config.eventLoops() > 0 ? config.eventLoops() : Runtime.getRuntime().availableProcessors();
+        Future<Optional<Provider>> crypto = starter.submit(() -> CryptoProviders.install(config.useNativeCrypto()));
+        Future<Database> opening = starter.submit(() -> Database.open(config));
+        Future<Vertx> runtime = starter.submit(() -> Vertx.vertx(new VertxOptions()
+                .setEventLoopPoolSize(loops).setWorkerPoolSize(8)));
+        Database db = null;
         Vertx vertx = null;
         try {
+            Optional<Provider> provider = await(crypto);
+            SecureRandom random = new SecureRandom();
+            Secrets secrets = new Secrets(random);
+            MasterKey masterKey = MasterKey.load(config.masterKey(), config.masterKeyFile(), random);
+            db = await(opening);
             Optional<Bootstrap.AdminCredentials> created = Bootstrap.run(db, config, secrets, clock);
             ClientRepository clients = new ClientRepository();
             Registry registry = new Registry(db, new ApiRepository(), clients);
@@ -92,33 +114,78 @@ public final class KeycardServer implements AutoCloseable {
 
             AtomicReference<String> issuer = new AtomicReference<>(config.issuer());
             SecretUsage usage = new SecretUsage();
+            TokenIssuer tokenIssuer = new TokenIssuer(keys, issuer::get, random);
             TokenEndpoint tokens = new TokenEndpoint(new ClientAuthenticator(registry, usage),
-                    List.of(new ClientCredentialsGrant(registry, config.tokenMaxLifetime())),
-                    new TokenIssuer(keys, issuer::get, random), clock);
+                    List.of(new ClientCredentialsGrant(registry, config.tokenMaxLifetime())), tokenIssuer, clock);
+            Future<?> warm = starter.submit(() -> warmUp(registry, config, tokenIssuer, clock));
 
-            int loops = config.eventLoops() > 0 ? config.eventLoops() : Runtime.getRuntime().availableProcessors();
-            vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setWorkerPoolSize(8));
+            vertx = await(runtime);
             Vertx v = vertx;
+            Database store = db;
             var admin = Admin.routes(vertx, config, db, registry, keys, usage, secrets, clock, issuer::get);
             int port = HttpServers.bind(vertx, config,
-                    HttpServers.routes(vertx, config, tokens, keys, issuer::get, admin, () -> true, db::ping));
+                    HttpServers.routes(vertx, config, tokens, keys, issuer::get, admin, () -> true, store::ping));
             if (config.issuerDerived()) {
                 issuer.set("http://" + hostForUrl(config.host()) + ":" + port);
             }
-            KeycardServer server = new KeycardServer(vertx, db, clients, usage, config.host(), port, issuer.get(), created, tokens);
-            long flushMillis = config.secretUsageFlush().toMillis();
-            vertx.setPeriodic(flushMillis, id -> v.executeBlocking(() -> {
+            await(warm);
+            KeycardServer server = new KeycardServer(vertx, db, clients, usage, config.host(), port, issuer.get(),
+                    created, tokens);
+            vertx.setPeriodic(config.secretUsageFlush().toMillis(), id -> v.executeBlocking(() -> {
                 server.flushUsage();
                 return null;
             }, false));
             LOG.info("Keycard ready: issuer {}", issuer.get());
             return server;
         } catch (Exception | Error e) {
+            if (vertx == null && runtime.isDone() && !runtime.isCancelled()) {
+                try {
+                    vertx = runtime.get();
+                } catch (ExecutionException ignored) {
+                    // It never started.
+                }
+            }
             if (vertx != null) {
                 vertx.close();
             }
-            db.close();
+            if (db == null) {
+                db = opening.isDone() ? awaitQuietly(opening) : null;
+            }
+            if (db != null) {
+                db.close();
+            }
             throw e;
+        } finally {
+            starter.shutdown();
+        }
+    }
+
+    /** Issues one token, discarded, so the first real request finds the issue path loaded. */
+    private static void warmUp(Registry registry, ServerConfig config, TokenIssuer issuer, Clock clock) {
+        registry.client(config.adminClientId()).ifPresent(client -> registry.api(Api.ADMIN_IDENTIFIER).ifPresent(api ->
+                issuer.issue(new TokenDecision(client, api, api.scopes(), api.tokenLifetime()), clock.instant())));
+    }
+
+    private static <T> T await(Future<T> future) throws Exception {
+        try {
+            return future.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof Exception ex) {
+                throw ex;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
+
+    private static Database awaitQuietly(Future<Database> future) {
+        try {
+            return future.get();
+        } catch (ExecutionException | InterruptedException e) {
+            return null;
         }
     }
 

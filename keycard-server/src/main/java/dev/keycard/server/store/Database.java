@@ -25,6 +25,9 @@ public final class Database implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
+    /** The version of the newest migration under db/migration; a test checks the two agree. */
+    static final String SCHEMA_VERSION = "1";
+
     private final HikariDataSource pool;
     private final boolean sqlite;
 
@@ -75,14 +78,30 @@ public final class Database implements AutoCloseable {
             throw new StoreException("cannot open the store at " + redact(url) + ": " + rootMessage(e), e);
         }
         try {
-            Flyway.configure().dataSource(pool).locations("classpath:db/migration")
-                    .loggers("slf4j").load().migrate();
+            if (!isCurrent(pool)) {
+                Flyway.configure().dataSource(pool).locations("classpath:db/migration")
+                        .loggers("slf4j").load().migrate();
+            }
         } catch (RuntimeException e) {
             pool.close();
             throw new StoreException("cannot migrate the store at " + redact(url) + ": " + rootMessage(e), e);
         }
         LOG.info("store: {} ({})", sqlite ? "SQLite" : "PostgreSQL", redact(url));
         return new Database(pool, sqlite);
+    }
+
+    /**
+     * Whether Flyway's history already ends at {@link #SCHEMA_VERSION}. Then Flyway is not
+     * loaded at all: its start-up costs half a second, a third of a restart's start to first token.
+     */
+    private static boolean isCurrent(HikariDataSource pool) {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+             var rs = s.executeQuery("SELECT version FROM flyway_schema_history WHERE success"
+                     + " AND version IS NOT NULL ORDER BY installed_rank DESC")) {
+            return rs.next() && SCHEMA_VERSION.equals(rs.getString(1));
+        } catch (SQLException e) {
+            return false; // no history table yet: a new store
+        }
     }
 
     /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */

@@ -30,4 +30,14 @@ class SqliteStoreTest extends StoreContract {
         assertTrue(Files.exists(dir.resolve("store/keycard.db")));
         assertTrue(Files.exists(dir.resolve("store/keycard.db-wal")), "WAL journal in use");
     }
+
+    @Test
+    void schemaVersionWhenComparedToMigrationsThenNewest() throws Exception {
+        try (var files = Files.list(Path.of("src/main/resources/db/migration"))) {
+            int newest = files.map(f -> f.getFileName().toString()).filter(n -> n.matches("V\\d+__.*\\.sql"))
+                    .mapToInt(n -> Integer.parseInt(n.substring(1, n.indexOf("__")))).max().orElseThrow();
+            org.junit.jupiter.api.Assertions.assertEquals(String.valueOf(newest), Database.SCHEMA_VERSION,
+                    "Database.SCHEMA_VERSION must name the newest migration, or restarts skip it");
+        }
+    }
 }
