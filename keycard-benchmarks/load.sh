@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Load test of Keycard's token endpoint with wrk, against a fresh server on 127.0.0.1 only.
-#   keycard-benchmarks/load.sh [--duration 20s] [--connections 64] [--threads 2] [--alg RS256|ES256|both]
+#   keycard-benchmarks/load.sh [--duration 20s] [--connections 64] [--threads 2] [--alg RS256|ES256|both] [--rate N]
+# Without --rate, every connection sends as fast as answers come (saturation). With --rate N,
+# each connection waits connections/N seconds after each answer, holding the offered load near
+# N tokens/s (a little under it: the wait comes after the answer), to read latency at that rate.
 # Prints, as Markdown on stdout (progress goes to stderr): start to first token, idle RSS and, for
 # each signing algorithm, tokens/s, p50 and p99 latency, server CPU per token and non-2xx answers.
 # shared/floor.md measured the peers the same way: wrk, 2 threads, 64 connections, keep-alive,
@@ -14,11 +17,11 @@ command_line=${command_line% }
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 
-duration=20s connections=64 threads=2 alg=both
+duration=20s connections=64 threads=2 alg=both rate=0
 warmup_seconds=10 idle_seconds=5 start_limit=60
 
 usage() {
-  echo "usage: keycard-benchmarks/load.sh [--duration 20s] [--connections 64] [--threads 2] [--alg RS256|ES256|both]"
+  echo "usage: keycard-benchmarks/load.sh [--duration 20s] [--connections 64] [--threads 2] [--alg RS256|ES256|both] [--rate N]"
 }
 die() {
   echo "load.sh: $*" >&2
@@ -38,6 +41,8 @@ while [ $# -gt 0 ]; do
     --connections) connections=$(value_of "$@"); shift 2 ;;
     --threads) threads=$(value_of "$@"); shift 2 ;;
     --alg) alg=$(value_of "$@"); shift 2 ;;
+    --rate) rate=$(value_of "$@"); shift 2 ;;
+    --rate=*) rate=${1#*=}; shift ;;
     --duration=*) duration=${1#*=}; shift ;;
     --connections=*) connections=${1#*=}; shift ;;
     --threads=*) threads=${1#*=}; shift ;;
@@ -61,6 +66,9 @@ fi
 [[ $connections =~ ^[1-9][0-9]{0,4}$ ]] || bad_usage "--connections must be a number from 1: $connections"
 [[ $threads =~ ^[1-9][0-9]{0,2}$ ]] || bad_usage "--threads must be a number from 1: $threads"
 [ "$threads" -le "$connections" ] || bad_usage "--threads ($threads) must not exceed --connections ($connections)"
+[[ $rate =~ ^[0-9]{1,7}$ ]] || bad_usage "--rate must be a number of tokens/s: $rate"
+delay_ms=0
+if [ "$rate" -gt 0 ]; then delay_ms=$((connections * 1000 / rate)); fi
 case "${alg^^}" in
   RS256) algs=(RS256) ;;
   ES256) algs=(ES256) ;;
@@ -86,8 +94,10 @@ if [ -n "$(find "$root/keycard-protocol/src/main" "$root/keycard-server/src/main
   echo "load.sh: warning: $jar is older than the sources; ./keycard --help rebuilds it" >&2
 fi
 # The same JVM options as the ./keycard launcher.
-java_opts=${KEYCARD_JAVA_OPTS:--XX:+UseSerialGC -Xms32m -Xmx256m -XX:+UseStringDeduplication -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$root/keycard-server/target/keycard.jar.serve.jsa -Xlog:cds=off,cds+dynamic=off}
+java_opts=${KEYCARD_JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmn48m -Xmx256m -XX:+UseStringDeduplication -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$root/keycard-server/target/keycard.jar.serve.jsa -Xlog:cds=off,cds+dynamic=off}
 read -r -a java_opts_array <<< "$java_opts"
+archive="$root/keycard-server/target/keycard.jar.serve.jsa"
+if [ -f "$archive" ] && [ "$jar" -nt "$archive" ]; then rm -f "$archive"; fi # as ./keycard does
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/keycard-load.XXXXXX")
 server_pid=""
@@ -198,7 +208,7 @@ print("Basic " + base64.b64encode((u.quote_plus("load-client") + ":" + u.quote_p
 printf 'Authorization: %s\n' "$authorization" > "$work/client.header"
 
 run_wrk() { # seconds, file for wrk's report; $body names the API
-  TOKEN_AUTHORIZATION=$authorization TOKEN_BODY=$body \
+  TOKEN_AUTHORIZATION=$authorization TOKEN_BODY=$body TOKEN_DELAY_MS=$delay_ms \
     timeout --foreground --kill-after=5 $(($1 + 30)) \
     wrk --threads "$threads" --connections "$connections" --duration "${1}s" --timeout 10s \
       --latency --script "$here/token.lua" "$base/oauth2/token" > "$2" 2>&1 \
@@ -244,7 +254,7 @@ cat <<EOF
 - machine: $(nproc) cores, ${cpu_model:-unknown CPU}, $(uname -sr)
 - JDK: $jdk ($JAVA_HOME)
 - server: keycard-server/target/keycard.jar, JVM options \`$java_opts\`, SQLite store in a fresh directory; ${crypto:-crypto provider not logged}${env_settings:+; settings from the environment: $env_settings}
-- load: $wrk_version, $threads threads, $connections connections, keep-alive, ${seconds}s per algorithm after a ${warmup_seconds}s warm-up, to 127.0.0.1
+- load: $wrk_version, $threads threads, $connections connections, keep-alive, ${seconds}s per algorithm after a ${warmup_seconds}s warm-up, to 127.0.0.1${rate:+$( [ "$rate" -gt 0 ] && echo ", paced to about $rate tokens/s ($delay_ms ms between an answer and the next request on each connection)")}
 - start to first token: $first_token_ms ms (java launched to the first 200 from /oauth2/token, polled every 10 ms; $start_cpu_ms ms of CPU by then)
 - idle RSS: $idle_rss MiB (${idle_seconds}s after the first token)
 - RSS after the load: $load_rss MiB (peak $peak_rss MiB)

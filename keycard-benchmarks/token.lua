@@ -11,6 +11,14 @@ if authorization == nil or authorization == "" or body == nil or body == "" then
   error("token.lua: set TOKEN_AUTHORIZATION and TOKEN_BODY")
 end
 
+local pause = tonumber(os.getenv("TOKEN_DELAY_MS") or "0") or 0
+if pause > 0 then
+  -- wrk waits this long after each answer before the connection's next request (--rate).
+  function delay()
+    return pause
+  end
+end
+
 wrk.method = "POST"
 wrk.body = body
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
