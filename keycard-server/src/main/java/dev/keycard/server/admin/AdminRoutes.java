@@ -110,31 +110,31 @@ public final class AdminRoutes implements Handler<HttpServerRequest> {
 
     /** Reads an optional JSON object body: none is {}, anything else must be application/json. */
     private void readJson(HttpServerRequest request, Consumer<JsonObject> then) {
-            BodyReader.read(vertx, request, maxBodyBytes, timeoutMillis,
-                    (status, description) -> Responses.problem(request, Problem.of(status,
-                            status == 413 ? "too-large" : status == 408 ? "timeout" : "malformed",
-                            status == 413 ? "Payload too large" : status == 408 ? "Request timeout" : "Bad request",
-                            description)),
-                    bytes -> {
-                        if (bytes.length == 0) {
-                            then.accept(new JsonObject());
-                            return;
-                        }
-                        String type = request.getHeader("Content-Type");
-                        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-                            Responses.problem(request, Problem.of(415, "unsupported-media-type",
-                                    "Unsupported media type", "send application/json"));
-                            return;
-                        }
-                        JsonObject body;
-                        try {
-                            body = new JsonObject(Buffer.buffer(bytes));
-                        } catch (DecodeException | ClassCastException | IllegalArgumentException e) {
-                            Responses.problem(request, Problem.of(400, "malformed", "Bad request",
-                                    "the body is not a JSON object"));
-                            return;
-                        }
-                        then.accept(body);
-                    });
+        BodyReader.read(vertx, request, maxBodyBytes, timeoutMillis,
+                (status, description) -> Responses.problem(request, Problem.of(status,
+                        status == 413 ? "too-large" : status == 408 ? "timeout" : "malformed",
+                        status == 413 ? "Payload too large" : status == 408 ? "Request timeout" : "Bad request",
+                        description)),
+                bytes -> {
+                    if (bytes.length == 0) {
+                        then.accept(new JsonObject());
+                        return;
+                    }
+                    String type = request.getHeader("Content-Type");
+                    if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+                        Responses.problem(request, Problem.of(415, "unsupported-media-type",
+                                "Unsupported media type", "send application/json"));
+                        return;
+                    }
+                    JsonObject body;
+                    try {
+                        body = new JsonObject(Buffer.buffer(bytes));
+                    } catch (DecodeException | ClassCastException | IllegalArgumentException e) {
+                        Responses.problem(request, Problem.of(400, "malformed", "Bad request",
+                                "the body is not a JSON object"));
+                        return;
+                    }
+                    then.accept(body);
+                });
     }
 }

@@ -35,8 +35,12 @@ public final class Registry {
         this.clients = clients;
     }
 
-    /** Reads the whole registry from the store and publishes it. Blocking: never on an event loop. */
-    public void reload() {
+    /**
+     * Reads the whole registry from the store and publishes it. Blocking: never on an event loop.
+     * Reloads run one at a time, so a snapshot read earlier can never be published after one
+     * read later (two admin writes finishing together would otherwise leave the older view).
+     */
+    public synchronized void reload() {
         Snapshot next = db.transaction(c -> {
             List<Api> a = apis.findAll(c);
             List<Client> cl = clients.findAll(c);
