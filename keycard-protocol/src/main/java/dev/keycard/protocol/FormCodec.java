@@ -28,12 +28,11 @@ public final class FormCodec {
         Map<String, List<String>> params = new LinkedHashMap<>();
         int start = 0;
         while (start <= body.length) {
-            int end = indexOf(body, (byte) '&', start);
+            int end = indexOf(body, (byte) '&', start, body.length);
             if (end > start) {
-                int eq = indexOf(body, (byte) '=', start);
-                if (eq < 0 || eq > end) {
-                    eq = end;
-                }
+                // Searched within this pair only: scanning to the body's end for each pair would
+                // make a body of 'a&a&a&…' cost quadratic time before any authentication.
+                int eq = indexOf(body, (byte) '=', start, end);
                 String name = decodeComponent(body, start, eq);
                 String value = eq < end ? decodeComponent(body, eq + 1, end) : "";
                 if (name.isEmpty()) {
@@ -94,12 +93,13 @@ public final class FormCodec {
         return URLEncoder.encode(text, StandardCharsets.UTF_8);
     }
 
-    private static int indexOf(byte[] a, byte b, int from) {
-        for (int i = from; i < a.length; i++) {
+    /** The index of {@code b} in {@code a[from, to)}, or {@code to}. */
+    private static int indexOf(byte[] a, byte b, int from, int to) {
+        for (int i = from; i < to; i++) {
             if (a[i] == b) {
                 return i;
             }
         }
-        return a.length;
+        return to;
     }
 }

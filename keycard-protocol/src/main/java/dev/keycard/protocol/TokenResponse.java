@@ -21,6 +21,12 @@ public record TokenResponse(String accessToken, String tokenType, long expiresIn
         }
     }
 
+    /** Never the token itself. */
+    @Override
+    public String toString() {
+        return "TokenResponse[" + tokenType + ", expires_in=" + expiresIn + ", scope=" + scope + "]";
+    }
+
     /** The response body. Written by hand: it is on every token request, and this is 5x Jackson's speed. */
     public String toJson() {
         StringBuilder out = new StringBuilder(accessToken.length() + 128);

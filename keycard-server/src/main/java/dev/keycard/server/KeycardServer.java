@@ -39,6 +39,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -123,11 +124,12 @@ public final class KeycardServer implements AutoCloseable {
             Vertx v = vertx;
             Database store = db;
             var admin = Admin.routes(vertx, config, db, registry, keys, usage, secrets, clock, issuer::get);
-            int port = HttpServers.bind(vertx, config,
-                    HttpServers.routes(vertx, config, tokens, keys, issuer::get, admin, () -> true, store::ping));
+            int port = HttpServers.resolvePort(config);
             if (config.issuerDerived()) {
                 issuer.set("http://" + hostForUrl(config.host()) + ":" + port);
             }
+            HttpServers.bind(vertx, config, port,
+                    HttpServers.routes(vertx, config, tokens, keys, issuer::get, admin, () -> true, store::ping));
             await(warm);
             KeycardServer server = new KeycardServer(vertx, db, clients, usage, config.host(), port, issuer.get(),
                     created, tokens);
@@ -138,21 +140,14 @@ public final class KeycardServer implements AutoCloseable {
             LOG.info("Keycard ready: issuer {}", issuer.get());
             return server;
         } catch (Exception | Error e) {
-            if (vertx == null && runtime.isDone() && !runtime.isCancelled()) {
-                try {
-                    vertx = runtime.get();
-                } catch (ExecutionException ignored) {
-                    // It never started.
-                }
+            // Close what came up, also what was still coming up when the start failed.
+            Vertx started = vertx != null ? vertx : quietly(runtime);
+            if (started != null) {
+                started.close();
             }
-            if (vertx != null) {
-                vertx.close();
-            }
-            if (db == null) {
-                db = opening.isDone() ? awaitQuietly(opening) : null;
-            }
-            if (db != null) {
-                db.close();
+            Database opened = db != null ? db : quietly(opening);
+            if (opened != null) {
+                opened.close();
             }
             throw e;
         } finally {
@@ -181,10 +176,10 @@ public final class KeycardServer implements AutoCloseable {
         }
     }
 
-    private static Database awaitQuietly(Future<Database> future) {
+    private static <T> @Nullable T quietly(Future<T> future) {
         try {
-            return future.get();
-        } catch (ExecutionException | InterruptedException e) {
+            return future.get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException | InterruptedException | java.util.concurrent.TimeoutException e) {
             return null;
         }
     }

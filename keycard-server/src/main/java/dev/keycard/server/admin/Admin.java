@@ -12,7 +12,7 @@ import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.function.Supplier;
 
-/** Assembles the admin API. After every change the registry is reloaded and keys made for new algorithms. */
+/** Assembles the admin API. After every change the registry is reloaded ({@link RegistryRefresh}). */
 public final class Admin {
 
     private Admin() {
@@ -21,10 +21,7 @@ public final class Admin {
     public static AdminRoutes routes(Vertx vertx, ServerConfig config, Database db, Registry registry,
                                      KeyManager keys, SecretUsage usage, Secrets secrets, Clock clock,
                                      Supplier<String> issuer) {
-        Runnable changed = () -> {
-            registry.reload();
-            keys.ensure(registry.algorithmsInUse());
-        };
+        Runnable changed = new RegistryRefresh(vertx, registry, keys)::afterWrite;
         ApiRepository apiRepository = new ApiRepository();
         ApiAdmin apis = new ApiAdmin(db, apiRepository, clock, config.tokenDefaultLifetime(),
                 config.tokenMaxLifetime(), changed);

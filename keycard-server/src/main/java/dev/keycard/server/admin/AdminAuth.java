@@ -4,6 +4,8 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.keycard.protocol.Scope;
+import dev.keycard.protocol.ScopeSet;
 import dev.keycard.server.api.Api;
 import dev.keycard.server.client.Client;
 import dev.keycard.server.http.Responses.Problem;
@@ -112,6 +114,10 @@ final class AdminAuth {
         Optional<Client> client = Optional.ofNullable(claims.getSubject()).flatMap(registry::client);
         if (client.isEmpty() || !client.get().enabled()) {
             return Optional.of("client unknown or disabled");
+        }
+        ScopeSet granted = client.get().grants().get(Api.ADMIN_IDENTIFIER);
+        if (granted == null || !granted.contains(new Scope(Api.ADMIN_SCOPE))) {
+            return Optional.of(NO_SCOPE); // the grant was taken away after the token was issued
         }
         return Optional.empty();
     }

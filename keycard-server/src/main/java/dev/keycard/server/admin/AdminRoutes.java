@@ -93,6 +93,12 @@ public final class AdminRoutes implements Handler<HttpServerRequest> {
             Throwable e = done.cause();
             if (e instanceof AdminProblem p) {
                 Responses.problem(request, p.problem());
+            } else if (e instanceof StoreException se && se.kind() == StoreException.Kind.CONFLICT) {
+                Responses.problem(request, Problem.of(409, "conflict", "Conflict",
+                        "the change conflicts with the registry's current state (a concurrent change?); reload and retry"));
+            } else if (e instanceof StoreException se && se.kind() == StoreException.Kind.INVALID_DATA) {
+                Responses.problem(request, Problem.of(400, "validation", "Invalid request",
+                        "the store refused a value (for example a NUL character)"));
             } else if (e instanceof StoreException) {
                 LOG.warn("admin request failed: store unavailable: {}", e.getMessage());
                 Responses.problem(request, Problem.of(503, "unavailable", "Service unavailable",
@@ -129,6 +135,9 @@ public final class AdminRoutes implements Handler<HttpServerRequest> {
                     JsonObject body;
                     try {
                         body = new JsonObject(Buffer.buffer(bytes));
+                        if (body.getMap() == null) { // the JSON literal null
+                            throw new DecodeException("null");
+                        }
                     } catch (DecodeException | ClassCastException | IllegalArgumentException e) {
                         Responses.problem(request, Problem.of(400, "malformed", "Bad request",
                                 "the body is not a JSON object"));

@@ -31,6 +31,10 @@ final class ClientAdmin {
 
     /** A secret made just now, with the only copy of its value. */
     record NewSecret(Client client, ClientSecret secret, String value) {
+        @Override
+        public String toString() {
+            return "NewSecret[" + client.id() + ", " + secret.id() + "]";
+        }
     }
 
     static final Set<ClientAuthMethod> METHODS = Set.of(ClientAuthMethod.CLIENT_SECRET_BASIC,
@@ -170,6 +174,11 @@ final class ClientAdmin {
                 throw AdminProblem.conflict("client " + id + " already has " + MAX_ACTIVE_SECRETS
                         + " active secrets; delete one before rotating");
             }
+            for (ClientSecret s : before.secrets()) {
+                if (!s.activeAt(now)) { // expired: it can never authenticate again
+                    clients.deleteSecret(c, id, s.id());
+                }
+            }
             for (ClientSecret s : active) {
                 Instant end = now.plus(grace);
                 if (s.expiresAt() == null || s.expiresAt().isAfter(end)) {
@@ -198,7 +207,7 @@ final class ClientAdmin {
         Fields f = new Fields(body);
         f.rejectUnknown(Set.of("scopes"));
         Optional<ScopeSet> scopes = f.scopes("scopes");
-        if (scopes.isEmpty() && !f.has("scopes")) {
+        if (scopes.isEmpty() && (!f.has("scopes") || f.isNull("scopes"))) {
             f.error("scopes", "is required");
         }
         f.check();

@@ -53,8 +53,18 @@ public final class HttpServers {
                 "/health/ready", health::ready), "/admin/", admin);
     }
 
-    /** Binds {@code handler} on one server per event loop; completes with the port bound. */
-    public static int bind(Vertx vertx, ServerConfig config, Handler<HttpServerRequest> handler) throws Exception {
+    /**
+     * The port to bind: the configured one, or for {@code 0} a free one picked now. Servers of one
+     * Vert.x instance share a port only when they ask for the same number, and the issuer must be
+     * known before the first request (a race with another process for the port fails the start).
+     */
+    public static int resolvePort(ServerConfig config) throws java.io.IOException {
+        return config.port() == 0 ? freePort(config.host()) : config.port();
+    }
+
+    /** Binds {@code handler} on {@code port} with one server per event loop. */
+    public static void bind(Vertx vertx, ServerConfig config, int wanted, Handler<HttpServerRequest> handler)
+            throws Exception {
         HttpServerOptions options = new HttpServerOptions()
                 .setHost(config.host())
                 .setMaxHeaderSize(config.maxHeaderBytes())
@@ -65,10 +75,6 @@ public final class HttpServers {
                 .setHttp2ClearTextEnabled(false)
                 .setTcpNoDelay(true);
         int loops = config.eventLoops() > 0 ? config.eventLoops() : Runtime.getRuntime().availableProcessors();
-        // Servers of one Vert.x instance share a port only when they ask for the same number, so
-        // port 0 is first resolved to a free port (tests use it; a race with another process is
-        // possible in principle, and fails the start loudly).
-        int wanted = config.port() == 0 ? freePort(config.host()) : config.port();
         Set<Integer> bound = ConcurrentHashMap.newKeySet();
         vertx.deployVerticle(() -> new HttpVerticle(options, wanted, handler, bound),
                         new DeploymentOptions().setInstances(loops))
@@ -78,7 +84,6 @@ public final class HttpServers {
         }
         int port = bound.iterator().next();
         LOG.info("listening on http://{}:{} ({} event loops)", config.host(), port, loops);
-        return port;
     }
 
     private static int freePort(String host) throws java.io.IOException {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -40,7 +41,15 @@ public final class Registry {
      * Reloads run one at a time, so a snapshot read earlier can never be published after one
      * read later (two admin writes finishing together would otherwise leave the older view).
      */
-    public synchronized void reload() {
+    public void reload() {
+        reload(algs -> { });
+    }
+
+    /**
+     * Like {@link #reload()}, and before the new view is published, {@code prepare} gets the
+     * algorithms it uses, so a key for a newly chosen algorithm exists before any token needs it.
+     */
+    public synchronized void reload(Consumer<Set<SigningAlg>> prepare) {
         Snapshot next = db.transaction(c -> {
             List<Api> a = apis.findAll(c);
             List<Client> cl = clients.findAll(c);
@@ -48,6 +57,7 @@ public final class Registry {
                     a.stream().collect(Collectors.toUnmodifiableMap(Api::identifier, Function.identity())),
                     cl.stream().collect(Collectors.toUnmodifiableMap(x -> x.id().value(), Function.identity())));
         });
+        prepare.accept(algorithms(next));
         snapshot = next;
     }
 
@@ -61,8 +71,12 @@ public final class Registry {
 
     /** The algorithms some API signs with: each needs a key. */
     public Set<SigningAlg> algorithmsInUse() {
+        return algorithms(snapshot);
+    }
+
+    private static Set<SigningAlg> algorithms(Snapshot s) {
         Set<SigningAlg> algs = EnumSet.noneOf(SigningAlg.class);
-        snapshot.apis().values().forEach(a -> algs.add(a.signingAlg()));
+        s.apis().values().forEach(a -> algs.add(a.signingAlg()));
         return algs;
     }
 

@@ -18,4 +18,10 @@ public record TokenHttpRequest(String method, @Nullable String contentType, @Nul
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(body, "body");
     }
+
+    /** Never the Authorization header or the body: both may carry the client's secret. */
+    @Override
+    public String toString() {
+        return "TokenHttpRequest[" + method + ", " + contentType + ", " + body.length + " bytes]";
+    }
 }

@@ -308,4 +308,38 @@ class AdminApiTest {
         Map<String, Object> admin = new JsonObject(http.admin("GET", "/admin/v1/clients/keycard-admin", null).body()).getMap();
         assertEquals("urn:keycard:admin", admin.get("default_api"));
     }
+
+    @Test
+    void bodyWhenJsonNullOrNullScopesThen400NotServerError() {
+        HttpRequest.Builder nullBody = http.request("/admin/v1/apis").header("Authorization", "Bearer " + http.adminToken())
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("null"));
+        assertProblem(http.send(nullBody), 400, "malformed");
+        http.createClient("null-scopes", JOBS, "jobs:read");
+        JsonObject p = assertProblem(http.admin("PUT", "/admin/v1/clients/null-scopes/grants/" + Http.enc(JOBS),
+                new JsonObject().putNull("scopes")), 400, "validation");
+        assertEquals(Set.of("scopes"), fields(p));
+    }
+
+    @Test
+    void adminWhenGrantRemovedThenItsLiveTokenIsRefused() {
+        String secret = http.createClient("ex-admin", "urn:keycard:admin", "keycard:admin").getString("client_secret");
+        String token = http.accessToken("ex-admin", secret, "grant_type", "client_credentials");
+        assertEquals(200, withToken(token, "GET", "/admin/v1/apis").statusCode());
+        assertEquals(204, http.admin("DELETE", "/admin/v1/clients/ex-admin/grants/" + Http.enc("urn:keycard:admin"), null)
+                .statusCode());
+        assertProblem(withToken(token, "GET", "/admin/v1/apis"), 403, "forbidden");
+    }
+
+    @Test
+    void rotateWhenOldSecretsExpiredThenTheyAreRemoved() {
+        http.createClient("tidy", JOBS, "jobs:read");
+        assertEquals(201, http.admin("POST", "/admin/v1/clients/tidy/secrets/rotate",
+                new JsonObject().put("grace_period", 0)).statusCode());
+        assertEquals(201, http.admin("POST", "/admin/v1/clients/tidy/secrets/rotate",
+                new JsonObject().put("grace_period", 0)).statusCode());
+        JsonArray secrets = new JsonObject(http.admin("GET", "/admin/v1/clients/tidy/secrets", null).body())
+                .getJsonArray("items");
+        assertEquals(2, secrets.size(), "the first, expired secret is gone: " + secrets.encode());
+        assertEquals(1, secrets.stream().filter(o -> ((JsonObject) o).getBoolean("active")).count());
+    }
 }

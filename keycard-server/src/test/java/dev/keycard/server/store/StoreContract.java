@@ -112,10 +112,11 @@ abstract class StoreContract {
     @Test
     void grantWhenScopeNotDefinedByApiThenStoreRefuses() {
         tx(c -> { apis.insert(c, api(JOBS, "jobs:read")); return null; });
-        assertThrows(StoreException.class, () -> tx(c -> {
+        StoreException e = assertThrows(StoreException.class, () -> tx(c -> {
             clients.insert(c, client("w", Map.of(JOBS, ScopeSet.of("jobs:delete")), secret("s1", "kcs_a")));
             return null;
         }));
+        assertEquals(StoreException.Kind.CONFLICT, e.kind());
         assertTrue(tx(c -> clients.find(c, "w")).isEmpty(), "the failed transaction left nothing behind");
     }
 
@@ -211,9 +212,10 @@ abstract class StoreContract {
             clients.insert(c, client("w", Map.of(), secret("s1", "kcs_a")));
             return null;
         });
-        assertThrows(StoreException.class, () -> tx(c -> {
+        StoreException e = assertThrows(StoreException.class, () -> tx(c -> {
             clients.insert(c, client("w", Map.of(), secret("s9", "kcs_z")));
             return null;
         }));
+        assertEquals(StoreException.Kind.CONFLICT, e.kind(), "answered 409 by the admin API, not 503");
     }
 }
