@@ -94,10 +94,8 @@ if [ -n "$(find "$root/keycard-protocol/src/main" "$root/keycard-server/src/main
   echo "load.sh: warning: $jar is older than the sources; ./keycard --help rebuilds it" >&2
 fi
 # The same JVM options as the ./keycard launcher.
-java_opts=${KEYCARD_JAVA_OPTS:--XX:+UseSerialGC -Xms64m -Xmn48m -Xmx256m -XX:+UseStringDeduplication -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile=$root/keycard-server/target/keycard.jar.serve.jsa -Xlog:cds=off,cds+dynamic=off}
+java_opts=$("$root/bin/jvm-opts" "$JAVA_HOME" "$jar" serve)
 read -r -a java_opts_array <<< "$java_opts"
-archive="$root/keycard-server/target/keycard.jar.serve.jsa"
-if [ -f "$archive" ] && [ "$jar" -nt "$archive" ]; then rm -f "$archive"; fi # as ./keycard does
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/keycard-load.XXXXXX")
 server_pid=""
