@@ -79,8 +79,4 @@ public final class Registry {
         s.apis().values().forEach(a -> algs.add(a.signingAlg()));
         return algs;
     }
-
-    public Snapshot snapshot() {
-        return snapshot;
-    }
 }
