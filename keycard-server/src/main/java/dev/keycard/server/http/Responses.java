@@ -76,11 +76,8 @@ public final class Responses {
 
     /** Ends the exchange and closes the connection: after 408 and 413 the rest of the body is not read. */
     public static void closeAfter(HttpServerRequest request, Runnable write) {
-        if (request.version() != io.vertx.core.http.HttpVersion.HTTP_2) {
-            request.response().putHeader("Connection", "close");
-        }
+        request.response().putHeader("Connection", "close"); // HTTP/1.1 only: h2c is off
         write.run();
-        request.response().closeHandler(v -> { });
         request.connection().close();
     }
 
