@@ -1,0 +1,4 @@
+@NullMarked
+package dev.keycard.client;
+
+import org.jspecify.annotations.NullMarked;

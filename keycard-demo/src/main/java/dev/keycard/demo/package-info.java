@@ -1,0 +1,4 @@
+@NullMarked
+package dev.keycard.demo;
+
+import org.jspecify.annotations.NullMarked;
