@@ -4,7 +4,6 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
-import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.jca.JCAContext;
 import com.nimbusds.jose.util.Base64URL;
 import java.security.GeneralSecurityException;
@@ -15,11 +14,9 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.EdECPrivateKeySpec;
 import java.security.spec.NamedParameterSpec;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.Set;
-import org.jspecify.annotations.Nullable;
 
 /**
  * EdDSA (Ed25519, RFC 8037 §3.1) through JCA. Nimbus signs Ed25519 with Tink; this routes it to
@@ -28,9 +25,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class Ed25519Jca {
 
-    /** DER prefix of an X.509 SubjectPublicKeyInfo for Ed25519 (RFC 8410 §4); the raw key follows. */
-    private static final byte[] SPKI_PREFIX = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
-
     private Ed25519Jca() {
     }
 
@@ -38,14 +32,6 @@ final class Ed25519Jca {
         KeyFactory kf = provider.isPresent() ? KeyFactory.getInstance("Ed25519", provider.get())
                 : KeyFactory.getInstance("Ed25519");
         return kf.generatePrivate(new EdECPrivateKeySpec(NamedParameterSpec.ED25519, d));
-    }
-
-    static PublicKey publicKey(byte[] x, Optional<Provider> provider) throws GeneralSecurityException {
-        byte[] spki = Arrays.copyOf(SPKI_PREFIX, SPKI_PREFIX.length + x.length);
-        System.arraycopy(x, 0, spki, SPKI_PREFIX.length, x.length);
-        KeyFactory kf = provider.isPresent() ? KeyFactory.getInstance("Ed25519", provider.get())
-                : KeyFactory.getInstance("Ed25519");
-        return kf.generatePublic(new X509EncodedKeySpec(spki));
     }
 
     /** The raw 32-byte public key from its X.509 encoding. */
@@ -81,43 +67,6 @@ final class Ed25519Jca {
                 return Base64URL.encode(s.sign());
             } catch (GeneralSecurityException e) {
                 throw new JOSEException("Ed25519 signing failed: " + e.getMessage(), e);
-            }
-        }
-
-        @Override
-        public Set<JWSAlgorithm> supportedJWSAlgorithms() {
-            return Set.of(JWSAlgorithm.EdDSA);
-        }
-
-        @Override
-        public JCAContext getJCAContext() {
-            return context;
-        }
-    }
-
-    /** A Nimbus verifier for EdDSA over a JCA public key. */
-    static final class Verifier implements JWSVerifier {
-        private final PublicKey key;
-        private final Optional<Provider> provider;
-        private final JCAContext context = new JCAContext();
-
-        Verifier(PublicKey key, Optional<Provider> provider) {
-            this.key = key;
-            this.provider = provider;
-        }
-
-        @Override
-        public boolean verify(JWSHeader header, byte[] signingInput, @Nullable Base64URL signature) throws JOSEException {
-            if (!JWSAlgorithm.EdDSA.equals(header.getAlgorithm()) || signature == null) {
-                return false;
-            }
-            try {
-                Signature s = signature(provider);
-                s.initVerify(key);
-                s.update(signingInput);
-                return s.verify(signature.decode());
-            } catch (GeneralSecurityException e) {
-                return false;
             }
         }
 

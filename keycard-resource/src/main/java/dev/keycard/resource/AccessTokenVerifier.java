@@ -1,0 +1,348 @@
+package dev.keycard.resource;
+
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jwt.SignedJWT;
+import dev.keycard.resource.TokenVerificationException.InvalidToken;
+import dev.keycard.resource.TokenVerificationException.KeysUnavailable;
+import dev.keycard.resource.internal.Discovery;
+import dev.keycard.resource.internal.HttpJson;
+import dev.keycard.resource.internal.JwksCache;
+import dev.keycard.resource.internal.VerificationKey;
+import dev.keycard.resource.internal.VerifiedTokenCache;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Verifies JWT access tokens (RFC 9068 §4) with the rules of RFC 8725: the signature with a key
+ * from the issuer's key set only (the token's own {@code jku}, {@code x5u}, {@code jwk} and
+ * {@code x5c} are never used), asymmetric algorithms only ({@code none} and HMAC are refused
+ * whatever the token says, §3.1–3.2), {@code typ} {@code at+jwt} (§3.11), the exact issuer
+ * (§3.8), an expected audience (§3.9), and the time claims within the allowed skew.
+ *
+ * <p>Thread-safe; build one per API and share it. A token verified once is remembered until its
+ * {@code exp}, so a service called many times with one token pays for its signature once.
+ */
+public final class AccessTokenVerifier implements AutoCloseable {
+
+    /** Compact JWS access tokens are a few hundred bytes to a few KiB; anything longer is refused unread. */
+    static final int MAX_TOKEN_LENGTH = 16 * 1024;
+
+    private static final Set<JWSAlgorithm> ASYMMETRIC = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
+            JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256, JWSAlgorithm.ES384,
+            JWSAlgorithm.ES512, JWSAlgorithm.EdDSA, JWSAlgorithm.Ed25519);
+    private static final JOSEObjectType AT_JWT = new JOSEObjectType("at+jwt");
+
+    private final String issuer;
+    private final Set<String> audiences;
+    private final Set<JWSAlgorithm> algorithms;
+    private final long skewMillis;
+    private final Clock clock;
+    private final @Nullable HttpClient ownedHttp;
+    private final JwksCache jwks;
+    private final VerifiedTokenCache<VerifiedToken> verified;
+    private final ClaimsCheck claims;
+
+    private AccessTokenVerifier(Builder b) {
+        this.issuer = b.issuer;
+        this.audiences = Set.copyOf(b.audiences);
+        this.algorithms = b.algorithms.isEmpty() ? ASYMMETRIC : Set.copyOf(b.algorithms);
+        this.skewMillis = b.clockSkew.toMillis();
+        this.clock = b.clock;
+        HttpClient http = b.httpClient;
+        this.ownedHttp = http == null ? HttpClient.newBuilder().connectTimeout(b.fetchTimeout)
+                .followRedirects(HttpClient.Redirect.NORMAL).build() : null;
+        HttpJson fetcher = new HttpJson(http != null ? http : ownedHttp, b.fetchTimeout, b.maxKeySetBytes);
+        this.verified = new VerifiedTokenCache<>(b.cacheSize);
+        URI configuredJwks = b.jwksUri;
+        this.jwks = new JwksCache(configuredJwks != null ? () -> CompletableFuture.completedFuture(configuredJwks)
+                : new Memo(() -> Discovery.jwksUri(fetcher, issuer)), fetcher, clock, verified::clear);
+        this.claims = new ClaimsCheck(issuer, audiences, skewMillis);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Verifies a token, blocking only when the keys must first be fetched (the first token, or a
+     * {@code kid} the key set does not have yet).
+     *
+     * @throws InvalidToken when the token is not acceptable ({@code invalid_token})
+     * @throws KeysUnavailable when no key set could ever be loaded from the issuer
+     */
+    public VerifiedToken verify(String token) {
+        VerifiedToken hit = verified.get(token, clock.millis());
+        if (hit != null) {
+            return hit;
+        }
+        try {
+            return verifyAsync(token).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof TokenVerificationException t) {
+                throw t;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Verifies a token without blocking: completes at once unless keys must be fetched. Fails with
+     * {@link InvalidToken} or {@link KeysUnavailable}.
+     */
+    public CompletableFuture<VerifiedToken> verifyAsync(String token) {
+        long now = clock.millis();
+        VerifiedToken hit = verified.get(token, now);
+        if (hit != null) {
+            return CompletableFuture.completedFuture(hit);
+        }
+        SignedJWT jwt;
+        try {
+            jwt = parse(token);
+        } catch (InvalidToken e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        JWSHeader header = jwt.getHeader();
+        return jwks.keysFor(header.getKeyID(), header.getAlgorithm()).handle((keys, failure) -> {
+            if (failure != null) {
+                throw new KeysUnavailable("no key set from " + issuer + ": " + rootMessage(failure), failure);
+            }
+            if (keys.isEmpty()) {
+                throw new InvalidToken("no key " + header.getKeyID() + " for " + header.getAlgorithm() + " in the key set");
+            }
+            if (!signedByAny(jwt, keys)) {
+                throw new InvalidToken("signature does not verify with key " + header.getKeyID());
+            }
+            VerifiedToken result = claims.check(jwt, clock.millis());
+            verified.put(token, result, result.expiresAt().toEpochMilli(), now);
+            return result;
+        });
+    }
+
+    /** Loads the key set now, so that a misconfigured issuer shows at the API's start, not at its first request. */
+    public CompletableFuture<Void> preload() {
+        return jwks.keysFor(null, JWSAlgorithm.RS256).thenApply(k -> null);
+    }
+
+    private SignedJWT parse(String token) {
+        if (token.length() > MAX_TOKEN_LENGTH) {
+            throw new InvalidToken("token longer than " + MAX_TOKEN_LENGTH + " characters");
+        }
+        SignedJWT jwt;
+        try {
+            jwt = SignedJWT.parse(token);
+        } catch (ParseException e) {
+            throw new InvalidToken("not a signed JWT: " + e.getMessage());
+        }
+        JWSHeader header = jwt.getHeader();
+        if (!algorithms.contains(header.getAlgorithm())) {
+            throw new InvalidToken("algorithm " + header.getAlgorithm() + " not accepted");
+        }
+        JOSEObjectType typ = header.getType();
+        if (typ == null || !isAtJwt(typ.getType())) {
+            throw new InvalidToken("typ is " + typ + ", expected at+jwt (RFC 9068 §4)");
+        }
+        if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
+            throw new InvalidToken("critical header parameters not understood: " + header.getCriticalParams());
+        }
+        return jwt;
+    }
+
+    /** RFC 9068 §4: {@code at+jwt}, or the full media type; media types compare case-insensitively. */
+    private static boolean isAtJwt(String typ) {
+        String t = typ.toLowerCase(Locale.ROOT);
+        return t.equals(AT_JWT.getType()) || t.equals("application/at+jwt");
+    }
+
+    private static boolean signedByAny(SignedJWT jwt, List<VerificationKey> keys) {
+        for (VerificationKey key : keys) {
+            if (key.verify(jwt.getHeader(), jwt.getSigningInput(), jwt.getSignature())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while ((c instanceof CompletionException || c instanceof KeysUnavailable) && c.getCause() != null) {
+            c = c.getCause();
+        }
+        return String.valueOf(c.getMessage());
+    }
+
+    /** How many verified tokens are remembered now; for tests. */
+    int cachedTokens() {
+        return verified.size();
+    }
+
+    /** The issuer whose tokens this verifier accepts. */
+    public String issuer() {
+        return issuer;
+    }
+
+    @Override
+    public void close() {
+        if (ownedHttp != null) {
+            ownedHttp.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "AccessTokenVerifier[iss=" + issuer + ", aud=" + audiences + ", alg=" + algorithms + "]";
+    }
+
+    /** Discovery done once, and again after a failure. */
+    private static final class Memo implements java.util.function.Supplier<CompletableFuture<URI>> {
+        private final java.util.function.Supplier<CompletableFuture<URI>> source;
+        private @Nullable CompletableFuture<URI> value;
+
+        Memo(java.util.function.Supplier<CompletableFuture<URI>> source) {
+            this.source = source;
+        }
+
+        @Override
+        public synchronized CompletableFuture<URI> get() {
+            CompletableFuture<URI> v = value;
+            if (v == null || v.isCompletedExceptionally()) {
+                v = source.get();
+                value = v;
+            }
+            return v;
+        }
+    }
+
+    /** Settings for a verifier; {@link #build()} checks them. */
+    public static final class Builder {
+        private @Nullable String issuer;
+        private @Nullable URI jwksUri;
+        private final List<String> audiences = new ArrayList<>();
+        private final List<JWSAlgorithm> algorithms = new ArrayList<>();
+        private Duration clockSkew = Duration.ofSeconds(60);
+        private Clock clock = Clock.systemUTC();
+        private @Nullable HttpClient httpClient;
+        private Duration fetchTimeout = Duration.ofSeconds(5);
+        private int maxKeySetBytes = 256 * 1024;
+        private int cacheSize = 10_000;
+
+        private Builder() {
+        }
+
+        /**
+         * The issuer, compared exactly with each token's {@code iss}; unless {@link #jwksUri} is
+         * given, its key set is found through its metadata (RFC 8414).
+         */
+        public Builder issuer(String issuer) {
+            this.issuer = issuer;
+            return this;
+        }
+
+        /** Where the issuer's key set is, skipping discovery. */
+        public Builder jwksUri(URI jwksUri) {
+            this.jwksUri = jwksUri;
+            return this;
+        }
+
+        /** The audiences this API answers to; a token's {@code aud} must contain one. Required. */
+        public Builder audiences(String... audiences) {
+            return audiences(List.of(audiences));
+        }
+
+        public Builder audiences(Collection<String> audiences) {
+            this.audiences.addAll(audiences);
+            return this;
+        }
+
+        /**
+         * Restricts the accepted algorithms (JWS names such as {@code RS256}). By default every
+         * asymmetric algorithm the issuer's keys allow. {@code none} and HMAC are refused here.
+         */
+        public Builder algorithms(String... names) {
+            for (String name : names) {
+                JWSAlgorithm alg = JWSAlgorithm.parse(name);
+                if (!ASYMMETRIC.contains(alg)) {
+                    throw new IllegalArgumentException("algorithm " + name
+                            + " is not accepted for access tokens; use one of " + ASYMMETRIC);
+                }
+                algorithms.add(alg);
+            }
+            return this;
+        }
+
+        /** Tolerance for the clocks of issuer and API disagreeing, applied to exp, nbf and iat. Default 60 s. */
+        public Builder clockSkew(Duration skew) {
+            if (skew.isNegative() || skew.compareTo(Duration.ofMinutes(5)) > 0) {
+                throw new IllegalArgumentException("clock skew must be between 0 and 5 minutes, was " + skew);
+            }
+            this.clockSkew = skew;
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /** The client for metadata and key-set requests; by default one of the verifier's own. */
+        public Builder httpClient(HttpClient httpClient) {
+            this.httpClient = httpClient;
+            return this;
+        }
+
+        /** Time allowed to each metadata or key-set request. Default 5 s. */
+        public Builder fetchTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("fetch timeout must be positive, was " + timeout);
+            }
+            this.fetchTimeout = timeout;
+            return this;
+        }
+
+        /** Largest key-set or metadata response read. Default 256 KiB. */
+        public Builder maxKeySetBytes(int bytes) {
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("maxKeySetBytes must be at least 1024, was " + bytes);
+            }
+            this.maxKeySetBytes = bytes;
+            return this;
+        }
+
+        /** How many verified tokens are remembered; 0 turns the cache off. Default 10,000. */
+        public Builder verifiedTokenCacheSize(int size) {
+            if (size < 0) {
+                throw new IllegalArgumentException("verifiedTokenCacheSize must not be negative, was " + size);
+            }
+            this.cacheSize = size;
+            return this;
+        }
+
+        public AccessTokenVerifier build() {
+            if (issuer == null || issuer.isBlank()) {
+                throw new IllegalStateException("issuer is required: the exact iss of the tokens to accept");
+            }
+            if (audiences.isEmpty() || audiences.stream().anyMatch(String::isBlank)) {
+                throw new IllegalStateException("at least one audience is required: the identifier of this API");
+            }
+            if (jwksUri == null) {
+                URI u = URI.create(issuer);
+                if (u.getScheme() == null || u.getRawAuthority() == null) {
+                    throw new IllegalStateException("issuer " + issuer + " is not an absolute URL; set jwksUri instead");
+                }
+            }
+            return new AccessTokenVerifier(this);
+        }
+    }
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.keycard.resource.internal;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,108 @@
+package dev.keycard.resource.servlet;
+
+import dev.keycard.protocol.ScopeSet;
+import dev.keycard.resource.AccessTokenVerifier;
+import dev.keycard.resource.BearerAuthentication;
+import dev.keycard.resource.BearerError;
+import dev.keycard.resource.VerifiedToken;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.Optional;
+
+/**
+ * A Jakarta Servlet filter that lets a request through only with a valid bearer token carrying
+ * the required scopes (RFC 6750), and answers every other request with its RFC 6750 §3 error.
+ * The verified token is left in the request attribute {@link #TOKEN_ATTRIBUTE}; read it with
+ * {@link #token(ServletRequest)}.
+ *
+ * <pre>{@code
+ * var filter = new BearerTokenFilter(verifier).requireScopes("jobs:read");
+ * context.addFilter(new FilterHolder(filter), "/jobs/*", EnumSet.of(DispatcherType.REQUEST));
+ * }</pre>
+ */
+public final class BearerTokenFilter implements Filter {
+
+    /** The request attribute holding the {@link VerifiedToken}. */
+    public static final String TOKEN_ATTRIBUTE = VerifiedToken.class.getName();
+
+    private final BearerAuthentication authentication;
+    private final ScopeSet required;
+
+    /** A filter that requires a valid token and no particular scope. */
+    public BearerTokenFilter(AccessTokenVerifier verifier) {
+        this(new BearerAuthentication(verifier), ScopeSet.empty());
+    }
+
+    private BearerTokenFilter(BearerAuthentication authentication, ScopeSet required) {
+        this.authentication = authentication;
+        this.required = required;
+    }
+
+    /** A filter like this one that also requires these scopes. */
+    public BearerTokenFilter requireScopes(String... scopes) {
+        return new BearerTokenFilter(authentication, ScopeSet.of(scopes));
+    }
+
+    @Override
+    public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
+            throws IOException, ServletException {
+        HttpServletRequest http = (HttpServletRequest) request;
+        var headers = Collections.list(http.getHeaders("Authorization"));
+        BearerAuthentication.Outcome outcome = authentication.authenticate(headers, required).join();
+        switch (outcome) {
+            case BearerAuthentication.Authorized a -> {
+                request.setAttribute(TOKEN_ATTRIBUTE, a.token());
+                chain.doFilter(request, response);
+            }
+            case BearerAuthentication.Refused r -> write((HttpServletResponse) response, r.error());
+        }
+    }
+
+    /** The token this filter verified for the request, if it ran. */
+    public static Optional<VerifiedToken> token(ServletRequest request) {
+        return Optional.ofNullable((VerifiedToken) request.getAttribute(TOKEN_ATTRIBUTE));
+    }
+
+    /**
+     * For a check inside a servlet, where one path needs more than its filter requires: true when
+     * the request's token carries the scopes; otherwise the 403 {@code insufficient_scope} (or 401,
+     * if no filter verified a token) has been written and the servlet should return.
+     */
+    public static boolean requireScopes(HttpServletRequest request, HttpServletResponse response, String... scopes)
+            throws IOException {
+        ScopeSet needed = ScopeSet.of(scopes);
+        Optional<VerifiedToken> token = token(request);
+        if (token.isEmpty()) {
+            write(response, BearerError.missingToken());
+            return false;
+        }
+        if (!token.get().hasScopes(needed)) {
+            write(response, BearerError.insufficientScope(needed));
+            return false;
+        }
+        return true;
+    }
+
+    private static void write(HttpServletResponse response, BearerError error) throws IOException {
+        response.setStatus(error.status());
+        if (error.challenge() != null) {
+            response.setHeader("WWW-Authenticate", error.challenge());
+        }
+        if (error.status() == 503) {
+            response.setHeader("Retry-After", "5");
+        }
+        response.setHeader("Cache-Control", "no-store");
+        byte[] body = error.json().getBytes(StandardCharsets.UTF_8);
+        response.setContentType("application/json");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
+    }
+}

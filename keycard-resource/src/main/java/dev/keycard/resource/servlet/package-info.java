@@ -1,0 +1,4 @@
+@NullMarked
+package dev.keycard.resource.servlet;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,88 @@
+package dev.keycard.resource.vertx;
+
+import dev.keycard.protocol.ScopeSet;
+import dev.keycard.resource.AccessTokenVerifier;
+import dev.keycard.resource.BearerAuthentication;
+import dev.keycard.resource.BearerError;
+import dev.keycard.resource.VerifiedToken;
+import io.vertx.core.Context;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+
+/**
+ * Bearer-token protection for Vert.x core request handlers (RFC 6750). A request goes on to the
+ * protected handler with its {@link VerifiedToken} only when the token is valid and carries the
+ * required scopes; every other request gets its RFC 6750 §3 error. Verification never blocks
+ * the event loop: it completes at once from the key set in memory, and when keys must be fetched
+ * the request is paused and resumed on its own context.
+ *
+ * <pre>{@code
+ * var bearer = BearerTokenHandler.create(verifier);
+ * Handler<HttpServerRequest> list = bearer.requireScopes(List.of("jobs:read"), (req, token) -> ...);
+ * }</pre>
+ */
+public final class BearerTokenHandler {
+
+    private final BearerAuthentication authentication;
+
+    private BearerTokenHandler(BearerAuthentication authentication) {
+        this.authentication = authentication;
+    }
+
+    public static BearerTokenHandler create(AccessTokenVerifier verifier) {
+        return new BearerTokenHandler(new BearerAuthentication(verifier));
+    }
+
+    /** A handler that calls {@code next} only for a valid token carrying every one of {@code scopes}. */
+    public Handler<HttpServerRequest> requireScopes(Iterable<String> scopes,
+                                                    BiConsumer<HttpServerRequest, VerifiedToken> next) {
+        java.util.List<String> list = new java.util.ArrayList<>();
+        scopes.forEach(list::add);
+        ScopeSet required = ScopeSet.of(list.toArray(String[]::new));
+        return request -> {
+            CompletableFuture<BearerAuthentication.Outcome> outcome =
+                    authentication.authenticate(request.headers().getAll("Authorization"), required);
+            if (outcome.isDone()) {
+                dispatch(request, outcome.join(), next);
+                return;
+            }
+            Context context = Vertx.currentContext();
+            request.pause();
+            outcome.whenComplete((o, failure) -> {
+                Runnable resume = () -> {
+                    request.resume();
+                    dispatch(request, o != null ? o : new BearerAuthentication.Refused(BearerError.unavailable()), next);
+                };
+                if (context != null) {
+                    context.runOnContext(v -> resume.run());
+                } else {
+                    resume.run();
+                }
+            });
+        };
+    }
+
+    private static void dispatch(HttpServerRequest request, BearerAuthentication.Outcome outcome,
+                                 BiConsumer<HttpServerRequest, VerifiedToken> next) {
+        switch (outcome) {
+            case BearerAuthentication.Authorized a -> next.accept(request, a.token());
+            case BearerAuthentication.Refused r -> write(request.response(), r.error());
+        }
+    }
+
+    /** Writes an RFC 6750 §3 error response. */
+    public static void write(HttpServerResponse response, BearerError error) {
+        response.setStatusCode(error.status());
+        if (error.challenge() != null) {
+            response.putHeader("WWW-Authenticate", error.challenge());
+        }
+        if (error.status() == 503) {
+            response.putHeader("Retry-After", "5");
+        }
+        response.putHeader("Cache-Control", "no-store").putHeader("Content-Type", "application/json").end(error.json());
+    }
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.keycard.resource.vertx;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,120 @@
+package dev.keycard.resource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.nimbusds.jose.jwk.ECKey;
+import dev.keycard.resource.testing.TestIssuer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.Date;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The RFC 6750 behaviour every adapter must show over real HTTP. Each adapter's test serves
+ * {@code GET /jobs} (needs jobs:read) and {@code POST /jobs/1/complete} (needs jobs:write), and
+ * answers 200 with {@code client=<client_id>} when let through.
+ */
+abstract class BearerAdapterContract {
+
+    private static final ECKey KEY = TestIssuer.ecKey("ec-1");
+    private static final String INVALID = "Bearer error=\"invalid_token\", error_description=\"The access token is not valid\"";
+
+    private final HttpClient client = HttpClient.newHttpClient();
+    protected TestIssuer issuer;
+    protected AccessTokenVerifier verifier;
+    private URI base;
+
+    /** Starts the adapter's server protecting the two paths; returns its base URI. */
+    protected abstract URI start(AccessTokenVerifier verifier) throws Exception;
+
+    protected abstract void stop() throws Exception;
+
+    @BeforeEach
+    void startAll() throws Exception {
+        issuer = TestIssuer.start().publish(KEY);
+        verifier = AccessTokenVerifier.builder().issuer(issuer.issuer()).audiences(TestIssuer.AUDIENCE).build();
+        base = start(verifier);
+    }
+
+    @AfterEach
+    void stopAll() throws Exception {
+        stop();
+        verifier.close();
+        issuer.close();
+    }
+
+    private String token(String scope) {
+        return issuer.token(KEY, Instant.now(), h -> { }, c -> c.claim("scope", scope));
+    }
+
+    private HttpResponse<String> call(String method, String path, String... authorization) throws IOException, InterruptedException {
+        HttpRequest.Builder r = HttpRequest.newBuilder(base.resolve(path)).method(method, HttpRequest.BodyPublishers.noBody());
+        for (String a : authorization) {
+            r.header("Authorization", a);
+        }
+        return client.send(r.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void requestWhenValidTokenWithScopeThenPassesWithTheVerifiedToken() throws Exception {
+        HttpResponse<String> r = call("GET", "/jobs", "Bearer " + token("jobs:read"));
+        assertEquals(200, r.statusCode());
+        assertEquals("client=batch-worker", r.body());
+        assertEquals(200, call("POST", "/jobs/1/complete", "bearer " + token("jobs:read jobs:write")).statusCode());
+    }
+
+    @Test
+    void requestWhenNoTokenThenBareChallenge() throws Exception {
+        HttpResponse<String> r = call("GET", "/jobs");
+        assertEquals(401, r.statusCode());
+        assertEquals("Bearer", r.headers().firstValue("WWW-Authenticate").orElseThrow());
+    }
+
+    @Test
+    void requestWhenAnotherSchemeThenBareChallenge() throws Exception {
+        HttpResponse<String> r = call("GET", "/jobs", "Basic YmF0Y2g6c2VjcmV0");
+        assertEquals(401, r.statusCode());
+        assertEquals("Bearer", r.headers().firstValue("WWW-Authenticate").orElseThrow());
+    }
+
+    @Test
+    void requestWhenInvalidTokenThenInvalidTokenWithoutDetail() throws Exception {
+        String expired = issuer.token(KEY, Instant.now(), h -> { }, c -> c
+                .issueTime(Date.from(Instant.now().minusSeconds(900))).expirationTime(Date.from(Instant.now().minusSeconds(300))));
+        String otherApi = issuer.token(KEY, Instant.now(), h -> { }, c -> c.audience("https://other.example"));
+        for (String token : new String[] {"not.a.jwt", expired, otherApi}) {
+            HttpResponse<String> r = call("GET", "/jobs", "Bearer " + token);
+            assertEquals(401, r.statusCode());
+            assertEquals(INVALID, r.headers().firstValue("WWW-Authenticate").orElseThrow());
+            assertEquals("{\"error\":\"invalid_token\",\"error_description\":\"The access token is not valid\"}", r.body());
+            assertEquals("application/json", r.headers().firstValue("Content-Type").orElseThrow());
+        }
+    }
+
+    @Test
+    void requestWhenScopeMissingThenInsufficientScopeNamingIt() throws Exception {
+        HttpResponse<String> r = call("POST", "/jobs/1/complete", "Bearer " + token("jobs:read"));
+        assertEquals(403, r.statusCode());
+        assertEquals("Bearer error=\"insufficient_scope\", error_description=\"The request requires scope jobs:write\","
+                + " scope=\"jobs:write\"", r.headers().firstValue("WWW-Authenticate").orElseThrow());
+        assertTrue(r.body().contains("\"error\":\"insufficient_scope\""), r.body());
+    }
+
+    @Test
+    void requestWhenAuthorizationHeaderMalformedThenInvalidRequest() throws Exception {
+        for (String header : new String[] {"Bearer", "Bearer a b", "Bearer tok@en"}) {
+            HttpResponse<String> r = call("GET", "/jobs", header);
+            assertEquals(400, r.statusCode(), header);
+            assertTrue(r.headers().firstValue("WWW-Authenticate").orElseThrow().startsWith("Bearer error=\"invalid_request\""));
+        }
+        assertEquals(400, call("GET", "/jobs", "Bearer " + token("jobs:read"), "Bearer " + token("jobs:read")).statusCode(),
+                "two Authorization headers");
+    }
+}
