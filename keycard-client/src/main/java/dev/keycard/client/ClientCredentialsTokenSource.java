@@ -1,0 +1,308 @@
+package dev.keycard.client;
+
+import dev.keycard.client.internal.CacheKey;
+import dev.keycard.client.internal.Inputs;
+import dev.keycard.client.internal.MetadataDiscovery;
+import dev.keycard.client.internal.Retrier;
+import dev.keycard.client.internal.SecretSource;
+import dev.keycard.client.internal.TokenCache;
+import dev.keycard.client.internal.TokenRequester;
+import dev.keycard.protocol.ClientAuthMethod;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Access tokens of the client credentials grant (RFC 6749 §4.4), cached and refreshed before they
+ * expire. Build one per client and share it: it is thread-safe, and a token in the cache costs a
+ * memory read.
+ *
+ * <pre>{@code
+ * ClientCredentialsTokenSource tokens = ClientCredentialsTokenSource.builder()
+ *         .issuer(URI.create("https://keycard.internal"))
+ *         .clientId("batch-worker")
+ *         .clientSecretFile(Path.of("/run/secrets/keycard"))
+ *         .resource("https://jobs.internal")
+ *         .scopes("jobs:read")
+ *         .build();
+ * String bearer = tokens.token().value();
+ * }</pre>
+ *
+ * <p>Each (scopes, target) pair has its own cache entry, which is <em>fresh</em> (served),
+ * <em>stale</em> (served while one background refresh runs) or <em>expired</em> (callers wait for
+ * the refresh); see docs/client.md for the timings. One request per entry is in flight at a time
+ * and its result or failure goes to everyone waiting. Network errors, 5xx and 429 are retried with
+ * back-off; other refusals fail at once with {@link TokenRequestException}. While the server is
+ * down, a cached token that has not expired keeps being served.
+ */
+public final class ClientCredentialsTokenSource {
+
+    private final TokenCache cache;
+    private final TokenCache.Entry defaultEntry;
+    private final String targetParameter;
+    private final String description;
+
+    private ClientCredentialsTokenSource(TokenCache cache, CacheKey defaultKey, String targetParameter, String description) {
+        this.cache = cache;
+        this.defaultEntry = cache.entry(defaultKey);
+        this.targetParameter = targetParameter;
+        this.description = description;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A token for the scopes and target given to the builder.
+     *
+     * @throws TokenRequestException the server refused (RFC 6749 §5.2), never retried
+     * @throws TokenUnavailableException the server could not be reached, after retries
+     * @throws KeycardClientException no secret to send, or an answer that breaks the protocol
+     */
+    public AccessToken token() {
+        return cache.get(defaultEntry);
+    }
+
+    /**
+     * A token for other scopes or another API, cached apart from the default one.
+     *
+     * @param scopes the {@code scope} to ask for; empty: what the server grants by default
+     * @param target the API, sent as {@code resource} (RFC 8707), or as {@code audience} when the
+     *     builder was given {@link Builder#audience}; null: none, the server picks the API
+     */
+    public AccessToken token(Collection<String> scopes, @Nullable String target) {
+        return cache.get(cache.entry(Inputs.cacheKey(scopes, target, targetParameter)));
+    }
+
+    /** As {@link #token()}, without blocking: the future fails with the same exceptions. */
+    public CompletableFuture<AccessToken> tokenAsync() {
+        return cache.getAsync(defaultEntry);
+    }
+
+    /** Forgets every cached token, e.g. after the secret was rotated: the next call asks anew. */
+    public void invalidate() {
+        cache.invalidate();
+    }
+
+    /**
+     * Forgets {@code token} if it is still the cached one, e.g. after an API answered 401 to it.
+     * A token already replaced is left alone, so a burst of 401s causes one refresh.
+     */
+    public void invalidate(AccessToken token) {
+        cache.invalidate(Objects.requireNonNull(token, "token"));
+    }
+
+    @Override
+    public String toString() {
+        return "ClientCredentialsTokenSource{" + description + "}";
+    }
+
+    /**
+     * Settings of a {@link ClientCredentialsTokenSource}. {@link #build()} checks them and names
+     * the setting that is wrong. Every default is in docs/client.md.
+     */
+    public static final class Builder {
+        private @Nullable URI issuer;
+        private @Nullable URI tokenEndpoint;
+        private @Nullable String clientId;
+        private @Nullable String secretValue;
+        private @Nullable String secretEnv;
+        private @Nullable Path secretFile;
+        private ClientAuthMethod authMethod = ClientAuthMethod.CLIENT_SECRET_BASIC;
+        private final List<String> scopes = new ArrayList<>();
+        private @Nullable String resource;
+        private @Nullable String audience;
+        private @Nullable HttpClient httpClient;
+        private Clock clock = Clock.systemUTC();
+        private Duration requestTimeout = Duration.ofSeconds(10);
+        private int maxAttempts = 4;
+        private Duration initialBackoff = Duration.ofMillis(200);
+        private Duration maxBackoff = Duration.ofSeconds(10);
+        private RandomGenerator random = () -> ThreadLocalRandom.current().nextLong();
+        private Function<String, @Nullable String> environment = System::getenv;
+
+        private Builder() {
+        }
+
+        /** The issuer; the token endpoint is read from its metadata (RFC 8414 §3). Or {@link #tokenEndpoint}. */
+        public Builder issuer(URI issuer) {
+            this.issuer = Inputs.httpUrl("issuer", issuer, true);
+            return this;
+        }
+
+        /** The token endpoint itself, when there is no metadata to read. Or {@link #issuer}. */
+        public Builder tokenEndpoint(URI tokenEndpoint) {
+            this.tokenEndpoint = Inputs.httpUrl("tokenEndpoint", tokenEndpoint, false);
+            return this;
+        }
+
+        public Builder clientId(String clientId) {
+            this.clientId = Objects.requireNonNull(clientId, "clientId");
+            return this;
+        }
+
+        /** The secret itself. Or {@link #clientSecretFromEnv}, or {@link #clientSecretFile}. */
+        public Builder clientSecret(String secret) {
+            this.secretValue = Objects.requireNonNull(secret, "clientSecret");
+            return this;
+        }
+
+        /** The environment variable that holds the secret, read at each token request. */
+        public Builder clientSecretFromEnv(String variable) {
+            this.secretEnv = Objects.requireNonNull(variable, "clientSecretFromEnv");
+            return this;
+        }
+
+        /** The file that holds the secret, read at each token request: rotate it without a restart. */
+        public Builder clientSecretFile(Path file) {
+            this.secretFile = Objects.requireNonNull(file, "clientSecretFile");
+            return this;
+        }
+
+        /** {@code client_secret_basic} (the default) or {@code client_secret_post}, RFC 6749 §2.3.1. */
+        public Builder authMethod(ClientAuthMethod method) {
+            this.authMethod = Objects.requireNonNull(method, "authMethod");
+            return this;
+        }
+
+        public Builder scopes(String... scopes) {
+            return scopes(Arrays.asList(scopes));
+        }
+
+        /** The scopes to ask for; none: the server grants its default. Replaces earlier ones. */
+        public Builder scopes(Collection<String> scopes) {
+            List<String> copy = List.copyOf(scopes);
+            this.scopes.clear();
+            this.scopes.addAll(copy);
+            return this;
+        }
+
+        /** The API to get tokens for, sent as {@code resource} (RFC 8707). Or {@link #audience}. */
+        public Builder resource(String resource) {
+            this.resource = Objects.requireNonNull(resource, "resource");
+            return this;
+        }
+
+        /** The API to get tokens for, sent as {@code audience} (as Auth0 and Hydra expect). */
+        public Builder audience(String audience) {
+            this.audience = Objects.requireNonNull(audience, "audience");
+            return this;
+        }
+
+        public Builder httpClient(HttpClient httpClient) {
+            this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
+            return this;
+        }
+
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public Builder requestTimeout(Duration timeout) {
+            this.requestTimeout = Objects.requireNonNull(timeout, "requestTimeout");
+            return this;
+        }
+
+        /** How many times a request is made in all before giving up on network errors, 5xx, 429. */
+        public Builder maxAttempts(int maxAttempts) {
+            this.maxAttempts = maxAttempts;
+            return this;
+        }
+
+        public Builder initialBackoff(Duration backoff) {
+            this.initialBackoff = Objects.requireNonNull(backoff, "initialBackoff");
+            return this;
+        }
+
+        public Builder maxBackoff(Duration backoff) {
+            this.maxBackoff = Objects.requireNonNull(backoff, "maxBackoff");
+            return this;
+        }
+
+        /** For tests: the source of jitter. */
+        Builder random(RandomGenerator random) {
+            this.random = Objects.requireNonNull(random, "random");
+            return this;
+        }
+
+        /** For tests: where {@link #clientSecretFromEnv} looks variables up. */
+        Builder environment(Function<String, @Nullable String> environment) {
+            this.environment = Objects.requireNonNull(environment, "environment");
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the setting that is missing, wrong or in conflict */
+        public ClientCredentialsTokenSource build() {
+            if ((issuer == null) == (tokenEndpoint == null)) {
+                throw new IllegalArgumentException("exactly one of issuer and tokenEndpoint is required");
+            }
+            if (clientId == null || clientId.isBlank()) {
+                throw new IllegalArgumentException("clientId is required");
+            }
+            int secrets = (secretValue == null ? 0 : 1) + (secretEnv == null ? 0 : 1) + (secretFile == null ? 0 : 1);
+            if (secrets != 1) {
+                throw new IllegalArgumentException("exactly one of clientSecret, clientSecretFromEnv and clientSecretFile is required");
+            }
+            if (!authMethod.equals(ClientAuthMethod.CLIENT_SECRET_BASIC) && !authMethod.equals(ClientAuthMethod.CLIENT_SECRET_POST)) {
+                throw new IllegalArgumentException("authMethod " + authMethod + " is not supported (client_secret_basic, client_secret_post)");
+            }
+            if (resource != null && audience != null) {
+                throw new IllegalArgumentException("resource and audience are exclusive");
+            }
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("maxAttempts must be at least 1: " + maxAttempts);
+            }
+            Inputs.positive("requestTimeout", requestTimeout);
+            Inputs.positive("initialBackoff", initialBackoff);
+            Inputs.positive("maxBackoff", maxBackoff);
+            if (initialBackoff.compareTo(maxBackoff) > 0) {
+                throw new IllegalArgumentException("initialBackoff must not exceed maxBackoff");
+            }
+            SecretSource secret = secretValue != null ? SecretSource.value(secretValue)
+                    : secretEnv != null ? SecretSource.environment(secretEnv, environment)
+                    : SecretSource.file(Objects.requireNonNull(secretFile));
+            String targetParameter = audience != null ? "audience" : "resource";
+            CacheKey defaultKey = Inputs.cacheKey(scopes, audience != null ? audience : resource, targetParameter);
+            HttpClient http = httpClient != null ? httpClient
+                    : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            Retrier retrier = new Retrier(maxAttempts, initialBackoff, maxBackoff, random);
+            URI fixed = tokenEndpoint;
+            Supplier<CompletableFuture<URI>> endpoint = issuer != null
+                    ? new MetadataDiscovery(issuer, http, requestTimeout, retrier, clock)::tokenEndpoint
+                    : () -> CompletableFuture.completedFuture(Objects.requireNonNull(fixed));
+            TokenRequester requester = new TokenRequester(endpoint, clientId, secret, authMethod, targetParameter,
+                    http, requestTimeout, retrier, clock);
+            TokenCache cache = new TokenCache(requester, clock, random, maxBackoff, clientId);
+            return new ClientCredentialsTokenSource(cache, defaultKey, targetParameter, describe(secret.toString()));
+        }
+
+        private String describe(String secret) {
+            return "clientId=" + clientId + (issuer != null ? ", issuer=" + issuer : "")
+                    + (tokenEndpoint != null ? ", tokenEndpoint=" + tokenEndpoint : "") + ", authMethod=" + authMethod
+                    + ", secret=" + secret + ", scopes=" + scopes + (resource != null ? ", resource=" + resource : "")
+                    + (audience != null ? ", audience=" + audience : "");
+        }
+
+        @Override
+        public String toString() {
+            String secret = secretValue != null ? "value(redacted)" : secretEnv != null ? "env:" + secretEnv
+                    : secretFile != null ? "file:" + secretFile : "none";
+            return "ClientCredentialsTokenSource.Builder{" + describe(secret) + "}";
+        }
+    }
+}

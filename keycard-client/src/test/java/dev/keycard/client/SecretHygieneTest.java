@@ -1,0 +1,140 @@
+package dev.keycard.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.keycard.client.StubServer.Response;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.logging.SimpleFormatter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The secret and the tokens never show in toString, exception messages or logs. */
+@Timeout(60)
+class SecretHygieneTest {
+
+    StubServer stub;
+    MutableClock clock = new MutableClock();
+    List<String> logged = new ArrayList<>();
+    Logger jul = Logger.getLogger("dev.keycard.client");
+    Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            synchronized (logged) {
+                logged.add(new SimpleFormatter().formatMessage(record));
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void start() throws Exception {
+        stub = StubServer.start();
+        jul.setLevel(Level.ALL);
+        jul.addHandler(capture);
+    }
+
+    @AfterEach
+    void stop() {
+        jul.removeHandler(capture);
+        stub.close();
+    }
+
+    void assertClean(String text) {
+        assertFalse(text.contains(TestSources.SECRET), text);
+        assertFalse(text.contains("tok-value-1"), text);
+    }
+
+    @Test
+    void toStringWhenSourceBuilderTokenAndExceptionsThenNoSecretNoToken() {
+        stub.script(Response.token("tok-value-1", 600), Response.error(401, "invalid_client", "bad credentials"),
+                Response.json(503, ""));
+        ClientCredentialsTokenSource.Builder builder = TestSources.stub(stub, clock).maxAttempts(2);
+        ClientCredentialsTokenSource tokens = builder.build();
+        AccessToken token = tokens.token();
+        tokens.invalidate();
+        TokenRequestException refused = assertThrows(TokenRequestException.class, tokens::token);
+        TokenUnavailableException down = assertThrows(TokenUnavailableException.class, tokens::token);
+
+        for (Object o : List.of(builder, tokens, token, refused, down, new BearerHttpClient(java.net.http.HttpClient.newHttpClient(), tokens))) {
+            assertClean(o.toString());
+        }
+        assertTrue(tokens.toString().contains("clientId=svc") && tokens.toString().contains("secret=value(redacted)"), tokens.toString());
+        synchronized (logged) {
+            assertFalse(logged.isEmpty(), "debug and warning lines were written");
+            logged.forEach(this::assertClean);
+        }
+    }
+
+    @Test
+    void tokenWhenEnvironmentVariableMissingThenFailsNamingIt() {
+        ClientCredentialsTokenSource tokens = ClientCredentialsTokenSource.builder().tokenEndpoint(stub.uri("/token")).clientId("svc")
+                .clientSecretFromEnv("NO_SUCH_SECRET").environment(Map.<String, String>of()::get).build();
+
+        KeycardClientException e = assertThrows(KeycardClientException.class, tokens::token);
+
+        assertEquals("client secret environment variable NO_SUCH_SECRET is not set", e.getMessage());
+        assertEquals(0, stub.count());
+        assertTrue(tokens.toString().contains("secret=env:NO_SUCH_SECRET"), tokens.toString());
+    }
+
+    @Test
+    void tokenWhenSecretFileMissingThenFailsNamingItNotItsContent() throws Exception {
+        Path file = dir.resolve("secret");
+        ClientCredentialsTokenSource tokens = ClientCredentialsTokenSource.builder().tokenEndpoint(stub.uri("/token"))
+                .clientId("svc").clientSecretFile(file).build();
+
+        KeycardClientException e = assertThrows(KeycardClientException.class, tokens::token);
+        assertEquals("client secret file " + file + " cannot be read (NoSuchFileException)", e.getMessage());
+
+        Files.writeString(file, "  \n");
+        assertEquals("client secret file " + file + " is empty", assertThrows(KeycardClientException.class, tokens::token).getMessage());
+        assertEquals(0, stub.count());
+    }
+
+    @Test
+    void buildWhenSettingsConflictOrMissingThenRejectedNamingThem() {
+        URI endpoint = stub.uri("/token");
+        assertEquals("exactly one of issuer and tokenEndpoint is required", assertThrows(IllegalArgumentException.class,
+                () -> ClientCredentialsTokenSource.builder().clientId("a").clientSecret("s").build()).getMessage());
+        assertEquals("exactly one of issuer and tokenEndpoint is required", assertThrows(IllegalArgumentException.class,
+                () -> ClientCredentialsTokenSource.builder().issuer(endpoint).tokenEndpoint(endpoint).clientId("a").clientSecret("s")
+                        .build()).getMessage());
+        assertEquals("exactly one of clientSecret, clientSecretFromEnv and clientSecretFile is required",
+                assertThrows(IllegalArgumentException.class, () -> ClientCredentialsTokenSource.builder().tokenEndpoint(endpoint)
+                        .clientId("a").clientSecret("s").clientSecretFromEnv("S").build()).getMessage());
+        assertEquals("resource and audience are exclusive", assertThrows(IllegalArgumentException.class,
+                () -> ClientCredentialsTokenSource.builder().tokenEndpoint(endpoint).clientId("a").clientSecret("s")
+                        .resource("https://a").audience("b").build()).getMessage());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ClientCredentialsTokenSource.builder().tokenEndpoint(endpoint)
+                .clientId("a").clientSecret("s").resource("jobs").build()).getMessage().startsWith("resource must be an absolute URI"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ClientCredentialsTokenSource.builder()
+                .issuer(URI.create("https://a.example/?x=1"))).getMessage().startsWith("issuer must have no query"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ClientCredentialsTokenSource.builder().tokenEndpoint(endpoint)
+                .clientId("a").clientSecret("s").scopes("bad scope").build()).getMessage().contains("not a scope token"));
+    }
+}
