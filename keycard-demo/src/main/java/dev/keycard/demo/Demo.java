@@ -1,0 +1,175 @@
+package dev.keycard.demo;
+
+import dev.keycard.client.BearerHttpClient;
+import dev.keycard.client.ClientCredentialsTokenSource;
+import dev.keycard.client.TokenRequestException;
+import dev.keycard.resource.AccessTokenVerifier;
+import dev.keycard.server.KeycardServer;
+import dev.keycard.server.config.ServerConfig;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+/**
+ * The whole story in one process: Keycard on a temporary store, the jobs API and both clients
+ * registered through the admin API, Service B (jobs-api) protected by keycard-resource, Service A
+ * (batch-worker) running its cycles with keycard-client, and a client holding only reports:read
+ * refused where it needs jobs:write. Every call is told as it happens; the result says whether
+ * every expected outcome happened.
+ */
+final class Demo {
+
+    /** Held here: java.util.logging forgets the handlers of a logger nobody references. */
+    private static final java.util.List<Logger> LOGGERS =
+            java.util.List.of(Logger.getLogger("dev.keycard.resource"), Logger.getLogger("dev.keycard.client"));
+
+    private final int cycles;
+    private final Duration interval;
+    private final Account account;
+    private final Clock clock = Clock.systemUTC();
+
+    Demo(int cycles, Duration interval, PrintStream out) {
+        this.cycles = cycles;
+        this.interval = interval;
+        this.account = new Account(out);
+    }
+
+    /** Runs the demo; true when every expected outcome happened. */
+    boolean run() throws Exception {
+        Path dir = Files.createTempDirectory("keycard-demo-");
+        Handler log = logsToAccount();
+        try (KeycardServer keycard = KeycardServer.start(ServerConfig.of(Map.of(
+                "http.host", "127.0.0.1", "http.port", "0", "data.dir", dir.toString())))) {
+            account.heading("Keycard");
+            account.line("keycard", "issuer " + keycard.issuer() + ", temporary store " + dir);
+            Registration.Clients clients = new Registration(keycard, account).register();
+
+            try (AccessTokenVerifier verifier = AccessTokenVerifier.builder().issuer(keycard.issuer())
+                    .audiences(JobsApi.IDENTIFIER).build();
+                 JobsApi jobsApi = new JobsApi(verifier)) {
+                verifier.preload().join();
+                account.line("jobs-api", "Service B on " + jobsApi.baseUri() + ", tokens verified by keycard-resource");
+                workerCycles(keycard, jobsApi, clients.batchWorkerSecret());
+                new ReportGenerator(keycard.issuer(), jobsApi.baseUri(), clients.reportGeneratorSecret(), account).run();
+            }
+        } finally {
+            for (Logger logger : LOGGERS) {
+                logger.removeHandler(log);
+                logger.setUseParentHandlers(true);
+            }
+            deleteTree(dir);
+        }
+        return account.summarize();
+    }
+
+    private void workerCycles(KeycardServer keycard, JobsApi jobsApi, String secret) throws InterruptedException {
+        ClientCredentialsTokenSource tokens = ClientCredentialsTokenSource.builder().issuer(URI.create(keycard.issuer()))
+                .clientId("batch-worker").clientSecret(secret).scopes("jobs:read", "jobs:write")
+                .resource(JobsApi.IDENTIFIER).build();
+        BatchWorker worker = new BatchWorker(jobsApi.baseUri(), tokens, account, clock);
+        account.line("batch-worker", "Service A, every " + interval.toSeconds() + " s, tokens from keycard-client");
+        CountDownLatch done = new CountDownLatch(cycles);
+        AtomicInteger cycle = new AtomicInteger();
+        java.util.Set<String> tokensUsed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        String[][] work = {{"resize images", "send invoices"}, {"rebuild search index"}, {"rotate logs", "export orders"}};
+        try (ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor()) {
+            scheduler.scheduleWithFixedDelay(() -> {
+                int n = cycle.incrementAndGet();
+                if (n > cycles) {
+                    return;
+                }
+                try {
+                    for (String name : work[(n - 1) % work.length]) {
+                        jobsApi.add(name);
+                    }
+                    account.heading("Cycle " + n + " of " + cycles);
+                    BatchWorker.Cycle result = worker.runCycle();
+                    tokensUsed.add(Integer.toHexString(tokens.token().value().hashCode()));
+                    account.expect("cycle " + n + ": batch-worker listed and completed every pending job",
+                            result.listStatus() == 200 && result.pending() > 0 && result.completed() == result.pending(),
+                            result.toString());
+                } catch (Exception e) {
+                    account.expect("cycle " + n + " ran", false, e.toString());
+                } finally {
+                    done.countDown();
+                }
+            }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+            if (!done.await(cycles * interval.toMillis() + 60_000, TimeUnit.MILLISECONDS)) {
+                account.expect("every cycle ran", false, cycles - done.getCount() + " of " + cycles);
+            }
+            scheduler.shutdownNow();
+        }
+        account.expect("batch-worker used one cached token for all " + cycles + " cycles", tokensUsed.size() == 1,
+                tokensUsed.size() + " tokens");
+    }
+
+    /**
+     * The libraries' own log lines, told in the account: the detail an API keeps to itself when it
+     * refuses a token, and the client's report of a refused token request.
+     */
+    private Handler logsToAccount() {
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                String who = record.getLoggerName().startsWith("dev.keycard.resource") ? "jobs-api log" : "client log";
+                account.line(who, new java.util.logging.SimpleFormatter().formatMessage(record));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        for (Logger logger : LOGGERS) {
+            logger.setUseParentHandlers(false);
+            logger.addHandler(handler);
+        }
+        return handler;
+    }
+
+    static HttpResponse<String> get(HttpClient http, URI uri, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder r = HttpRequest.newBuilder(uri).GET();
+        if (headers.length > 0) {
+            r.headers(headers);
+        }
+        return http.send(r.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Whether a token request was refused with this OAuth error. */
+    static boolean refusedWith(Exception e, String error) {
+        return e instanceof TokenRequestException t && error.equals(t.error());
+    }
+
+    static BearerHttpClient bearer(ClientCredentialsTokenSource tokens) {
+        return new BearerHttpClient(HttpClient.newHttpClient(), tokens);
+    }
+}
