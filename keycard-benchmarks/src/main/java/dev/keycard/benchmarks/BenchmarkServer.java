@@ -96,6 +96,10 @@ final class BenchmarkServer implements AutoCloseable {
         return server;
     }
 
+    String clientSecret() {
+        return clientSecret;
+    }
+
     /** The client's {@code Authorization} header, RFC 6749 §2.3.1. */
     String clientAuthorization() {
         return basic(CLIENT_ID, clientSecret);
