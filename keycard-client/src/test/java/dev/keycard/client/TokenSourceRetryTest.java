@@ -83,6 +83,18 @@ class TokenSourceRetryTest {
     }
 
     @Test
+    void tokenWhenResponseLargerThan64KiBThenNotBufferedAndUnavailable() {
+        String huge = "{\"access_token\":\"" + "a".repeat(70 * 1024) + "\",\"token_type\":\"Bearer\",\"expires_in\":600}";
+        stub.script(Response.json(200, huge), Response.json(200, huge), Response.json(200, huge), Response.json(200, huge));
+
+        TokenUnavailableException e = assertThrows(TokenUnavailableException.class,
+                () -> TestSources.stub(stub, clock).maxAttempts(2).build().token());
+
+        assertInstanceOf(IOException.class, e.getCause());
+        assertTrue(e.getCause().getMessage().contains("larger than 65536 bytes"), e.getCause().getMessage());
+    }
+
+    @Test
     void tokenWhenInvalidClientThenFailsFastWithCodeAndDescription() {
         stub.script(Response.error(401, "invalid_client", "client authentication failed")
                 .header("WWW-Authenticate", "Basic realm=\"x\""));

@@ -2,12 +2,12 @@ package dev.keycard.client.internal;
 
 import com.grack.nanojson.JsonObject;
 import dev.keycard.client.KeycardClientException;
+import dev.keycard.protocol.BoundedBody;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -79,7 +79,7 @@ public final class MetadataDiscovery {
     private CompletableFuture<URI> fetch() {
         HttpRequest request = HttpRequest.newBuilder(metadataUri).timeout(timeout)
                 .header("Accept", "application/json").GET().build();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)).thenApply(this::read);
+        return http.sendAsync(request, BoundedBody.ofString(TokenRequester.MAX_BODY_BYTES)).thenApply(this::read);
     }
 
     private URI read(HttpResponse<String> r) {

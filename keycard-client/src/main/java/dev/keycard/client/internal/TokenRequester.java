@@ -4,6 +4,7 @@ import dev.keycard.client.AccessToken;
 import dev.keycard.protocol.ClientAuthMethod;
 import dev.keycard.protocol.FormCodec;
 import java.lang.System.Logger.Level;
+import dev.keycard.protocol.BoundedBody;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -24,6 +25,8 @@ import java.util.function.Supplier;
 public final class TokenRequester implements Function<CacheKey, CompletableFuture<AccessToken>> {
 
     private static final System.Logger LOG = System.getLogger("dev.keycard.client");
+    /** Token responses are a few KiB; more is a misbehaving server. Also bounds the metadata document. */
+    static final int MAX_BODY_BYTES = 64 * 1024;
 
     private final Supplier<CompletableFuture<URI>> endpoint;
     private final String clientId;
@@ -62,7 +65,7 @@ public final class TokenRequester implements Function<CacheKey, CompletableFutur
     private CompletableFuture<AccessToken> attempt(URI uri, CacheKey key) {
         HttpRequest request = request(uri, key, secret.read());
         long sentAt = clock.millis();
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)).thenApply(r -> {
+        return http.sendAsync(request, BoundedBody.ofString(MAX_BODY_BYTES)).thenApply(r -> {
             try {
                 AccessToken token = TokenResponses.parse(r, key.scopeNames(), sentAt, clientId, clock);
                 LOG.log(Level.DEBUG, "token obtained client_id={0} status={1} expires_at={2}",

@@ -1,21 +1,16 @@
 package dev.keycard.resource.internal;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
-import java.io.IOException;
+import dev.keycard.protocol.BoundedBody;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Flow;
 
 /**
  * GETs a small JSON document without blocking a thread: a bounded time, a bounded size, and a
@@ -40,7 +35,7 @@ public final class HttpJson {
 
     public CompletableFuture<Document> get(URI uri) {
         HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).header("Accept", "application/json").GET().build();
-        return http.sendAsync(request, info -> new Bounded(maxBytes, info.statusCode()))
+        return http.sendAsync(request, BoundedBody.ofString(maxBytes))
                 .thenApply(response -> {
                     if (response.statusCode() != 200) {
                         throw new FetchException(uri + " answered HTTP " + response.statusCode());
@@ -80,61 +75,6 @@ public final class HttpJson {
 
         public FetchException(String message) {
             super(message, null, false, false);
-        }
-    }
-
-    /** Collects the body up to a limit and cancels the exchange past it. */
-    private static final class Bounded implements HttpResponse.BodySubscriber<String> {
-        private final CompletableFuture<String> result = new CompletableFuture<>();
-        private final int limit;
-        private final int status;
-        private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-        private Flow.@org.jspecify.annotations.Nullable Subscription subscription;
-
-        Bounded(int limit, int status) {
-            this.limit = limit;
-            this.status = status;
-        }
-
-        @Override
-        public CompletionStage<String> getBody() {
-            return result;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            s.request(Long.MAX_VALUE);
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> buffers) {
-            for (ByteBuffer b : buffers) {
-                if (status != 200 || bytes.size() + b.remaining() > limit) {
-                    if (status == 200) {
-                        result.completeExceptionally(new IOException("response larger than " + limit + " bytes"));
-                    } else {
-                        result.complete("");
-                    }
-                    if (subscription != null) {
-                        subscription.cancel();
-                    }
-                    return;
-                }
-                byte[] chunk = new byte[b.remaining()];
-                b.get(chunk);
-                bytes.writeBytes(chunk);
-            }
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            result.completeExceptionally(t);
-        }
-
-        @Override
-        public void onComplete() {
-            result.complete(bytes.toString(StandardCharsets.UTF_8));
         }
     }
 }
