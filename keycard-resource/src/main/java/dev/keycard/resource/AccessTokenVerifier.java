@@ -68,7 +68,7 @@ public final class AccessTokenVerifier implements AutoCloseable {
         this.verified = new VerifiedTokenCache<>(b.cacheSize);
         URI configuredJwks = b.jwksUri;
         this.jwks = new JwksCache(configuredJwks != null ? () -> CompletableFuture.completedFuture(configuredJwks)
-                : new Memo(() -> Discovery.jwksUri(fetcher, issuer)), fetcher, clock, verified::clear);
+                : new Memo(() -> Discovery.jwksUri(fetcher, issuer)), fetcher, clock, verified::clear, b.minKeySetRefresh);
         this.claims = new ClaimsCheck(issuer, audiences, skewMillis);
     }
 
@@ -237,6 +237,7 @@ public final class AccessTokenVerifier implements AutoCloseable {
         private Duration fetchTimeout = Duration.ofSeconds(5);
         private int maxKeySetBytes = 256 * 1024;
         private int cacheSize = 10_000;
+        private Duration minKeySetRefresh = Duration.ofSeconds(30);
 
         private Builder() {
         }
@@ -317,6 +318,19 @@ public final class AccessTokenVerifier implements AutoCloseable {
                 throw new IllegalArgumentException("maxKeySetBytes must be at least 1024, was " + bytes);
             }
             this.maxKeySetBytes = bytes;
+            return this;
+        }
+
+        /**
+         * The least time between two key-set fetches: the floor of the key set's cache lifetime
+         * and the interval between fetches for an unknown {@code kid}. Default 30 s; shorten it
+         * only for an issuer that rotates keys faster than that.
+         */
+        public Builder minKeySetRefresh(Duration interval) {
+            if (interval.compareTo(Duration.ofMillis(100)) < 0 || interval.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("minKeySetRefresh must be between 100 ms and 1 hour, was " + interval);
+            }
+            this.minKeySetRefresh = interval;
             return this;
         }
 

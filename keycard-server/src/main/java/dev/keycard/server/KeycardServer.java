@@ -59,11 +59,12 @@ public final class KeycardServer implements AutoCloseable {
     private final int port;
     private final String issuer;
     private final Optional<Bootstrap.AdminCredentials> created;
+    private final KeyManager keys;
     private final TokenEndpoint tokens;
 
     private KeycardServer(Vertx vertx, Database db, ClientRepository clients, SecretUsage usage, String host,
                           int port, String issuer, Optional<Bootstrap.AdminCredentials> created,
-                          TokenEndpoint tokens) {
+                          TokenEndpoint tokens, KeyManager keys) {
         this.vertx = vertx;
         this.db = db;
         this.clients = clients;
@@ -73,6 +74,7 @@ public final class KeycardServer implements AutoCloseable {
         this.issuer = issuer;
         this.created = created;
         this.tokens = tokens;
+        this.keys = keys;
     }
 
     public static KeycardServer start(ServerConfig config) throws Exception {
@@ -108,7 +110,8 @@ public final class KeycardServer implements AutoCloseable {
             ClientRepository clients = new ClientRepository();
             Registry registry = new Registry(db, new ApiRepository(), clients);
             registry.reload();
-            KeyManager keys = new KeyManager(db, new KeyRepository(), masterKey, provider, clock, random);
+            KeyManager keys = new KeyManager(db, new KeyRepository(), masterKey, provider, clock, random,
+                    config.keys(), config.tokenMaxLifetime());
             Set<SigningAlg> algs = EnumSet.of(SigningAlg.RS256);
             algs.addAll(registry.algorithmsInUse());
             keys.load(algs);
@@ -132,7 +135,8 @@ public final class KeycardServer implements AutoCloseable {
                     HttpServers.routes(vertx, config, tokens, keys, issuer::get, admin, () -> true, store::ping));
             await(warm);
             KeycardServer server = new KeycardServer(vertx, db, clients, usage, config.host(), port, issuer.get(),
-                    created, tokens);
+                    created, tokens, keys);
+            keys.start();
             vertx.setPeriodic(config.secretUsageFlush().toMillis(), id -> v.executeBlocking(() -> {
                 server.flushUsage();
                 return null;
@@ -210,6 +214,11 @@ public final class KeycardServer implements AutoCloseable {
         return tokens;
     }
 
+    /** The signing keys: for embedding and tests (the admin API and CLI rotate them too). */
+    public KeyManager keys() {
+        return keys;
+    }
+
     /** Writes the secrets' last-used times noted since the last write. */
     void flushUsage() {
         Map<String, Instant> pending = usage.drain();
@@ -234,6 +243,7 @@ public final class KeycardServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("HTTP did not stop cleanly: {}", e.toString());
         }
+        keys.close();
         flushUsage();
         db.close();
     }

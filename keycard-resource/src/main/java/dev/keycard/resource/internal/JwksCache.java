@@ -21,9 +21,11 @@ import org.jspecify.annotations.Nullable;
  *
  * <ul>
  *   <li>Refreshed in the background once 80 % of its lifetime has passed: the server's
- *       {@code Cache-Control: max-age}, kept between 30 s and 1 day, else 5 minutes.</li>
- *   <li>A token naming an unknown {@code kid} causes a fetch at most once per 30 s; that is how a
- *       rotated-in key is learnt, and all an attacker sending random kids can cause.</li>
+ *       {@code Cache-Control: max-age}, kept between the minimum interval (30 s by default) and
+ *       1 day, else 5 minutes.</li>
+ *   <li>A token naming an unknown {@code kid} causes a fetch at most once per minimum interval;
+ *       that is how a key made without notice is learnt, and all an attacker sending random kids
+ *       can cause.</li>
  *   <li>One fetch in flight; every caller waiting for keys shares it.</li>
  *   <li>A failed fetch keeps the last good key set (an outage of the authorization server must
  *       not take every API down with it) and is retried after 1 s, doubling up to 30 s.</li>
@@ -32,8 +34,6 @@ import org.jspecify.annotations.Nullable;
 public final class JwksCache {
 
     private static final System.Logger LOG = System.getLogger(JwksCache.class.getName());
-    static final long UNKNOWN_KID_INTERVAL_MS = 30_000;
-    private static final long MIN_TTL_MS = 30_000;
     private static final long MAX_TTL_MS = 86_400_000;
     private static final long DEFAULT_TTL_MS = 300_000;
     private static final long MAX_RETRY_MS = 30_000;
@@ -45,6 +45,7 @@ public final class JwksCache {
     private final HttpJson http;
     private final Clock clock;
     private final Runnable onKeysRemoved;
+    private final long minIntervalMs;
 
     private volatile @Nullable KeySet keys;
     private @Nullable CompletableFuture<KeySet> inFlight;
@@ -56,12 +57,15 @@ public final class JwksCache {
     /**
      * @param jwksUri where the key set is, possibly found by discovery first
      * @param onKeysRemoved called when a refresh drops a key, so tokens verified with it stop being trusted
+     * @param minInterval the least time between fetches, scheduled or for an unknown kid
      */
-    public JwksCache(Supplier<CompletableFuture<URI>> jwksUri, HttpJson http, Clock clock, Runnable onKeysRemoved) {
+    public JwksCache(Supplier<CompletableFuture<URI>> jwksUri, HttpJson http, Clock clock, Runnable onKeysRemoved,
+                     Duration minInterval) {
         this.jwksUri = jwksUri;
         this.http = http;
         this.clock = clock;
         this.onKeysRemoved = onKeysRemoved;
+        this.minIntervalMs = minInterval.toMillis();
     }
 
     /**
@@ -95,7 +99,7 @@ public final class JwksCache {
     }
 
     private synchronized boolean unknownKidFetchAllowed(long now) {
-        return inFlight != null || (now - lastFetchStarted >= UNKNOWN_KID_INTERVAL_MS && now >= retryNotBefore);
+        return inFlight != null || (now - lastFetchStarted >= minIntervalMs && now >= retryNotBefore);
     }
 
     private void refreshInBackground(long now) {
@@ -161,7 +165,7 @@ public final class JwksCache {
                 LOG.log(Level.WARNING, "skipping key {0} of the key set: {1}", jwk.getKeyID(), e.getMessage());
             }
         }
-        long ttl = Math.clamp(doc.maxAgeSeconds().orElse(DEFAULT_TTL_MS / 1000) * 1000, MIN_TTL_MS, MAX_TTL_MS);
+        long ttl = Math.clamp(doc.maxAgeSeconds().orElse(DEFAULT_TTL_MS / 1000) * 1000, minIntervalMs, MAX_TTL_MS);
         KeySet next = new KeySet(Map.copyOf(byKid), List.copyOf(all), fetchedAt + ttl * 8 / 10);
         KeySet previous = keys;
         keys = next;

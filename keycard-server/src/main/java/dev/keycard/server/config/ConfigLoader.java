@@ -101,6 +101,13 @@ public final class ConfigLoader {
             throw new ConfigException(values.where(Settings.STORE_URL)
                     + ": must be a jdbc:postgresql: or jdbc:sqlite: URL");
         }
+        Duration publishLead = values.get(Settings.KEYS_PUBLISH_LEAD);
+        Duration jwksMaxAge = values.get(Settings.KEYS_JWKS_MAX_AGE);
+        if (publishLead.compareTo(jwksMaxAge) < 0) {
+            throw new ConfigException("keys.publish-lead (" + Setting.format(publishLead)
+                    + ") must be at least keys.jwks-max-age (" + Setting.format(jwksMaxAge)
+                    + "): a verifier caching the JWKS that long must see a new key before its first token");
+        }
         return new ServerConfig(issuer, host, port,
                 values.get(Settings.HTTP_MAX_BODY), values.get(Settings.HTTP_MAX_HEADER),
                 values.get(Settings.HTTP_IDLE_TIMEOUT), values.get(Settings.HTTP_REQUEST_TIMEOUT),
@@ -112,7 +119,8 @@ public final class ConfigLoader {
                 defaultLifetime, maxLifetime, values.get(Settings.SECRET_GRACE_PERIOD),
                 values.get(Settings.SECRET_USAGE_FLUSH), adminId,
                 adminSecret.isEmpty() ? Optional.empty() : Optional.of(adminSecret),
-                values.get(Settings.CRYPTO_PROVIDER).equals("auto"));
+                values.get(Settings.CRYPTO_PROVIDER).equals("auto"),
+                new ServerConfig.KeyPolicy(values.get(Settings.KEYS_ROTATION_PERIOD), publishLead, jwksMaxAge));
     }
 
     private static void requireKnown(Map<String, Setting<?>> byKey, String key, String where) {

@@ -31,7 +31,16 @@ public record ServerConfig(
         Duration secretUsageFlush,
         String adminClientId,
         Optional<String> adminClientSecret,
-        boolean useNativeCrypto) {
+        boolean useNativeCrypto,
+        KeyPolicy keys) {
+
+    /**
+     * When signing keys change: a successor is published {@code publishLead} before it signs,
+     * takes over after {@code rotationPeriod} (zero: only by hand), and the JWKS may be cached for
+     * {@code jwksMaxAge}, never longer than the lead, so verifiers know a key before its first token.
+     */
+    public record KeyPolicy(Duration rotationPeriod, Duration publishLead, Duration jwksMaxAge) {
+    }
 
     /** Whether the issuer was derived from host and port (so it follows a port picked at bind time). */
     public boolean issuerDerived() {

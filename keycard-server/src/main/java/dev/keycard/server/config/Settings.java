@@ -47,6 +47,14 @@ public final class Settings {
             "client_id of the admin client created on first start.");
     public static final Setting<String> ADMIN_CLIENT_SECRET = Setting.text("admin.client-secret", "",
             "Its secret, for unattended installs (at least 32 characters). Default: generated and printed once.");
+    public static final Setting<Duration> KEYS_ROTATION_PERIOD = Setting.duration("keys.rotation-period", "30d",
+            "A signing key signs for this long, then its successor takes over; 0 turns scheduled rotation off.",
+            Duration.ZERO, Duration.ofDays(3650));
+    public static final Setting<Duration> KEYS_PUBLISH_LEAD = Setting.duration("keys.publish-lead", "10m",
+            "A new key is in the JWKS this long before it signs anything; at least keys.jwks-max-age.",
+            Duration.ZERO, Duration.ofDays(30));
+    public static final Setting<Duration> KEYS_JWKS_MAX_AGE = Setting.duration("keys.jwks-max-age", "5m",
+            "Cache-Control max-age of the JWKS and the metadata.", Duration.ZERO, Duration.ofDays(1));
     public static final Setting<String> CRYPTO_PROVIDER = new Setting<>("crypto.provider", "auto",
             "auto: the AWS-LC provider (ACCP) where the platform has it, else the JDK's; jdk: the JDK's only.", v -> {
                 if (!v.equals("auto") && !v.equals("jdk")) {
@@ -59,7 +67,8 @@ public final class Settings {
     public static final List<Setting<?>> ALL = List.of(ISSUER, HTTP_HOST, HTTP_PORT, HTTP_MAX_BODY, HTTP_MAX_HEADER,
             HTTP_IDLE_TIMEOUT, HTTP_REQUEST_TIMEOUT, HTTP_EVENT_LOOPS, DATA_DIR, STORE_URL, STORE_USER, STORE_PASSWORD,
             STORE_POOL_SIZE, MASTER_KEY, MASTER_KEY_FILE, TOKEN_DEFAULT_LIFETIME, TOKEN_MAX_LIFETIME,
-            SECRET_GRACE_PERIOD, SECRET_USAGE_FLUSH, ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, CRYPTO_PROVIDER);
+            SECRET_GRACE_PERIOD, SECRET_USAGE_FLUSH, ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, KEYS_ROTATION_PERIOD,
+            KEYS_PUBLISH_LEAD, KEYS_JWKS_MAX_AGE, CRYPTO_PROVIDER);
 
     private Settings() {
     }

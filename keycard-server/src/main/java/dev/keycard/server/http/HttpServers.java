@@ -41,7 +41,7 @@ public final class HttpServers {
                                                     Handler<HttpServerRequest> admin, BooleanSupplier loaded,
                                                     BooleanSupplier storeAnswers) {
         TokenRoute token = new TokenRoute(vertx, tokens, config.maxBodyBytes(), config.requestTimeout().toMillis());
-        MetadataRoutes metadata = new MetadataRoutes(issuer, tokens.grantTypes(), keys);
+        MetadataRoutes metadata = new MetadataRoutes(issuer, tokens.grantTypes(), keys, config.keys().jwksMaxAge());
         HealthRoutes health = new HealthRoutes(vertx, loaded, storeAnswers);
         return new Router(Map.of(
                 "/oauth2/token", token,

@@ -22,12 +22,15 @@ final class MetadataRoutes {
     private final Supplier<String> issuer;
     private final Set<GrantType> grantTypes;
     private final KeyManager keys;
+    private final int maxAgeSeconds;
     private volatile String metadata;
 
-    MetadataRoutes(Supplier<String> issuer, Set<GrantType> grantTypes, KeyManager keys) {
+    /** @param maxAge {@code keys.jwks-max-age}: the publish lead of a new key is at least this long */
+    MetadataRoutes(Supplier<String> issuer, Set<GrantType> grantTypes, KeyManager keys, java.time.Duration maxAge) {
         this.issuer = issuer;
         this.grantTypes = grantTypes;
         this.keys = keys;
+        this.maxAgeSeconds = (int) maxAge.toSeconds();
     }
 
     void metadata(HttpServerRequest request) {
@@ -37,13 +40,13 @@ final class MetadataRoutes {
                 doc = render();
                 metadata = doc;
             }
-            Responses.cacheableJson(request, doc, 300);
+            Responses.cacheableJson(request, doc, maxAgeSeconds);
         }
     }
 
     void jwks(HttpServerRequest request) {
         if (onlyGet(request)) {
-            Responses.cacheableJson(request, keys.ring().jwksJson(), 300);
+            Responses.cacheableJson(request, keys.ring().jwksJson(), maxAgeSeconds);
         }
     }
 

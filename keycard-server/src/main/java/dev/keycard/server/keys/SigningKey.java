@@ -15,9 +15,12 @@ import java.time.Instant;
  * @param publicJwk what the JWKS publishes
  * @param signer signs with the private part
  * @param verifier verifies with the public part
+ * @param createdAt when it was made, and published
+ * @param activatesAt when it starts signing: {@code keys.publish-lead} after it was published,
+ *     so that verifiers caching the JWKS know it before its first token
  */
 public record SigningKey(String kid, SigningAlg alg, JWK publicJwk, JWSSigner signer, JWSVerifier verifier,
-                         Instant createdAt) {
+                         Instant createdAt, Instant activatesAt) {
 
     @Override
     public String toString() {

@@ -185,15 +185,28 @@ abstract class StoreContract {
     }
 
     @Test
-    void keysWhenInsertedThenFoundInOrder() {
+    void keysWhenInsertedThenFoundInActivationOrderAndRemovedOnce() {
         tx(c -> {
-            keys.insert(c, new KeyRepository.StoredKey("k2", "ES256", "{}", "enc2", "active", T0.plusSeconds(1)));
-            keys.insert(c, new KeyRepository.StoredKey("k1", "RS256", "{}", "enc1", "active", T0));
+            keys.insert(c, new KeyRepository.StoredKey("k2", "ES256", "{}", "enc2", "active", T0, T0.plusSeconds(600), null));
+            keys.insert(c, new KeyRepository.StoredKey("k1", "RS256", "{}", "enc1", "active", T0.plusSeconds(1),
+                    T0.plusSeconds(1), null));
             return null;
         });
         List<KeyRepository.StoredKey> all = tx(keys::findAll);
         assertEquals(List.of("k1", "k2"), all.stream().map(KeyRepository.StoredKey::kid).toList());
         assertEquals("enc2", all.get(1).privateJwkEncrypted());
+        assertEquals(T0.plusSeconds(600), all.get(1).activatesAt());
+        assertEquals(null, all.get(1).removedAt());
+
+        assertTrue((boolean) tx(c -> keys.remove(c, "k2", T0.plusSeconds(5))));
+        assertFalse((boolean) tx(c -> keys.remove(c, "k2", T0.plusSeconds(6))), "removed once");
+        KeyRepository.StoredKey removed = tx(keys::findAll).get(1);
+        assertEquals("removed", removed.status());
+        assertEquals(T0.plusSeconds(5), removed.removedAt());
+        tx(c -> {
+            keys.lockRotation(c, db.isSqlite()); // the advisory lock is taken and released with the transaction
+            return null;
+        });
     }
 
     @Test
