@@ -27,7 +27,7 @@ public final class Admin {
                 config.tokenMaxLifetime(), changed);
         ClientAdmin clients = new ClientAdmin(db, new ClientRepository(), apiRepository, secrets, clock,
                 config.secretGracePeriod(), changed);
-        AdminOperations operations = new AdminOperations(apis, clients, new AdminJson(usage), clock);
+        AdminOperations operations = new AdminOperations(apis, clients, new KeyAdmin(keys), new AdminJson(usage), clock);
         return new AdminRoutes(vertx, new AdminAuth(keys, registry, issuer, clock), operations,
                 config.maxBodyBytes(), config.requestTimeout().toMillis());
     }

@@ -40,12 +40,14 @@ final class AdminOperations {
 
     private final ApiAdmin apis;
     private final ClientAdmin clients;
+    private final KeyAdmin keys;
     private final AdminJson json;
     private final Clock clock;
 
-    AdminOperations(ApiAdmin apis, ClientAdmin clients, AdminJson json, Clock clock) {
+    AdminOperations(ApiAdmin apis, ClientAdmin clients, KeyAdmin keys, AdminJson json, Clock clock) {
         this.apis = apis;
         this.clients = clients;
+        this.keys = keys;
         this.json = json;
         this.clock = clock;
     }
@@ -80,6 +82,15 @@ final class AdminOperations {
             });
         } else if (kind.equals("clients")) {
             clientRoutes(p, m);
+        } else if (kind.equals("keys") && p.size() == 1) {
+            m.put(HttpMethod.GET, b -> Result.ok(keys.list()));
+        } else if (kind.equals("keys") && p.size() == 2 && p.get(1).equals("rotate")) {
+            m.put(HttpMethod.POST, b -> Result.ok(keys.rotate(b)));
+        } else if (kind.equals("keys") && p.size() == 2) {
+            m.put(HttpMethod.DELETE, b -> {
+                keys.remove(p.get(1));
+                return Result.noContent();
+            });
         }
         return m;
     }

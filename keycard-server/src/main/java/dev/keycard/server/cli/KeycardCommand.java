@@ -25,7 +25,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(name = "keycard", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
         versionProvider = KeycardCommand.Version.class,
         description = "Keycard, an OAuth 2.0 client-credentials authorization server.",
-        subcommands = {ServeCommand.class, ApiCommand.class, ClientCommand.class, GrantCommand.class, TokenCommand.class},
+        subcommands = {ServeCommand.class, ApiCommand.class, ClientCommand.class, GrantCommand.class, KeysCommand.class,
+                TokenCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             ExitCodes.OK + ":success",

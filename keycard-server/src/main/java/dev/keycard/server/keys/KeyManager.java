@@ -177,7 +177,8 @@ public final class KeyManager implements AutoCloseable {
         LOG.warn("signing key {} removed by hand", kid);
         reload();
         key.ifPresent(k -> {
-            if (ring.current(k.alg()).isEmpty() && !ring.hasNext(k.alg())) {
+            // A waiting successor keeps its schedule; tokens must be signed meanwhile.
+            if (ring.current(k.alg()).isEmpty()) {
                 create(k.alg(), Duration.ZERO);
             }
         });
