@@ -9,15 +9,21 @@ import dev.keycard.server.client.SecretUsage;
 import dev.keycard.server.client.Secrets;
 import dev.keycard.server.config.ServerConfig;
 import dev.keycard.server.http.HttpServers;
+import dev.keycard.server.introspect.TokenIntrospection;
+import dev.keycard.server.issue.IssuedTokenVerifier;
 import dev.keycard.server.issue.TokenIssuer;
 import dev.keycard.server.keys.CryptoProviders;
 import dev.keycard.server.keys.KeyManager;
 import dev.keycard.server.keys.MasterKey;
 import dev.keycard.server.registry.Registry;
+import dev.keycard.server.revoke.Revocations;
+import dev.keycard.server.revoke.TokenRevocation;
 import dev.keycard.server.store.ApiRepository;
+import dev.keycard.server.store.ChangeFeed;
 import dev.keycard.server.store.ClientRepository;
 import dev.keycard.server.store.Database;
 import dev.keycard.server.store.KeyRepository;
+import dev.keycard.server.store.RevocationRepository;
 import dev.keycard.server.token.ClientCredentialsGrant;
 import dev.keycard.server.token.TokenDecision;
 import dev.keycard.server.token.TokenEndpoint;
@@ -27,6 +33,7 @@ import java.net.URI;
 import java.security.Provider;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
@@ -50,6 +57,10 @@ import org.slf4j.LoggerFactory;
 public final class KeycardServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KeycardServer.class);
+    /** How often revocations of tokens that have expired since are forgotten. */
+    private static final Duration REVOCATION_PURGE_EVERY = Duration.ofMinutes(1);
+    /** Nodes on one PostgreSQL reread everything this often, in case a change notification was lost. */
+    private static final Duration CLUSTER_FULL_RELOAD = Duration.ofSeconds(30);
 
     private final Vertx vertx;
     private final Database db;
@@ -60,11 +71,13 @@ public final class KeycardServer implements AutoCloseable {
     private final String issuer;
     private final Optional<Bootstrap.AdminCredentials> created;
     private final KeyManager keys;
+    private final ChangeFeed feed;
     private final TokenEndpoint tokens;
+    private final Revocations revocations;
 
     private KeycardServer(Vertx vertx, Database db, ClientRepository clients, SecretUsage usage, String host,
                           int port, String issuer, Optional<Bootstrap.AdminCredentials> created,
-                          TokenEndpoint tokens, KeyManager keys) {
+                          TokenEndpoint tokens, KeyManager keys, Revocations revocations, ChangeFeed feed) {
         this.vertx = vertx;
         this.db = db;
         this.clients = clients;
@@ -75,6 +88,8 @@ public final class KeycardServer implements AutoCloseable {
         this.created = created;
         this.tokens = tokens;
         this.keys = keys;
+        this.revocations = revocations;
+        this.feed = feed;
     }
 
     public static KeycardServer start(ServerConfig config) throws Exception {
@@ -110,8 +125,12 @@ public final class KeycardServer implements AutoCloseable {
             ClientRepository clients = new ClientRepository();
             Registry registry = new Registry(db, new ApiRepository(), clients);
             registry.reload();
+            Revocations revocations = new Revocations(db, new RevocationRepository(), clock);
+            revocations.purge();
+            revocations.reload();
+            ChangeFeed feed = new ChangeFeed(db, CLUSTER_FULL_RELOAD);
             KeyManager keys = new KeyManager(db, new KeyRepository(), masterKey, provider, clock, random,
-                    config.keys(), config.tokenMaxLifetime());
+                    config.keys(), config.tokenMaxLifetime(), () -> feed.publish(ChangeFeed.Topic.KEYS));
             Set<SigningAlg> algs = EnumSet.of(SigningAlg.RS256);
             algs.addAll(registry.algorithmsInUse());
             keys.load(algs);
@@ -119,26 +138,41 @@ public final class KeycardServer implements AutoCloseable {
             AtomicReference<String> issuer = new AtomicReference<>(config.issuer());
             SecretUsage usage = new SecretUsage();
             TokenIssuer tokenIssuer = new TokenIssuer(keys, issuer::get, random);
-            TokenEndpoint tokens = new TokenEndpoint(new ClientAuthenticator(registry, usage),
+            ClientAuthenticator authenticator = new ClientAuthenticator(registry, usage);
+            TokenEndpoint tokens = new TokenEndpoint(authenticator,
                     List.of(new ClientCredentialsGrant(registry, config.tokenMaxLifetime())), tokenIssuer, clock);
+            IssuedTokenVerifier verifier = new IssuedTokenVerifier(keys, issuer::get);
+            TokenIntrospection introspection = new TokenIntrospection(authenticator, verifier, revocations, registry,
+                    clock);
+            TokenRevocation revocation = new TokenRevocation(authenticator, verifier, revocations, clock);
             Future<?> warm = starter.submit(() -> warmUp(registry, config, tokenIssuer, clock));
 
             vertx = await(runtime);
             Vertx v = vertx;
             Database store = db;
-            var admin = Admin.routes(vertx, config, db, registry, keys, usage, secrets, clock, issuer::get);
+            var admin = Admin.routes(vertx, config, db, registry, keys, revocations, usage, secrets, clock,
+                    issuer::get, () -> feed.publish(ChangeFeed.Topic.REGISTRY));
             int port = HttpServers.resolvePort(config);
             if (config.issuerDerived()) {
                 issuer.set("http://" + hostForUrl(config.host()) + ":" + port);
             }
             HttpServers.bind(vertx, config, port,
-                    HttpServers.routes(vertx, config, tokens, keys, issuer::get, admin, () -> true, store::ping));
+                    HttpServers.routes(vertx, config, tokens, introspection, revocation, keys, issuer::get, admin,
+                            () -> true, store::ping));
             await(warm);
             KeycardServer server = new KeycardServer(vertx, db, clients, usage, config.host(), port, issuer.get(),
-                    created, tokens, keys);
+                    created, tokens, keys, revocations, feed);
             keys.start();
+            revocations.onRevocation(event -> feed.publish(ChangeFeed.Topic.REVOCATIONS));
+            feed.start(Map.of(ChangeFeed.Topic.REGISTRY, () -> registry.reload(keys::ensure),
+                    ChangeFeed.Topic.KEYS, keys::reload,
+                    ChangeFeed.Topic.REVOCATIONS, revocations::reload));
             vertx.setPeriodic(config.secretUsageFlush().toMillis(), id -> v.executeBlocking(() -> {
                 server.flushUsage();
+                return null;
+            }, false));
+            vertx.setPeriodic(REVOCATION_PURGE_EVERY.toMillis(), id -> v.executeBlocking(() -> {
+                server.purgeRevocations();
                 return null;
             }, false));
             LOG.info("Keycard ready: issuer {}", issuer.get());
@@ -219,6 +253,26 @@ public final class KeycardServer implements AutoCloseable {
         return keys;
     }
 
+    /**
+     * The revoked tokens this server refuses: for an event stream ({@link Revocations#onRevocation})
+     * and for hearing of other nodes' revocations ({@link Revocations#reload}).
+     */
+    public Revocations revocations() {
+        return revocations;
+    }
+
+    /** Forgets revocations of tokens that have expired; a failure waits for the next round. */
+    void purgeRevocations() {
+        try {
+            int purged = revocations.purge();
+            if (purged > 0) {
+                LOG.debug("forgot {} revocations of expired tokens", purged);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("could not purge expired revocations; will retry: {}", e.getMessage());
+        }
+    }
+
     /** Writes the secrets' last-used times noted since the last write. */
     void flushUsage() {
         Map<String, Instant> pending = usage.drain();
@@ -243,6 +297,7 @@ public final class KeycardServer implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("HTTP did not stop cleanly: {}", e.toString());
         }
+        feed.close();
         keys.close();
         flushUsage();
         db.close();

@@ -5,6 +5,7 @@ import dev.keycard.server.client.Secrets;
 import dev.keycard.server.config.ServerConfig;
 import dev.keycard.server.keys.KeyManager;
 import dev.keycard.server.registry.Registry;
+import dev.keycard.server.revoke.Revocations;
 import dev.keycard.server.store.ApiRepository;
 import dev.keycard.server.store.ClientRepository;
 import dev.keycard.server.store.Database;
@@ -12,22 +13,31 @@ import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.function.Supplier;
 
-/** Assembles the admin API. After every change the registry is reloaded ({@link RegistryRefresh}). */
+/**
+ * Assembles the admin API. After every change the registry is reloaded ({@link RegistryRefresh})
+ * and the change announced to the other nodes ({@code announce}).
+ */
 public final class Admin {
 
     private Admin() {
     }
 
     public static AdminRoutes routes(Vertx vertx, ServerConfig config, Database db, Registry registry,
-                                     KeyManager keys, SecretUsage usage, Secrets secrets, Clock clock,
-                                     Supplier<String> issuer) {
-        Runnable changed = new RegistryRefresh(vertx, registry, keys)::afterWrite;
+                                     KeyManager keys, Revocations revocations, SecretUsage usage, Secrets secrets,
+                                     Clock clock, Supplier<String> issuer, Runnable announce) {
+        RegistryRefresh refresh = new RegistryRefresh(vertx, registry, keys);
+        Runnable changed = () -> {
+            refresh.afterWrite();
+            announce.run();
+        };
         ApiRepository apiRepository = new ApiRepository();
         ApiAdmin apis = new ApiAdmin(db, apiRepository, clock, config.tokenDefaultLifetime(),
                 config.tokenMaxLifetime(), changed);
         ClientAdmin clients = new ClientAdmin(db, new ClientRepository(), apiRepository, secrets, clock,
                 config.secretGracePeriod(), changed);
-        AdminOperations operations = new AdminOperations(apis, clients, new KeyAdmin(keys), new AdminJson(usage), clock);
+        TokenRevocationAdmin revoke = new TokenRevocationAdmin(db, new ClientRepository(), revocations, clock);
+        AdminOperations operations = new AdminOperations(apis, clients, new KeyAdmin(keys), revoke,
+                new AdminJson(usage), clock);
         return new AdminRoutes(vertx, new AdminAuth(keys, registry, issuer, clock), operations,
                 config.maxBodyBytes(), config.requestTimeout().toMillis());
     }

@@ -41,13 +41,16 @@ final class AdminOperations {
     private final ApiAdmin apis;
     private final ClientAdmin clients;
     private final KeyAdmin keys;
+    private final TokenRevocationAdmin revocations;
     private final AdminJson json;
     private final Clock clock;
 
-    AdminOperations(ApiAdmin apis, ClientAdmin clients, KeyAdmin keys, AdminJson json, Clock clock) {
+    AdminOperations(ApiAdmin apis, ClientAdmin clients, KeyAdmin keys, TokenRevocationAdmin revocations,
+                    AdminJson json, Clock clock) {
         this.apis = apis;
         this.clients = clients;
         this.keys = keys;
+        this.revocations = revocations;
         this.json = json;
         this.clock = clock;
     }
@@ -117,6 +120,8 @@ final class AdminOperations {
         } else if (p.size() == 3 && (p.get(2).equals("disable") || p.get(2).equals("enable"))) {
             boolean enable = p.get(2).equals("enable");
             m.put(HttpMethod.POST, b -> Result.ok(client(clients.setEnabled(id, enable))));
+        } else if (p.size() == 3 && p.get(2).equals("revoke-tokens")) {
+            m.put(HttpMethod.POST, b -> Result.ok(revocations.revokeTokens(id, b)));
         } else if (p.size() == 3 && p.get(2).equals("secrets")) {
             m.put(HttpMethod.GET, b -> Result.ok(AdminJson.items(json.secrets(clients.get(id).secrets(),
                     clock.instant()))));

@@ -2,6 +2,7 @@ package dev.keycard.server.admin;
 
 import dev.keycard.protocol.ClientId;
 import dev.keycard.protocol.GrantType;
+import dev.keycard.protocol.Scope;
 import dev.keycard.protocol.ScopeSet;
 import dev.keycard.server.api.Api;
 import dev.keycard.server.api.SigningAlg;
@@ -18,10 +19,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
- * First start: creates the built-in admin API ({@code urn:keycard:admin}, scope
- * {@code keycard:admin}) and the admin client that holds it. Later starts find them and do nothing.
+ * First start: creates the built-in admin API ({@code urn:keycard:admin}, scopes
+ * {@code keycard:admin} and {@code keycard:introspect}) and the admin client that holds
+ * {@code keycard:admin}. Later starts find them and only add a built-in scope the admin API lacks
+ * (a store made by an older Keycard has no {@code keycard:introspect}).
  */
 public final class Bootstrap {
 
@@ -33,19 +37,32 @@ public final class Bootstrap {
         }
     }
 
+    /** The scopes the admin API always defines. */
+    private static final ScopeSet BUILT_IN_SCOPES = ScopeSet.of(Api.ADMIN_SCOPE, Api.INTROSPECT_SCOPE);
+
     private Bootstrap() {
     }
 
-    /** Creates the admin API and client if the store has no admin API yet. */
+    /** Creates the admin API and client if the store has no admin API yet, else completes its scopes. */
     public static Optional<AdminCredentials> run(Database db, ServerConfig config, Secrets secrets, Clock clock) {
         ApiRepository apis = new ApiRepository();
         ClientRepository clients = new ClientRepository();
         return db.transaction(c -> {
-            if (apis.exists(c, Api.ADMIN_IDENTIFIER)) {
+            Instant now = clock.instant();
+            Optional<Api> existing = apis.find(c, Api.ADMIN_IDENTIFIER);
+            if (existing.isPresent()) {
+                Api before = existing.get();
+                ScopeSet missing = before.scopes().missing(BUILT_IN_SCOPES);
+                if (!missing.isEmpty()) {
+                    Set<Scope> all = new TreeSet<>(before.scopes().asSet());
+                    all.addAll(missing.asSet());
+                    apis.update(c, before, new Api(before.identifier(), before.name(), ScopeSet.of(all),
+                            before.tokenLifetime(), before.signingAlg(), before.enabled(), before.builtIn(),
+                            before.createdAt(), now));
+                }
                 return Optional.empty();
             }
-            Instant now = clock.instant();
-            apis.insert(c, new Api(Api.ADMIN_IDENTIFIER, "Keycard admin API", ScopeSet.of(Api.ADMIN_SCOPE),
+            apis.insert(c, new Api(Api.ADMIN_IDENTIFIER, "Keycard admin API", BUILT_IN_SCOPES,
                     config.tokenDefaultLifetime(), SigningAlg.RS256, true, true, now, now));
             Optional<String> given = config.adminClientSecret();
             String secret = given.orElseGet(secrets::generate);

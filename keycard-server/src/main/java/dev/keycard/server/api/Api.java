@@ -23,6 +23,8 @@ public record Api(String identifier, String name, ScopeSet scopes, Duration toke
     public static final String ADMIN_IDENTIFIER = "urn:keycard:admin";
     /** The scope the admin API requires. */
     public static final String ADMIN_SCOPE = "keycard:admin";
+    /** The scope, on the admin API, that lets a client introspect any token (RFC 7662). */
+    public static final String INTROSPECT_SCOPE = "keycard:introspect";
 
     public Api {
         Objects.requireNonNull(identifier, "identifier");

@@ -160,6 +160,16 @@ public final class ClientCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    @Command(name = "revoke-tokens",
+            description = "Revoke every token issued to the client until now; the client itself keeps working.")
+    int revokeTokens(@Mixin AdminOptions admin, @Parameters(paramLabel = "CLIENT_ID") String clientId) {
+        try (AdminHttp http = admin.connect()) {
+            JsonObject answer = http.post(AdminHttp.path("clients", clientId, "revoke-tokens"), new JsonObject());
+            Output.print(spec, admin.json(), answer, ClientView::tokensRevoked);
+        }
+        return ExitCodes.OK;
+    }
+
     /** Makes one call whose answer is the client, and prints the client. */
     private int printClient(AdminOptions admin, Function<AdminHttp, JsonObject> call) {
         try (AdminHttp http = admin.connect()) {

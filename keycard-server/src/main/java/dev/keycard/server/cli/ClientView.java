@@ -96,6 +96,14 @@ final class ClientView {
         out.println(SHOWN_ONCE);
     }
 
+    /** The answer to revoke-tokens: the client and the time before which its tokens are revoked. */
+    static void tokensRevoked(PrintWriter out, JsonObject answer) {
+        Table.fields()
+                .row("client_id:", answer.getValue("client_id"))
+                .row("revoked_before:", answer.getValue("revoked_before"))
+                .print(out);
+    }
+
     /** A secret's metadata on one line, e.g. {@code sec_1 kcs_…x7Q active expires 2026-…}. */
     private static String secret(JsonObject s) {
         return Table.clean(s.getValue("id")) + " " + Table.clean(s.getValue("hint")) + " "

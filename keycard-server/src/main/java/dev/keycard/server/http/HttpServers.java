@@ -1,7 +1,10 @@
 package dev.keycard.server.http;
 
 import dev.keycard.server.config.ServerConfig;
+import dev.keycard.server.introspect.IntrospectionJwt;
+import dev.keycard.server.introspect.TokenIntrospection;
 import dev.keycard.server.keys.KeyManager;
+import dev.keycard.server.revoke.TokenRevocation;
 import dev.keycard.server.token.TokenEndpoint;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -37,6 +40,7 @@ public final class HttpServers {
      * @param admin the handler of everything under {@code /admin/}
      */
     public static Handler<HttpServerRequest> routes(Vertx vertx, ServerConfig config, TokenEndpoint tokens,
+                                                    TokenIntrospection introspection, TokenRevocation revocation,
                                                     KeyManager keys, Supplier<String> issuer,
                                                     Handler<HttpServerRequest> admin, BooleanSupplier loaded,
                                                     BooleanSupplier storeAnswers) {
@@ -46,6 +50,10 @@ public final class HttpServers {
         return new Router(Map.of(
                 "/oauth2/token", token,
                 "/oauth/token", token,
+                "/oauth2/introspect", new IntrospectionRoute(vertx, introspection, new IntrospectionJwt(keys, issuer),
+                        config.maxBodyBytes(), config.requestTimeout().toMillis()),
+                "/oauth2/revoke", new RevocationRoute(vertx, revocation, config.maxBodyBytes(),
+                        config.requestTimeout().toMillis()),
                 "/oauth2/jwks", metadata::jwks,
                 "/.well-known/oauth-authorization-server", metadata::metadata,
                 "/.well-known/openid-configuration", metadata::metadata,

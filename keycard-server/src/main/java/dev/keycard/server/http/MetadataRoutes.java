@@ -56,16 +56,22 @@ final class MetadataRoutes {
         Arrays.stream(SigningAlg.values()).forEach(a -> algs.add(a.name()));
         JsonArray grants = new JsonArray();
         grantTypes.stream().map(GrantType::value).sorted().forEach(grants::add);
+        JsonArray authMethods = new JsonArray()
+                .add(ClientAuthMethod.CLIENT_SECRET_BASIC.value())
+                .add(ClientAuthMethod.CLIENT_SECRET_POST.value());
         return new JsonObject()
                 .put("issuer", iss)
                 .put("token_endpoint", iss + "/oauth2/token")
                 .put("jwks_uri", iss + "/oauth2/jwks")
                 .put("grant_types_supported", grants)
-                .put("token_endpoint_auth_methods_supported", new JsonArray()
-                        .add(ClientAuthMethod.CLIENT_SECRET_BASIC.value())
-                        .add(ClientAuthMethod.CLIENT_SECRET_POST.value()))
+                .put("token_endpoint_auth_methods_supported", authMethods)
                 .put("response_types_supported", new JsonArray())
                 .put("access_token_signing_alg_values_supported", algs)
+                .put("introspection_endpoint", iss + "/oauth2/introspect")
+                .put("introspection_endpoint_auth_methods_supported", authMethods.copy())
+                .put("introspection_signing_alg_values_supported", new JsonArray().add(SigningAlg.RS256.name()))
+                .put("revocation_endpoint", iss + "/oauth2/revoke")
+                .put("revocation_endpoint_auth_methods_supported", authMethods.copy())
                 .encodePrettily();
     }
 

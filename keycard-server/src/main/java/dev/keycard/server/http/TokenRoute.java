@@ -32,23 +32,14 @@ final class TokenRoute implements Handler<HttpServerRequest> {
 
     @Override
     public void handle(HttpServerRequest request) {
-        BodyReader.read(vertx, request, maxBodyBytes, timeoutMillis,
-                (status, description) -> Responses.oauthError(request,
-                        new OAuthError("invalid_request", status).describe(description)),
-                body -> respond(request, body));
+        OAuthRequests.read(vertx, request, maxBodyBytes, timeoutMillis, http -> respond(request, http));
     }
 
-    private void respond(HttpServerRequest request, byte[] body) {
-        TokenHttpRequest http = new TokenHttpRequest(request.method().name(), request.getHeader("Content-Type"),
-                request.getHeader("Authorization"), body);
+    private void respond(HttpServerRequest request, TokenHttpRequest http) {
         try {
             Responses.noStoreJson(request, 200, endpoint.handle(http).toJson());
         } catch (OAuthException e) {
-            OAuthError.Described error = e.error();
-            if (LOG.isDebugEnabled()) {
-                LOG.debug("token request refused: {} ({}) {}", error.error().code(), error.description(), error.detail());
-            }
-            Responses.oauthError(request, error);
+            OAuthRequests.refuse(request, LOG, "token request", e);
         } catch (RuntimeException e) {
             LOG.error("token request failed unexpectedly", e);
             Responses.oauthError(request, OAuthError.SERVER_ERROR.describe("the server could not answer"));

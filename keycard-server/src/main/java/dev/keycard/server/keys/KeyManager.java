@@ -34,15 +34,14 @@ import org.slf4j.LoggerFactory;
  * <p>Rotation never fails a verification: a successor is published {@code keys.publish-lead}
  * before it signs (at least the JWKS's cache lifetime, so a verifier has it before its first
  * token), and the replaced key stays published until every token it signed has expired
- * ({@link KeyRing}). A background tick activates and retires keys on time, starts a scheduled
- * rotation when a key has signed for {@code keys.rotation-period}, and rereads the store as a
- * safety net for changes made by other nodes. On PostgreSQL an advisory lock makes one node
- * rotate; the others find its key in the store.
+ * ({@link KeyRing}). A background tick activates and retires keys on time and starts a scheduled
+ * rotation when a key has signed for {@code keys.rotation-period}. On PostgreSQL an advisory lock
+ * makes one node rotate; it announces the new key ({@code changed}) and the other nodes
+ * {@link #reload()} it.
  */
 public final class KeyManager implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KeyManager.class);
-    private static final Duration RELOAD_EVERY = Duration.ofSeconds(30);
 
     private final Database db;
     private final KeyRepository repository;
@@ -52,13 +51,14 @@ public final class KeyManager implements AutoCloseable {
     private final SecureRandom random;
     private final KeyPolicy policy;
     private final Duration maxTokenLifetime;
+    private final Runnable changed;
     private final Map<String, SigningKey> loaded = new HashMap<>();
     private volatile KeyRing ring;
-    private Instant lastReload = Instant.MIN;
     private @org.jspecify.annotations.Nullable ScheduledExecutorService ticker;
 
     public KeyManager(Database db, KeyRepository repository, MasterKey masterKey, Optional<Provider> provider,
-                      Clock clock, SecureRandom random, KeyPolicy policy, Duration maxTokenLifetime) {
+                      Clock clock, SecureRandom random, KeyPolicy policy, Duration maxTokenLifetime,
+                      Runnable changed) {
         this.db = db;
         this.repository = repository;
         this.masterKey = masterKey;
@@ -67,6 +67,7 @@ public final class KeyManager implements AutoCloseable {
         this.random = random;
         this.policy = policy;
         this.maxTokenLifetime = maxTokenLifetime;
+        this.changed = changed;
         this.ring = new KeyRing(List.of(), clock.instant(), maxTokenLifetime);
     }
 
@@ -93,9 +94,9 @@ public final class KeyManager implements AutoCloseable {
         }
     }
 
-    /** Starts the background tick: activations, retirements, scheduled rotation, store rereads. */
+    /** Starts the background tick: activations, retirements, scheduled rotation. */
     public synchronized void start() {
-        Duration shortest = RELOAD_EVERY;
+        Duration shortest = Duration.ofSeconds(20);
         for (Duration d : List.of(policy.rotationPeriod(), policy.publishLead(), maxTokenLifetime)) {
             if (!d.isZero() && d.compareTo(shortest) < 0) {
                 shortest = d;
@@ -121,9 +122,6 @@ public final class KeyManager implements AutoCloseable {
     /** One round of maintenance; the background tick calls it, tests may too. */
     synchronized void tick() {
         Instant now = clock.instant();
-        if (!now.isBefore(lastReload.plus(RELOAD_EVERY))) {
-            reload();
-        }
         if (!policy.rotationPeriod().isZero()) {
             for (KeyRing.Entry e : ring.entries()) {
                 SigningAlg alg = e.key().alg();
@@ -175,6 +173,7 @@ public final class KeyManager implements AutoCloseable {
             return false;
         }
         LOG.warn("signing key {} removed by hand", kid);
+        changed.run();
         reload();
         key.ifPresent(k -> {
             // A waiting successor keeps its schedule; tokens must be signed meanwhile.
@@ -196,7 +195,6 @@ public final class KeyManager implements AutoCloseable {
         }
         loaded.clear();
         loaded.putAll(fresh);
-        lastReload = clock.instant();
         refresh();
     }
 
@@ -238,6 +236,7 @@ public final class KeyManager implements AutoCloseable {
                     material.verifier(alg, jwk.toPublicJWK()), now, activates);
             loaded.put(kid, key);
             refresh();
+            changed.run();
             LOG.info("generated signing key {} for {}, signing from {}", kid, alg, activates);
             return key;
         } catch (GeneralSecurityException | JOSEException e) {

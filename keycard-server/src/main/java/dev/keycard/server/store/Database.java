@@ -36,6 +36,21 @@ public final class Database implements AutoCloseable {
         this.sqlite = sqlite;
     }
 
+    /**
+     * A connection of its own, outside the pool, for a session that lives as long as the server:
+     * PostgreSQL's LISTEN belongs to one connection and must not go back to a pool.
+     */
+    public Connection dedicatedConnection() throws SQLException {
+        java.util.Properties props = new java.util.Properties();
+        if (pool.getUsername() != null) {
+            props.setProperty("user", pool.getUsername());
+        }
+        if (pool.getPassword() != null) {
+            props.setProperty("password", pool.getPassword());
+        }
+        return java.sql.DriverManager.getConnection(pool.getJdbcUrl(), props);
+    }
+
     /** Opens the store the configuration names and brings its schema up to date. */
     public static Database open(ServerConfig config) {
         String url = config.storeUrl().orElse("jdbc:sqlite:" + config.dataDir().resolve("keycard.db"));

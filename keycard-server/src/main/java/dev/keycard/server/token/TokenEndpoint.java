@@ -1,7 +1,6 @@
 package dev.keycard.server.token;
 
 import dev.keycard.protocol.Form;
-import dev.keycard.protocol.FormCodec;
 import dev.keycard.protocol.GrantType;
 import dev.keycard.protocol.OAuthError;
 import dev.keycard.protocol.TokenResponse;
@@ -11,7 +10,6 @@ import dev.keycard.server.issue.TokenIssuer;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -51,7 +49,7 @@ public final class TokenEndpoint {
     }
 
     public TokenResponse handle(TokenHttpRequest http) {
-        Form form = parse(http);
+        Form form = FormPost.parse(http, "token endpoint", MAY_REPEAT);
         Instant now = clock.instant();
         AuthenticatedClient client = authenticator.authenticate(http.authorization(), form, now);
         String grantType = form.get("grant_type").orElseThrow(() ->
@@ -63,45 +61,5 @@ public final class TokenEndpoint {
         }
         TokenDecision decision = handler.decide(new TokenRequest(form, client, now));
         return issuer.issue(decision, now);
-    }
-
-    private static Form parse(TokenHttpRequest http) {
-        if (!http.method().equals("POST")) {
-            throw METHOD_NOT_ALLOWED.describe("the token endpoint accepts POST only").toException();
-        }
-        if (!isForm(http.contentType())) {
-            throw OAuthError.INVALID_REQUEST
-                    .describe("Content-Type must be application/x-www-form-urlencoded").toException();
-        }
-        Form form;
-        try {
-            form = FormCodec.decode(http.body());
-        } catch (IllegalArgumentException e) {
-            throw OAuthError.INVALID_REQUEST.describe("malformed request body: " + e.getMessage()).toException();
-        }
-        for (String name : form.repeated()) {
-            if (!MAY_REPEAT.contains(name)) {
-                throw OAuthError.INVALID_REQUEST.describe("parameter is repeated: " + name).toException();
-            }
-        }
-        return form;
-    }
-
-    /** {@code application/x-www-form-urlencoded}, with at most a UTF-8 charset parameter. */
-    private static boolean isForm(String contentType) {
-        if (contentType == null) {
-            return false;
-        }
-        String[] parts = contentType.split(";");
-        if (!parts[0].trim().equalsIgnoreCase("application/x-www-form-urlencoded")) {
-            return false;
-        }
-        for (int i = 1; i < parts.length; i++) {
-            String p = parts[i].trim().toLowerCase(Locale.ROOT);
-            if (p.startsWith("charset=") && !p.equals("charset=utf-8") && !p.equals("charset=\"utf-8\"")) {
-                return false;
-            }
-        }
-        return true;
     }
 }

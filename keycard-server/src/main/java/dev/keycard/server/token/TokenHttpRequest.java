@@ -4,7 +4,8 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A token request as it arrived, before anything is checked: what the pipeline needs of HTTP.
+ * A request to an OAuth endpoint (token, introspection, revocation) as it arrived, before anything
+ * is checked: what the pipelines need of HTTP.
  *
  * @param method the HTTP method
  * @param contentType the {@code Content-Type} header, if sent

@@ -1,0 +1,41 @@
+package dev.keycard.server.admin;
+
+import dev.keycard.server.revoke.Revocations;
+import dev.keycard.server.store.ClientRepository;
+import dev.keycard.server.store.Database;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * Revoking every token of a client at once, e.g. after its secret leaked: each token issued to it
+ * until now is refused by introspection from this moment. The client itself is unchanged and can
+ * get new tokens (from the next second on: {@code iat} has whole seconds). Blocking.
+ */
+final class TokenRevocationAdmin {
+
+    private final Database db;
+    private final ClientRepository clients;
+    private final Revocations revocations;
+    private final Clock clock;
+
+    TokenRevocationAdmin(Database db, ClientRepository clients, Revocations revocations, Clock clock) {
+        this.db = db;
+        this.clients = clients;
+        this.revocations = revocations;
+        this.clock = clock;
+    }
+
+    /** Body: none. Answers {@code {"client_id":…,"revoked_before":…}}. */
+    JsonObject revokeTokens(String id, JsonObject body) {
+        Fields f = new Fields(body);
+        f.rejectUnknown(Set.of());
+        f.check();
+        if (!db.transaction(c -> clients.exists(c, id))) {
+            throw AdminProblem.notFound("no client with client_id " + id);
+        }
+        Instant before = revocations.revokeClientBefore(id, clock.instant());
+        return new JsonObject().put("client_id", id).put("revoked_before", before.toString());
+    }
+}

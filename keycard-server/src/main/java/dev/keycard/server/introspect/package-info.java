@@ -1,0 +1,4 @@
+@NullMarked
+package dev.keycard.server.introspect;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,34 @@
+package dev.keycard.server.issue;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The claims of an access token Keycard issued (RFC 9068 §2.2), after its signature checked out.
+ * Whether it is still valid (expiry, revocation, its client) is the caller's question.
+ *
+ * @param jti its unique id
+ * @param clientId the client it was issued to ({@code client_id})
+ * @param subject {@code sub}, the same client in the client credentials grant
+ * @param audience {@code aud}, the API (one)
+ * @param scope {@code scope}, absent for a grant without scopes
+ * @param issuer {@code iss}
+ * @param issuedAt {@code iat}, whole seconds
+ * @param expiresAt {@code exp}, whole seconds
+ */
+public record IssuedToken(String jti, String clientId, String subject, List<String> audience, Optional<String> scope,
+                          String issuer, Instant issuedAt, Instant expiresAt) {
+
+    public IssuedToken {
+        Objects.requireNonNull(jti, "jti");
+        Objects.requireNonNull(clientId, "clientId");
+        Objects.requireNonNull(subject, "subject");
+        audience = List.copyOf(audience);
+        Objects.requireNonNull(scope, "scope");
+        Objects.requireNonNull(issuer, "issuer");
+        Objects.requireNonNull(issuedAt, "issuedAt");
+        Objects.requireNonNull(expiresAt, "expiresAt");
+    }
+}

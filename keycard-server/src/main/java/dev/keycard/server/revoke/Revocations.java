@@ -1,0 +1,142 @@
+package dev.keycard.server.revoke;
+
+import dev.keycard.server.store.Database;
+import dev.keycard.server.store.RevocationRepository;
+import dev.keycard.server.store.RevocationRepository.RevokedToken;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The revoked tokens, held in memory so that introspection reads no store: each revoked
+ * {@code jti} until its token's {@code exp}, and each client's {@code revoked_before} (every token
+ * of the client issued before it is revoked). Writes go to the store first and to memory once
+ * committed, so a revocation that was answered survives a restart; {@link #reload()} reads the
+ * store again (at start, or when another node changed it).
+ *
+ * <p>{@link #isRevoked} reads memory only and never blocks. Every other method blocks on the
+ * store: call them off the event loop. Writers run one at a time, so a reload can never publish a
+ * view older than a revocation that was just made.
+ */
+public final class Revocations {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Revocations.class);
+
+    private final Database db;
+    private final RevocationRepository repository;
+    private final Clock clock;
+    private final List<Consumer<RevocationEvent>> listeners = new CopyOnWriteArrayList<>();
+    private volatile Map<String, Instant> tokens = new ConcurrentHashMap<>();
+    private volatile Map<String, Instant> clients = new ConcurrentHashMap<>();
+
+    public Revocations(Database db, RevocationRepository repository, Clock clock) {
+        this.db = db;
+        this.repository = repository;
+        this.clock = clock;
+    }
+
+    /**
+     * Whether a token is revoked: its {@code jti} is, or its {@code iat} is not after its client's
+     * {@code revoked_before}. {@code iat} has whole seconds, so a token issued in the same second
+     * as, but after, a client's revocation counts as revoked too: the safe side.
+     */
+    public boolean isRevoked(String jti, String clientId, Instant issuedAt) {
+        if (tokens.containsKey(jti)) {
+            return true;
+        }
+        Instant before = clients.get(clientId);
+        return before != null && !issuedAt.isAfter(before);
+    }
+
+    /**
+     * Revokes one token until {@code expiresAt}, when it would stop being valid anyway.
+     *
+     * @return false when it was revoked already (nothing changes, no event)
+     */
+    public synchronized boolean revoke(String jti, String clientId, Instant expiresAt) {
+        if (tokens.containsKey(jti)) {
+            return false;
+        }
+        RevokedToken row = new RevokedToken(jti, clientId, expiresAt, clock.instant().truncatedTo(ChronoUnit.MILLIS));
+        boolean inserted = db.transaction(c -> repository.insertRevokedToken(c, row));
+        tokens.put(jti, expiresAt);
+        if (inserted) { // else another node revoked it first and told its own listeners
+            publish(new RevocationEvent.TokenRevoked(jti, clientId, expiresAt, row.revokedAt()));
+        }
+        return inserted;
+    }
+
+    /**
+     * Revokes every token of {@code clientId} issued until {@code before} (see {@link #isRevoked}),
+     * to the millisecond the store keeps: as {@code iat} has whole seconds, dropping the rest of the
+     * millisecond spares no token. The time never moves back: an earlier one than the client
+     * already has changes nothing.
+     *
+     * @return the client's {@code revoked_before} now
+     * @throws dev.keycard.server.store.StoreException of kind CONFLICT when no such client exists
+     */
+    public synchronized Instant revokeClientBefore(String clientId, Instant before) {
+        Instant millis = before.truncatedTo(ChronoUnit.MILLIS);
+        Instant effective = db.transaction(c -> repository.putClientRevocation(c, clientId, millis));
+        clients.put(clientId, effective);
+        publish(new RevocationEvent.ClientTokensRevoked(clientId, effective));
+        return effective;
+    }
+
+    /** Replaces what memory holds with what the store holds: revocations of tokens not yet expired. */
+    public synchronized void reload() {
+        Instant now = clock.instant();
+        Map<String, Instant> freshTokens = new ConcurrentHashMap<>();
+        Map<String, Instant> freshClients = new ConcurrentHashMap<>();
+        db.transaction(c -> {
+            repository.findRevokedTokens(c, now).forEach(t -> freshTokens.put(t.jti(), t.expiresAt()));
+            freshClients.putAll(repository.findClientRevocations(c));
+            return null;
+        });
+        tokens = freshTokens;
+        clients = freshClients;
+    }
+
+    /**
+     * Forgets the revoked tokens that have expired, in memory and in the store: an expired token
+     * is refused for its {@code exp} already.
+     *
+     * @return how many rows the store removed
+     */
+    public synchronized int purge() {
+        Instant now = clock.instant();
+        tokens.values().removeIf(exp -> !exp.isAfter(now));
+        return db.transaction(c -> repository.deleteExpired(c, now));
+    }
+
+    /**
+     * Calls {@code listener} after each revocation this node commits, on the thread that made it
+     * (a worker thread: the listener may block briefly, and must not throw).
+     */
+    public void onRevocation(Consumer<RevocationEvent> listener) {
+        listeners.add(listener);
+    }
+
+    /** How many revoked tokens memory holds, expired ones not yet purged included. */
+    public int revokedTokenCount() {
+        return tokens.size();
+    }
+
+    private void publish(RevocationEvent event) {
+        for (Consumer<RevocationEvent> listener : listeners) {
+            try {
+                listener.accept(event);
+            } catch (RuntimeException e) {
+                LOG.warn("a revocation listener failed on {} of client {}: {}", event.getClass().getSimpleName(),
+                        event.clientId(), e.toString());
+            }
+        }
+    }
+}

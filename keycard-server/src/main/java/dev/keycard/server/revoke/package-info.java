@@ -1,0 +1,4 @@
+@NullMarked
+package dev.keycard.server.revoke;
+
+import org.jspecify.annotations.NullMarked;

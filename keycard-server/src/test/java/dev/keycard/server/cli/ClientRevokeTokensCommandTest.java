@@ -1,0 +1,84 @@
+package dev.keycard.server.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.keycard.server.testing.Http;
+import dev.keycard.server.testing.MutableClock;
+import dev.keycard.server.testing.TestServer;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code keycard client revoke-tokens} against a real server, with introspection as the witness. */
+class ClientRevokeTokensCommandTest {
+
+    static final String JOBS = "https://jobs.internal";
+
+    @TempDir
+    Path dir;
+    final MutableClock clock = new MutableClock();
+
+    private record Result(int exitCode, String out, String err) {
+    }
+
+    private static Result keycard(TestServer server, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        String[] all = Stream.concat(Stream.of(args), Stream.of("--url", server.baseUri().toString(),
+                "--client-id", server.adminClientId(), "--client-secret", server.adminClientSecret())).toArray(String[]::new);
+        int code;
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            code = KeycardCommand.run(o, e, all);
+        }
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static boolean active(Http http, String id, String secret, String token) {
+        return new JsonObject(http.send(http.request("/oauth2/introspect")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Authorization", Http.basic(id, secret))
+                .POST(HttpRequest.BodyPublishers.ofString(Http.form("token", token)))).body()).getBoolean("active");
+    }
+
+    @Test
+    void revokeTokensWhenClientExistsThenPrintsRevokedBeforeAndItsTokensAreInactive() {
+        try (TestServer server = TestServer.start(dir, Map.of(), clock)) {
+            Http http = new Http(server.baseUri());
+            http.createApi(JOBS, "RS256", "jobs:read");
+            String secret = http.createClient("worker", JOBS, "jobs:read").getString("client_secret");
+            String token = http.accessToken("worker", secret, "grant_type", "client_credentials");
+
+            Result table = keycard(server, "client", "revoke-tokens", "worker");
+
+            assertEquals(ExitCodes.OK, table.exitCode(), table.err());
+            String when = clock.instant().truncatedTo(ChronoUnit.MILLIS).toString();
+            assertEquals("client_id:       worker" + System.lineSeparator()
+                    + "revoked_before:  " + when + System.lineSeparator(), table.out());
+            assertEquals(false, active(http, "worker", secret, token));
+
+            Result json = keycard(server, "client", "revoke-tokens", "worker", "--output", "json");
+            assertEquals(ExitCodes.OK, json.exitCode(), json.err());
+            assertEquals(new JsonObject().put("client_id", "worker").put("revoked_before", when), new JsonObject(json.out()));
+        }
+    }
+
+    @Test
+    void revokeTokensWhenClientUnknownThenExitsNotFound() {
+        try (TestServer server = TestServer.start(dir, Map.of(), clock)) {
+            Result r = keycard(server, "client", "revoke-tokens", "nobody");
+
+            assertEquals(ExitCodes.NOT_FOUND, r.exitCode(), r.err());
+            assertEquals("error: Not found: no client with client_id nobody" + System.lineSeparator(), r.err());
+            assertEquals("", r.out());
+        }
+    }
+}
