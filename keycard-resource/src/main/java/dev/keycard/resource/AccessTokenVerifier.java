@@ -4,11 +4,13 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jwt.SignedJWT;
+import dev.keycard.protocol.FormCodec;
 import dev.keycard.resource.TokenVerificationException.InvalidToken;
 import dev.keycard.resource.TokenVerificationException.KeysUnavailable;
 import dev.keycard.resource.internal.Discovery;
 import dev.keycard.resource.internal.HttpJson;
 import dev.keycard.resource.internal.JwksCache;
+import dev.keycard.resource.internal.RevocationSubscriber;
 import dev.keycard.resource.internal.VerificationKey;
 import dev.keycard.resource.internal.VerifiedTokenCache;
 import java.net.URI;
@@ -16,6 +18,7 @@ import java.net.http.HttpClient;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -54,6 +57,8 @@ public final class AccessTokenVerifier implements AutoCloseable {
     private final JwksCache jwks;
     private final VerifiedTokenCache<VerifiedToken> verified;
     private final ClaimsCheck claims;
+    private final @Nullable RevocationSubscriber revocations;
+    private final @Nullable Duration failClosedAfter;
 
     private AccessTokenVerifier(Builder b) {
         this.issuer = b.issuer;
@@ -70,6 +75,17 @@ public final class AccessTokenVerifier implements AutoCloseable {
         this.jwks = new JwksCache(configuredJwks != null ? () -> CompletableFuture.completedFuture(configuredJwks)
                 : new Memo(() -> Discovery.jwksUri(fetcher, issuer)), fetcher, clock, verified::clear, b.minKeySetRefresh);
         this.claims = new ClaimsCheck(issuer, audiences, skewMillis);
+        this.failClosedAfter = b.failClosedAfter;
+        if (b.revocationClientId != null && b.revocationClientSecret != null) {
+            URI events = b.revocationEventsUri;
+            String basic = "Basic " + java.util.Base64.getEncoder().encodeToString((FormCodec.encodeComponent(b.revocationClientId)
+                    + ":" + FormCodec.encodeComponent(b.revocationClientSecret)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            this.revocations = new RevocationSubscriber(events != null ? () -> CompletableFuture.completedFuture(events)
+                    : new Memo(() -> Discovery.endpoint(fetcher, issuer, "keycard_revocation_events_endpoint")),
+                    basic, http != null ? http : ownedHttp, clock);
+        } else {
+            this.revocations = null;
+        }
     }
 
     public static Builder builder() {
@@ -86,7 +102,7 @@ public final class AccessTokenVerifier implements AutoCloseable {
     public VerifiedToken verify(String token) {
         VerifiedToken hit = verified.get(token, clock.millis());
         if (hit != null) {
-            return hit;
+            return notRevoked(hit);
         }
         try {
             return verifyAsync(token).join();
@@ -106,7 +122,11 @@ public final class AccessTokenVerifier implements AutoCloseable {
         long now = clock.millis();
         VerifiedToken hit = verified.get(token, now);
         if (hit != null) {
-            return CompletableFuture.completedFuture(hit);
+            try {
+                return CompletableFuture.completedFuture(notRevoked(hit));
+            } catch (TokenVerificationException e) {
+                return CompletableFuture.failedFuture(e);
+            }
         }
         SignedJWT jwt;
         try {
@@ -127,8 +147,27 @@ public final class AccessTokenVerifier implements AutoCloseable {
             }
             VerifiedToken result = claims.check(jwt, clock.millis());
             verified.put(token, result, result.expiresAt().toEpochMilli(), now);
-            return result;
+            return notRevoked(result);
         });
+    }
+
+    /**
+     * Refuses a token the revocation events named, checked on every use (a cached token too);
+     * and, when the builder asked to fail closed, every token once the events have been down too long.
+     */
+    private VerifiedToken notRevoked(VerifiedToken token) {
+        RevocationSubscriber r = revocations;
+        if (r == null) {
+            return token;
+        }
+        if (r.isRevoked(token.jwtId(), token.clientId(), token.issuedAt())) {
+            throw new InvalidToken("token " + token.jwtId() + " of client " + token.clientId() + " is revoked");
+        }
+        Instant down = r.downSince();
+        if (failClosedAfter != null && down != null && clock.instant().isAfter(down.plus(failClosedAfter))) {
+            throw new KeysUnavailable("revocation events down since " + down + ", longer than " + failClosedAfter, null);
+        }
+        return token;
     }
 
     /** Loads the key set now, so that a misconfigured issuer shows at the API's start, not at its first request. */
@@ -195,6 +234,9 @@ public final class AccessTokenVerifier implements AutoCloseable {
 
     @Override
     public void close() {
+        if (revocations != null) {
+            revocations.close();
+        }
         if (ownedHttp != null) {
             ownedHttp.close();
         }
@@ -238,6 +280,10 @@ public final class AccessTokenVerifier implements AutoCloseable {
         private int maxKeySetBytes = 256 * 1024;
         private int cacheSize = 10_000;
         private Duration minKeySetRefresh = Duration.ofSeconds(30);
+        private @Nullable String revocationClientId;
+        private @Nullable String revocationClientSecret;
+        private @Nullable URI revocationEventsUri;
+        private @Nullable Duration failClosedAfter;
 
         private Builder() {
         }
@@ -334,6 +380,38 @@ public final class AccessTokenVerifier implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Subscribes to the issuer's revocation events (Keycard's
+         * {@code keycard_revocation_events_endpoint}, found in its metadata) as this client, which
+         * must hold {@code keycard:introspect}: a revoked token is then refused within seconds,
+         * cached or not. Off by default: without it a revoked token is accepted until its {@code exp}.
+         */
+        public Builder revocationEvents(String clientId, String clientSecret) {
+            this.revocationClientId = clientId;
+            this.revocationClientSecret = clientSecret;
+            return this;
+        }
+
+        /** Where the revocation events are, skipping discovery. */
+        public Builder revocationEventsUri(URI uri) {
+            this.revocationEventsUri = uri;
+            return this;
+        }
+
+        /**
+         * What to do while the revocation events are down. By default the last list received keeps
+         * being applied (availability first: tokens are short-lived). With this, once the stream has
+         * been down longer than {@code after}, every token is refused as unverifiable (503 from the
+         * adapters) until it is back.
+         */
+        public Builder revocationsFailClosedAfter(Duration after) {
+            if (after.isNegative()) {
+                throw new IllegalArgumentException("revocationsFailClosedAfter must not be negative, was " + after);
+            }
+            this.failClosedAfter = after;
+            return this;
+        }
+
         /** How many verified tokens are remembered; 0 turns the cache off. Default 10,000. */
         public Builder verifiedTokenCacheSize(int size) {
             if (size < 0) {
@@ -346,6 +424,9 @@ public final class AccessTokenVerifier implements AutoCloseable {
         public AccessTokenVerifier build() {
             if (issuer == null || issuer.isBlank()) {
                 throw new IllegalStateException("issuer is required: the exact iss of the tokens to accept");
+            }
+            if (failClosedAfter != null && revocationClientId == null) {
+                throw new IllegalStateException("revocationsFailClosedAfter needs revocationEvents");
             }
             if (audiences.isEmpty() || audiences.stream().anyMatch(String::isBlank)) {
                 throw new IllegalStateException("at least one audience is required: the identifier of this API");

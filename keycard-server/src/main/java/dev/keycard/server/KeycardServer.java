@@ -8,14 +8,21 @@ import dev.keycard.server.client.ClientAuthenticator;
 import dev.keycard.server.client.SecretUsage;
 import dev.keycard.server.client.Secrets;
 import dev.keycard.server.config.ServerConfig;
+import dev.keycard.server.event.Audit;
+import dev.keycard.server.event.AuditSink;
+import dev.keycard.server.event.ClientAuthEvents;
+import dev.keycard.server.event.Metrics;
 import dev.keycard.server.http.HttpServers;
 import dev.keycard.server.introspect.TokenIntrospection;
 import dev.keycard.server.issue.IssuedTokenVerifier;
 import dev.keycard.server.issue.TokenIssuer;
 import dev.keycard.server.keys.CryptoProviders;
+import dev.keycard.server.keys.KeyEvents;
 import dev.keycard.server.keys.KeyManager;
 import dev.keycard.server.keys.MasterKey;
 import dev.keycard.server.registry.Registry;
+import dev.keycard.server.revoke.RevocationStream;
+import dev.keycard.server.revoke.RevocationAudit;
 import dev.keycard.server.revoke.Revocations;
 import dev.keycard.server.revoke.TokenRevocation;
 import dev.keycard.server.store.ApiRepository;
@@ -46,6 +53,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -66,6 +74,7 @@ public final class KeycardServer implements AutoCloseable {
     private final Database db;
     private final ClientRepository clients;
     private final SecretUsage usage;
+    private final ReentrantLock flushing = new ReentrantLock();
     private final String host;
     private final int port;
     private final String issuer;
@@ -74,10 +83,13 @@ public final class KeycardServer implements AutoCloseable {
     private final ChangeFeed feed;
     private final TokenEndpoint tokens;
     private final Revocations revocations;
+    private final Audit audit;
+    private final Metrics metrics;
 
     private KeycardServer(Vertx vertx, Database db, ClientRepository clients, SecretUsage usage, String host,
                           int port, String issuer, Optional<Bootstrap.AdminCredentials> created,
-                          TokenEndpoint tokens, KeyManager keys, Revocations revocations, ChangeFeed feed) {
+                          TokenEndpoint tokens, KeyManager keys, Revocations revocations, ChangeFeed feed,
+                          Audit audit, Metrics metrics) {
         this.vertx = vertx;
         this.db = db;
         this.clients = clients;
@@ -90,6 +102,8 @@ public final class KeycardServer implements AutoCloseable {
         this.keys = keys;
         this.revocations = revocations;
         this.feed = feed;
+        this.audit = audit;
+        this.metrics = metrics;
     }
 
     public static KeycardServer start(ServerConfig config) throws Exception {
@@ -103,6 +117,11 @@ public final class KeycardServer implements AutoCloseable {
      * token is what a restarting fleet waits for.
      */
     public static KeycardServer start(ServerConfig config, Clock clock) throws Exception {
+        return start(config, clock, AuditSink.log());
+    }
+
+    /** Starts with the given clock, writing audit events to {@code auditSink} (tests collect them). */
+    public static KeycardServer start(ServerConfig config, Clock clock, AuditSink auditSink) throws Exception {
         ExecutorService starter = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "keycard-start");
             t.setDaemon(true);
@@ -113,14 +132,19 @@ public final class KeycardServer implements AutoCloseable {
         Future<Database> opening = starter.submit(() -> Database.open(config));
         Future<Vertx> runtime = starter.submit(() -> Vertx.vertx(new VertxOptions()
                 .setEventLoopPoolSize(loops).setWorkerPoolSize(8)));
+        Future<Metrics> metering = starter.submit(() -> new Metrics(config.metricsEnabled()));
         Database db = null;
         Vertx vertx = null;
+        Audit audit = null;
         try {
             Optional<Provider> provider = await(crypto);
             SecureRandom random = new SecureRandom();
             Secrets secrets = new Secrets(random);
             MasterKey masterKey = MasterKey.load(config.masterKey(), config.masterKeyFile(), random);
             db = await(opening);
+            Metrics metrics = await(metering);
+            audit = new Audit(auditSink, clock);
+            metrics.audit(audit);
             Optional<Bootstrap.AdminCredentials> created = Bootstrap.run(db, config, secrets, clock);
             ClientRepository clients = new ClientRepository();
             Registry registry = new Registry(db, new ApiRepository(), clients);
@@ -128,9 +152,11 @@ public final class KeycardServer implements AutoCloseable {
             Revocations revocations = new Revocations(db, new RevocationRepository(), clock);
             revocations.purge();
             revocations.reload();
+            revocations.onRevocation(new RevocationAudit(audit, metrics));
             ChangeFeed feed = new ChangeFeed(db, CLUSTER_FULL_RELOAD);
             KeyManager keys = new KeyManager(db, new KeyRepository(), masterKey, provider, clock, random,
                     config.keys(), config.tokenMaxLifetime(), () -> feed.publish(ChangeFeed.Topic.KEYS));
+            KeyEvents.observe(keys, audit, metrics);
             Set<SigningAlg> algs = EnumSet.of(SigningAlg.RS256);
             algs.addAll(registry.algorithmsInUse());
             keys.load(algs);
@@ -138,12 +164,14 @@ public final class KeycardServer implements AutoCloseable {
             AtomicReference<String> issuer = new AtomicReference<>(config.issuer());
             SecretUsage usage = new SecretUsage();
             TokenIssuer tokenIssuer = new TokenIssuer(keys, issuer::get, random);
-            ClientAuthenticator authenticator = new ClientAuthenticator(registry, usage);
+            ClientAuthenticator authenticator = new ClientAuthenticator(registry, usage,
+                    new ClientAuthEvents(metrics, audit));
             TokenEndpoint tokens = new TokenEndpoint(authenticator,
-                    List.of(new ClientCredentialsGrant(registry, config.tokenMaxLifetime())), tokenIssuer, clock);
+                    List.of(new ClientCredentialsGrant(registry, config.tokenMaxLifetime())), tokenIssuer, clock,
+                    metrics);
             IssuedTokenVerifier verifier = new IssuedTokenVerifier(keys, issuer::get);
             TokenIntrospection introspection = new TokenIntrospection(authenticator, verifier, revocations, registry,
-                    clock);
+                    clock, metrics);
             TokenRevocation revocation = new TokenRevocation(authenticator, verifier, revocations, clock);
             Future<?> warm = starter.submit(() -> warmUp(registry, config, tokenIssuer, clock));
 
@@ -151,17 +179,20 @@ public final class KeycardServer implements AutoCloseable {
             Vertx v = vertx;
             Database store = db;
             var admin = Admin.routes(vertx, config, db, registry, keys, revocations, usage, secrets, clock,
-                    issuer::get, () -> feed.publish(ChangeFeed.Topic.REGISTRY));
+                    issuer::get, () -> feed.publish(ChangeFeed.Topic.REGISTRY), audit);
             int port = HttpServers.resolvePort(config);
             if (config.issuerDerived()) {
                 issuer.set("http://" + hostForUrl(config.host()) + ":" + port);
             }
             HttpServers.bind(vertx, config, port,
-                    HttpServers.routes(vertx, config, tokens, introspection, revocation, keys, issuer::get, admin,
-                            () -> true, store::ping));
+                    HttpServers.routes(vertx, config, tokens, introspection, revocation,
+                            HttpServers.revocationEvents(vertx, authenticator,
+                                    new RevocationStream(revocations, clock, config.tokenMaxLifetime()), clock),
+                            keys, issuer::get, admin,
+                            () -> true, store::ping, metrics));
             await(warm);
             KeycardServer server = new KeycardServer(vertx, db, clients, usage, config.host(), port, issuer.get(),
-                    created, tokens, keys, revocations, feed);
+                    created, tokens, keys, revocations, feed, audit, metrics);
             keys.start();
             revocations.onRevocation(event -> feed.publish(ChangeFeed.Topic.REVOCATIONS));
             feed.start(Map.of(ChangeFeed.Topic.REGISTRY, () -> registry.reload(keys::ensure),
@@ -186,6 +217,13 @@ public final class KeycardServer implements AutoCloseable {
             Database opened = db != null ? db : quietly(opening);
             if (opened != null) {
                 opened.close();
+            }
+            if (audit != null) {
+                audit.close();
+            }
+            Metrics metered = quietly(metering);
+            if (metered != null) {
+                metered.close();
             }
             throw e;
         } finally {
@@ -273,20 +311,31 @@ public final class KeycardServer implements AutoCloseable {
         }
     }
 
-    /** Writes the secrets' last-used times noted since the last write. */
+    /**
+     * Writes the secrets' last-used times noted since the last write; on failure they are kept
+     * for the next round. Skipped while an earlier flush still waits for the store: one per
+     * period would otherwise pile up on the worker threads that admin calls and revocations need.
+     */
     void flushUsage() {
-        Map<String, Instant> pending = usage.drain();
-        if (pending.isEmpty()) {
+        if (!flushing.tryLock()) {
             return;
         }
         try {
-            db.transaction(c -> {
-                clients.recordLastUsed(c, pending);
-                return null;
-            });
-        } catch (RuntimeException e) {
-            usage.restore(pending);
-            LOG.warn("could not record secret usage; will retry: {}", e.getMessage());
+            Map<String, Instant> pending = usage.drain();
+            if (pending.isEmpty()) {
+                return;
+            }
+            try {
+                db.transaction(c -> {
+                    clients.recordLastUsed(c, pending);
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                usage.restore(pending);
+                LOG.warn("could not record secret usage; will retry: {}", e.getMessage());
+            }
+        } finally {
+            flushing.unlock();
         }
     }
 
@@ -299,7 +348,14 @@ public final class KeycardServer implements AutoCloseable {
         }
         feed.close();
         keys.close();
-        flushUsage();
+        flushing.lock(); // the last flush waits for one still running, and is not skipped
+        try {
+            flushUsage();
+        } finally {
+            flushing.unlock();
+        }
+        audit.close(); // after everything that emits: HTTP, the feed, the key ticker
+        metrics.close();
         db.close();
     }
 

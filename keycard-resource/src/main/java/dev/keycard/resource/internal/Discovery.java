@@ -30,19 +30,27 @@ public final class Discovery {
      * (RFC 8414 §3.3): a document for another issuer would hand us another issuer's keys.
      */
     public static CompletableFuture<URI> jwksUri(HttpJson http, String issuer) {
+        return endpoint(http, issuer, "jwks_uri");
+    }
+
+    /**
+     * An endpoint named in the issuer's metadata, after the same check of the issuer; for
+     * example Keycard's {@code keycard_revocation_events_endpoint}.
+     */
+    public static CompletableFuture<URI> endpoint(HttpJson http, String issuer, String member) {
         URI metadata = metadataUri(URI.create(issuer));
         return http.get(metadata).thenApply(doc -> {
             Object named = doc.json().get("issuer");
             if (!issuer.equals(named)) {
                 throw new HttpJson.FetchException(metadata + " names issuer " + named + ", expected " + issuer);
             }
-            Object jwks = doc.json().get("jwks_uri");
-            if (!(jwks instanceof String s)) {
-                throw new HttpJson.FetchException(metadata + " has no jwks_uri");
+            Object value = doc.json().get(member);
+            if (!(value instanceof String s)) {
+                throw new HttpJson.FetchException(metadata + " has no " + member);
             }
             URI uri = URI.create(s);
             if (!"https".equals(uri.getScheme()) && !"http".equals(uri.getScheme())) {
-                throw new HttpJson.FetchException(metadata + " has a jwks_uri that is not HTTP(S)");
+                throw new HttpJson.FetchException(metadata + " has a " + member + " that is not HTTP(S)");
             }
             return uri;
         });

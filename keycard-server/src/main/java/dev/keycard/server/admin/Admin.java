@@ -3,6 +3,7 @@ package dev.keycard.server.admin;
 import dev.keycard.server.client.SecretUsage;
 import dev.keycard.server.client.Secrets;
 import dev.keycard.server.config.ServerConfig;
+import dev.keycard.server.event.Audit;
 import dev.keycard.server.keys.KeyManager;
 import dev.keycard.server.registry.Registry;
 import dev.keycard.server.revoke.Revocations;
@@ -15,7 +16,7 @@ import java.util.function.Supplier;
 
 /**
  * Assembles the admin API. After every change the registry is reloaded ({@link RegistryRefresh})
- * and the change announced to the other nodes ({@code announce}).
+ * and the change announced to the other nodes ({@code announce}); it is audited ({@code audit}).
  */
 public final class Admin {
 
@@ -24,7 +25,7 @@ public final class Admin {
 
     public static AdminRoutes routes(Vertx vertx, ServerConfig config, Database db, Registry registry,
                                      KeyManager keys, Revocations revocations, SecretUsage usage, Secrets secrets,
-                                     Clock clock, Supplier<String> issuer, Runnable announce) {
+                                     Clock clock, Supplier<String> issuer, Runnable announce, Audit audit) {
         RegistryRefresh refresh = new RegistryRefresh(vertx, registry, keys);
         Runnable changed = () -> {
             refresh.afterWrite();
@@ -38,7 +39,7 @@ public final class Admin {
         TokenRevocationAdmin revoke = new TokenRevocationAdmin(db, new ClientRepository(), revocations, clock);
         AdminOperations operations = new AdminOperations(apis, clients, new KeyAdmin(keys), revoke,
                 new AdminJson(usage), clock);
-        return new AdminRoutes(vertx, new AdminAuth(keys, registry, issuer, clock), operations,
+        return new AdminRoutes(vertx, new AdminAuth(keys, registry, issuer, clock), operations, audit,
                 config.maxBodyBytes(), config.requestTimeout().toMillis());
     }
 }

@@ -47,8 +47,32 @@ final class AdminAuth {
         this.clock = clock;
     }
 
-    /** The refusal for this {@code Authorization} header, or empty when it authorizes admin calls. */
-    Optional<Problem> check(@Nullable String authorization) {
+    /** What {@link #check} decided: the admin client the token was issued to, or the refusal. */
+    sealed interface Verdict {
+        /** @param clientId the {@code sub} of the token, an enabled client granted {@code keycard:admin} */
+        record Allowed(String clientId) implements Verdict {
+        }
+
+        record Refused(Problem problem) implements Verdict {
+        }
+    }
+
+    /** Whether this {@code Authorization} header authorizes admin calls, and for which client. */
+    Verdict check(@Nullable String authorization) {
+        Optional<Problem> refused = refusal(authorization);
+        if (refused.isPresent()) {
+            return new Verdict.Refused(refused.get());
+        }
+        // refusal() has verified the token: its subject is an enabled client with the admin scope.
+        try {
+            return new Verdict.Allowed(SignedJWT.parse(authorization.split(" ", 2)[1].trim()).getJWTClaimsSet()
+                    .getSubject());
+        } catch (ParseException e) {
+            throw new IllegalStateException("a verified token did not parse", e);
+        }
+    }
+
+    private Optional<Problem> refusal(@Nullable String authorization) {
         if (authorization == null) {
             return Optional.of(Problem.of(401, "unauthorized", "Unauthorized",
                     "send an access token for " + Api.ADMIN_IDENTIFIER + " with scope " + Api.ADMIN_SCOPE)

@@ -68,7 +68,8 @@ final class AdminJson {
                 .put("created_at", s.createdAt().toString())
                 .put("expires_at", s.expiresAt() == null ? null : s.expiresAt().toString())
                 .put("last_used_at", lastUsed == null ? null : lastUsed.toString())
-                .put("active", s.activeAt(now));
+                .put("active", s.activeAt(now))
+                .put("in_grace_period", s.inGracePeriodAt(now));
     }
 
     static JsonObject items(JsonArray items) {

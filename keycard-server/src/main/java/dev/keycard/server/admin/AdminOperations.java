@@ -146,6 +146,29 @@ final class AdminOperations {
         }
     }
 
+    /**
+     * The route's path with its ids as placeholders, as docs/admin-api.md writes them (e.g.
+     * {@code /admin/v1/clients/{id}/secrets/rotate}),
+     * for the audit trail; {@code path} is one that {@link #route} matched.
+     */
+    static String template(List<String> path) {
+        List<String> t = new ArrayList<>(path);
+        String kind = t.get(0);
+        if (kind.equals("apis") && t.size() == 2) {
+            t.set(1, "{identifier}");
+        } else if (kind.equals("keys") && t.size() == 2 && !t.get(1).equals("rotate")) {
+            t.set(1, "{kid}");
+        } else if (kind.equals("clients") && t.size() >= 2) {
+            t.set(1, "{id}");
+            if (t.size() == 4 && t.get(2).equals("grants")) {
+                t.set(3, "{identifier}");
+            } else if (t.size() == 4 && t.get(2).equals("secrets") && !t.get(3).equals("rotate")) {
+                t.set(3, "{secret_id}");
+            }
+        }
+        return "/admin/v1/" + String.join("/", t);
+    }
+
     private JsonObject client(Client c) {
         return json.client(c, clock.instant());
     }

@@ -1,5 +1,6 @@
 package dev.keycard.server.admin;
 
+import dev.keycard.server.event.Audit;
 import dev.keycard.server.http.BodyReader;
 import dev.keycard.server.http.Responses;
 import dev.keycard.server.http.Responses.Problem;
@@ -13,8 +14,10 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
@@ -24,7 +27,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The admin API over HTTP (docs/admin-api.md): checks the bearer token on the event loop, reads
  * the JSON body within limits, runs the use case on a worker thread (it blocks on the store), and
- * writes the result or an RFC 9457 problem.
+ * writes the result or an RFC 9457 problem. Every change that succeeds is audited
+ * ({@code admin.change}: method, path template, path, status and the admin client).
  */
 public final class AdminRoutes implements Handler<HttpServerRequest> {
 
@@ -34,24 +38,28 @@ public final class AdminRoutes implements Handler<HttpServerRequest> {
     private final Vertx vertx;
     private final AdminAuth auth;
     private final AdminOperations operations;
+    private final Audit audit;
     private final int maxBodyBytes;
     private final long timeoutMillis;
 
-    AdminRoutes(Vertx vertx, AdminAuth auth, AdminOperations operations, int maxBodyBytes, long timeoutMillis) {
+    AdminRoutes(Vertx vertx, AdminAuth auth, AdminOperations operations, Audit audit, int maxBodyBytes,
+                long timeoutMillis) {
         this.vertx = vertx;
         this.auth = auth;
         this.operations = operations;
+        this.audit = audit;
         this.maxBodyBytes = maxBodyBytes;
         this.timeoutMillis = timeoutMillis;
     }
 
     @Override
     public void handle(HttpServerRequest request) {
-        Optional<Problem> refused = auth.check(request.getHeader("Authorization"));
-        if (refused.isPresent()) {
-            Responses.problem(request, refused.get());
+        AdminAuth.Verdict verdict = auth.check(request.getHeader("Authorization"));
+        if (verdict instanceof AdminAuth.Verdict.Refused refused) {
+            Responses.problem(request, refused.problem());
             return;
         }
+        String adminId = ((AdminAuth.Verdict.Allowed) verdict).clientId();
         String path = request.path();
         if (!path.startsWith(PREFIX)) {
             Responses.problem(request, Problem.of(404, "not-found", "Not found", "no such endpoint"));
@@ -74,13 +82,28 @@ public final class AdminRoutes implements Handler<HttpServerRequest> {
                             .withHeader("Allow", String.join(", ", allowed.stream().map(HttpMethod::name).toList())));
             return;
         }
-        readJson(request, body -> run(request, () -> route.get().call(body)));
+        Optional<Map<String, Object>> change = request.method() == HttpMethod.GET ? Optional.empty()
+                : Optional.of(change(request.method(), AdminOperations.template(segments), path));
+        readJson(request, body -> run(request, () -> route.get().call(body), change, adminId));
     }
 
-    private void run(HttpServerRequest request, Callable<AdminOperations.Result> work) {
+    private static Map<String, Object> change(HttpMethod method, String template, String path) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("method", method.name());
+        details.put("path", template);
+        details.put("target", path);
+        return details;
+    }
+
+    private void run(HttpServerRequest request, Callable<AdminOperations.Result> work,
+                     Optional<Map<String, Object>> change, String adminId) {
         vertx.executeBlocking(work, false).onComplete(done -> {
             if (done.succeeded()) {
                 AdminOperations.Result r = done.result();
+                change.ifPresent(details -> {
+                    details.put("status", r.status());
+                    audit.emit("admin.change", adminId, details);
+                });
                 request.response().setStatusCode(r.status());
                 r.location().ifPresent(l -> request.response().putHeader("Location", l));
                 if (r.body() == null) {

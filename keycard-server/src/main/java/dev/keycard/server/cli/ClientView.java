@@ -66,13 +66,17 @@ final class ClientView {
                 .print(out);
     }
 
-    /** One row per secret: ID HINT ACTIVE CREATED EXPIRES LAST_USED. */
+    /**
+     * One row per secret: ID HINT ACTIVE GRACE CREATED EXPIRES LAST_USED. GRACE is yes for a replaced
+     * secret that still works until EXPIRES: its client should move to the new one.
+     */
     static void secrets(PrintWriter out, JsonObject answer) {
-        Table table = Table.withHeaders("ID", "HINT", "ACTIVE", "CREATED", "EXPIRES", "LAST_USED");
+        Table table = Table.withHeaders("ID", "HINT", "ACTIVE", "GRACE", "CREATED", "EXPIRES", "LAST_USED");
         for (Object item : answer.getJsonArray("items", new JsonArray())) {
             if (item instanceof JsonObject s) {
                 table.row(s.getValue("id"), s.getValue("hint"), Table.yesNo(s.getValue("active")),
-                        s.getValue("created_at"), s.getValue("expires_at"), s.getValue("last_used_at"));
+                        Table.yesNo(s.getValue("in_grace_period")), s.getValue("created_at"), s.getValue("expires_at"),
+                        s.getValue("last_used_at"));
             }
         }
         table.print(out);
@@ -104,10 +108,11 @@ final class ClientView {
                 .print(out);
     }
 
-    /** A secret's metadata on one line, e.g. {@code sec_1 kcs_…x7Q active expires 2026-…}. */
+    /** A secret's metadata on one line, e.g. {@code sec_1 kcs_…x7Q active (grace period) expires 2026-…}. */
     private static String secret(JsonObject s) {
         return Table.clean(s.getValue("id")) + " " + Table.clean(s.getValue("hint")) + " "
                 + (Boolean.TRUE.equals(s.getValue("active")) ? "active" : "inactive")
+                + (Boolean.TRUE.equals(s.getValue("in_grace_period")) ? " (grace period)" : "")
                 + " expires " + (s.getValue("expires_at") == null ? "never" : Table.clean(s.getValue("expires_at")));
     }
 

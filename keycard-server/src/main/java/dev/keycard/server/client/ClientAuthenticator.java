@@ -4,6 +4,7 @@ import dev.keycard.protocol.ClientAuthMethod;
 import dev.keycard.protocol.Form;
 import dev.keycard.protocol.FormCodec;
 import dev.keycard.protocol.OAuthError;
+import dev.keycard.server.event.ClientAuthEvents;
 import dev.keycard.server.registry.Registry;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -19,7 +20,8 @@ import org.jspecify.annotations.Nullable;
  * Basic over the form-encoded id and secret, §2.3.1) or {@code client_secret_post}, exactly one
  * per request. Every failure of the credentials themselves is the same {@code invalid_client},
  * whatever the cause; the cause goes to the private detail. An unknown client costs the same
- * digest and comparison as a known one.
+ * digest and comparison as a known one. Failures and uses of a secret in its grace period are
+ * reported to {@link ClientAuthEvents} (audit and metrics), never with the secret.
  */
 public final class ClientAuthenticator {
 
@@ -27,10 +29,12 @@ public final class ClientAuthenticator {
 
     private final Registry registry;
     private final SecretUsage usage;
+    private final ClientAuthEvents events;
 
-    public ClientAuthenticator(Registry registry, SecretUsage usage) {
+    public ClientAuthenticator(Registry registry, SecretUsage usage, ClientAuthEvents events) {
         this.registry = registry;
         this.usage = usage;
+        this.events = events;
     }
 
     /**
@@ -74,7 +78,7 @@ public final class ClientAuthenticator {
         Optional<Client> found = registry.client(clientId);
         if (found.isEmpty()) {
             Secrets.matches(DUMMY_DIGEST, presented);
-            throw failed("unknown client_id %s", clientId);
+            throw failed(clientId, "unknown_client", method, now, "unknown client_id %s", clientId);
         }
         Client client = found.get();
         ClientSecret matched = null;
@@ -84,22 +88,28 @@ public final class ClientAuthenticator {
             }
         }
         if (matched == null) {
-            throw failed("wrong secret for client %s", clientId);
+            throw failed(clientId, "wrong_secret", method, now, "wrong secret for client %s", clientId);
         }
         if (!matched.activeAt(now)) {
-            throw failed("expired secret %s of client %s", matched.id(), clientId);
+            throw failed(clientId, "expired_secret", method, now, "expired secret %s of client %s", matched.id(),
+                    clientId);
         }
         if (!client.enabled()) {
-            throw failed("client %s is disabled", clientId);
+            throw failed(clientId, "disabled", method, now, "client %s is disabled", clientId);
         }
         if (!client.authMethods().contains(method)) {
-            throw failed("client %s may not use %s", clientId, method);
+            throw failed(clientId, "method_not_allowed", method, now, "client %s may not use %s", clientId, method);
         }
         usage.used(matched.id(), now);
+        if (matched.expiresAt() != null) { // only a replaced secret has an expiry: it is in its grace period
+            events.graceUse(clientId, matched.id(), matched.expiresAt(), now);
+        }
         return new AuthenticatedClient(client, method, matched.id());
     }
 
-    private static dev.keycard.protocol.OAuthException failed(String detail, Object... args) {
+    private dev.keycard.protocol.OAuthException failed(String clientId, String reason, ClientAuthMethod method,
+                                                       Instant now, String detail, Object... args) {
+        events.authFailed(clientId, reason, method.value(), now);
         return OAuthError.INVALID_CLIENT.describe("client authentication failed").detail(detail, args).toException();
     }
 

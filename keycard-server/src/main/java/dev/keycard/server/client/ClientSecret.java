@@ -30,6 +30,14 @@ public record ClientSecret(String id, byte[] digest, String hint, Instant create
         return expiresAt == null || now.isBefore(expiresAt);
     }
 
+    /**
+     * Whether it is in its grace period at {@code now}: replaced by a newer secret (only a rotation
+     * sets an expiry) and still working until {@code expiresAt}.
+     */
+    public boolean inGracePeriodAt(Instant now) {
+        return expiresAt != null && now.isBefore(expiresAt);
+    }
+
     /** Whether {@code candidateDigest} is this secret's digest; constant time. */
     public boolean matches(byte[] candidateDigest) {
         return MessageDigest.isEqual(digest, candidateDigest);

@@ -120,7 +120,8 @@ public final class ConfigLoader {
                 values.get(Settings.SECRET_USAGE_FLUSH), adminId,
                 adminSecret.isEmpty() ? Optional.empty() : Optional.of(adminSecret),
                 values.get(Settings.CRYPTO_PROVIDER).equals("auto"),
-                new ServerConfig.KeyPolicy(values.get(Settings.KEYS_ROTATION_PERIOD), publishLead, jwksMaxAge));
+                new ServerConfig.KeyPolicy(values.get(Settings.KEYS_ROTATION_PERIOD), publishLead, jwksMaxAge),
+                values.get(Settings.METRICS_ENABLED));
     }
 
     private static void requireKnown(Map<String, Setting<?>> byKey, String key, String where) {

@@ -32,7 +32,8 @@ public record ServerConfig(
         String adminClientId,
         Optional<String> adminClientSecret,
         boolean useNativeCrypto,
-        KeyPolicy keys) {
+        KeyPolicy keys,
+        boolean metricsEnabled) {
 
     /**
      * When signing keys change: a successor is published {@code publishLead} before it signs,

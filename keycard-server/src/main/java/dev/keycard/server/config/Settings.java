@@ -62,13 +62,15 @@ public final class Settings {
                 }
                 return v;
             });
+    public static final Setting<Boolean> METRICS_ENABLED = Setting.bool("metrics.enabled", "true",
+            "Serve GET /metrics (Prometheus text format) on the HTTP port, without authentication: keep it off the public network.");
 
     /** All keys, in documentation order. */
     public static final List<Setting<?>> ALL = List.of(ISSUER, HTTP_HOST, HTTP_PORT, HTTP_MAX_BODY, HTTP_MAX_HEADER,
             HTTP_IDLE_TIMEOUT, HTTP_REQUEST_TIMEOUT, HTTP_EVENT_LOOPS, DATA_DIR, STORE_URL, STORE_USER, STORE_PASSWORD,
             STORE_POOL_SIZE, MASTER_KEY, MASTER_KEY_FILE, TOKEN_DEFAULT_LIFETIME, TOKEN_MAX_LIFETIME,
             SECRET_GRACE_PERIOD, SECRET_USAGE_FLUSH, ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, KEYS_ROTATION_PERIOD,
-            KEYS_PUBLISH_LEAD, KEYS_JWKS_MAX_AGE, CRYPTO_PROVIDER);
+            KEYS_PUBLISH_LEAD, KEYS_JWKS_MAX_AGE, CRYPTO_PROVIDER, METRICS_ENABLED);
 
     private Settings() {
     }

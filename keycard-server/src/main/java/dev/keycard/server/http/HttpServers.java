@@ -1,9 +1,12 @@
 package dev.keycard.server.http;
 
 import dev.keycard.server.config.ServerConfig;
+import dev.keycard.server.event.Metrics;
 import dev.keycard.server.introspect.IntrospectionJwt;
 import dev.keycard.server.introspect.TokenIntrospection;
+import dev.keycard.server.client.ClientAuthenticator;
 import dev.keycard.server.keys.KeyManager;
+import dev.keycard.server.revoke.RevocationStream;
 import dev.keycard.server.revoke.TokenRevocation;
 import dev.keycard.server.token.TokenEndpoint;
 import io.vertx.core.DeploymentOptions;
@@ -14,6 +17,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,27 +42,40 @@ public final class HttpServers {
      * The routes, ready to bind.
      *
      * @param admin the handler of everything under {@code /admin/}
+     * @param metrics served at {@code /metrics} when {@code metrics.enabled}
      */
     public static Handler<HttpServerRequest> routes(Vertx vertx, ServerConfig config, TokenEndpoint tokens,
                                                     TokenIntrospection introspection, TokenRevocation revocation,
+                                                    Handler<HttpServerRequest> revocationEvents,
                                                     KeyManager keys, Supplier<String> issuer,
                                                     Handler<HttpServerRequest> admin, BooleanSupplier loaded,
-                                                    BooleanSupplier storeAnswers) {
+                                                    BooleanSupplier storeAnswers, Metrics metrics) {
         TokenRoute token = new TokenRoute(vertx, tokens, config.maxBodyBytes(), config.requestTimeout().toMillis());
         MetadataRoutes metadata = new MetadataRoutes(issuer, tokens.grantTypes(), keys, config.keys().jwksMaxAge());
         HealthRoutes health = new HealthRoutes(vertx, loaded, storeAnswers);
-        return new Router(Map.of(
+        Map<String, Handler<HttpServerRequest>> paths = new HashMap<>(Map.of(
                 "/oauth2/token", token,
                 "/oauth/token", token,
                 "/oauth2/introspect", new IntrospectionRoute(vertx, introspection, new IntrospectionJwt(keys, issuer),
                         config.maxBodyBytes(), config.requestTimeout().toMillis()),
                 "/oauth2/revoke", new RevocationRoute(vertx, revocation, config.maxBodyBytes(),
                         config.requestTimeout().toMillis()),
+                "/oauth2/revocation-events", revocationEvents,
                 "/oauth2/jwks", metadata::jwks,
                 "/.well-known/oauth-authorization-server", metadata::metadata,
                 "/.well-known/openid-configuration", metadata::metadata,
                 "/health/live", health::live,
-                "/health/ready", health::ready), "/admin/", admin);
+                "/health/ready", health::ready));
+        if (config.metricsEnabled()) {
+            paths.put("/metrics", new MetricsRoute(vertx, metrics)::handle);
+        }
+        return new Router(paths, "/admin/", admin);
+    }
+
+    /** {@code GET /oauth2/revocation-events}, the revocations as Server-Sent Events. */
+    public static Handler<HttpServerRequest> revocationEvents(Vertx vertx, ClientAuthenticator authenticator,
+                                                              RevocationStream stream, java.time.Clock clock) {
+        return new RevocationEventsRoute(vertx, authenticator, stream, clock);
     }
 
     /**

@@ -72,6 +72,8 @@ final class MetadataRoutes {
                 .put("introspection_signing_alg_values_supported", new JsonArray().add(SigningAlg.RS256.name()))
                 .put("revocation_endpoint", iss + "/oauth2/revoke")
                 .put("revocation_endpoint_auth_methods_supported", authMethods.copy())
+                // Not in RFC 8414's registry, hence the prefix: Server-Sent Events of revocations.
+                .put("keycard_revocation_events_endpoint", iss + "/oauth2/revocation-events")
                 .encodePrettily();
     }
 

@@ -5,6 +5,7 @@ import dev.keycard.protocol.OAuthError;
 import dev.keycard.server.client.AuthenticatedClient;
 import dev.keycard.server.client.Client;
 import dev.keycard.server.client.ClientAuthenticator;
+import dev.keycard.server.event.Metrics;
 import dev.keycard.server.issue.IssuedToken;
 import dev.keycard.server.issue.IssuedTokenVerifier;
 import dev.keycard.server.registry.Registry;
@@ -34,14 +35,16 @@ public final class TokenIntrospection {
     private final Revocations revocations;
     private final Registry registry;
     private final Clock clock;
+    private final Metrics metrics;
 
     public TokenIntrospection(ClientAuthenticator authenticator, IssuedTokenVerifier verifier, Revocations revocations,
-                              Registry registry, Clock clock) {
+                              Registry registry, Clock clock, Metrics metrics) {
         this.authenticator = authenticator;
         this.verifier = verifier;
         this.revocations = revocations;
         this.registry = registry;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /**
@@ -57,6 +60,7 @@ public final class TokenIntrospection {
         Optional<IssuedToken> shown = verifier.verify(token)
                 .filter(t -> isActive(t, now))
                 .filter(t -> IntrospectionAccess.mayIntrospect(caller.client(), t));
+        metrics.introspected(shown.isPresent());
         return new Introspection(caller.client().id().value(), shown, now);
     }
 

@@ -21,7 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
+import java.util.function.Consumer;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -53,6 +55,7 @@ public final class KeyManager implements AutoCloseable {
     private final Duration maxTokenLifetime;
     private final Runnable changed;
     private final Map<String, SigningKey> loaded = new HashMap<>();
+    private final List<Consumer<KeyChange>> listeners = new CopyOnWriteArrayList<>();
     private volatile KeyRing ring;
     private @org.jspecify.annotations.Nullable ScheduledExecutorService ticker;
 
@@ -73,6 +76,25 @@ public final class KeyManager implements AutoCloseable {
 
     public KeyRing ring() {
         return ring;
+    }
+
+    /**
+     * Calls {@code listener} after each key this node makes or removes (not for keys other nodes
+     * made), on the thread that did it, holding this manager's lock: it must be quick and must not
+     * throw.
+     */
+    public void onKeyChange(Consumer<KeyChange> listener) {
+        listeners.add(listener);
+    }
+
+    private void tell(KeyChange change) {
+        for (Consumer<KeyChange> listener : listeners) {
+            try {
+                listener.accept(change);
+            } catch (RuntimeException e) {
+                LOG.warn("a key listener failed on {}: {}", change.kid(), e.toString());
+            }
+        }
     }
 
     /**
@@ -174,6 +196,7 @@ public final class KeyManager implements AutoCloseable {
         }
         LOG.warn("signing key {} removed by hand", kid);
         changed.run();
+        tell(new KeyChange.Removed(kid, key.map(SigningKey::alg)));
         reload();
         key.ifPresent(k -> {
             // A waiting successor keeps its schedule; tokens must be signed meanwhile.
@@ -237,6 +260,7 @@ public final class KeyManager implements AutoCloseable {
             loaded.put(kid, key);
             refresh();
             changed.run();
+            tell(new KeyChange.Created(kid, alg, activates));
             LOG.info("generated signing key {} for {}, signing from {}", kid, alg, activates);
             return key;
         } catch (GeneralSecurityException | JOSEException e) {

@@ -12,6 +12,12 @@ public sealed interface RevocationEvent {
     /** The client whose tokens are concerned. */
     String clientId();
 
+    /** When it happened: the order of an event stream. */
+    Instant at();
+
+    /** Names the revocation, the same on every node: an event stream's subscribers drop repeats by it. */
+    String key();
+
     /**
      * One token revoked (RFC 7009).
      *
@@ -27,6 +33,16 @@ public sealed interface RevocationEvent {
             Objects.requireNonNull(expiresAt, "expiresAt");
             Objects.requireNonNull(revokedAt, "revokedAt");
         }
+
+        @Override
+        public Instant at() {
+            return revokedAt;
+        }
+
+        @Override
+        public String key() {
+            return "jti:" + jti;
+        }
     }
 
     /**
@@ -39,6 +55,16 @@ public sealed interface RevocationEvent {
         public ClientTokensRevoked {
             Objects.requireNonNull(clientId, "clientId");
             Objects.requireNonNull(revokedBefore, "revokedBefore");
+        }
+
+        @Override
+        public Instant at() {
+            return revokedBefore;
+        }
+
+        @Override
+        public String key() {
+            return "client:" + clientId + "@" + revokedBefore.toEpochMilli();
         }
     }
 }

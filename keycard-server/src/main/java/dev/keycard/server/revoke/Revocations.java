@@ -6,6 +6,7 @@ import dev.keycard.server.store.RevocationRepository.RevokedToken;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,8 +34,8 @@ public final class Revocations {
     private final RevocationRepository repository;
     private final Clock clock;
     private final List<Consumer<RevocationEvent>> listeners = new CopyOnWriteArrayList<>();
-    private volatile Map<String, Instant> tokens = new ConcurrentHashMap<>();
-    private volatile Map<String, Instant> clients = new ConcurrentHashMap<>();
+    private volatile Map<String, RevocationEvent.TokenRevoked> tokens = new ConcurrentHashMap<>();
+    private volatile Map<String, RevocationEvent.ClientTokensRevoked> clients = new ConcurrentHashMap<>();
 
     public Revocations(Database db, RevocationRepository repository, Clock clock) {
         this.db = db;
@@ -51,8 +52,8 @@ public final class Revocations {
         if (tokens.containsKey(jti)) {
             return true;
         }
-        Instant before = clients.get(clientId);
-        return before != null && !issuedAt.isAfter(before);
+        RevocationEvent.ClientTokensRevoked client = clients.get(clientId);
+        return client != null && !issuedAt.isAfter(client.revokedBefore());
     }
 
     /**
@@ -66,9 +67,10 @@ public final class Revocations {
         }
         RevokedToken row = new RevokedToken(jti, clientId, expiresAt, clock.instant().truncatedTo(ChronoUnit.MILLIS));
         boolean inserted = db.transaction(c -> repository.insertRevokedToken(c, row));
-        tokens.put(jti, expiresAt);
+        RevocationEvent.TokenRevoked event = new RevocationEvent.TokenRevoked(jti, clientId, expiresAt, row.revokedAt());
+        tokens.put(jti, event);
         if (inserted) { // else another node revoked it first and told its own listeners
-            publish(new RevocationEvent.TokenRevoked(jti, clientId, expiresAt, row.revokedAt()));
+            publish(event);
         }
         return inserted;
     }
@@ -85,19 +87,22 @@ public final class Revocations {
     public synchronized Instant revokeClientBefore(String clientId, Instant before) {
         Instant millis = before.truncatedTo(ChronoUnit.MILLIS);
         Instant effective = db.transaction(c -> repository.putClientRevocation(c, clientId, millis));
-        clients.put(clientId, effective);
-        publish(new RevocationEvent.ClientTokensRevoked(clientId, effective));
+        RevocationEvent.ClientTokensRevoked event = new RevocationEvent.ClientTokensRevoked(clientId, effective);
+        clients.put(clientId, event);
+        publish(event);
         return effective;
     }
 
     /** Replaces what memory holds with what the store holds: revocations of tokens not yet expired. */
     public synchronized void reload() {
         Instant now = clock.instant();
-        Map<String, Instant> freshTokens = new ConcurrentHashMap<>();
-        Map<String, Instant> freshClients = new ConcurrentHashMap<>();
+        Map<String, RevocationEvent.TokenRevoked> freshTokens = new ConcurrentHashMap<>();
+        Map<String, RevocationEvent.ClientTokensRevoked> freshClients = new ConcurrentHashMap<>();
         db.transaction(c -> {
-            repository.findRevokedTokens(c, now).forEach(t -> freshTokens.put(t.jti(), t.expiresAt()));
-            freshClients.putAll(repository.findClientRevocations(c));
+            repository.findRevokedTokens(c, now).forEach(t -> freshTokens.put(t.jti(),
+                    new RevocationEvent.TokenRevoked(t.jti(), t.clientId(), t.expiresAt(), t.revokedAt())));
+            repository.findClientRevocations(c).forEach((client, before) -> freshClients.put(client,
+                    new RevocationEvent.ClientTokensRevoked(client, before)));
             return null;
         });
         tokens = freshTokens;
@@ -112,7 +117,7 @@ public final class Revocations {
      */
     public synchronized int purge() {
         Instant now = clock.instant();
-        tokens.values().removeIf(exp -> !exp.isAfter(now));
+        tokens.values().removeIf(t -> !t.expiresAt().isAfter(now));
         return db.transaction(c -> repository.deleteExpired(c, now));
     }
 
@@ -122,6 +127,19 @@ public final class Revocations {
      */
     public void onRevocation(Consumer<RevocationEvent> listener) {
         listeners.add(listener);
+    }
+
+    /**
+     * Every revocation in force, oldest first: what an event stream sends a subscriber that has
+     * nothing yet, and what it compares with what it has sent. Expired tokens are left out.
+     */
+    public List<RevocationEvent> current() {
+        Instant now = clock.instant();
+        List<RevocationEvent> all = new ArrayList<>();
+        tokens.values().stream().filter(t -> t.expiresAt().isAfter(now)).forEach(all::add);
+        all.addAll(clients.values());
+        all.sort(java.util.Comparator.comparing(RevocationEvent::at));
+        return all;
     }
 
     /** How many revoked tokens memory holds, expired ones not yet purged included. */

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * something publishes the topic ({@code NOTIFY}); every node listens ({@code LISTEN}) on a
  * connection of its own and reloads what the topic names. Notifications are not stored, so a
  * node reloads everything after (re)connecting, and every {@code fullReload} anyway, as a safety
- * net. With SQLite (one node) the feed does nothing.
+ * net; a reload that fails is retried until it succeeds. With SQLite (one node) the feed does nothing.
  */
 public final class ChangeFeed implements AutoCloseable {
 
@@ -30,10 +30,18 @@ public final class ChangeFeed implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ChangeFeed.class);
     private static final String CHANNEL = "keycard_changes";
+    /**
+     * The longest wait between reconnection attempts. Short, because until it reconnects a node
+     * misses other nodes' changes (revocations among them); one connection attempt every few
+     * seconds per node costs PostgreSQL nothing.
+     */
+    private static final long MAX_RETRY_MILLIS = 5_000;
 
     private final Database db;
     private final String node = UUID.randomUUID().toString().substring(0, 8);
     private final Map<Topic, Runnable> listeners = new EnumMap<>(Topic.class);
+    /** Topics whose last reload failed; touched by the feed's thread only. */
+    private final EnumSet<Topic> failed = EnumSet.noneOf(Topic.class);
     private final Duration fullReload;
     private volatile boolean running;
     private @Nullable Thread thread;
@@ -96,7 +104,7 @@ public final class ChangeFeed implements AutoCloseable {
                 }
                 LOG.warn("change feed lost its connection ({}); retrying in {} ms", e.getMessage(), backoff);
                 sleep(backoff);
-                backoff = Math.min(backoff * 2, 30_000);
+                backoff = Math.min(backoff * 2, MAX_RETRY_MILLIS);
             } finally {
                 listening = null;
             }
@@ -128,14 +136,26 @@ public final class ChangeFeed implements AutoCloseable {
         }
     }
 
+    /**
+     * Reloads {@code topics} and every topic whose reload failed before. A failure is retried at
+     * the next round (half a second on): after a reconnection the pool may not have its own
+     * connections back yet, and waiting for the next full reload would serve stale data meanwhile.
+     */
     private void reload(Set<Topic> topics) {
-        for (Topic t : topics) {
+        EnumSet<Topic> due = EnumSet.copyOf(failed);
+        due.addAll(topics);
+        for (Topic t : due) {
             Runnable r = listeners.get(t);
             if (r != null) {
                 try {
                     r.run();
+                    if (failed.remove(t)) {
+                        LOG.info("reloaded {} after an earlier failure", t);
+                    }
                 } catch (RuntimeException e) {
-                    LOG.warn("reloading {} after a change failed ({}); the next full reload retries", t, e.getMessage());
+                    if (failed.add(t)) {
+                        LOG.warn("reloading {} failed ({}); retrying until it succeeds", t, e.getMessage());
+                    }
                 }
             }
         }

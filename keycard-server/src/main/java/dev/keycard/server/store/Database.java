@@ -62,7 +62,6 @@ public final class Database implements AutoCloseable {
         boolean sqlite = url.startsWith("jdbc:sqlite:");
         HikariConfig hc = new HikariConfig();
         hc.setPoolName("keycard-store");
-        hc.setConnectionTimeout(Duration.ofSeconds(5).toMillis());
         hc.setInitializationFailTimeout(Duration.ofSeconds(10).toMillis());
         if (sqlite) {
             createParent(url.substring("jdbc:sqlite:".length()));
@@ -75,6 +74,8 @@ public final class Database implements AutoCloseable {
             ds.setUrl(url);
             hc.setDataSource(ds);
             hc.setMaximumPoolSize(1);
+            // One connection: a wait is a queue behind another writer, not an outage.
+            hc.setConnectionTimeout(Duration.ofSeconds(5).toMillis());
         } else {
             hc.setJdbcUrl(url);
             if (!user.isEmpty()) {
@@ -85,6 +86,11 @@ public final class Database implements AutoCloseable {
             }
             hc.setMaximumPoolSize(poolSize);
             hc.setMinimumIdle(1);
+            // While PostgreSQL answers, a connection is free or made within milliseconds; after 2 s
+            // it is not answering, and the caller gets 503 with Retry-After rather than a hanging
+            // admin call, revocation or readiness probe (docs/decisions.md, "Store outage").
+            hc.setConnectionTimeout(Duration.ofSeconds(2).toMillis());
+            hc.setValidationTimeout(Duration.ofSeconds(1).toMillis());
         }
         HikariDataSource pool;
         try {

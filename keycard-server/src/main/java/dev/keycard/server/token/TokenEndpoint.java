@@ -3,9 +3,11 @@ package dev.keycard.server.token;
 import dev.keycard.protocol.Form;
 import dev.keycard.protocol.GrantType;
 import dev.keycard.protocol.OAuthError;
+import dev.keycard.protocol.OAuthException;
 import dev.keycard.protocol.TokenResponse;
 import dev.keycard.server.client.AuthenticatedClient;
 import dev.keycard.server.client.ClientAuthenticator;
+import dev.keycard.server.event.Metrics;
 import dev.keycard.server.issue.TokenIssuer;
 import java.time.Clock;
 import java.time.Instant;
@@ -19,7 +21,8 @@ import java.util.stream.Collectors;
  * The token endpoint, RFC 6749 §3.2, as one pipeline that owns the order of the steps:
  * parse (POST, form, no repeated parameter) → authenticate the client (§2.3) → find the grant
  * handler by {@code grant_type} → the handler decides → the issuer signs. Every refusal is an
- * {@link dev.keycard.protocol.OAuthException} that the HTTP layer writes as §5.2 says.
+ * {@link dev.keycard.protocol.OAuthException} that the HTTP layer writes as §5.2 says. Each issued
+ * token and each refusal is counted ({@link Metrics}).
  */
 public final class TokenEndpoint {
 
@@ -33,14 +36,16 @@ public final class TokenEndpoint {
     private final Map<GrantType, GrantHandler> handlers;
     private final TokenIssuer issuer;
     private final Clock clock;
+    private final Metrics metrics;
 
     public TokenEndpoint(ClientAuthenticator authenticator, List<GrantHandler> handlers, TokenIssuer issuer,
-                         Clock clock) {
+                         Clock clock, Metrics metrics) {
         this.authenticator = authenticator;
         this.handlers = handlers.stream().collect(Collectors.toUnmodifiableMap(GrantHandler::grantType,
                 Function.identity()));
         this.issuer = issuer;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /** The grant types this endpoint serves, for the metadata document. */
@@ -49,17 +54,28 @@ public final class TokenEndpoint {
     }
 
     public TokenResponse handle(TokenHttpRequest http) {
-        Form form = FormPost.parse(http, "token endpoint", MAY_REPEAT);
-        Instant now = clock.instant();
-        AuthenticatedClient client = authenticator.authenticate(http.authorization(), form, now);
-        String grantType = form.get("grant_type").orElseThrow(() ->
-                OAuthError.INVALID_REQUEST.describe("grant_type is required").toException());
-        GrantHandler handler = handlers.get(new GrantType(grantType));
-        if (handler == null) {
-            throw OAuthError.UNSUPPORTED_GRANT_TYPE.describe("grant_type is not supported by this server")
-                    .toException();
+        long started = System.nanoTime();
+        try {
+            Form form = FormPost.parse(http, "token endpoint", MAY_REPEAT);
+            Instant now = clock.instant();
+            AuthenticatedClient client = authenticator.authenticate(http.authorization(), form, now);
+            String grantType = form.get("grant_type").orElseThrow(() ->
+                    OAuthError.INVALID_REQUEST.describe("grant_type is required").toException());
+            GrantHandler handler = handlers.get(new GrantType(grantType));
+            if (handler == null) {
+                throw OAuthError.UNSUPPORTED_GRANT_TYPE.describe("grant_type is not supported by this server")
+                        .toException();
+            }
+            TokenDecision decision = handler.decide(new TokenRequest(form, client, now));
+            TokenResponse response = issuer.issue(decision, now);
+            metrics.tokenIssued(decision.api(), System.nanoTime() - started);
+            return response;
+        } catch (OAuthException e) {
+            metrics.tokenRefused(e.error().error().code());
+            throw e;
+        } catch (RuntimeException e) { // answered as server_error
+            metrics.tokenRefused(OAuthError.SERVER_ERROR.code());
+            throw e;
         }
-        TokenDecision decision = handler.decide(new TokenRequest(form, client, now));
-        return issuer.issue(decision, now);
     }
 }

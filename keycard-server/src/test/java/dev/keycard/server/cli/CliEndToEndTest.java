@@ -134,6 +134,30 @@ final class CliEndToEndTest {
     }
 
     @Test
+    void clientSecretsWhenRotatedThenGraceColumnMarksTheReplacedSecret() {
+        Client client = createClient("Grace column client");
+        Result rotated = admin("client", "rotate-secret", client.id(), "--grace", "3600", "--output", "json");
+        assertEquals(ExitCodes.OK, rotated.exitCode(), rotated.err());
+        String freshId = rotated.json().getJsonObject("secret").getString("id");
+
+        Result listed = admin("client", "secrets", client.id());
+
+        assertEquals(ExitCodes.OK, listed.exitCode(), listed.err());
+        List<String[]> rows = listed.out().lines().map(line -> line.trim().split("\\s+")).toList();
+        assertEquals(List.of("ID", "HINT", "ACTIVE", "GRACE", "CREATED", "EXPIRES", "LAST_USED"),
+                List.of(rows.get(0)), listed.out());
+        assertEquals(3, rows.size(), listed.out());
+        for (String[] row : rows.subList(1, 3)) {
+            boolean fresh = row[0].equals(freshId);
+            assertEquals("yes", row[2], "both secrets work: " + listed.out());
+            assertEquals(fresh ? "no" : "yes", row[3], "only the replaced secret is in its grace period: " + listed.out());
+        }
+        Result json = admin("client", "secrets", client.id(), "--output", "json");
+        assertEquals(1, json.json().getJsonArray("items").stream()
+                .filter(s -> ((JsonObject) s).getBoolean("in_grace_period")).count(), json.out());
+    }
+
+    @Test
     void tokenWhenClientDisabledThenExitsDeniedWithInvalidClient() {
         Client client = createClient("Disabled client");
         Result disabled = admin("client", "disable", client.id());

@@ -2,6 +2,7 @@ package dev.keycard.server.testing;
 
 import dev.keycard.server.KeycardServer;
 import dev.keycard.server.config.ServerConfig;
+import dev.keycard.server.event.AuditSink;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -32,6 +33,11 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(Path dataDir, Map<String, String> settings, Clock clock) {
+        return start(dataDir, settings, clock, AuditSink.log());
+    }
+
+    /** With audit events going to {@code audit} instead of the log, for tests that read them. */
+    public static TestServer start(Path dataDir, Map<String, String> settings, Clock clock, AuditSink audit) {
         Map<String, String> all = new HashMap<>();
         all.put("http.port", "0");
         all.put("data.dir", dataDir.toString());
@@ -39,7 +45,7 @@ public final class TestServer implements AutoCloseable {
         all.put("secret.last-used-flush", "1s");
         all.putAll(settings);
         try {
-            return new TestServer(KeycardServer.start(ServerConfig.of(all), clock));
+            return new TestServer(KeycardServer.start(ServerConfig.of(all), clock, audit));
         } catch (Exception e) {
             throw new IllegalStateException("Keycard did not start: " + e.getMessage(), e);
         }

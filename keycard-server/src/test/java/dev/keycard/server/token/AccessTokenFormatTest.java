@@ -175,7 +175,9 @@ class AccessTokenFormatTest {
                 "token_endpoint_auth_methods_supported", "response_types_supported",
                 "access_token_signing_alg_values_supported", "introspection_endpoint",
                 "introspection_endpoint_auth_methods_supported", "introspection_signing_alg_values_supported",
-                "revocation_endpoint", "revocation_endpoint_auth_methods_supported"), m.fieldNames());
+                "revocation_endpoint", "revocation_endpoint_auth_methods_supported",
+                "keycard_revocation_events_endpoint"), m.fieldNames());
+        assertEquals(server.issuer() + "/oauth2/revocation-events", m.getString("keycard_revocation_events_endpoint"));
     }
 
     @Test

@@ -1,0 +1,62 @@
+package dev.keycard.server.event;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What client authentication reports: a secret used in its grace period (counted every time,
+ * audited as {@code secret.grace_use} at most once a minute per secret), and a failure
+ * ({@code client.auth_failed}, at most once a minute per client id as given, for at most
+ * {@value #MAX_FAILING_IDS} ids a minute). Each audited event tells how many were held back before it.
+ */
+public final class ClientAuthEvents {
+
+    static final Duration EVERY = Duration.ofMinutes(1);
+    static final int MAX_FAILING_IDS = 1_000;
+    private static final int MAX_ID_LENGTH = 128;
+
+    private final Metrics metrics;
+    private final Audit audit;
+    private final AuditLimiter graceUses = new AuditLimiter(EVERY, 10_000);
+    private final AuditLimiter failures = new AuditLimiter(EVERY, MAX_FAILING_IDS);
+
+    public ClientAuthEvents(Metrics metrics, Audit audit) {
+        this.metrics = metrics;
+        this.audit = audit;
+    }
+
+    /** {@code secretId}, replaced by a newer secret and ending at {@code expiresAt}, authenticated {@code clientId}. */
+    public void graceUse(String clientId, String secretId, Instant expiresAt, Instant now) {
+        metrics.graceUse();
+        long held = graceUses.admit(secretId, now);
+        if (held >= 0) {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("secret_id", secretId);
+            details.put("expires_at", expiresAt.toString());
+            details.put("held_back", held);
+            audit.emit("secret.grace_use", clientId, details);
+        }
+    }
+
+    /**
+     * Credentials for {@code clientId} (as the request gave it) did not authenticate.
+     *
+     * @param reason a fixed word: {@code unknown_client}, {@code wrong_secret}, {@code expired_secret},
+     *     {@code disabled}, {@code method_not_allowed}
+     * @param method the authentication method used
+     */
+    public void authFailed(String clientId, String reason, String method, Instant now) {
+        // Longer than any valid client_id (128): cut, so a request cannot put 64 KiB into a line or a key.
+        String id = clientId.length() > MAX_ID_LENGTH ? clientId.substring(0, MAX_ID_LENGTH) + "…" : clientId;
+        long held = failures.admit(id, now);
+        if (held >= 0) {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("reason", reason);
+            details.put("method", method);
+            details.put("held_back", held);
+            audit.emit("client.auth_failed", id, details);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.keycard.server.http;
+
+import dev.keycard.protocol.FormCodec;
+import dev.keycard.protocol.OAuthError;
+import dev.keycard.protocol.OAuthException;
+import dev.keycard.protocol.Scope;
+import dev.keycard.protocol.ScopeSet;
+import dev.keycard.server.api.Api;
+import dev.keycard.server.client.AuthenticatedClient;
+import dev.keycard.server.client.ClientAuthenticator;
+import dev.keycard.server.revoke.RevocationStream;
+import io.vertx.core.Context;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * {@code GET /oauth2/revocation-events}: the revocations as Server-Sent Events, for APIs that want
+ * a revoked token refused within seconds (keycard-resource subscribes). The caller authenticates
+ * as a client, like at the token endpoint, and must hold {@code keycard:introspect}: the stream
+ * tells what introspection would. New revocations are sent every 250 ms, a comment every 15 s keeps
+ * the connection open through proxies; a subscriber that cannot keep up is disconnected and
+ * resumes with {@code Last-Event-ID}.
+ */
+final class RevocationEventsRoute implements Handler<HttpServerRequest> {
+
+    private static final Scope INTROSPECT = new Scope(Api.INTROSPECT_SCOPE);
+    private static final long TICK_MS = 250;
+    private static final long KEEPALIVE_MS = 15_000;
+
+    private record Subscriber(HttpServerResponse response, Context context) {
+    }
+
+    private final ClientAuthenticator authenticator;
+    private final RevocationStream stream;
+    private final Clock clock;
+    private final Map<HttpServerResponse, Subscriber> subscribers = new ConcurrentHashMap<>();
+
+    RevocationEventsRoute(Vertx vertx, ClientAuthenticator authenticator, RevocationStream stream, Clock clock) {
+        this.authenticator = authenticator;
+        this.stream = stream;
+        this.clock = clock;
+        vertx.setPeriodic(TICK_MS, id -> vertx.executeBlocking(() -> {
+            String news = stream.news();
+            if (!news.isEmpty()) {
+                broadcast(news);
+            }
+            return null;
+        }, true));
+        vertx.setPeriodic(KEEPALIVE_MS, id -> broadcast(": keepalive\n\n"));
+    }
+
+    @Override
+    public void handle(HttpServerRequest request) {
+        if (request.method() != HttpMethod.GET) {
+            Responses.problem(request, Responses.Problem.of(405, "method-not-allowed", "Method not allowed", "use GET")
+                    .withHeader("Allow", "GET"));
+            return;
+        }
+        AuthenticatedClient caller;
+        try {
+            caller = authenticator.authenticate(request.getHeader("Authorization"), FormCodec.decode(new byte[0]),
+                    clock.instant());
+        } catch (OAuthException e) {
+            Responses.oauthError(request, e.error());
+            return;
+        }
+        ScopeSet admin = caller.client().grants().get(Api.ADMIN_IDENTIFIER);
+        if (admin == null || !admin.contains(INTROSPECT)) {
+            Responses.oauthError(request, new OAuthError("unauthorized_client", 403)
+                    .describe("the revocation events need the keycard:introspect scope"));
+            return;
+        }
+        HttpServerResponse response = request.response().setStatusCode(200).setChunked(true);
+        response.headers().set("Content-Type", "text/event-stream;charset=UTF-8").set("Cache-Control", "no-store")
+                .set("X-Accel-Buffering", "no");
+        Subscriber subscriber = new Subscriber(response, Vertx.currentContext());
+        subscribers.put(response, subscriber);
+        response.closeHandler(v -> subscribers.remove(response));
+        response.write(stream.opening(Optional.ofNullable(request.getHeader("Last-Event-ID"))));
+    }
+
+    private void broadcast(String frames) {
+        for (Subscriber s : subscribers.values()) {
+            s.context().runOnContext(v -> {
+                if (s.response().closed()) {
+                    subscribers.remove(s.response());
+                } else if (s.response().writeQueueFull()) {
+                    subscribers.remove(s.response());
+                    s.response().reset();
+                } else {
+                    s.response().write(frames);
+                }
+            });
+        }
+    }
+}
