@@ -62,8 +62,8 @@ public final class Settings {
                 }
                 return v;
             });
-    public static final Setting<Boolean> METRICS_ENABLED = Setting.bool("metrics.enabled", "true",
-            "Serve GET /metrics (Prometheus text format) on the HTTP port, without authentication: keep it off the public network.");
+    public static final Setting<Boolean> METRICS_ENABLED = Setting.bool("metrics.enabled", "false",
+            "Serve GET /metrics (Prometheus text format, with JVM metrics) on the HTTP port, without authentication: keep it off the public network.");
 
     /** All keys, in documentation order. */
     public static final List<Setting<?>> ALL = List.of(ISSUER, HTTP_HOST, HTTP_PORT, HTTP_MAX_BODY, HTTP_MAX_HEADER,

@@ -42,7 +42,7 @@ class AuditHttpTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(dir, Map.of(), clock, events::addAll);
+        server = TestServer.start(dir, Map.of("metrics.enabled", "true"), clock, events::addAll);
         http = new Http(server.baseUri());
         http.createApi(JOBS, "RS256", "jobs:read");
     }

@@ -29,7 +29,7 @@ class MetricsHttpTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(dir);
+        server = TestServer.start(dir, Map.of("metrics.enabled", "true"));
         http = new Http(server.baseUri());
         http.createApi(REPORTS, "RS256", "reports:read");
         http.createApi(EDGE, "ES256", "edge:call");
