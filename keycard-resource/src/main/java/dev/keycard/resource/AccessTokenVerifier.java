@@ -1,6 +1,5 @@
 package dev.keycard.resource;
 
-import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jwt.SignedJWT;
@@ -15,14 +14,12 @@ import dev.keycard.resource.internal.VerificationKey;
 import dev.keycard.resource.internal.VerifiedTokenCache;
 import java.net.URI;
 import java.net.http.HttpClient;
-import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -40,17 +37,9 @@ import org.jspecify.annotations.Nullable;
  */
 public final class AccessTokenVerifier implements AutoCloseable {
 
-    /** Compact JWS access tokens are a few hundred bytes to a few KiB; anything longer is refused unread. */
-    static final int MAX_TOKEN_LENGTH = 16 * 1024;
-
-    private static final Set<JWSAlgorithm> ASYMMETRIC = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
-            JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512, JWSAlgorithm.ES256, JWSAlgorithm.ES384,
-            JWSAlgorithm.ES512, JWSAlgorithm.EdDSA, JWSAlgorithm.Ed25519);
-    private static final JOSEObjectType AT_JWT = new JOSEObjectType("at+jwt");
-
     private final String issuer;
     private final Set<String> audiences;
-    private final Set<JWSAlgorithm> algorithms;
+    private final HeaderCheck headers;
     private final long skewMillis;
     private final Clock clock;
     private final @Nullable HttpClient ownedHttp;
@@ -63,7 +52,7 @@ public final class AccessTokenVerifier implements AutoCloseable {
     private AccessTokenVerifier(Builder b) {
         this.issuer = b.issuer;
         this.audiences = Set.copyOf(b.audiences);
-        this.algorithms = b.algorithms.isEmpty() ? ASYMMETRIC : Set.copyOf(b.algorithms);
+        this.headers = new HeaderCheck(b.algorithms.isEmpty() ? HeaderCheck.ASYMMETRIC : Set.copyOf(b.algorithms));
         this.skewMillis = b.clockSkew.toMillis();
         this.clock = b.clock;
         HttpClient http = b.httpClient;
@@ -130,7 +119,7 @@ public final class AccessTokenVerifier implements AutoCloseable {
         }
         SignedJWT jwt;
         try {
-            jwt = parse(token);
+            jwt = headers.parse(token);
         } catch (InvalidToken e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -175,36 +164,6 @@ public final class AccessTokenVerifier implements AutoCloseable {
         return jwks.keysFor(null, JWSAlgorithm.RS256).thenApply(k -> null);
     }
 
-    private SignedJWT parse(String token) {
-        if (token.length() > MAX_TOKEN_LENGTH) {
-            throw new InvalidToken("token longer than " + MAX_TOKEN_LENGTH + " characters");
-        }
-        SignedJWT jwt;
-        try {
-            jwt = SignedJWT.parse(token);
-        } catch (ParseException e) {
-            throw new InvalidToken("not a signed JWT: " + e.getMessage());
-        }
-        JWSHeader header = jwt.getHeader();
-        if (!algorithms.contains(header.getAlgorithm())) {
-            throw new InvalidToken("algorithm " + header.getAlgorithm() + " not accepted");
-        }
-        JOSEObjectType typ = header.getType();
-        if (typ == null || !isAtJwt(typ.getType())) {
-            throw new InvalidToken("typ is " + typ + ", expected at+jwt (RFC 9068 §4)");
-        }
-        if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
-            throw new InvalidToken("critical header parameters not understood: " + header.getCriticalParams());
-        }
-        return jwt;
-    }
-
-    /** RFC 9068 §4: {@code at+jwt}, or the full media type; media types compare case-insensitively. */
-    private static boolean isAtJwt(String typ) {
-        String t = typ.toLowerCase(Locale.ROOT);
-        return t.equals(AT_JWT.getType()) || t.equals("application/at+jwt");
-    }
-
     private static boolean signedByAny(SignedJWT jwt, List<VerificationKey> keys) {
         for (VerificationKey key : keys) {
             if (key.verify(jwt.getHeader(), jwt.getSigningInput(), jwt.getSignature())) {
@@ -244,7 +203,7 @@ public final class AccessTokenVerifier implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "AccessTokenVerifier[iss=" + issuer + ", aud=" + audiences + ", alg=" + algorithms + "]";
+        return "AccessTokenVerifier[iss=" + issuer + ", aud=" + audiences + ", alg=" + headers.algorithms() + "]";
     }
 
     /** Discovery done once, and again after a failure. */
@@ -320,9 +279,9 @@ public final class AccessTokenVerifier implements AutoCloseable {
         public Builder algorithms(String... names) {
             for (String name : names) {
                 JWSAlgorithm alg = JWSAlgorithm.parse(name);
-                if (!ASYMMETRIC.contains(alg)) {
+                if (!HeaderCheck.ASYMMETRIC.contains(alg)) {
                     throw new IllegalArgumentException("algorithm " + name
-                            + " is not accepted for access tokens; use one of " + ASYMMETRIC);
+                            + " is not accepted for access tokens; use one of " + HeaderCheck.ASYMMETRIC);
                 }
                 algorithms.add(alg);
             }

@@ -122,7 +122,7 @@ class ForgedTokensTest {
                 forged("critical header", "critical header", () -> issuer.token(RSA, NOW,
                         h -> h.criticalParams(java.util.Set.of("exp")).customParam("exp", 1), c -> { })),
                 forged("not a JWT", "not a signed JWT", () -> "abc.def.ghi"),
-                forged("too long", "token longer than", () -> "a".repeat(AccessTokenVerifier.MAX_TOKEN_LENGTH + 1)));
+                forged("too long", "token longer than", () -> "a".repeat(HeaderCheck.MAX_TOKEN_LENGTH + 1)));
     }
 
     private interface Forgery {
