@@ -39,7 +39,7 @@ public final class Admin {
         TokenRevocationAdmin revoke = new TokenRevocationAdmin(db, new ClientRepository(), revocations, clock);
         AdminOperations operations = new AdminOperations(apis, clients, new KeyAdmin(keys), revoke,
                 new AdminJson(usage), clock);
-        return new AdminRoutes(vertx, new AdminAuth(keys, registry, issuer, clock), operations, audit,
+        return new AdminRoutes(vertx, new AdminAuth(keys, registry, issuer, clock, revocations), operations, audit,
                 config.maxBodyBytes(), config.requestTimeout().toMillis());
     }
 }

@@ -12,6 +12,7 @@ import dev.keycard.server.http.Responses.Problem;
 import dev.keycard.server.keys.KeyManager;
 import dev.keycard.server.keys.SigningKey;
 import dev.keycard.server.registry.Registry;
+import dev.keycard.server.revoke.Revocations;
 import java.text.ParseException;
 import java.time.Clock;
 import java.util.Arrays;
@@ -39,12 +40,14 @@ final class AdminAuth {
     private final Registry registry;
     private final Supplier<String> issuer;
     private final Clock clock;
+    private final Revocations revocations;
 
-    AdminAuth(KeyManager keys, Registry registry, Supplier<String> issuer, Clock clock) {
+    AdminAuth(KeyManager keys, Registry registry, Supplier<String> issuer, Clock clock, Revocations revocations) {
         this.keys = keys;
         this.registry = registry;
         this.issuer = issuer;
         this.clock = clock;
+        this.revocations = revocations;
     }
 
     /** What {@link #check} decided: the admin client the token was issued to, or the refusal. */
@@ -142,6 +145,11 @@ final class AdminAuth {
         ScopeSet granted = client.get().grants().get(Api.ADMIN_IDENTIFIER);
         if (granted == null || !granted.contains(new Scope(Api.ADMIN_SCOPE))) {
             return Optional.of(NO_SCOPE); // the grant was taken away after the token was issued
+        }
+        Date iat = claims.getIssueTime();
+        if (claims.getJWTID() == null || iat == null
+                || revocations.isRevoked(claims.getJWTID(), claims.getSubject(), iat.toInstant())) {
+            return Optional.of("revoked"); // a leaked admin token, cut off (RFC 7009 or revoke-tokens)
         }
         return Optional.empty();
     }

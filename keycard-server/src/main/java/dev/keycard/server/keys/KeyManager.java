@@ -55,6 +55,7 @@ public final class KeyManager implements AutoCloseable {
     private final Duration maxTokenLifetime;
     private final Runnable changed;
     private final Map<String, SigningKey> loaded = new HashMap<>();
+    private Map<SigningAlg, List<Instant>> removedActivations = Map.of();
     private final List<Consumer<KeyChange>> listeners = new CopyOnWriteArrayList<>();
     private volatile KeyRing ring;
     private @org.jspecify.annotations.Nullable ScheduledExecutorService ticker;
@@ -210,19 +211,27 @@ public final class KeyManager implements AutoCloseable {
     /** Rereads the store: keys made or removed by other nodes, or by hand. */
     public synchronized void reload() {
         Map<String, SigningKey> fresh = new HashMap<>();
+        Map<SigningAlg, List<Instant>> removed = new java.util.EnumMap<>(SigningAlg.class);
         for (StoredKey stored : db.transaction(repository::findAll)) {
-            if (stored.removedAt() == null) {
+            Instant removedAt = stored.removedAt();
+            if (removedAt != null) {
+                if (!stored.activatesAt().isAfter(removedAt)) { // it had signed: it ended its predecessors
+                    SigningAlg.named(stored.alg()).ifPresent(a ->
+                            removed.computeIfAbsent(a, x -> new ArrayList<>()).add(stored.activatesAt()));
+                }
+            } else {
                 SigningKey known = loaded.get(stored.kid());
                 fresh.put(stored.kid(), known != null ? known : open(stored));
             }
         }
         loaded.clear();
         loaded.putAll(fresh);
+        removedActivations = removed;
         refresh();
     }
 
     private void refresh() {
-        ring = new KeyRing(loaded.values(), clock.instant(), maxTokenLifetime);
+        ring = new KeyRing(loaded.values(), removedActivations, clock.instant(), maxTokenLifetime);
     }
 
     /**

@@ -46,6 +46,16 @@ public final class KeyRing {
     private final Optional<Instant> nextChange;
 
     KeyRing(Collection<SigningKey> keys, Instant now, Duration maxTokenLifetime) {
+        this(keys, Map.of(), now, maxTokenLifetime);
+    }
+
+    /**
+     * @param removedActivations per algorithm, when each key removed by hand had started signing:
+     *     such a key still ended its predecessors' signing, so removing it must not bring a retired
+     *     (or previous) key back to current
+     */
+    KeyRing(Collection<SigningKey> keys, Map<SigningAlg, List<Instant>> removedActivations, Instant now,
+            Duration maxTokenLifetime) {
         Map<SigningAlg, List<SigningKey>> byAlg = new EnumMap<>(SigningAlg.class);
         for (SigningKey k : keys) {
             byAlg.computeIfAbsent(k.alg(), a -> new ArrayList<>()).add(k);
@@ -58,16 +68,21 @@ public final class KeyRing {
             line.sort(Comparator.comparing(SigningKey::activatesAt).thenComparing(SigningKey::createdAt));
             for (int i = 0; i < line.size(); i++) {
                 SigningKey k = line.get(i);
-                @Nullable SigningKey successor = i + 1 < line.size() ? line.get(i + 1) : null;
+                @Nullable Instant successor = i + 1 < line.size() ? line.get(i + 1).activatesAt() : null;
+                for (Instant removed : removedActivations.getOrDefault(k.alg(), List.of())) {
+                    if (removed.isAfter(k.activatesAt()) && (successor == null || removed.isBefore(successor))) {
+                        successor = removed;
+                    }
+                }
                 Entry e;
                 if (k.activatesAt().isAfter(now)) {
                     e = new Entry(k, Status.NEXT, Optional.empty());
                     change = earliest(change, k.activatesAt());
-                } else if (successor == null || successor.activatesAt().isAfter(now)) {
+                } else if (successor == null || successor.isAfter(now)) {
                     e = new Entry(k, Status.CURRENT, Optional.empty());
                     cur.put(k.alg(), k);
                 } else {
-                    Instant retires = successor.activatesAt().plus(maxTokenLifetime).plus(RETIRE_MARGIN);
+                    Instant retires = successor.plus(maxTokenLifetime).plus(RETIRE_MARGIN);
                     boolean retired = !retires.isAfter(now);
                     e = new Entry(k, retired ? Status.RETIRED : Status.PREVIOUS, Optional.of(retires));
                     if (!retired) {

@@ -76,6 +76,25 @@ class KeyRotationTest {
     }
 
     @Test
+    void removeWhenTheCurrentKeyHadRetiredAnOlderOneThenTheOlderStaysRetiredAndANewKeySigns() throws Exception {
+        try (TestServer server = start()) {
+            Http http = new Http(server.baseUri());
+            KeyManager keys = server.server().keys();
+            String first = kidOfNewToken(http);
+            String second = keys.rotate(Optional.empty()).get(0).kid();
+            clock.advance(Duration.ofMinutes(10).plus(Duration.ofHours(2)));
+            keys.tick();
+            assertEquals(List.of(second), published(http), "the first key has retired");
+
+            assertTrue(keys.remove(second));
+            String third = kidOfNewToken(http);
+            assertNotEquals(first, third, "a retired key must not come back to sign");
+            assertNotEquals(second, third);
+            assertEquals(List.of(third), published(http), "nor to be published");
+        }
+    }
+
+    @Test
     void rotateWhenByHandThenSuccessorWaitsOutTheLeadAndASecondCallKeepsIt() throws Exception {
         try (TestServer server = start()) {
             Http http = new Http(server.baseUri());

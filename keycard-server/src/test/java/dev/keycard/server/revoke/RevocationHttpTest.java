@@ -90,6 +90,22 @@ class RevocationHttpTest {
     }
 
     @Test
+    void revokeWhenAdminTokenRevokedThenTheAdminApiRefusesIt() {
+        try (Setup s = start(false)) {
+            String admin = s.http().adminToken();
+            HttpResponse<String> before = s.http().send(s.http().request("/admin/v1/apis").header("Authorization", "Bearer " + admin));
+            assertEquals(200, before.statusCode(), before.body());
+            assertRevokeAnswered(s.revoke(TestServer.ADMIN_ID, TestServer.ADMIN_SECRET, "token", admin));
+            HttpResponse<String> after = s.http().send(s.http().request("/admin/v1/apis").header("Authorization", "Bearer " + admin));
+            assertEquals(401, after.statusCode(), "a revoked admin token still opened the admin API");
+            assertTrue(after.headers().firstValue("WWW-Authenticate").orElseThrow().contains("invalid_token"));
+            String fresh = s.http().adminToken();
+            assertEquals(200, s.http().send(s.http().request("/admin/v1/apis").header("Authorization", "Bearer " + fresh))
+                    .statusCode(), "a new token works");
+        }
+    }
+
+    @Test
     void revokeWhenOwnTokenThen200AndIntrospectionSaysInactive() {
         try (Setup s = start(true)) {
             String token = s.workerToken();
