@@ -124,6 +124,7 @@ public final class AccessTokenVerifier implements AutoCloseable {
             return CompletableFuture.failedFuture(e);
         }
         JWSHeader header = jwt.getHeader();
+        long removals = jwks.removals();
         return jwks.keysFor(header.getKeyID(), header.getAlgorithm()).handle((keys, failure) -> {
             if (failure != null) {
                 throw new KeysUnavailable("no key set from " + issuer + ": " + rootMessage(failure), failure);
@@ -135,7 +136,9 @@ public final class AccessTokenVerifier implements AutoCloseable {
                 throw new InvalidToken("signature does not verify with key " + header.getKeyID());
             }
             VerifiedToken result = claims.check(jwt, clock.millis());
-            verified.put(token, result, result.expiresAt().toEpochMilli(), now);
+            if (jwks.removals() == removals) {
+                verified.put(token, result, result.expiresAt().toEpochMilli(), now);
+            }
             return notRevoked(result);
         });
     }

@@ -154,6 +154,8 @@ public final class KeycardServer implements AutoCloseable {
             revocations.reload();
             revocations.onRevocation(new RevocationAudit(audit, metrics));
             ChangeFeed feed = new ChangeFeed(db, CLUSTER_FULL_RELOAD);
+            // Before HTTP is bound: a revocation answered by this node must reach the others.
+            revocations.onRevocation(event -> feed.publish(ChangeFeed.Topic.REVOCATIONS));
             KeyManager keys = new KeyManager(db, new KeyRepository(), masterKey, provider, clock, random,
                     config.keys(), config.tokenMaxLifetime(), () -> feed.publish(ChangeFeed.Topic.KEYS));
             KeyEvents.observe(keys, audit, metrics);
@@ -194,7 +196,6 @@ public final class KeycardServer implements AutoCloseable {
             KeycardServer server = new KeycardServer(vertx, db, clients, usage, config.host(), port, issuer.get(),
                     created, tokens, keys, revocations, feed, audit, metrics);
             keys.start();
-            revocations.onRevocation(event -> feed.publish(ChangeFeed.Topic.REVOCATIONS));
             feed.start(Map.of(ChangeFeed.Topic.REGISTRY, () -> registry.reload(keys::ensure),
                     ChangeFeed.Topic.KEYS, keys::reload,
                     ChangeFeed.Topic.REVOCATIONS, revocations::reload));

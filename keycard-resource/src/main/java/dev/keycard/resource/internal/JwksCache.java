@@ -48,6 +48,7 @@ public final class JwksCache {
     private final long minIntervalMs;
 
     private volatile @Nullable KeySet keys;
+    private volatile long removals;
     private @Nullable CompletableFuture<KeySet> inFlight;
     private long lastFetchStarted = Long.MIN_VALUE / 2;
     private long retryNotBefore = Long.MIN_VALUE;
@@ -88,6 +89,14 @@ public final class JwksCache {
             return CompletableFuture.completedFuture(found);
         }
         return load(now).handle((loaded, failure) -> match(loaded == null ? current : loaded, kid, alg));
+    }
+
+    /**
+     * Counts refreshes that dropped a key. A verification that read keys before such a refresh
+     * must not cache its result after it: the cache was just cleared of that key's tokens.
+     */
+    public long removals() {
+        return removals;
     }
 
     private static List<VerificationKey> match(KeySet set, @Nullable String kid, JWSAlgorithm alg) {
@@ -170,6 +179,7 @@ public final class JwksCache {
         KeySet previous = keys;
         keys = next;
         if (previous != null && !next.byKid.keySet().containsAll(previous.byKid.keySet())) {
+            removals++;
             onKeysRemoved.run();
         }
         LOG.log(Level.DEBUG, "key set loaded: {0} keys, refresh in {1}", all.size(), Duration.ofMillis(ttl * 8 / 10));

@@ -21,7 +21,9 @@ import org.jspecify.annotations.Nullable;
  * {@code keycard_revocation_events_endpoint}, Server-Sent Events), so that a revoked token is
  * refused within seconds rather than at its {@code exp}. On a broken connection it reconnects
  * with back-off (1 s, doubling to 30 s) and resumes from the last event id; a {@code reset}
- * event replaces the list with what follows. One daemon thread reads the stream.
+ * event starts a new list, swapped in at the {@code ready} that ends it. A connection that has
+ * carried nothing, not even the server's 15 s keep-alive comment, for {@link #SILENCE} is
+ * taken for dead (a dropped NAT entry blocks a read forever). One daemon thread reads the stream.
  */
 public final class RevocationSubscriber implements AutoCloseable {
 
@@ -31,13 +33,19 @@ public final class RevocationSubscriber implements AutoCloseable {
     private final String authorization;
     private final HttpClient http;
     private final Clock clock;
-    private final Map<String, Long> tokens = new ConcurrentHashMap<>();
-    private final Map<String, Long> clients = new ConcurrentHashMap<>();
+    static final java.time.Duration SILENCE = java.time.Duration.ofSeconds(45);
+
+    private volatile Map<String, Long> tokens = new ConcurrentHashMap<>();
+    private volatile Map<String, Long> clients = new ConcurrentHashMap<>();
+    private @Nullable Map<String, Long> pendingTokens;
+    private @Nullable Map<String, Long> pendingClients;
+    private volatile long lastLineNanos = System.nanoTime();
     private volatile @Nullable String lastEventId;
     private volatile @Nullable Instant downSince;
     private volatile boolean running = true;
     private volatile @Nullable Stream<String> lines;
     private final Thread thread;
+    private final Thread watchdog;
 
     /**
      * @param authorization the {@code Authorization} header value authenticating the subscriber
@@ -51,6 +59,9 @@ public final class RevocationSubscriber implements AutoCloseable {
         this.thread = new Thread(this::run, "keycard-revocations");
         thread.setDaemon(true);
         thread.start();
+        this.watchdog = new Thread(this::watch, "keycard-revocations-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
     }
 
     /** Whether the token is revoked, by its {@code jti} or by its client's revocation of every earlier token. */
@@ -72,6 +83,7 @@ public final class RevocationSubscriber implements AutoCloseable {
         while (running) {
             try {
                 HttpRequest.Builder request = HttpRequest.newBuilder(uri.get().join())
+                        .timeout(java.time.Duration.ofSeconds(10)) // until the headers; the watchdog minds the body
                         .header("Accept", "text/event-stream").header("Authorization", authorization).GET();
                 String last = lastEventId;
                 if (last != null) {
@@ -83,6 +95,7 @@ public final class RevocationSubscriber implements AutoCloseable {
                         LOG.log(Level.WARNING, "revocation events answered HTTP {0}; retrying", response.statusCode());
                     } else {
                         lines = body;
+                        lastLineNanos = System.nanoTime();
                         downSince = null;
                         backoff = 1_000;
                         read(body.iterator());
@@ -113,6 +126,7 @@ public final class RevocationSubscriber implements AutoCloseable {
         String id = null;
         while (running && in.hasNext()) {
             String line = in.next();
+            lastLineNanos = System.nanoTime();
             if (line.isEmpty()) {
                 dispatch(type, data.toString(), id);
                 type = "message";
@@ -136,18 +150,28 @@ public final class RevocationSubscriber implements AutoCloseable {
         try {
             switch (type) {
                 case "reset" -> {
-                    tokens.clear();
-                    clients.clear();
+                    pendingTokens = new ConcurrentHashMap<>();
+                    pendingClients = new ConcurrentHashMap<>();
+                }
+                case "ready" -> {
+                    if (pendingTokens != null && pendingClients != null) {
+                        tokens = pendingTokens;
+                        clients = pendingClients;
+                    }
+                    pendingTokens = null;
+                    pendingClients = null;
                 }
                 case "token_revoked" -> {
                     Map<String, Object> e = JSONObjectUtils.parse(data);
-                    tokens.put((String) e.get("jti"), ((Number) e.get("exp")).longValue());
+                    Map<String, Long> into = pendingTokens != null ? pendingTokens : tokens;
+                    into.put((String) e.get("jti"), ((Number) e.get("exp")).longValue());
                     long now = clock.instant().getEpochSecond();
-                    tokens.values().removeIf(exp -> exp < now);
+                    into.values().removeIf(exp -> exp < now);
                 }
                 case "client_tokens_revoked" -> {
                     Map<String, Object> e = JSONObjectUtils.parse(data);
-                    clients.merge((String) e.get("client_id"), ((Number) e.get("revoked_before")).longValue(), Math::max);
+                    Map<String, Long> into = pendingClients != null ? pendingClients : clients;
+                    into.merge((String) e.get("client_id"), ((Number) e.get("revoked_before")).longValue(), Math::max);
                 }
                 default -> {
                     return;
@@ -161,12 +185,31 @@ public final class RevocationSubscriber implements AutoCloseable {
         }
     }
 
+    /** Closes a stream that has been silent too long, so the reader reconnects. */
+    private void watch() {
+        while (running) {
+            try {
+                Thread.sleep(5_000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            Stream<String> open = lines;
+            if (open != null && System.nanoTime() - lastLineNanos > SILENCE.toNanos()) {
+                LOG.log(Level.WARNING, "revocation events silent for {0}; reconnecting", SILENCE);
+                lastLineNanos = System.nanoTime();
+                open.close();
+                thread.interrupt(); // a read blocked on the dead connection wakes up
+            }
+        }
+    }
+
+    /** Waits before reconnecting; an interrupt (the watchdog's, or close()) only cuts the wait short. */
     private void pause(long millis) {
+        Thread.interrupted();
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            running = false;
+            Thread.interrupted(); // running says whether to go on
         }
     }
 
@@ -178,6 +221,7 @@ public final class RevocationSubscriber implements AutoCloseable {
             open.close();
         }
         thread.interrupt();
+        watchdog.interrupt();
     }
 
     /** For logs: never the credentials. */

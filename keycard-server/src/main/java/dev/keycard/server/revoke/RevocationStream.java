@@ -17,12 +17,18 @@ import java.util.Set;
  * a resume replays a margin before its id, and a node may repeat an event.
  *
  * <p>After a gap longer than the longest token lifetime, or with no id, the subscriber gets a
- * {@code reset} event and then every revocation in force: anything older concerns expired tokens.
+ * {@code reset} event, every revocation in force (anything older concerns expired tokens), and a
+ * {@code ready} event that ends the list.
  */
 public final class RevocationStream {
 
-    /** Replayed before a resume id: covers clocks of nodes that disagree by a few seconds. */
-    static final Duration RESUME_MARGIN = Duration.ofSeconds(5);
+    /**
+     * Replayed before a resume id. An event id is the revocation's time on the node that made it,
+     * and another node may learn of it late: within milliseconds through LISTEN/NOTIFY, but up to
+     * the 30 s full reread (plus the change feed's reconnect back-off) when a notification was
+     * lost. A minute covers that and clocks that disagree by seconds; repeats are harmless.
+     */
+    static final Duration RESUME_MARGIN = Duration.ofMinutes(1);
 
     private final Revocations revocations;
     private final Clock clock;
@@ -49,6 +55,11 @@ public final class RevocationStream {
             if (!e.at().isBefore(from)) {
                 out.append(frame(e));
             }
+        }
+        if (resumeFrom.isEmpty()) {
+            // The end of the full list: a subscriber swaps its new list in only now, so it never
+            // applies an empty or partial one.
+            out.append("event: ready\ndata: {}\n\n");
         }
         return out.toString();
     }

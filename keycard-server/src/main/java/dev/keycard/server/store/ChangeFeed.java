@@ -91,10 +91,12 @@ public final class ChangeFeed implements AutoCloseable {
             try (Connection c = db.dedicatedConnection(); Statement s = c.createStatement()) {
                 s.execute("LISTEN " + CHANNEL);
                 listening = c;
+                // Changes made before LISTEN took effect (since this node's start-up loads, or
+                // while the connection was down) came with no notification for us: reread.
                 if (!first) {
                     LOG.info("listening for changes again; reloading what may have been missed");
-                    reload(EnumSet.allOf(Topic.class));
                 }
+                reload(EnumSet.allOf(Topic.class));
                 first = false;
                 backoff = 1_000;
                 listen(c.unwrap(PGConnection.class));

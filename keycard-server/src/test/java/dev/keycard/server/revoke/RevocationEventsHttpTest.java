@@ -60,11 +60,12 @@ class RevocationEventsHttpTest {
             assertEquals(200, r.statusCode());
             assertEquals("text/event-stream;charset=UTF-8", r.headers().firstValue("Content-Type").orElseThrow());
             assertEquals("no-store", r.headers().firstValue("Cache-Control").orElseThrow());
-            List<String> lines = firstFrames(r, 3);
+            List<String> lines = firstFrames(r, 4);
             assertEquals(List.of("retry: 1000", "", "event: reset", "data: {}", ""), lines.subList(0, 5));
             assertTrue(lines.get(5).startsWith("id: "), lines.toString());
             assertEquals("event: token_revoked", lines.get(6));
             assertTrue(lines.get(7).startsWith("data: {\"jti\":\"jti-1\",\"client_id\":\"jobs-api\",\"exp\":"), lines.get(7));
+            assertEquals(List.of("event: ready", "data: {}", ""), lines.subList(9, 12), "the full list ends with ready");
         }
     }
 
@@ -99,13 +100,14 @@ class RevocationEventsHttpTest {
             RevocationStream stream = new RevocationStream(revocations, clock, Duration.ofHours(1));
 
             String resumed = stream.opening(Optional.of(String.valueOf(newId)));
-            assertFalse(resumed.contains("event: reset"));
+            assertFalse(resumed.contains("event: reset") || resumed.contains("event: ready"));
             assertTrue(resumed.contains("\"jti\":\"new\""));
             assertFalse(resumed.contains("\"jti\":\"old\""), "older than the id and its margin: already had");
 
             String gap = stream.opening(Optional.of(String.valueOf(oldAt.minus(Duration.ofHours(2)).toEpochMilli())));
             assertTrue(gap.startsWith("retry: 1000\n\nevent: reset\n"), "too old to resume: start over");
             assertTrue(gap.contains("\"jti\":\"old\"") && gap.contains("\"jti\":\"new\""));
+            assertTrue(gap.endsWith("event: ready\ndata: {}\n\n"), gap);
             assertTrue(stream.opening(Optional.of("garbage")).contains("event: reset"));
 
             assertEquals("", stream.news(), "what was in force at creation is not news");
