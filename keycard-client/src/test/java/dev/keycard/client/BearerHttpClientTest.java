@@ -93,6 +93,20 @@ class BearerHttpClientTest {
     }
 
     @Test
+    void sendWhenTheApiRefusesEveryTokenThenAtMostOneForcedRefreshPerInterval() throws Exception {
+        serve(r -> INVALID_TOKEN);
+
+        for (int i = 0; i < 10; i++) {
+            assertEquals(401, client.send(api().build(), BodyHandlers.ofString()).statusCode());
+        }
+        assertEquals(2, tokensIssued.get(), "one token, and one refresh forced by the first 401");
+
+        clock.advance(java.time.Duration.ofSeconds(10));
+        client.send(api().build(), BodyHandlers.ofString());
+        assertEquals(3, tokensIssued.get(), "after the interval, a 401 forces a refresh again");
+    }
+
+    @Test
     void sendWhenBodyNotReplayableThenNotRetried() throws Exception {
         serve(r -> INVALID_TOKEN);
         HttpRequest request = api().POST(BodyPublishers.ofInputStream(

@@ -36,6 +36,8 @@ public final class TokenCache {
     public static final Duration EXPIRY_MARGIN = Duration.ofSeconds(5);
     /** The stale window is at least this long, enough for a refresh with a few retries. */
     public static final Duration MIN_STALE_WINDOW = Duration.ofSeconds(60);
+    /** The least time between two refreshes forced by {@link #invalidate(AccessToken)}. */
+    public static final Duration FORCED_REFRESH_INTERVAL = Duration.ofSeconds(10);
 
     private final ConcurrentHashMap<CacheKey, Entry> entries = new ConcurrentHashMap<>();
     private final Function<CacheKey, CompletableFuture<AccessToken>> fetcher;
@@ -63,6 +65,7 @@ public final class TokenCache {
         private final AtomicReference<@Nullable Cached> current = new AtomicReference<>();
         private final AtomicReference<@Nullable CompletableFuture<AccessToken>> inFlight = new AtomicReference<>();
         private volatile long pausedUntil;
+        private volatile long lastForced = Long.MIN_VALUE / 2;
 
         private Entry(CacheKey key) {
             this.key = key;
@@ -111,13 +114,17 @@ public final class TokenCache {
 
     /**
      * Forgets {@code token} if it is still cached. After a 401, many callers holding the same
-     * token each say so: only the first causes a refresh; the others find a newer token.
+     * token each say so: only the first causes a refresh; the others find a newer token. And at
+     * most one such refresh per {@link #FORCED_REFRESH_INTERVAL}: an API that refuses every token
+     * (a wrong audience, say) must not turn each call into a token request.
      */
     public void invalidate(AccessToken token) {
+        long now = clock.millis();
         for (Entry e : entries.values()) {
             Cached c = e.current.get();
-            if (c != null && c.token.equals(token)) {
-                e.current.compareAndSet(c, null);
+            if (c != null && c.token.equals(token) && now - e.lastForced >= FORCED_REFRESH_INTERVAL.toMillis()
+                    && e.current.compareAndSet(c, null)) {
+                e.lastForced = now;
             }
         }
     }
