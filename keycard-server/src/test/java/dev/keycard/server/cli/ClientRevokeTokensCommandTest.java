@@ -6,14 +6,10 @@ import dev.keycard.server.testing.Http;
 import dev.keycard.server.testing.MutableClock;
 import dev.keycard.server.testing.TestServer;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,20 +22,8 @@ class ClientRevokeTokensCommandTest {
     Path dir;
     final MutableClock clock = new MutableClock();
 
-    private record Result(int exitCode, String out, String err) {
-    }
-
-    private static Result keycard(TestServer server, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        String[] all = Stream.concat(Stream.of(args), Stream.of("--url", server.baseUri().toString(),
-                "--client-id", server.adminClientId(), "--client-secret", server.adminClientSecret())).toArray(String[]::new);
-        int code;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = KeycardCommand.run(o, e, all);
-        }
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static AdminCli.Result keycard(TestServer server, String... args) {
+        return AdminCli.run(server, args);
     }
 
     private static boolean active(Http http, String id, String secret, String token) {
@@ -57,7 +41,7 @@ class ClientRevokeTokensCommandTest {
             String secret = http.createClient("worker", JOBS, "jobs:read").getString("client_secret");
             String token = http.accessToken("worker", secret, "grant_type", "client_credentials");
 
-            Result table = keycard(server, "client", "revoke-tokens", "worker");
+            AdminCli.Result table = keycard(server, "client", "revoke-tokens", "worker");
 
             assertEquals(ExitCodes.OK, table.exitCode(), table.err());
             String when = clock.instant().truncatedTo(ChronoUnit.MILLIS).toString();
@@ -65,7 +49,7 @@ class ClientRevokeTokensCommandTest {
                     + "revoked_before:  " + when + System.lineSeparator(), table.out());
             assertEquals(false, active(http, "worker", secret, token));
 
-            Result json = keycard(server, "client", "revoke-tokens", "worker", "--output", "json");
+            AdminCli.Result json = keycard(server, "client", "revoke-tokens", "worker", "--output", "json");
             assertEquals(ExitCodes.OK, json.exitCode(), json.err());
             assertEquals(new JsonObject().put("client_id", "worker").put("revoked_before", when), new JsonObject(json.out()));
         }
@@ -74,7 +58,7 @@ class ClientRevokeTokensCommandTest {
     @Test
     void revokeTokensWhenClientUnknownThenExitsNotFound() {
         try (TestServer server = TestServer.start(dir, Map.of(), clock)) {
-            Result r = keycard(server, "client", "revoke-tokens", "nobody");
+            AdminCli.Result r = keycard(server, "client", "revoke-tokens", "nobody");
 
             assertEquals(ExitCodes.NOT_FOUND, r.exitCode(), r.err());
             assertEquals("error: Not found: no client with client_id nobody" + System.lineSeparator(), r.err());

@@ -7,12 +7,8 @@ import dev.keycard.server.testing.Http;
 import dev.keycard.server.testing.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,31 +18,19 @@ class KeysCommandTest {
     @TempDir
     Path dir;
 
-    private record Result(int exitCode, String out, String err) {
-    }
-
-    private static Result keycard(TestServer server, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        String[] all = Stream.concat(Stream.of(args), Stream.of("--url", server.baseUri().toString(),
-                "--client-id", server.adminClientId(), "--client-secret", server.adminClientSecret())).toArray(String[]::new);
-        int code;
-        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
-             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            code = KeycardCommand.run(o, e, all);
-        }
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static AdminCli.Result keycard(TestServer server, String... args) {
+        return AdminCli.run(server, args);
     }
 
     @Test
     void keysWhenListedRotatedAndRemovedThenTheLineOfKeysFollows() {
         try (TestServer server = TestServer.start(dir)) {
-            Result list = keycard(server, "keys", "list");
+            AdminCli.Result list = keycard(server, "keys", "list");
             assertEquals(ExitCodes.OK, list.exitCode(), list.err());
             assertTrue(list.out().startsWith("KID"), list.out());
             assertTrue(list.out().contains("RS256  current"), list.out());
 
-            Result rotated = keycard(server, "keys", "rotate", "--alg", "RS256", "--output", "json");
+            AdminCli.Result rotated = keycard(server, "keys", "rotate", "--alg", "RS256", "--output", "json");
             assertEquals(ExitCodes.OK, rotated.exitCode(), rotated.err());
             JsonObject next = new JsonObject(rotated.out()).getJsonArray("items").getJsonObject(0);
             assertEquals("next", next.getString("status"));
@@ -58,7 +42,7 @@ class KeysCommandTest {
             assertEquals("next", keys.getJsonObject(1).getString("status"));
             assertEquals(next.getString("kid"), keys.getJsonObject(1).getString("kid"));
 
-            Result removed = keycard(server, "keys", "remove", keys.getJsonObject(0).getString("kid"));
+            AdminCli.Result removed = keycard(server, "keys", "remove", keys.getJsonObject(0).getString("kid"));
             assertEquals(ExitCodes.OK, removed.exitCode(), removed.err());
             assertTrue(removed.out().startsWith("removed signing key "), removed.out());
             JsonArray after = new JsonObject(keycard(server, "keys", "list", "--output", "json").out()).getJsonArray("items");
