@@ -89,11 +89,12 @@ jar="$root/keycard-server/target/keycard.jar"
 if [ ! -f "$jar" ]; then
   die "$jar is missing: build it once with ./keycard --help (in $root), then run this again"
 fi
-if [ -n "$(find "$root/keycard-protocol/src/main" "$root/keycard-server/src/main" "$root/keycard-server/pom.xml" \
+if [ -n "$(find "$root/keycard-protocol/src/main" "$root/keycard-resource/src/main" "$root/keycard-server/src/main" "$root/keycard-server/pom.xml" \
       -newer "$jar" -print -quit 2>/dev/null)" ]; then
   echo "load.sh: warning: $jar is older than the sources; ./keycard --help rebuilds it" >&2
 fi
-# The same JVM options as the ./keycard launcher.
+# The same JVM options and start-up cache as `./keycard serve`.
+"$root/bin/prepare-start-cache" "$JAVA_HOME" "$jar"
 java_opts=$("$root/bin/jvm-opts" "$JAVA_HOME" "$jar" serve)
 read -r -a java_opts_array <<< "$java_opts"
 
