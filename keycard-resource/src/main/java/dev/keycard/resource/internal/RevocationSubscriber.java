@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
  * refused within seconds rather than at its {@code exp}. On a broken connection it reconnects
  * with back-off (1 s, doubling to 30 s) and resumes from the last event id; a {@code reset}
  * event starts a new list, swapped in at the {@code ready} that ends it. A connection that has
- * carried nothing, not even the server's 15 s keep-alive comment, for {@link #SILENCE} is
+ * carried nothing, not even the server's 15 s keep-alive comment, for {@link #SILENCE} (45 s) is
  * taken for dead (a dropped NAT entry blocks a read forever). One daemon thread reads the stream.
  */
 public final class RevocationSubscriber implements AutoCloseable {
@@ -33,6 +33,7 @@ public final class RevocationSubscriber implements AutoCloseable {
     private final String authorization;
     private final HttpClient http;
     private final Clock clock;
+    private final java.time.Duration silence;
     static final java.time.Duration SILENCE = java.time.Duration.ofSeconds(45);
 
     private volatile Map<String, Long> tokens = new ConcurrentHashMap<>();
@@ -51,10 +52,17 @@ public final class RevocationSubscriber implements AutoCloseable {
      * @param authorization the {@code Authorization} header value authenticating the subscriber
      */
     public RevocationSubscriber(Supplier<CompletableFuture<URI>> uri, String authorization, HttpClient http, Clock clock) {
+        this(uri, authorization, http, clock, SILENCE);
+    }
+
+    /** With another silence limit than {@link #SILENCE}, for tests that cannot wait 45 s. */
+    RevocationSubscriber(Supplier<CompletableFuture<URI>> uri, String authorization, HttpClient http, Clock clock,
+            java.time.Duration silence) {
         this.uri = uri;
         this.authorization = authorization;
         this.http = http;
         this.clock = clock;
+        this.silence = silence;
         this.downSince = clock.instant();
         this.thread = new Thread(this::run, "keycard-revocations");
         thread.setDaemon(true);
@@ -187,15 +195,16 @@ public final class RevocationSubscriber implements AutoCloseable {
 
     /** Closes a stream that has been silent too long, so the reader reconnects. */
     private void watch() {
+        long every = Math.min(5_000, Math.max(1, silence.toMillis() / 3));
         while (running) {
             try {
-                Thread.sleep(5_000);
+                Thread.sleep(every);
             } catch (InterruptedException e) {
                 return;
             }
             Stream<String> open = lines;
-            if (open != null && System.nanoTime() - lastLineNanos > SILENCE.toNanos()) {
-                LOG.log(Level.WARNING, "revocation events silent for {0}; reconnecting", SILENCE);
+            if (open != null && System.nanoTime() - lastLineNanos > silence.toNanos()) {
+                LOG.log(Level.WARNING, "revocation events silent for {0}; reconnecting", silence);
                 lastLineNanos = System.nanoTime();
                 open.close();
                 thread.interrupt(); // a read blocked on the dead connection wakes up
