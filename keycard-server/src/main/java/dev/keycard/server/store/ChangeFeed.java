@@ -21,7 +21,10 @@ import org.slf4j.LoggerFactory;
  * something publishes the topic ({@code NOTIFY}); every node listens ({@code LISTEN}) on a
  * connection of its own and reloads what the topic names. Notifications are not stored, so a
  * node reloads everything after (re)connecting, and every {@code fullReload} anyway, as a safety
- * net; a reload that fails is retried until it succeeds. With SQLite (one node) the feed does nothing.
+ * net; a reload that fails is retried until it succeeds. A listening connection hears nothing
+ * when it is dead without being closed (a dropped NAT entry, an address moved by a fail-over):
+ * every {@code heartbeat} the feed sends {@code SELECT 1} on it, with reads bounded by the same
+ * time, and reconnects when no answer comes. With SQLite (one node) the feed does nothing.
  */
 public final class ChangeFeed implements AutoCloseable {
 
@@ -36,6 +39,8 @@ public final class ChangeFeed implements AutoCloseable {
      * seconds per node costs PostgreSQL nothing.
      */
     private static final long MAX_RETRY_MILLIS = 5_000;
+    /** How often a listening connection is asked to answer, and how long it has to. */
+    public static final Duration HEARTBEAT = Duration.ofSeconds(5);
 
     private final Database db;
     private final String node = UUID.randomUUID().toString().substring(0, 8);
@@ -43,13 +48,19 @@ public final class ChangeFeed implements AutoCloseable {
     /** Topics whose last reload failed; touched by the feed's thread only. */
     private final EnumSet<Topic> failed = EnumSet.noneOf(Topic.class);
     private final Duration fullReload;
+    private final Duration heartbeat;
     private volatile boolean running;
     private @Nullable Thread thread;
     private volatile @Nullable Connection listening;
 
     public ChangeFeed(Database db, Duration fullReload) {
+        this(db, fullReload, HEARTBEAT);
+    }
+
+    public ChangeFeed(Database db, Duration fullReload, Duration heartbeat) {
         this.db = db;
         this.fullReload = fullReload;
+        this.heartbeat = heartbeat;
     }
 
     /** Tells the other nodes that {@code topic} changed. Best effort: their periodic reload catches a lost one. */
@@ -89,6 +100,7 @@ public final class ChangeFeed implements AutoCloseable {
         boolean first = true;
         while (running) {
             try (Connection c = db.dedicatedConnection(); Statement s = c.createStatement()) {
+                c.setNetworkTimeout(Runnable::run, (int) heartbeat.toMillis());
                 s.execute("LISTEN " + CHANNEL);
                 listening = c;
                 // Changes made before LISTEN took effect (since this node's start-up loads, or
@@ -99,7 +111,7 @@ public final class ChangeFeed implements AutoCloseable {
                 reload(EnumSet.allOf(Topic.class));
                 first = false;
                 backoff = 1_000;
-                listen(c.unwrap(PGConnection.class));
+                listen(c.unwrap(PGConnection.class), s);
             } catch (SQLException | RuntimeException e) {
                 if (!running) {
                     return;
@@ -113,10 +125,16 @@ public final class ChangeFeed implements AutoCloseable {
         }
     }
 
-    private void listen(PGConnection pg) throws SQLException {
+    private void listen(PGConnection pg, Statement ping) throws SQLException {
         long nextFull = System.nanoTime() + fullReload.toNanos();
+        long nextPing = System.nanoTime() + heartbeat.toNanos();
         while (running) {
+            // Waits for notifications up to half a second, whatever the network timeout.
             PGNotification[] got = pg.getNotifications(500);
+            if (System.nanoTime() >= nextPing) {
+                ping.execute("SELECT 1"); // throws after the network timeout on a dead connection
+                nextPing = System.nanoTime() + heartbeat.toNanos();
+            }
             Set<Topic> changed = EnumSet.noneOf(Topic.class);
             if (got != null) {
                 for (PGNotification n : got) {

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The change feed after its connection is cut: it reconnects, rereads what it may have missed,
  * and retries a reread that fails (the pool may not have its connections back yet) without
- * waiting for the next full reload.
+ * waiting for the next full reload; and after its connection goes dead without being closed, it
+ * finds out by its heartbeat and reconnects.
  */
 class ChangeFeedTest {
 
@@ -66,6 +67,42 @@ class ChangeFeedTest {
 
                 // Nobody publishes and the full reload is an hour away: only a retry calls the listener again.
                 assertTrue(retried.await(15, TimeUnit.SECONDS), "the reread that failed after reconnecting is retried");
+            }
+        }
+    }
+
+    @Test
+    void heartbeatWhenTheListeningConnectionGoesSilentThenReconnectsAndRereads() throws Exception {
+        try (Postgres pg = Postgres.schema()) {
+            Matcher m = AUTHORITY.matcher(pg.url());
+            assertTrue(m.find(), "a PostgreSQL URL with host and port: " + pg.url());
+            try (TcpProxy proxy = TcpProxy.to(m.group(1), m.group(2) == null ? 5432 : Integer.parseInt(m.group(2)));
+                 Database viaProxy = Database.open(m.replaceFirst("jdbc:postgresql://127.0.0.1:" + proxy.port() + "/"),
+                         "", "", 2);
+                 Database direct = Database.open(pg.url(), "", "", 2);
+                 ChangeFeed feed = new ChangeFeed(viaProxy, NEVER, Duration.ofMillis(700));
+                 ChangeFeed other = new ChangeFeed(direct, NEVER)) {
+                AtomicInteger heard = new AtomicInteger();
+                feed.start(Map.of(ChangeFeed.Topic.REGISTRY, heard::incrementAndGet));
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+                while (heard.get() == 0 && System.nanoTime() < deadline) {
+                    other.publish(ChangeFeed.Topic.REGISTRY);
+                    Thread.sleep(200);
+                }
+                assertTrue(heard.get() > 0, "the feed listens");
+                Thread.sleep(1_000); // notifications still on their way arrive
+                int before = heard.get();
+
+                proxy.freeze(); // open, but silent both ways: no notification gets through any more
+                other.publish(ChangeFeed.Topic.REGISTRY);
+
+                // The full reload is an hour away and the frozen connection carries nothing: only
+                // a new connection (and the reread after its LISTEN) calls the listener again.
+                deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (heard.get() == before && System.nanoTime() < deadline) {
+                    Thread.sleep(50);
+                }
+                assertTrue(heard.get() > before, "the feed found its connection dead and reread after reconnecting");
             }
         }
     }

@@ -13,7 +13,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A loopback TCP proxy to a real server, for outage tests: {@link #cut()} drops every open
  * connection and closes each new one at once, as a database restart does to its clients, and
- * {@link #restore()} forwards again. The shared server itself is never touched.
+ * {@link #restore()} forwards again; {@link #freeze()} leaves the open connections open but
+ * carries nothing on them any more, as a dropped NAT entry or a failed-over address does, while
+ * new connections work. The shared server itself is never touched.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -21,6 +23,7 @@ public final class TcpProxy implements AutoCloseable {
     private final int targetPort;
     private final ServerSocket listener;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final Set<Socket> frozen = ConcurrentHashMap.newKeySet();
     private volatile boolean cut;
     private volatile boolean closed;
 
@@ -48,6 +51,11 @@ public final class TcpProxy implements AutoCloseable {
     public void cut() {
         cut = true;
         open.forEach(TcpProxy::closeQuietly);
+    }
+
+    /** From now on, what arrives on the connections open now is read and dropped, in both directions. */
+    public void freeze() {
+        frozen.addAll(open);
     }
 
     /** Forwards new connections again. */
@@ -97,8 +105,10 @@ public final class TcpProxy implements AutoCloseable {
             byte[] buffer = new byte[16 * 1024];
             int n;
             while ((n = in.read(buffer)) >= 0) {
-                out.write(buffer, 0, n);
-                out.flush();
+                if (!frozen.contains(from)) {
+                    out.write(buffer, 0, n);
+                    out.flush();
+                }
             }
         } catch (IOException e) {
             // one side went away: end both
@@ -107,6 +117,8 @@ public final class TcpProxy implements AutoCloseable {
             closeQuietly(to);
             open.remove(from);
             open.remove(to);
+            frozen.remove(from);
+            frozen.remove(to);
         }
     }
 
