@@ -7,6 +7,8 @@ import dev.keycard.server.api.SigningAlg;
 import dev.keycard.server.store.ApiRepository;
 import dev.keycard.server.store.Database;
 import io.vertx.core.json.JsonObject;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -83,7 +85,7 @@ final class ApiAdmin {
         Optional<Boolean> enabled = f.bool("enabled");
         f.check();
         Api updated = db.transaction(c -> {
-            Api before = apis.find(c, identifier).orElseThrow(() -> notFound(identifier));
+            Api before = lock(c, identifier);
             if (before.builtIn() && (scopes.isPresent() || enabled.isPresent())) {
                 throw AdminProblem.conflict("the built-in admin API's scopes and state cannot change");
             }
@@ -99,7 +101,7 @@ final class ApiAdmin {
 
     void delete(String identifier) {
         db.transaction(c -> {
-            Api api = apis.find(c, identifier).orElseThrow(() -> notFound(identifier));
+            Api api = lock(c, identifier);
             if (api.builtIn()) {
                 throw AdminProblem.conflict("the built-in admin API cannot be deleted");
             }
@@ -107,6 +109,15 @@ final class ApiAdmin {
             return null;
         });
         changed.run();
+    }
+
+    /**
+     * The API, locked for the rest of the transaction: the first step of every change that reads
+     * the API and decides on it, so that concurrent changes (on PostgreSQL, also from other nodes)
+     * take turns and none is lost ({@link ApiRepository#findForUpdate}).
+     */
+    private Api lock(Connection c, String identifier) throws SQLException {
+        return apis.findForUpdate(c, identifier, db.isSqlite()).orElseThrow(() -> notFound(identifier));
     }
 
     private static Optional<SigningAlg> alg(Fields f) {

@@ -13,6 +13,7 @@ import dev.keycard.server.config.ServerConfig;
 import dev.keycard.server.store.ApiRepository;
 import dev.keycard.server.store.ClientRepository;
 import dev.keycard.server.store.Database;
+import dev.keycard.server.store.StoreException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -25,7 +26,9 @@ import java.util.TreeSet;
  * First start: creates the built-in admin API ({@code urn:keycard:admin}, scopes
  * {@code keycard:admin} and {@code keycard:introspect}) and the admin client that holds
  * {@code keycard:admin}. Later starts find them and only add a built-in scope the admin API lacks
- * (a store made by an older Keycard has no {@code keycard:introspect}).
+ * (a store made by an older Keycard has no {@code keycard:introspect}). Nodes starting together
+ * on one PostgreSQL store do this once: the admin API's row is locked before its scopes are
+ * completed, and a node whose first-start insert conflicts with another's runs again.
  */
 public final class Bootstrap {
 
@@ -45,11 +48,24 @@ public final class Bootstrap {
 
     /** Creates the admin API and client if the store has no admin API yet, else completes its scopes. */
     public static Optional<AdminCredentials> run(Database db, ServerConfig config, Secrets secrets, Clock clock) {
+        try {
+            return once(db, config, secrets, clock);
+        } catch (StoreException e) {
+            if (e.kind() != StoreException.Kind.CONFLICT) {
+                throw e;
+            }
+            // Nodes starting together on an empty store all find no admin API (there is no row to
+            // lock yet), and every insert but the first conflicts: run again and find the first's.
+            return once(db, config, secrets, clock);
+        }
+    }
+
+    private static Optional<AdminCredentials> once(Database db, ServerConfig config, Secrets secrets, Clock clock) {
         ApiRepository apis = new ApiRepository();
         ClientRepository clients = new ClientRepository();
         return db.transaction(c -> {
             Instant now = clock.instant();
-            Optional<Api> existing = apis.find(c, Api.ADMIN_IDENTIFIER);
+            Optional<Api> existing = apis.findForUpdate(c, Api.ADMIN_IDENTIFIER, db.isSqlite());
             if (existing.isPresent()) {
                 Api before = existing.get();
                 ScopeSet missing = before.scopes().missing(BUILT_IN_SCOPES);

@@ -124,7 +124,7 @@ final class ClientAdmin {
         Optional<Boolean> enabled = f.bool("enabled");
         f.check();
         Client updated = db.transaction(c -> {
-            Client before = find(c, id);
+            Client before = lock(c, id);
             if (defaultApi.isPresent() && !apis.exists(c, defaultApi.get())) {
                 throw AdminProblem.invalid("default_api", "names no API");
             }
@@ -168,7 +168,7 @@ final class ClientAdmin {
         ClientSecret fresh = new ClientSecret(secrets.newId("sec_"), Secrets.digest(value), Secrets.hint(value),
                 now, null, null);
         Client client = db.transaction(c -> {
-            Client before = find(c, id);
+            Client before = lock(c, id);
             List<ClientSecret> active = before.secrets().stream().filter(s -> s.activeAt(now)).toList();
             if (active.size() >= MAX_ACTIVE_SECRETS) {
                 throw AdminProblem.conflict("client " + id + " already has " + MAX_ACTIVE_SECRETS
@@ -194,7 +194,7 @@ final class ClientAdmin {
 
     void deleteSecret(String id, String secretId) {
         db.transaction(c -> {
-            find(c, id);
+            lock(c, id);
             if (!clients.deleteSecret(c, id, secretId)) {
                 throw AdminProblem.notFound("client " + id + " has no secret " + secretId);
             }
@@ -212,7 +212,7 @@ final class ClientAdmin {
         }
         f.check();
         Client client = db.transaction(c -> {
-            find(c, id);
+            lock(c, id);
             checkGrant(c, "scopes", api, scopes.orElseThrow());
             clients.putGrant(c, id, api, scopes.orElseThrow());
             return find(c, id);
@@ -223,7 +223,7 @@ final class ClientAdmin {
 
     void deleteGrant(String id, String api) {
         db.transaction(c -> {
-            find(c, id);
+            lock(c, id);
             if (!clients.deleteGrant(c, id, api)) {
                 throw AdminProblem.notFound("client " + id + " has no grant for " + api);
             }
@@ -242,6 +242,15 @@ final class ClientAdmin {
 
     private Client find(Connection c, String id) throws SQLException {
         return clients.find(c, id).orElseThrow(() -> notFound(id));
+    }
+
+    /**
+     * The client, locked for the rest of the transaction: the first step of every change that
+     * reads the client and decides on it, so that concurrent changes (on PostgreSQL, also from
+     * other nodes) take turns and none is lost ({@link ClientRepository#findForUpdate}).
+     */
+    private Client lock(Connection c, String id) throws SQLException {
+        return clients.findForUpdate(c, id, db.isSqlite()).orElseThrow(() -> notFound(id));
     }
 
     private static AdminProblem notFound(String id) {

@@ -41,6 +41,30 @@ public final class ApiRepository {
         return findAll(c).stream().filter(a -> a.identifier().equals(identifier)).findFirst();
     }
 
+    /**
+     * Locks the API's row for the rest of the transaction, then reads the API (empty, with nothing
+     * locked, when there is none). Every admin change that reads an API and decides on it starts
+     * here. On PostgreSQL (READ COMMITTED, a pool of connections, several nodes on one database)
+     * two changes of one API would otherwise start from the same state and the last would undo
+     * the first; with the lock the second waits for the first to commit and reads what it wrote.
+     * {@code FOR NO KEY UPDATE}, as in {@link ClientRepository#findForUpdate}, still lets grants
+     * that refer to the API be written meanwhile. SQLite, one connection, needs no lock.
+     */
+    public Optional<Api> findForUpdate(Connection c, String identifier, boolean sqlite) throws SQLException {
+        if (!sqlite) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT 1 FROM apis WHERE identifier = ? FOR NO KEY UPDATE")) {
+                ps.setString(1, identifier);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                }
+            }
+        }
+        return find(c, identifier);
+    }
+
     public boolean exists(Connection c, String identifier) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM apis WHERE identifier = ?")) {
             ps.setString(1, identifier);

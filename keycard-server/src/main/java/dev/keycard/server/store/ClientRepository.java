@@ -40,6 +40,33 @@ public final class ClientRepository {
         return load(c, clientId).stream().findFirst();
     }
 
+    /**
+     * Locks the client's row for the rest of the transaction, then reads the client (empty, with
+     * nothing locked, when there is none). Every admin change that reads a client and decides on it
+     * starts here. On PostgreSQL the store runs READ COMMITTED with a pool of connections, and
+     * several nodes may share it: without the lock two changes of one client both decide on the
+     * same state, so one PATCH is lost or two rotations each add a secret to one active secret.
+     * With it the second waits for the first to commit, and its read, made after the lock, sees
+     * what the first wrote. {@code FOR NO KEY UPDATE} is the lock an {@code UPDATE} of the row
+     * takes anyway: rows that refer to the client can still be written meanwhile (their
+     * foreign-key check takes {@code FOR KEY SHARE}). SQLite, one connection, has one writer and
+     * no such syntax.
+     */
+    public Optional<Client> findForUpdate(Connection c, String clientId, boolean sqlite) throws SQLException {
+        if (!sqlite) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT 1 FROM clients WHERE client_id = ? FOR NO KEY UPDATE")) {
+                ps.setString(1, clientId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                }
+            }
+        }
+        return find(c, clientId);
+    }
+
     private List<Client> load(Connection c, String only) throws SQLException {
         String where = only == null ? "" : " WHERE client_id = ?";
         Map<String, List<ClientSecret>> secrets = new HashMap<>();
