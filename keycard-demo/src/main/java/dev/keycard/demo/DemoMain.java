@@ -1,5 +1,6 @@
 package dev.keycard.demo;
 
+import dev.keycard.server.log.Logging;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -20,7 +21,7 @@ public final class DemoMain implements Callable<Integer> {
     String interval = "2s";
 
     public static void main(String[] args) {
-        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        Logging.quiet(); // the demo tells its own story; the server's records only when something goes wrong
         System.exit(new CommandLine(new DemoMain()).execute(args));
     }
 

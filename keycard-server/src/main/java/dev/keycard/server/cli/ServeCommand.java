@@ -6,6 +6,7 @@ import dev.keycard.server.config.ConfigException;
 import dev.keycard.server.config.ConfigLoader;
 import dev.keycard.server.config.PrivateFiles;
 import dev.keycard.server.config.ServerConfig;
+import dev.keycard.server.log.Logging;
 import dev.keycard.server.store.StoreException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -62,6 +63,8 @@ public final class ServeCommand implements Callable<Integer> {
         KeycardServer server;
         try {
             cfg = ConfigLoader.load(configFile(), System.getenv(), overrides);
+            // Before the server's first record, so every line has the format asked for.
+            Logging.configure(cfg.logFormat(), cfg.logLevel());
             server = KeycardServer.start(cfg);
         } catch (ConfigException e) {
             err.println("keycard: configuration error: " + e.getMessage());

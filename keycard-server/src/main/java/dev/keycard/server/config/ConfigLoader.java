@@ -121,7 +121,7 @@ public final class ConfigLoader {
                 adminSecret.isEmpty() ? Optional.empty() : Optional.of(adminSecret),
                 values.get(Settings.CRYPTO_PROVIDER).equals("auto"),
                 new ServerConfig.KeyPolicy(values.get(Settings.KEYS_ROTATION_PERIOD), publishLead, jwksMaxAge),
-                values.get(Settings.METRICS_ENABLED));
+                values.get(Settings.METRICS_ENABLED), values.get(Settings.LOG_FORMAT), values.get(Settings.LOG_LEVEL));
     }
 
     private static void requireKnown(Map<String, Setting<?>> byKey, String key, String where) {

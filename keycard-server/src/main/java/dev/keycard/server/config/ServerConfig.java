@@ -1,9 +1,11 @@
 package dev.keycard.server.config;
 
+import dev.keycard.server.log.LogFormat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.event.Level;
 
 /**
  * The server's configuration, read once at start by {@link ConfigLoader} and checked there.
@@ -33,7 +35,9 @@ public record ServerConfig(
         Optional<String> adminClientSecret,
         boolean useNativeCrypto,
         KeyPolicy keys,
-        boolean metricsEnabled) {
+        boolean metricsEnabled,
+        LogFormat logFormat,
+        Level logLevel) {
 
     /**
      * When signing keys change: a successor is published {@code publishLead} before it signs,

@@ -1,7 +1,10 @@
 package dev.keycard.server.config;
 
+import dev.keycard.server.log.LogFormat;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
+import org.slf4j.event.Level;
 
 /** Every configuration key Keycard reads, with its default. docs/configuration.md lists the same. */
 public final class Settings {
@@ -64,14 +67,30 @@ public final class Settings {
             });
     public static final Setting<Boolean> METRICS_ENABLED = Setting.bool("metrics.enabled", "false",
             "Serve GET /metrics (Prometheus text format, with JVM metrics) on the HTTP port, without authentication: keep it off the public network.");
+    public static final Setting<LogFormat> LOG_FORMAT = new Setting<>("log.format", "text",
+            "text: lines for people; json: one JSON object per line (time, level, logger, message), for a log pipeline. Both to standard error.",
+            LogFormat::parse);
+    public static final Setting<Level> LOG_LEVEL = new Setting<>("log.level", "info",
+            "Keycard's own records at this level and above: error, warn, info or debug. Libraries log at warn; the audit log is always written.",
+            Settings::logLevel);
 
     /** All keys, in documentation order. */
     public static final List<Setting<?>> ALL = List.of(ISSUER, HTTP_HOST, HTTP_PORT, HTTP_MAX_BODY, HTTP_MAX_HEADER,
             HTTP_IDLE_TIMEOUT, HTTP_REQUEST_TIMEOUT, HTTP_EVENT_LOOPS, DATA_DIR, STORE_URL, STORE_USER, STORE_PASSWORD,
             STORE_POOL_SIZE, MASTER_KEY, MASTER_KEY_FILE, TOKEN_DEFAULT_LIFETIME, TOKEN_MAX_LIFETIME,
             SECRET_GRACE_PERIOD, SECRET_USAGE_FLUSH, ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, KEYS_ROTATION_PERIOD,
-            KEYS_PUBLISH_LEAD, KEYS_JWKS_MAX_AGE, CRYPTO_PROVIDER, METRICS_ENABLED);
+            KEYS_PUBLISH_LEAD, KEYS_JWKS_MAX_AGE, CRYPTO_PROVIDER, METRICS_ENABLED, LOG_FORMAT, LOG_LEVEL);
 
     private Settings() {
+    }
+
+    private static Level logLevel(String value) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "error" -> Level.ERROR;
+            case "warn" -> Level.WARN;
+            case "info" -> Level.INFO;
+            case "debug" -> Level.DEBUG;
+            default -> throw new IllegalArgumentException("must be error, warn, info or debug");
+        };
     }
 }

@@ -1,5 +1,6 @@
 package dev.keycard.server.event;
 
+import dev.keycard.server.log.EmbeddedJson;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,12 +15,15 @@ public interface AuditSink {
     /** Writes the batch; may block. An exception loses the batch (counted as dropped). */
     void write(List<AuditEvent> batch);
 
-    /** The default: each event as one JSON object, at INFO, to the logger {@value #LOGGER}. */
+    /**
+     * The default: each event as one JSON object, at INFO, to the logger {@value #LOGGER}; in JSON
+     * lines the object is the member {@code audit} and the type the message.
+     */
     static AuditSink log() {
         Logger log = LoggerFactory.getLogger(LOGGER);
         return batch -> {
             for (AuditEvent e : batch) {
-                log.info("{}", e.toJson());
+                log.info("{}", new EmbeddedJson("audit", e.type(), e.toJson()));
             }
         };
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keycard.server.log.LogFormat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.slf4j.event.Level;
 
 class ConfigLoaderTest {
 
@@ -84,6 +86,9 @@ class ConfigLoaderTest {
         "admin.client-id|has space|'admin.client-id' on the command line: must be 1 to 128",
         "store.url|jdbc:mysql://x|'store.url' on the command line: must be a jdbc:postgresql: or jdbc:sqlite: URL",
         "crypto.provider|bouncy|'crypto.provider' on the command line: must be auto or jdk",
+        "log.format|xml|'log.format' on the command line: must be text or json",
+        "log.level|verbose|'log.level' on the command line: must be error, warn, info or debug",
+        "log.level|trace|'log.level' on the command line: must be error, warn, info or debug",
     })
     void loadWhenValueBadThenMessageNamesKeyAndWhere(String key, String value, String message) {
         ConfigException e = assertThrows(ConfigException.class,
@@ -96,6 +101,22 @@ class ConfigLoaderTest {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> ConfigLoader.load(Optional.empty(), Map.of("KEYCARD_HTTP_PORT", "-1"), Map.of()));
         assertTrue(e.getMessage().startsWith("environment variable KEYCARD_HTTP_PORT: "), e.getMessage());
+    }
+
+    @Test
+    void loadWhenLogSettingsThenDefaultsTextAtInfoAndEnvironmentOverrides() throws IOException {
+        ServerConfig defaults = ConfigLoader.load(Optional.empty(), Map.of(), Map.of());
+        assertEquals(LogFormat.TEXT, defaults.logFormat());
+        assertEquals(Level.INFO, defaults.logLevel());
+        Path file = dir.resolve("keycard.properties");
+        Files.writeString(file, "log.format=text\nlog.level=warn\n");
+        ServerConfig c = ConfigLoader.load(Optional.of(file), Map.of("KEYCARD_LOG_FORMAT", "json"),
+                Map.of("log.level", "DEBUG"));
+        assertEquals(LogFormat.JSON, c.logFormat());
+        assertEquals(Level.DEBUG, c.logLevel());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(Optional.empty(), Map.of("KEYCARD_LOG_FORMAT", "logfmt"), Map.of()));
+        assertEquals("environment variable KEYCARD_LOG_FORMAT: must be text or json", e.getMessage());
     }
 
     @Test
