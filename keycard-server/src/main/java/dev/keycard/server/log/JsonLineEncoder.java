@@ -2,7 +2,6 @@ package dev.keycard.server.log;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
-import ch.qos.logback.core.encoder.EncoderBase;
 import dev.keycard.protocol.Json;
 import java.nio.charset.StandardCharsets;
 
@@ -13,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  * ({@code class: message}) and {@code stack_trace}. Strings are escaped per RFC 8259, so a message
  * with a line break stays on its line.
  */
-final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
+final class JsonLineEncoder extends LineEncoder {
 
     @Override
     public byte[] encode(ILoggingEvent event) {
@@ -39,15 +38,5 @@ final class JsonLineEncoder extends EncoderBase<ILoggingEvent> {
             Json.appendString(out, LogLines.redact(LogLines.stackTrace(t)));
         }
         return out.append("}\n").toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    @Override
-    public byte[] headerBytes() {
-        return new byte[0];
-    }
-
-    @Override
-    public byte[] footerBytes() {
-        return new byte[0];
     }
 }

@@ -2,7 +2,6 @@ package dev.keycard.server.log;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
-import ch.qos.logback.core.encoder.EncoderBase;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -10,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  * level, the logger's last name, message; a throwable's stack trace on the lines after. The line
  * slf4j-simple wrote before, so what operators grep for stays the same.
  */
-final class TextLineEncoder extends EncoderBase<ILoggingEvent> {
+final class TextLineEncoder extends LineEncoder {
 
     @Override
     public byte[] encode(ILoggingEvent event) {
@@ -24,15 +23,5 @@ final class TextLineEncoder extends EncoderBase<ILoggingEvent> {
             out.append(LogLines.redact(LogLines.stackTrace(t)));
         }
         return out.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    @Override
-    public byte[] headerBytes() {
-        return new byte[0];
-    }
-
-    @Override
-    public byte[] footerBytes() {
-        return new byte[0];
     }
 }

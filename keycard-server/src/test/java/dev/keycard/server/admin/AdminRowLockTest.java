@@ -13,7 +13,6 @@ import dev.keycard.server.testing.Postgres;
 import dev.keycard.server.testing.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -186,16 +185,7 @@ class AdminRowLockTest {
     }
 
     private CompletableFuture<HttpResponse<String>> call(String method, String path, JsonObject body) {
-        return CompletableFuture.supplyAsync(() -> {
-            HttpRequest.Builder r = http.request(path).header("Authorization", "Bearer " + token);
-            if (body == null) {
-                r.method(method, HttpRequest.BodyPublishers.noBody());
-            } else {
-                r.header("Content-Type", "application/json")
-                        .method(method, HttpRequest.BodyPublishers.ofString(body.encode()));
-            }
-            return http.send(r);
-        });
+        return CompletableFuture.supplyAsync(() -> http.admin(token, method, path, body));
     }
 
     private JsonObject get(String path) {

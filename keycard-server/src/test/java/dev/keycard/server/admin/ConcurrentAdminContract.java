@@ -6,7 +6,6 @@ import dev.keycard.server.testing.Http;
 import dev.keycard.server.testing.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -151,14 +150,7 @@ abstract class ConcurrentAdminContract {
     }
 
     private HttpResponse<String> admin(String method, String path, JsonObject body) {
-        HttpRequest.Builder r = http.request(path).header("Authorization", "Bearer " + token);
-        if (body == null) {
-            r.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            r.header("Content-Type", "application/json")
-                    .method(method, HttpRequest.BodyPublishers.ofString(body.encode()));
-        }
-        return http.send(r);
+        return http.admin(token, method, path, body);
     }
 
     /** Runs {@code n} calls released together, and returns their answers. */

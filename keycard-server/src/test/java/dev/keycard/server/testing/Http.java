@@ -68,7 +68,12 @@ public final class Http {
 
     /** A JSON call to the admin API with a fresh admin token. */
     public HttpResponse<String> admin(String method, String path, JsonObject body) {
-        HttpRequest.Builder r = request(path).header("Authorization", "Bearer " + adminToken());
+        return admin(adminToken(), method, path, body);
+    }
+
+    /** A JSON call to the admin API with {@code token}; {@code body} null sends none. */
+    public HttpResponse<String> admin(String token, String method, String path, JsonObject body) {
+        HttpRequest.Builder r = request(path).header("Authorization", "Bearer " + token);
         if (body == null) {
             r.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
