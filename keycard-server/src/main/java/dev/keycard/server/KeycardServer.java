@@ -85,11 +85,12 @@ public final class KeycardServer implements AutoCloseable {
     private final Revocations revocations;
     private final Audit audit;
     private final Metrics metrics;
+    private final Duration shutdownGrace;
 
     private KeycardServer(Vertx vertx, Database db, ClientRepository clients, SecretUsage usage, String host,
                           int port, String issuer, Optional<Bootstrap.AdminCredentials> created,
                           TokenEndpoint tokens, KeyManager keys, Revocations revocations, ChangeFeed feed,
-                          Audit audit, Metrics metrics) {
+                          Audit audit, Metrics metrics, Duration shutdownGrace) {
         this.vertx = vertx;
         this.db = db;
         this.clients = clients;
@@ -104,6 +105,7 @@ public final class KeycardServer implements AutoCloseable {
         this.feed = feed;
         this.audit = audit;
         this.metrics = metrics;
+        this.shutdownGrace = shutdownGrace;
     }
 
     public static KeycardServer start(ServerConfig config) throws Exception {
@@ -194,7 +196,7 @@ public final class KeycardServer implements AutoCloseable {
                             () -> true, store::ping, metrics));
             await(warm);
             KeycardServer server = new KeycardServer(vertx, db, clients, usage, config.host(), port, issuer.get(),
-                    created, tokens, keys, revocations, feed, audit, metrics);
+                    created, tokens, keys, revocations, feed, audit, metrics, config.shutdownGrace());
             keys.start();
             feed.start(Map.of(ChangeFeed.Topic.REGISTRY, () -> registry.reload(keys::ensure),
                     ChangeFeed.Topic.KEYS, keys::reload,
@@ -343,7 +345,9 @@ public final class KeycardServer implements AutoCloseable {
     @Override
     public void close() {
         try {
-            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            // Graceful: requests in flight get http.shutdown-grace (HttpServers), then the rest closes.
+            vertx.close().toCompletionStage().toCompletableFuture()
+                    .get(shutdownGrace.toMillis() + 10_000, TimeUnit.MILLISECONDS);
         } catch (Exception e) {
             LOG.warn("HTTP did not stop cleanly: {}", e.toString());
         }

@@ -19,6 +19,7 @@ public record ServerConfig(
         int maxHeaderBytes,
         Duration idleTimeout,
         Duration requestTimeout,
+        Duration shutdownGrace,
         int eventLoops,
         Path dataDir,
         Optional<String> storeUrl,

@@ -22,6 +22,9 @@ public final class Settings {
     public static final Setting<Duration> HTTP_REQUEST_TIMEOUT = Setting.duration("http.request-timeout", "10s",
             "A request whose body has not fully arrived by then gets 408 and the connection is closed.",
             Duration.ofSeconds(1), Duration.ofMinutes(10));
+    public static final Setting<Duration> HTTP_SHUTDOWN_GRACE = Setting.duration("http.shutdown-grace", "10s",
+            "At a stop (SIGTERM, Ctrl-C) new connections are refused at once; requests in flight get this long to finish. 0 closes every connection at once.",
+            Duration.ZERO, Duration.ofMinutes(10));
     public static final Setting<Integer> HTTP_EVENT_LOOPS = Setting.integer("http.event-loops", "0",
             "Event-loop threads serving HTTP; 0 means one per core.", 0, 256);
     public static final Setting<String> DATA_DIR = Setting.text("data.dir", "data",
@@ -76,7 +79,7 @@ public final class Settings {
 
     /** All keys, in documentation order. */
     public static final List<Setting<?>> ALL = List.of(ISSUER, HTTP_HOST, HTTP_PORT, HTTP_MAX_BODY, HTTP_MAX_HEADER,
-            HTTP_IDLE_TIMEOUT, HTTP_REQUEST_TIMEOUT, HTTP_EVENT_LOOPS, DATA_DIR, STORE_URL, STORE_USER, STORE_PASSWORD,
+            HTTP_IDLE_TIMEOUT, HTTP_REQUEST_TIMEOUT, HTTP_SHUTDOWN_GRACE, HTTP_EVENT_LOOPS, DATA_DIR, STORE_URL, STORE_USER, STORE_PASSWORD,
             STORE_POOL_SIZE, MASTER_KEY, MASTER_KEY_FILE, TOKEN_DEFAULT_LIFETIME, TOKEN_MAX_LIFETIME,
             SECRET_GRACE_PERIOD, SECRET_USAGE_FLUSH, ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, KEYS_ROTATION_PERIOD,
             KEYS_PUBLISH_LEAD, KEYS_JWKS_MAX_AGE, CRYPTO_PROVIDER, METRICS_ENABLED, LOG_FORMAT, LOG_LEVEL);

@@ -17,6 +17,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -24,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,7 +103,7 @@ public final class HttpServers {
                 .setTcpNoDelay(true);
         int loops = config.eventLoops() > 0 ? config.eventLoops() : Runtime.getRuntime().availableProcessors();
         Set<Integer> bound = ConcurrentHashMap.newKeySet();
-        vertx.deployVerticle(() -> new HttpVerticle(options, wanted, handler, bound),
+        vertx.deployVerticle(() -> new HttpVerticle(options, wanted, config.shutdownGrace(), handler, bound),
                         new DeploymentOptions().setInstances(loops))
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         if (bound.size() != 1) {
@@ -117,24 +119,38 @@ public final class HttpServers {
         }
     }
 
-    /** One HTTP server on one event loop. */
+    /**
+     * One HTTP server on one event loop. Undeployed (when Vert.x closes), it shuts down gracefully:
+     * the port stops accepting, idle connections close, each connection in a request closes when
+     * its response is sent, and whatever is still open after {@code grace} is closed.
+     */
     private static final class HttpVerticle extends VerticleBase {
         private final HttpServerOptions options;
         private final int port;
+        private final Duration grace;
         private final Handler<HttpServerRequest> handler;
         private final Set<Integer> bound;
+        private @Nullable HttpServer server;
 
-        HttpVerticle(HttpServerOptions options, int port, Handler<HttpServerRequest> handler,
+        HttpVerticle(HttpServerOptions options, int port, Duration grace, Handler<HttpServerRequest> handler,
                      Set<Integer> bound) {
             this.options = options;
             this.port = port;
+            this.grace = grace;
             this.handler = handler;
             this.bound = bound;
         }
 
         @Override
+        public Future<?> stop() {
+            HttpServer s = server;
+            return s == null ? Future.succeededFuture() : s.shutdown(grace);
+        }
+
+        @Override
         public Future<?> start() {
             HttpServer server = vertx.createHttpServer(new HttpServerOptions(options).setPort(port));
+            this.server = server;
             return server.requestHandler(handler)
                     .invalidRequestHandler(HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER)
                     .exceptionHandler(e -> LOG.debug("connection error: {}", e.toString()))

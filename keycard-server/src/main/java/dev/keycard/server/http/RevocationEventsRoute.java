@@ -26,7 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * as a client, like at the token endpoint, and must hold {@code keycard:introspect}: the stream
  * tells what introspection would. New revocations are sent every 250 ms, a comment every 15 s keeps
  * the connection open through proxies; a subscriber that cannot keep up is disconnected and
- * resumes with {@code Last-Event-ID}.
+ * resumes with {@code Last-Event-ID}. When the server stops, each stream is ended cleanly.
  */
 final class RevocationEventsRoute implements Handler<HttpServerRequest> {
 
@@ -83,6 +83,14 @@ final class RevocationEventsRoute implements Handler<HttpServerRequest> {
         Subscriber subscriber = new Subscriber(response, Vertx.currentContext());
         subscribers.put(response, subscriber);
         response.closeHandler(v -> subscribers.remove(response));
+        // At a stop the stream never finishes by itself: end it, so the subscriber resumes on
+        // another node at once rather than when the shutdown grace runs out.
+        request.connection().shutdownHandler(v -> {
+            subscribers.remove(response);
+            if (!response.ended()) {
+                response.end();
+            }
+        });
         response.write(stream.opening(Optional.ofNullable(request.getHeader("Last-Event-ID"))));
     }
 
