@@ -24,6 +24,8 @@ import org.sqlite.SQLiteDataSource;
 public final class Database implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+    /** How often a transaction is tried when PostgreSQL keeps aborting it (deadlock, serialization). */
+    static final int ATTEMPTS = 3;
 
     /** The version of the newest migration under db/migration; a test checks the two agree. */
     static final String SCHEMA_VERSION = "2";
@@ -125,8 +127,29 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+    /**
+     * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws.
+     * When PostgreSQL aborts the transaction to break a deadlock ({@code 40P01}) or a serialization
+     * conflict ({@code 40001}), the whole transaction is run again, as PostgreSQL's manual asks
+     * (§13.4, §13.3.4), up to {@value #ATTEMPTS} times with a short random pause: {@code work}
+     * must therefore do nothing but talk to the store, or be safe to repeat.
+     */
     public <T> T transaction(SqlWork<T> work) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return once(work);
+            } catch (SQLException e) {
+                if (attempt < ATTEMPTS && isTransient(e)) {
+                    LOG.debug("transaction aborted by the store ({}); running it again", e.getSQLState());
+                    pause(attempt);
+                    continue;
+                }
+                throw new StoreException("store operation failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private <T> T once(SqlWork<T> work) throws SQLException {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -137,8 +160,19 @@ public final class Database implements AutoCloseable {
                 c.rollback();
                 throw e;
             }
-        } catch (SQLException e) {
-            throw new StoreException("store operation failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** A deadlock or serialization failure: the transaction was rolled back and may simply be run again. */
+    private static boolean isTransient(SQLException e) {
+        return "40P01".equals(e.getSQLState()) || "40001".equals(e.getSQLState());
+    }
+
+    private static void pause(int attempt) {
+        try {
+            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextLong(5, 25L * attempt));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
