@@ -2,6 +2,7 @@ package dev.keycard.server.log;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.jul.LevelChangePropagator;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.slf4j.LoggerFactory;
+import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * Sets up Logback in code, not from a logback.xml: Joran, its XML configurator, costs start-up
@@ -36,7 +38,35 @@ public final class Logging {
      * its own logging.
      */
     public static void configure(LogFormat format, org.slf4j.event.Level level) {
-        apply(new Setup(format, Level.convertAnSLF4JLevel(level), Level.INFO));
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            routeJavaUtilLogging(context);
+            apply(context, new Setup(format, Level.convertAnSLF4JLevel(level), Level.INFO));
+        }
+    }
+
+    /**
+     * Sends what is written to java.util.logging (pgjdbc, the AWS-LC provider, the JDK's
+     * {@code System.Logger}) through Logback, so that with {@code log.format=json} every line is
+     * JSON. Logback's levels are copied to the JUL loggers as they change, so a record below them
+     * is dropped by JUL before anything is built. Only {@code serve} does this: an application that
+     * embeds Keycard or its libraries keeps its own JUL set-up.
+     */
+    private static synchronized void routeJavaUtilLogging(LoggerContext context) {
+        if (SLF4JBridgeHandler.isInstalled()) {
+            return;
+        }
+        LevelChangePropagator propagator = new LevelChangePropagator();
+        propagator.setContext(context);
+        propagator.setResetJUL(true);
+        propagator.start();
+        context.addListener(propagator);
+        for (Logger logger : context.getLoggerList()) {
+            if (logger.getLevel() != null) {
+                propagator.onLevelChange(logger, logger.getLevel());
+            }
+        }
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
     }
 
     /**

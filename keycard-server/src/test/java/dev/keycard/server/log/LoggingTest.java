@@ -75,6 +75,21 @@ class LoggingTest {
     }
 
     @Test
+    void jsonWhenALibraryWritesToJavaUtilLoggingThenItsWarningIsAJsonLineAndItsInfoDropped() {
+        Logging.configure(LogFormat.JSON, Level.INFO);
+        java.util.logging.Logger pgjdbc = java.util.logging.Logger.getLogger("org.postgresql.core.v3.QueryExecutorImpl");
+        pgjdbc.warning("connection \"lost\"");
+        pgjdbc.info("below the libraries' level");
+        System.getLogger("dev.keycard.resource.internal.JwksCache").log(System.Logger.Level.WARNING, "key set stale");
+
+        List<JsonObject> lines = jsonLines();
+        JsonObject warning = only(lines, "org.postgresql.core.v3.QueryExecutorImpl", "WARN");
+        assertEquals("connection \"lost\"", warning.getString("message"));
+        assertEquals("key set stale", only(lines, "dev.keycard.resource.internal.JwksCache", "WARN").getString("message"));
+        assertFalse(output().contains("below the libraries' level"), output());
+    }
+
+    @Test
     void textWhenLoggedThenTheLineSlf4jSimpleWrote() {
         Logging.configure(LogFormat.JSON, Level.INFO);
         Logging.configure(LogFormat.TEXT, Level.INFO);
