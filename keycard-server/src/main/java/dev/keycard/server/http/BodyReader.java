@@ -4,13 +4,21 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Reads a request body within limits: over {@code maxBytes} is 413 (answered as soon as the
- * {@code Content-Length} or the bytes received show it), not complete within {@code timeoutMillis}
- * is 408. Either way the connection is closed, so a slow or huge sender holds nothing for long.
+ * Reads a request body within limits: over {@code maxBytes} is 413, not complete within
+ * {@code timeoutMillis} is 408. Either way the connection is closed, so a slow or huge sender
+ * holds nothing for long. A body too large but within {@link #DRAIN_LIMIT} is read to its end and
+ * dropped before the 413 is sent: clients send the whole body before they read the answer, and a
+ * connection closed while they still send resets, so the JDK's HttpClient, for one, reports an I/O
+ * error instead of the 413 (RFC 9112 §9.6). A larger one is answered as soon as the
+ * {@code Content-Length} or the bytes received show it, and cut off.
  */
 public final class BodyReader {
+
+    /** How much of a body that is too large is still read, so that its sender can read the 413. */
+    static final long DRAIN_LIMIT = 1024 * 1024;
 
     /** How a route answers the two failures, in its own error format. */
     public interface Failure {
@@ -34,9 +42,8 @@ public final class BodyReader {
                 Responses.closeAfter(request, () -> failure.respond(400, "Content-Length is malformed"));
                 return;
             }
-            if (declared > maxBytes) {
-                Responses.closeAfter(request, () -> failure.respond(413, "request body is larger than "
-                        + maxBytes + " bytes"));
+            if (declared > maxBytes && declared > DRAIN_LIMIT) {
+                tooLarge(request, maxBytes, failure);
                 return;
             }
         }
@@ -58,11 +65,14 @@ public final class BodyReader {
             if (state.done) {
                 return;
             }
-            if (state.body.length() + chunk.length() > maxBytes) {
-                state.done = true;
-                cancel(vertx, state);
-                Responses.closeAfter(request, () -> failure.respond(413, "request body is larger than "
-                        + maxBytes + " bytes"));
+            state.received += chunk.length();
+            if (state.received > maxBytes) {
+                state.body = null; // dropped: only counted from now on
+                if (state.received > DRAIN_LIMIT) {
+                    state.done = true;
+                    cancel(vertx, state);
+                    tooLarge(request, maxBytes, failure);
+                }
                 return;
             }
             state.body.appendBuffer(chunk);
@@ -77,8 +87,16 @@ public final class BodyReader {
             }
             state.done = true;
             cancel(vertx, state);
-            onBody.accept(state.body.getBytes());
+            if (state.body == null) {
+                tooLarge(request, maxBytes, failure);
+            } else {
+                onBody.accept(state.body.getBytes());
+            }
         });
+    }
+
+    private static void tooLarge(HttpServerRequest request, int maxBytes, Failure failure) {
+        Responses.closeAfter(request, () -> failure.respond(413, "request body is larger than " + maxBytes + " bytes"));
     }
 
     private static void cancel(Vertx vertx, State state) {
@@ -89,7 +107,9 @@ public final class BodyReader {
 
     /** Touched only on the request's event loop. */
     private static final class State {
-        final Buffer body = Buffer.buffer();
+        /** Null once the body has passed {@code maxBytes}. */
+        @Nullable Buffer body = Buffer.buffer();
+        long received;
         boolean done;
         long timer = -1;
     }
