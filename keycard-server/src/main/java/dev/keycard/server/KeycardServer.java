@@ -46,6 +46,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -77,6 +78,7 @@ public final class KeycardServer implements AutoCloseable {
     private final ReentrantLock flushing = new ReentrantLock();
     private final String host;
     private final int port;
+    private final OptionalInt managementPort;
     private final String issuer;
     private final Optional<Bootstrap.AdminCredentials> created;
     private final KeyManager keys;
@@ -88,7 +90,8 @@ public final class KeycardServer implements AutoCloseable {
     private final Duration shutdownGrace;
 
     private KeycardServer(Vertx vertx, Database db, ClientRepository clients, SecretUsage usage, String host,
-                          int port, String issuer, Optional<Bootstrap.AdminCredentials> created,
+                          int port, OptionalInt managementPort, String issuer,
+                          Optional<Bootstrap.AdminCredentials> created,
                           TokenEndpoint tokens, KeyManager keys, Revocations revocations, ChangeFeed feed,
                           Audit audit, Metrics metrics, Duration shutdownGrace) {
         this.vertx = vertx;
@@ -97,6 +100,7 @@ public final class KeycardServer implements AutoCloseable {
         this.usage = usage;
         this.host = host;
         this.port = port;
+        this.managementPort = managementPort;
         this.issuer = issuer;
         this.created = created;
         this.tokens = tokens;
@@ -194,9 +198,10 @@ public final class KeycardServer implements AutoCloseable {
                                     new RevocationStream(revocations, clock, config.tokenMaxLifetime()), clock),
                             keys, issuer::get, admin,
                             () -> true, store::ping, metrics));
+            OptionalInt managementPort = HttpServers.bindManagement(vertx, config, () -> true, store::ping, metrics);
             await(warm);
-            KeycardServer server = new KeycardServer(vertx, db, clients, usage, config.host(), port, issuer.get(),
-                    created, tokens, keys, revocations, feed, audit, metrics, config.shutdownGrace());
+            KeycardServer server = new KeycardServer(vertx, db, clients, usage, config.host(), port, managementPort,
+                    issuer.get(), created, tokens, keys, revocations, feed, audit, metrics, config.shutdownGrace());
             keys.start();
             feed.start(Map.of(ChangeFeed.Topic.REGISTRY, () -> registry.reload(keys::ensure),
                     ChangeFeed.Topic.KEYS, keys::reload,
@@ -265,6 +270,11 @@ public final class KeycardServer implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** The port of health and metrics, when {@code management.port} gives them one. */
+    public OptionalInt managementPort() {
+        return managementPort;
     }
 
     /** Where this server listens, e.g. {@code http://127.0.0.1:8080}; the issuer may be another name for it. */

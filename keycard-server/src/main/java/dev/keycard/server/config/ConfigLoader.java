@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.Set;
 import java.util.function.Function;
@@ -25,6 +26,7 @@ public final class ConfigLoader {
     /** Environment variables of the CLI's, not the server's: not unknown keys. */
     private static final Set<String> CLIENT_VARIABLES = Set.of("KEYCARD_URL", "KEYCARD_CONFIG",
             "KEYCARD_CLIENT_ID", "KEYCARD_CLIENT_SECRET", "KEYCARD_JAVA_OPTS");
+    private static final Set<String> WILDCARDS = Set.of("0.0.0.0", "::", "[::]");
 
     private ConfigLoader() {
     }
@@ -76,6 +78,17 @@ public final class ConfigLoader {
         Values values = new Values(raw, origin);
         String host = values.get(Settings.HTTP_HOST);
         int port = values.get(Settings.HTTP_PORT);
+        OptionalInt managementPort = values.get(Settings.MANAGEMENT_PORT);
+        String managementHost = values.get(Settings.MANAGEMENT_HOST).trim();
+        if (managementHost.isEmpty()) {
+            managementHost = host;
+        }
+        if (managementPort.isPresent() && managementPort.getAsInt() != 0 && managementPort.getAsInt() == port
+                && sameAddress(host, managementHost)) {
+            throw new ConfigException(values.where(Settings.MANAGEMENT_PORT) + ": must differ from http.port ("
+                    + port + "): health and metrics get a port of their own, or leave management.port empty "
+                    + "to serve them on http.port");
+        }
         Path dataDir = Path.of(values.get(Settings.DATA_DIR));
         String issuer = values.get(Settings.ISSUER);
         if (!issuer.isEmpty()) {
@@ -111,7 +124,8 @@ public final class ConfigLoader {
         return new ServerConfig(issuer, host, port,
                 values.get(Settings.HTTP_MAX_BODY), values.get(Settings.HTTP_MAX_HEADER),
                 values.get(Settings.HTTP_IDLE_TIMEOUT), values.get(Settings.HTTP_REQUEST_TIMEOUT),
-                values.get(Settings.HTTP_SHUTDOWN_GRACE), values.get(Settings.HTTP_EVENT_LOOPS), dataDir,
+                values.get(Settings.HTTP_SHUTDOWN_GRACE), values.get(Settings.HTTP_EVENT_LOOPS),
+                managementPort, managementHost, dataDir,
                 storeUrl.isEmpty() ? Optional.empty() : Optional.of(storeUrl),
                 values.get(Settings.STORE_USER), values.get(Settings.STORE_PASSWORD), values.get(Settings.STORE_POOL_SIZE),
                 masterKey.isEmpty() ? Optional.empty() : Optional.of(masterKey),
@@ -122,6 +136,11 @@ public final class ConfigLoader {
                 values.get(Settings.CRYPTO_PROVIDER).equals("auto"),
                 new ServerConfig.KeyPolicy(values.get(Settings.KEYS_ROTATION_PERIOD), publishLead, jwksMaxAge),
                 values.get(Settings.METRICS_ENABLED), values.get(Settings.LOG_FORMAT), values.get(Settings.LOG_LEVEL));
+    }
+
+    /** Whether two listen addresses would take the same port: equal, or either is every address. */
+    private static boolean sameAddress(String a, String b) {
+        return a.equals(b) || WILDCARDS.contains(a) || WILDCARDS.contains(b);
     }
 
     private static void requireKnown(Map<String, Setting<?>> byKey, String key, String where) {

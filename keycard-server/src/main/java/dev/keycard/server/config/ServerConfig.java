@@ -5,11 +5,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.slf4j.event.Level;
 
 /**
  * The server's configuration, read once at start by {@link ConfigLoader} and checked there.
  * Every value here is valid; the combination rules live in {@link ConfigLoader#load}.
+ * {@code managementPort} is empty when health and metrics stay on the main port; {@code
+ * managementHost} is already {@code host} when not set.
  */
 public record ServerConfig(
         String issuer,
@@ -21,6 +24,8 @@ public record ServerConfig(
         Duration requestTimeout,
         Duration shutdownGrace,
         int eventLoops,
+        OptionalInt managementPort,
+        String managementHost,
         Path dataDir,
         Optional<String> storeUrl,
         String storeUser,
@@ -61,7 +66,9 @@ public record ServerConfig(
     @Override
     public String toString() {
         // Never print the master key, the store password or the admin secret.
-        return "ServerConfig[issuer=" + issuer + ", http=" + host + ":" + port + ", dataDir=" + dataDir
+        return "ServerConfig[issuer=" + issuer + ", http=" + host + ":" + port
+                + (managementPort.isPresent() ? ", management=" + managementHost + ":" + managementPort.getAsInt() : "")
+                + ", dataDir=" + dataDir
                 + ", store=" + storeUrl.map(ServerConfig::withoutPassword).orElse("sqlite") + "]";
     }
 

@@ -4,6 +4,7 @@ import dev.keycard.server.log.LogFormat;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.OptionalInt;
 import org.slf4j.event.Level;
 
 /** Every configuration key Keycard reads, with its default. docs/configuration.md lists the same. */
@@ -27,6 +28,11 @@ public final class Settings {
             Duration.ZERO, Duration.ofMinutes(10));
     public static final Setting<Integer> HTTP_EVENT_LOOPS = Setting.integer("http.event-loops", "0",
             "Event-loop threads serving HTTP; 0 means one per core.", 0, 256);
+    public static final Setting<OptionalInt> MANAGEMENT_PORT = new Setting<>("management.port", "",
+            "Port for /health/* and /metrics, which then leave http.port; 0 picks a free one. Empty (or -1): off, they stay on http.port.",
+            Settings::managementPort);
+    public static final Setting<String> MANAGEMENT_HOST = Setting.text("management.host", "",
+            "Address the management port listens on. Default: {http.host}.");
     public static final Setting<String> DATA_DIR = Setting.text("data.dir", "data",
             "Where the embedded SQLite store, the master key file and the admin credentials live.");
     public static final Setting<String> STORE_URL = Setting.text("store.url", "",
@@ -69,7 +75,7 @@ public final class Settings {
                 return v;
             });
     public static final Setting<Boolean> METRICS_ENABLED = Setting.bool("metrics.enabled", "false",
-            "Serve GET /metrics (Prometheus text format, with JVM metrics) on the HTTP port, without authentication: keep it off the public network.");
+            "Serve GET /metrics (Prometheus text format, with JVM metrics) on the management port, else on the HTTP port, without authentication: keep it off the public network.");
     public static final Setting<LogFormat> LOG_FORMAT = new Setting<>("log.format", "text",
             "text: lines for people; json: one JSON object per line (time, level, logger, message), for a log pipeline. Both to standard error.",
             LogFormat::parse);
@@ -79,12 +85,30 @@ public final class Settings {
 
     /** All keys, in documentation order. */
     public static final List<Setting<?>> ALL = List.of(ISSUER, HTTP_HOST, HTTP_PORT, HTTP_MAX_BODY, HTTP_MAX_HEADER,
-            HTTP_IDLE_TIMEOUT, HTTP_REQUEST_TIMEOUT, HTTP_SHUTDOWN_GRACE, HTTP_EVENT_LOOPS, DATA_DIR, STORE_URL, STORE_USER, STORE_PASSWORD,
+            HTTP_IDLE_TIMEOUT, HTTP_REQUEST_TIMEOUT, HTTP_SHUTDOWN_GRACE, HTTP_EVENT_LOOPS, MANAGEMENT_PORT,
+            MANAGEMENT_HOST, DATA_DIR, STORE_URL, STORE_USER, STORE_PASSWORD,
             STORE_POOL_SIZE, MASTER_KEY, MASTER_KEY_FILE, TOKEN_DEFAULT_LIFETIME, TOKEN_MAX_LIFETIME,
             SECRET_GRACE_PERIOD, SECRET_USAGE_FLUSH, ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, KEYS_ROTATION_PERIOD,
             KEYS_PUBLISH_LEAD, KEYS_JWKS_MAX_AGE, CRYPTO_PROVIDER, METRICS_ENABLED, LOG_FORMAT, LOG_LEVEL);
 
     private Settings() {
+    }
+
+    private static OptionalInt managementPort(String value) {
+        String v = value.trim();
+        if (v.isEmpty() || v.equals("-1")) {
+            return OptionalInt.empty();
+        }
+        int port;
+        try {
+            port = Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("must be a whole number, or empty or -1 for off");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("must be between 0 and 65535, or empty or -1 for off");
+        }
+        return OptionalInt.of(port);
     }
 
     private static Level logLevel(String value) {

@@ -20,6 +20,7 @@ import io.vertx.core.http.HttpServerRequest;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Binds Keycard's HTTP endpoints, one server per event loop sharing the port, so every core
- * accepts and answers.
+ * accepts and answers; and, when {@code management.port} is set, health and metrics on a port of
+ * their own, which one server on one event loop is plenty for.
  */
 public final class HttpServers {
 
@@ -41,7 +43,8 @@ public final class HttpServers {
     }
 
     /**
-     * The routes, ready to bind.
+     * The routes of the main port, ready to bind. Health and metrics are among them only while
+     * {@code management.port} is off; else {@link #bindManagement} serves them.
      *
      * @param admin the handler of everything under {@code /admin/}
      * @param metrics served at {@code /metrics} when {@code metrics.enabled}
@@ -54,7 +57,6 @@ public final class HttpServers {
                                                     BooleanSupplier storeAnswers, Metrics metrics) {
         TokenRoute token = new TokenRoute(vertx, tokens, config.maxBodyBytes(), config.requestTimeout().toMillis());
         MetadataRoutes metadata = new MetadataRoutes(issuer, tokens.grantTypes(), keys, config.keys().jwksMaxAge());
-        HealthRoutes health = new HealthRoutes(vertx, loaded, storeAnswers);
         Map<String, Handler<HttpServerRequest>> paths = new HashMap<>(Map.of(
                 "/oauth2/token", token,
                 "/oauth/token", token,
@@ -65,13 +67,43 @@ public final class HttpServers {
                 "/oauth2/revocation-events", revocationEvents,
                 "/oauth2/jwks", metadata::jwks,
                 "/.well-known/oauth-authorization-server", metadata::metadata,
-                "/.well-known/openid-configuration", metadata::metadata,
+                "/.well-known/openid-configuration", metadata::metadata));
+        if (config.managementPort().isEmpty()) {
+            paths.putAll(managementRoutes(vertx, config, loaded, storeAnswers, metrics));
+        }
+        return new Router(paths, "/admin/", admin);
+    }
+
+    /**
+     * Binds {@code /health/live}, {@code /health/ready} and (when {@code metrics.enabled})
+     * {@code /metrics} on {@code management.port}, if it is set: one server on one event loop,
+     * with the main servers' limits and graceful stop. Call it after the main port is bound.
+     *
+     * @return the bound management port, or empty when {@code management.port} is off
+     */
+    public static OptionalInt bindManagement(Vertx vertx, ServerConfig config, BooleanSupplier loaded,
+                                             BooleanSupplier storeAnswers, Metrics metrics) throws Exception {
+        if (config.managementPort().isEmpty()) {
+            return OptionalInt.empty();
+        }
+        Map<String, Handler<HttpServerRequest>> paths = managementRoutes(vertx, config, loaded, storeAnswers, metrics);
+        int port = deploy(vertx, options(config, config.managementHost()), config.managementPort().getAsInt(),
+                config.shutdownGrace(), new Router(paths), 1);
+        LOG.info("management endpoints on http://{}:{} (/health/live, /health/ready{})", config.managementHost(),
+                port, paths.containsKey("/metrics") ? ", /metrics" : "");
+        return OptionalInt.of(port);
+    }
+
+    private static Map<String, Handler<HttpServerRequest>> managementRoutes(Vertx vertx, ServerConfig config,
+            BooleanSupplier loaded, BooleanSupplier storeAnswers, Metrics metrics) {
+        HealthRoutes health = new HealthRoutes(vertx, loaded, storeAnswers);
+        Map<String, Handler<HttpServerRequest>> paths = new HashMap<>(Map.of(
                 "/health/live", health::live,
                 "/health/ready", health::ready));
         if (config.metricsEnabled()) {
             paths.put("/metrics", new MetricsRoute(vertx, metrics)::handle);
         }
-        return new Router(paths, "/admin/", admin);
+        return paths;
     }
 
     /** {@code GET /oauth2/revocation-events}, the revocations as Server-Sent Events. */
@@ -92,8 +124,14 @@ public final class HttpServers {
     /** Binds {@code handler} on {@code port} with one server per event loop. */
     public static void bind(Vertx vertx, ServerConfig config, int wanted, Handler<HttpServerRequest> handler)
             throws Exception {
-        HttpServerOptions options = new HttpServerOptions()
-                .setHost(config.host())
+        int loops = config.eventLoops() > 0 ? config.eventLoops() : Runtime.getRuntime().availableProcessors();
+        int port = deploy(vertx, options(config, config.host()), wanted, config.shutdownGrace(), handler, loops);
+        LOG.info("listening on http://{}:{} ({} event loops)", config.host(), port, loops);
+    }
+
+    private static HttpServerOptions options(ServerConfig config, String host) {
+        return new HttpServerOptions()
+                .setHost(host)
                 .setMaxHeaderSize(config.maxHeaderBytes())
                 .setMaxInitialLineLength(4096)
                 .setIdleTimeout((int) config.idleTimeout().toSeconds())
@@ -101,16 +139,19 @@ public final class HttpServers {
                 .setCompressionSupported(false)
                 .setHttp2ClearTextEnabled(false)
                 .setTcpNoDelay(true);
-        int loops = config.eventLoops() > 0 ? config.eventLoops() : Runtime.getRuntime().availableProcessors();
+    }
+
+    /** Deploys {@code instances} servers on {@code wanted} and returns the port they bound. */
+    private static int deploy(Vertx vertx, HttpServerOptions options, int wanted, Duration grace,
+                              Handler<HttpServerRequest> handler, int instances) throws Exception {
         Set<Integer> bound = ConcurrentHashMap.newKeySet();
-        vertx.deployVerticle(() -> new HttpVerticle(options, wanted, config.shutdownGrace(), handler, bound),
-                        new DeploymentOptions().setInstances(loops))
+        vertx.deployVerticle(() -> new HttpVerticle(options, wanted, grace, handler, bound),
+                        new DeploymentOptions().setInstances(instances))
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         if (bound.size() != 1) {
             throw new IllegalStateException("HTTP servers bound different ports: " + bound);
         }
-        int port = bound.iterator().next();
-        LOG.info("listening on http://{}:{} ({} event loops)", config.host(), port, loops);
+        return bound.iterator().next();
     }
 
     private static int freePort(String host) throws java.io.IOException {

@@ -3,12 +3,13 @@ package dev.keycard.server.http;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Dispatches by exact path, then by the admin prefix. Anything a route throws becomes a 500
- * without a stack trace in the response; a route is expected never to throw.
+ * Dispatches by exact path, then by the admin prefix if there is one. Anything a route throws
+ * becomes a 500 without a stack trace in the response; a route is expected never to throw.
  */
 final class Router implements Handler<HttpServerRequest> {
 
@@ -16,7 +17,14 @@ final class Router implements Handler<HttpServerRequest> {
 
     private final Map<String, Handler<HttpServerRequest>> routes;
     private final String prefix;
-    private final Handler<HttpServerRequest> prefixed;
+    private final @Nullable Handler<HttpServerRequest> prefixed;
+
+    /** Exact paths only. */
+    Router(Map<String, Handler<HttpServerRequest>> routes) {
+        this.routes = Map.copyOf(routes);
+        this.prefix = "";
+        this.prefixed = null;
+    }
 
     Router(Map<String, Handler<HttpServerRequest>> routes, String prefix, Handler<HttpServerRequest> prefixed) {
         this.routes = Map.copyOf(routes);
@@ -29,7 +37,7 @@ final class Router implements Handler<HttpServerRequest> {
         try {
             String path = request.path();
             Handler<HttpServerRequest> route = routes.get(path);
-            if (route == null && path.startsWith(prefix)) {
+            if (route == null && prefixed != null && path.startsWith(prefix)) {
                 route = prefixed;
             }
             if (route == null) {

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -89,6 +90,10 @@ class ConfigLoaderTest {
         "log.format|xml|'log.format' on the command line: must be text or json",
         "log.level|verbose|'log.level' on the command line: must be error, warn, info or debug",
         "log.level|trace|'log.level' on the command line: must be error, warn, info or debug",
+        "management.port|nine|'management.port' on the command line: must be a whole number, or empty or -1 for off",
+        "management.port|65536|'management.port' on the command line: must be between 0 and 65535, or empty or -1",
+        "management.port|-2|'management.port' on the command line: must be between 0 and 65535, or empty or -1",
+        "management.port|8080|'management.port' on the command line: must differ from http.port (8080)",
     })
     void loadWhenValueBadThenMessageNamesKeyAndWhere(String key, String value, String message) {
         ConfigException e = assertThrows(ConfigException.class,
@@ -117,6 +122,39 @@ class ConfigLoaderTest {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> ConfigLoader.load(Optional.empty(), Map.of("KEYCARD_LOG_FORMAT", "logfmt"), Map.of()));
         assertEquals("environment variable KEYCARD_LOG_FORMAT: must be text or json", e.getMessage());
+    }
+
+    @Test
+    void loadWhenManagementPortNotSetThenOffAndHostFollowsHttpHost() {
+        ServerConfig defaults = ConfigLoader.load(Optional.empty(), Map.of(), Map.of());
+        assertTrue(defaults.managementPort().isEmpty());
+        assertEquals("127.0.0.1", defaults.managementHost());
+        ServerConfig off = ConfigLoader.load(Optional.empty(), Map.of("KEYCARD_MANAGEMENT_PORT", "-1"),
+                Map.of("http.host", "0.0.0.0"));
+        assertTrue(off.managementPort().isEmpty());
+        assertEquals("0.0.0.0", off.managementHost());
+    }
+
+    @Test
+    void loadWhenManagementPortSetThenItAndItsHostAreRead() {
+        ServerConfig c = ConfigLoader.load(Optional.empty(), Map.of("KEYCARD_MANAGEMENT_PORT", "9000"),
+                Map.of("management.host", "10.0.0.5"));
+        assertEquals(OptionalInt.of(9000), c.managementPort());
+        assertEquals("10.0.0.5", c.managementHost());
+        assertEquals(OptionalInt.of(0), ConfigLoader.load(Optional.empty(), Map.of(),
+                Map.of("http.port", "0", "management.port", "0")).managementPort());
+        assertEquals(OptionalInt.of(8080), ConfigLoader.load(Optional.empty(), Map.of(),
+                Map.of("management.port", "8080", "management.host", "10.0.0.5")).managementPort(),
+                "the same port on another address is a port of its own");
+    }
+
+    @Test
+    void loadWhenManagementPortIsHttpPortOnEveryAddressThenStartStopsNamingIt() {
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(Optional.empty(),
+                Map.of("KEYCARD_MANAGEMENT_PORT", "9000"),
+                Map.of("http.port", "9000", "http.host", "127.0.0.1", "management.host", "0.0.0.0")));
+        assertTrue(e.getMessage().startsWith("environment variable KEYCARD_MANAGEMENT_PORT: must differ from http.port "
+                + "(9000)"), e.getMessage());
     }
 
     @Test

@@ -55,6 +55,11 @@ public final class TestServer implements AutoCloseable {
         return server.baseUri();
     }
 
+    /** Where health and metrics answer when {@code management.port} is set. */
+    public URI managementUri() {
+        return URI.create("http://" + baseUri().getHost() + ":" + server.managementPort().orElseThrow());
+    }
+
     public String issuer() {
         return server.issuer();
     }
