@@ -21,9 +21,12 @@ import org.jspecify.annotations.Nullable;
  * {@code keycard_revocation_events_endpoint}, Server-Sent Events), so that a revoked token is
  * refused within seconds rather than at its {@code exp}. On a broken connection it reconnects
  * with back-off (1 s, doubling to 30 s) and resumes from the last event id; a {@code reset}
- * event starts a new list, swapped in at the {@code ready} that ends it. A connection that has
- * carried nothing, not even the server's 15 s keep-alive comment, for {@link #SILENCE} (45 s) is
- * taken for dead (a dropped NAT entry blocks a read forever). One daemon thread reads the stream.
+ * event starts a new list, swapped in at the {@code ready} that ends it. The ids inside a list
+ * are resumed from only once its {@code ready} has come: a connection cut off before that drops
+ * the half list and resumes from the id before the reset, or with none, which asks for a full
+ * list again. A connection that has carried nothing, not even the server's 15 s keep-alive
+ * comment, for {@link #SILENCE} (45 s) is taken for dead (a dropped NAT entry blocks a read
+ * forever). One daemon thread reads the stream.
  */
 public final class RevocationSubscriber implements AutoCloseable {
 
@@ -38,8 +41,10 @@ public final class RevocationSubscriber implements AutoCloseable {
 
     private volatile Map<String, Long> tokens = new ConcurrentHashMap<>();
     private volatile Map<String, Long> clients = new ConcurrentHashMap<>();
+    // A list after a reset, until its ready: the reader thread's alone.
     private @Nullable Map<String, Long> pendingTokens;
     private @Nullable Map<String, Long> pendingClients;
+    private volatile @Nullable String pendingEventId; // volatile for toString()
     private volatile long lastLineNanos = System.nanoTime();
     private volatile @Nullable String lastEventId;
     private volatile @Nullable Instant downSince;
@@ -106,6 +111,11 @@ public final class RevocationSubscriber implements AutoCloseable {
                         lastLineNanos = System.nanoTime();
                         downSince = null;
                         backoff = 1_000;
+                        // A list cut off by a dropped connection is never finished: a resumed
+                        // stream has no ready, and its events belong in the live list.
+                        pendingTokens = null;
+                        pendingClients = null;
+                        pendingEventId = null;
                         read(body.iterator());
                     }
                 }
@@ -160,14 +170,20 @@ public final class RevocationSubscriber implements AutoCloseable {
                 case "reset" -> {
                     pendingTokens = new ConcurrentHashMap<>();
                     pendingClients = new ConcurrentHashMap<>();
+                    pendingEventId = null;
                 }
                 case "ready" -> {
                     if (pendingTokens != null && pendingClients != null) {
                         tokens = pendingTokens;
                         clients = pendingClients;
+                        String reached = pendingEventId;
+                        if (reached != null) {
+                            lastEventId = reached;
+                        }
                     }
                     pendingTokens = null;
                     pendingClients = null;
+                    pendingEventId = null;
                 }
                 case "token_revoked" -> {
                     Map<String, Object> e = JSONObjectUtils.parse(data);
@@ -186,7 +202,11 @@ public final class RevocationSubscriber implements AutoCloseable {
                 }
             }
             if (id != null) {
-                lastEventId = id;
+                if (pendingTokens != null) {
+                    pendingEventId = id; // resuming from it would skip the rest of an unfinished list
+                } else {
+                    lastEventId = id;
+                }
             }
         } catch (java.text.ParseException | RuntimeException e) {
             LOG.log(Level.WARNING, "skipping a malformed {0} event: {1}", type, e.toString());
@@ -236,6 +256,8 @@ public final class RevocationSubscriber implements AutoCloseable {
     /** For logs: never the credentials. */
     @Override
     public String toString() {
-        return "RevocationSubscriber[lastEventId=" + lastEventId + ", revoked=" + tokens.size() + "]";
+        String pending = pendingEventId;
+        return "RevocationSubscriber[lastEventId=" + lastEventId
+                + (pending != null ? ", pendingEventId=" + pending : "") + ", revoked=" + tokens.size() + "]";
     }
 }

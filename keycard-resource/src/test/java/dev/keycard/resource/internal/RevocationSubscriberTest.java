@@ -106,13 +106,15 @@ class RevocationSubscriberTest {
         });
         subscribe(RevocationSubscriber.SILENCE);
 
-        awaitTrue(() -> subscriber.toString().contains("lastEventId=2"), "the list after the reset was read");
+        awaitTrue(() -> subscriber.toString().contains("pendingEventId=2"), "the list after the reset was read");
+        assertTrue(subscriber.toString().contains("lastEventId=1,"), "an unfinished list is no place to resume from");
         assertTrue(subscriber.isRevoked("old", "c", ISSUED), "the old list holds until ready");
         assertFalse(subscriber.isRevoked("new", "c", ISSUED), "a half-received list is not used");
 
         sendReady.countDown();
         awaitTrue(() -> subscriber.isRevoked("new", "c", ISSUED), "the new list is used after ready");
         assertFalse(subscriber.isRevoked("old", "c", ISSUED), "the reset dropped what it did not repeat");
+        awaitTrue(() -> subscriber.toString().contains("lastEventId=2,"), "the finished list is where to resume");
     }
 
     @Test
@@ -128,6 +130,46 @@ class RevocationSubscriberTest {
         assertTrue(subscriber.isRevoked("a", "c", ISSUED), "the first connection's event is kept");
         assertNull(lastEventIds.get(0), "the first connection starts from nothing");
         assertEquals("41", lastEventIds.get(1), "the second resumes after the last event it saw");
+    }
+
+    @Test
+    void reconnectWhenTheStreamEndsBeforeReadyThenNoLastEventIdAndTheNextFullListIsUsed() throws Exception {
+        scripts.add(out -> {
+            write(out, "event: reset\ndata: {}\n\n");
+            write(out, "id: 3\nevent: token_revoked\ndata: {\"jti\":\"half\",\"exp\":" + FUTURE_EXP + "}\n\n");
+        }); // cut off before ready: the server dropped a subscriber that read too slowly
+        scripts.add(out -> {
+            write(out, "event: reset\ndata: {}\n\n");
+            write(out, "id: 4\nevent: token_revoked\ndata: {\"jti\":\"listed\",\"exp\":" + FUTURE_EXP + "}\n\n");
+            write(out, "event: ready\ndata: {}\n\n");
+            write(out, "id: 5\nevent: token_revoked\ndata: {\"jti\":\"later\",\"exp\":" + FUTURE_EXP + "}\n\n");
+            hold();
+        });
+        subscribe(RevocationSubscriber.SILENCE);
+
+        awaitTrue(() -> subscriber.isRevoked("later", "c", ISSUED), "the event after the second list arrived");
+        assertTrue(subscriber.isRevoked("listed", "c", ISSUED), "the second list is used");
+        assertFalse(subscriber.isRevoked("half", "c", ISSUED), "the cut-off list never was");
+        assertEquals(2, lastEventIds.size());
+        assertNull(lastEventIds.get(1), "no list was ever complete, so no id to resume from");
+    }
+
+    @Test
+    void reconnectWhenAResetWasCutOffThenResumesFromTheIdBeforeItIntoTheLiveList() throws Exception {
+        scripts.add(out -> {
+            write(out, "id: 5\nevent: token_revoked\ndata: {\"jti\":\"before\",\"exp\":" + FUTURE_EXP + "}\n\n");
+            write(out, "event: reset\ndata: {}\n\n");
+            write(out, "id: 9\nevent: token_revoked\ndata: {\"jti\":\"half\",\"exp\":" + FUTURE_EXP + "}\n\n");
+        });
+        scripts.add(out -> { // a resume: no reset, so no ready either
+            write(out, "id: 10\nevent: token_revoked\ndata: {\"jti\":\"after\",\"exp\":" + FUTURE_EXP + "}\n\n");
+            hold();
+        });
+        subscribe(RevocationSubscriber.SILENCE);
+
+        awaitTrue(() -> subscriber.isRevoked("after", "c", ISSUED), "the resumed stream's event is used");
+        assertTrue(subscriber.isRevoked("before", "c", ISSUED), "the list before the cut-off reset is kept");
+        assertEquals("5", lastEventIds.get(1), "resumes from before the reset, not from inside it");
     }
 
     @Test
@@ -149,12 +191,19 @@ class RevocationSubscriberTest {
     @Test
     void downSinceWhenTheServerRefusesThenSetAndRetried() throws Exception {
         scripts.add(null); // answered 503 by answer()
+        scripts.add(null);
         scripts.add(out -> {
             write(out, "id: 1\nevent: token_revoked\ndata: {\"jti\":\"x\",\"exp\":" + FUTURE_EXP + "}\n\n");
             hold();
         });
         subscribe(RevocationSubscriber.SILENCE);
-        assertNotNull(subscriber.downSince(), "down until the first stream opens");
+        Instant started = subscriber.downSince();
+
+        // The second attempt comes after the first refusal was handled, and the third 2 s later.
+        awaitTrue(() -> lastEventIds.size() >= 2, "retried after the first 503");
+        Instant down = subscriber.downSince();
+        assertNotNull(down, "a refusal is not a stream");
+        assertEquals(started, down, "the outage counts from the start, not from the last refusal");
 
         awaitTrue(() -> subscriber.isRevoked("x", "c", ISSUED), "retried after the 503");
         assertNull(subscriber.downSince());
