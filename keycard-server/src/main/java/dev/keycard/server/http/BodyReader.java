@@ -31,6 +31,9 @@ public final class BodyReader {
     public static void read(Vertx vertx, HttpServerRequest request, int maxBytes, long timeoutMillis, Failure failure,
                      Consumer<byte[]> onBody) {
         String length = request.getHeader("Content-Length");
+        // A client that asks first (RFC 9110 §10.1.1) sends its body only after 100 Continue: one
+        // declared too large gets the 413 instead, with no body on the way to drain.
+        boolean asksFirst = "100-continue".equalsIgnoreCase(request.getHeader("Expect"));
         if (length != null) {
             long declared;
             try {
@@ -42,10 +45,13 @@ public final class BodyReader {
                 Responses.closeAfter(request, () -> failure.respond(400, "Content-Length is malformed"));
                 return;
             }
-            if (declared > maxBytes && declared > DRAIN_LIMIT) {
+            if (declared > maxBytes && (declared > DRAIN_LIMIT || asksFirst)) {
                 tooLarge(request, maxBytes, failure);
                 return;
             }
+        }
+        if (asksFirst) {
+            request.response().writeContinue();
         }
         State state = new State();
         // A small body usually arrives with the headers and ends within this same turn of the event

@@ -97,7 +97,7 @@ final class RevocationEventsRoute implements Handler<HttpServerRequest> {
     private void broadcast(String frames) {
         for (Subscriber s : subscribers.values()) {
             s.context().runOnContext(v -> {
-                if (s.response().closed()) {
+                if (s.response().closed() || s.response().ended()) { // ended: by the shutdown handler
                     subscribers.remove(s.response());
                 } else if (s.response().writeQueueFull()) {
                     subscribers.remove(s.response());

@@ -123,6 +123,8 @@ class MalformedRequestsTest {
                 + "11170\r\n" + "a".repeat(70_000) + "\r\n0\r\n\r\n", 413));
         c.add(raw("Expect 100-continue over limit", "POST /oauth2/token HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
                 + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 99999999\r\n\r\n", 413));
+        c.add(raw("Expect 100-continue, 70 KB declared", "POST /oauth2/token HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+                + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 70000\r\n\r\n", 413));
         c.add(raw("Content-Length not a number", "POST /oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n", 400));
         c.add(raw("headers of 20 KB", "POST /oauth2/token HTTP/1.1\r\nHost: x\r\nX-Pad: " + "a".repeat(20_000)
                 + "\r\nContent-Length: 0\r\n\r\n", 431));
