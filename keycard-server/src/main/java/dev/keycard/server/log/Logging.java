@@ -83,10 +83,23 @@ public final class Logging {
         }
     }
 
-    /** Sets the levels and, when the format changes, swaps the appender: no record is lost in between. */
-    static synchronized void apply(LoggerContext context, Setup setup) {
+    /** Keycard's own configuration of a context nobody configured ({@link LogConfigurator}). */
+    static void install(LoggerContext context) {
+        apply(context, DEFAULT, true);
+    }
+
+    static void apply(LoggerContext context, Setup setup) {
+        apply(context, setup, false);
+    }
+
+    /**
+     * Sets the levels and, when the format changes, swaps the appender: no record is lost in
+     * between. A context that a logback.xml configured ({@code install} never ran) is left as
+     * that file says: {@code log.format} and {@code log.level} then have no effect.
+     */
+    private static synchronized void apply(LoggerContext context, Setup setup, boolean install) {
         Object current = context.getObject(Logging.class.getName());
-        if (setup.equals(current)) {
+        if (setup.equals(current) || (current == null && !install)) {
             return;
         }
         Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);

@@ -90,6 +90,30 @@ class LoggingTest {
     }
 
     @Test
+    void configureWhenALogbackFileConfiguredTheContextThenItIsLeftAsTheFileSays() {
+        ch.qos.logback.classic.LoggerContext context = new ch.qos.logback.classic.LoggerContext();
+        ch.qos.logback.classic.Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> theirs =
+                new ch.qos.logback.core.read.ListAppender<>();
+        theirs.setContext(context);
+        theirs.start();
+        root.addAppender(theirs); // what an operator's logback.xml would have set up
+        root.setLevel(ch.qos.logback.classic.Level.DEBUG);
+
+        Logging.apply(context, new Logging.Setup(LogFormat.JSON, ch.qos.logback.classic.Level.INFO,
+                ch.qos.logback.classic.Level.INFO));
+        assertTrue(root.isAttached(theirs), "their appender stays");
+        assertEquals(ch.qos.logback.classic.Level.DEBUG, root.getLevel(), "their level stays");
+
+        ch.qos.logback.classic.LoggerContext fresh = new ch.qos.logback.classic.LoggerContext();
+        new LogConfigurator().configure(fresh); // what Logback does when no file was found
+        Logging.apply(fresh, new Logging.Setup(LogFormat.JSON, ch.qos.logback.classic.Level.DEBUG,
+                ch.qos.logback.classic.Level.INFO));
+        assertEquals(ch.qos.logback.classic.Level.DEBUG, fresh.getLogger("dev.keycard").getLevel(),
+                "a context Keycard configured follows log.level");
+    }
+
+    @Test
     void textWhenLoggedThenTheLineSlf4jSimpleWrote() {
         Logging.configure(LogFormat.JSON, Level.INFO);
         Logging.configure(LogFormat.TEXT, Level.INFO);
@@ -150,7 +174,8 @@ class LoggingTest {
         assertFalse(all.contains(JWT.substring(0, 20)), all);
         assertTrue(all.contains("unknown client_id [redacted]"), all);
         assertTrue(all.contains("Bearer [redacted] from batch-worker"), all);
-        assertEquals(3, all.lines().filter(l -> l.startsWith("{")).map(JsonObject::new).count(),
+        assertEquals(3, all.lines().filter(l -> l.startsWith("{")).map(JsonObject::new)
+                        .filter(l -> LoggingTest.class.getName().equals(l.getString("logger"))).count(),
                 "the redacted JSON lines still parse");
     }
 
