@@ -94,7 +94,7 @@ if [ -n "$(find "$root/keycard-protocol/src/main" "$root/keycard-resource/src/ma
   echo "load.sh: warning: $jar is older than the sources; ./keycard --help rebuilds it" >&2
 fi
 # The same JVM options and start-up cache as `./keycard serve`.
-"$root/bin/prepare-start-cache" "$JAVA_HOME" "$jar"
+"$root/bin/prepare-start-cache" "$JAVA_HOME" "$jar" || true
 java_opts=$("$root/bin/jvm-opts" "$JAVA_HOME" "$jar" serve)
 read -r -a java_opts_array <<< "$java_opts"
 
