@@ -131,8 +131,8 @@ public final class Database implements AutoCloseable {
      * Runs {@code work} in one transaction: committed when it returns, rolled back when it throws.
      * When PostgreSQL aborts the transaction to break a deadlock ({@code 40P01}) or a serialization
      * conflict ({@code 40001}), the whole transaction is run again, as PostgreSQL's manual asks
-     * (§13.4, §13.3.4), up to {@value #ATTEMPTS} times with a short random pause: {@code work}
-     * must therefore do nothing but talk to the store, or be safe to repeat.
+     * (§13.4, §13.3.4), with a short random pause, and tried at most {@value #ATTEMPTS} times in
+     * all: {@code work} must therefore do nothing but talk to the store, or be safe to repeat.
      */
     public <T> T transaction(SqlWork<T> work) {
         for (int attempt = 1; ; attempt++) {

@@ -28,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 class GracefulShutdownTest {
 
     private static final String FORM = "grant_type=client_credentials";
+    /** The stop runs on a thread of its own: the common pool may have a single thread on a small machine. */
+    private static final java.util.concurrent.Executor OWN_THREAD = r -> Thread.ofPlatform().daemon().start(r);
 
     @TempDir
     Path dir;
@@ -46,7 +48,7 @@ class GracefulShutdownTest {
             out.flush();
             readUntil(inFlight, null, 0); // nothing to read yet: the request waits for its body
 
-            stopping = CompletableFuture.runAsync(server::close);
+            stopping = CompletableFuture.runAsync(server::close, OWN_THREAD);
             awaitRefused(port); // the stop has begun
 
             out.write(FORM.getBytes(StandardCharsets.US_ASCII));
@@ -71,7 +73,7 @@ class GracefulShutdownTest {
             String opening = readUntil(stream, "event: ready", 20_000);
             assertTrue(opening.startsWith("HTTP/1.1 200 OK"), opening);
 
-            stopping = CompletableFuture.runAsync(server::close);
+            stopping = CompletableFuture.runAsync(server::close, OWN_THREAD);
             // Until the connection closes: with a 5 minute grace, only the shutdown handler ends it early.
             String rest = readUntil(stream, null, 60_000);
             assertTrue(rest.endsWith("0\r\n\r\n"), "the chunked stream ends properly: " + rest);

@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,6 +37,13 @@ class TransactionRetryTest {
                 s.execute("CREATE TABLE deadlock_probe (id VARCHAR(8) PRIMARY KEY, n INT NOT NULL)");
                 s.execute("INSERT INTO deadlock_probe VALUES ('a', 0), ('b', 0)");
             }
+            // Only Keycard's session may find the deadlock (each waiting session checks once, after
+            // its deadlock_timeout): then it is the victim whatever the timing on a loaded machine.
+            try (Statement s = other.createStatement()) {
+                s.execute("SET deadlock_timeout = '60s'");
+            } catch (SQLException e) {
+                Assumptions.abort("cannot set deadlock_timeout (needs a superuser): " + e.getMessage());
+            }
             other.setAutoCommit(false);
             lock(other, "b");
 
@@ -50,9 +58,9 @@ class TransactionRetryTest {
             }), threads);
             assertTrue(holdsA.await(20, TimeUnit.SECONDS), "the transaction holds row a");
             awaitBlockedBy(db, other); // it asks for row b, which the other connection holds
-            // The other connection now asks for row a. PostgreSQL finds the cycle after its
-            // deadlock_timeout (1 s), from the transaction that waited first: Keycard's, whose
-            // rollback lets the other one go on; the other commits, and the second run succeeds.
+            // The other connection now asks for row a. PostgreSQL finds the cycle from Keycard's
+            // session (deadlock_timeout 1 s), whose rollback lets the other one go on; the other
+            // commits, and the second run succeeds.
             CompletableFuture<Void> otherDone = CompletableFuture.runAsync(() -> {
                 try {
                     lock(other, "a");
