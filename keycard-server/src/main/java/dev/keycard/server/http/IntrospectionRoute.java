@@ -1,49 +1,34 @@
 package dev.keycard.server.http;
 
-import dev.keycard.protocol.OAuthError;
 import dev.keycard.protocol.OAuthException;
 import dev.keycard.server.introspect.Introspection;
 import dev.keycard.server.introspect.IntrospectionJwt;
 import dev.keycard.server.introspect.TokenIntrospection;
 import dev.keycard.server.token.TokenHttpRequest;
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /oauth2/introspect} over HTTP, RFC 7662 §2: JSON (§2.2), or a signed JWT (RFC 9701
  * §5) when the request's {@code Accept} asks for one. Errors as RFC 7662 §2.3 says (those of RFC
  * 6749 §5.2). The whole request runs on the event loop: introspection reads only memory.
  */
-final class IntrospectionRoute implements Handler<HttpServerRequest> {
+final class IntrospectionRoute extends OAuthFormRoute {
 
-    private static final Logger LOG = LoggerFactory.getLogger(IntrospectionRoute.class);
-
-    private final Vertx vertx;
     private final TokenIntrospection endpoint;
     private final IntrospectionJwt jwt;
-    private final int maxBodyBytes;
-    private final long timeoutMillis;
 
     IntrospectionRoute(Vertx vertx, TokenIntrospection endpoint, IntrospectionJwt jwt, int maxBodyBytes,
                        long timeoutMillis) {
-        this.vertx = vertx;
+        super(vertx, maxBodyBytes, timeoutMillis, "introspection");
         this.endpoint = endpoint;
         this.jwt = jwt;
-        this.maxBodyBytes = maxBodyBytes;
-        this.timeoutMillis = timeoutMillis;
     }
 
     @Override
-    public void handle(HttpServerRequest request) {
-        OAuthRequests.read(vertx, request, maxBodyBytes, timeoutMillis, http -> respond(request, http));
-    }
-
-    private void respond(HttpServerRequest request, TokenHttpRequest http) {
+    void respond(HttpServerRequest request, TokenHttpRequest http) {
         try {
             Introspection answer = endpoint.handle(http);
             if (IntrospectionJwt.isAsked(request.getHeader("Accept"))) {
@@ -55,10 +40,9 @@ final class IntrospectionRoute implements Handler<HttpServerRequest> {
                 Responses.noStoreJson(request, 200, new JsonObject(answer.members()).encode());
             }
         } catch (OAuthException e) {
-            OAuthRequests.refuse(request, LOG, "introspection", e);
+            refuse(request, e);
         } catch (RuntimeException e) {
-            LOG.error("introspection failed unexpectedly", e);
-            Responses.oauthError(request, OAuthError.SERVER_ERROR.describe("the server could not answer"));
+            fail(request, e);
         }
     }
 }

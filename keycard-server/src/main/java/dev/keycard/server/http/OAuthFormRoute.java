@@ -1,0 +1,64 @@
+package dev.keycard.server.http;
+
+import dev.keycard.protocol.OAuthError;
+import dev.keycard.protocol.OAuthException;
+import dev.keycard.server.token.TokenHttpRequest;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the form-posting OAuth endpoints (token, introspection, revocation) share over HTTP:
+ * reading the body within its limits (413/408 as {@code invalid_request}), then answering a
+ * refusal or an unexpected failure as RFC 6749 §5.2 says. A route says how to answer the request.
+ */
+abstract class OAuthFormRoute implements Handler<HttpServerRequest> {
+
+    protected final Vertx vertx;
+    private final int maxBodyBytes;
+    private final long timeoutMillis;
+    private final String what;
+    private final Logger log;
+
+    /** @param what the endpoint as the log names it, e.g. {@code token request} */
+    OAuthFormRoute(Vertx vertx, int maxBodyBytes, long timeoutMillis, String what) {
+        this.vertx = vertx;
+        this.maxBodyBytes = maxBodyBytes;
+        this.timeoutMillis = timeoutMillis;
+        this.what = what;
+        this.log = LoggerFactory.getLogger(getClass());
+    }
+
+    @Override
+    public final void handle(HttpServerRequest request) {
+        BodyReader.read(vertx, request, maxBodyBytes, timeoutMillis,
+                (status, description) -> Responses.oauthError(request,
+                        new OAuthError("invalid_request", status).describe(description)),
+                body -> respond(request, new TokenHttpRequest(request.method().name(),
+                        request.getHeader("Content-Type"), request.getHeader("Authorization"), body)));
+    }
+
+    /** Answers a request whose body has arrived within the limits. */
+    abstract void respond(HttpServerRequest request, TokenHttpRequest http);
+
+    /** Answers a refusal; its private detail goes to the debug log only. */
+    final void refuse(HttpServerRequest request, OAuthException e) {
+        OAuthError.Described error = e.error();
+        if (log.isDebugEnabled()) {
+            log.debug("{} refused: {} ({}) {}", what, error.error().code(), error.description(), error.detail());
+        }
+        Responses.oauthError(request, error);
+    }
+
+    /** Answers what should never happen with 500 {@code server_error}; the detail goes to the log. */
+    final void fail(HttpServerRequest request, Throwable e) {
+        log.error("{} failed unexpectedly", what, e);
+        Responses.oauthError(request, OAuthError.SERVER_ERROR.describe("the server could not answer"));
+    }
+
+    final Logger log() {
+        return log;
+    }
+}
