@@ -33,9 +33,13 @@ public record OAuthError(String code, int status) {
     /** RFC 6749 §4.1.2.1: the server cannot answer now, but may later. */
     public static final OAuthError TEMPORARILY_UNAVAILABLE = new OAuthError("temporarily_unavailable", 503);
 
+    /** The longest {@code error_description} sent; a longer one is cut and ends with {@code ...}. */
+    public static final int MAX_DESCRIPTION = 200;
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
     public OAuthError {
         Objects.requireNonNull(code, "code");
-        if (code.isEmpty() || !code.chars().allMatch(c -> c == 0x20 || c == 0x21 || (c >= 0x23 && c <= 0x5B) || (c >= 0x5D && c <= 0x7E))) {
+        if (code.isEmpty() || !code.chars().allMatch(OAuthError::isNqschar)) {
             throw new IllegalArgumentException("error code must be NQSCHAR (RFC 6749 §5.2): " + code);
         }
         if (status < 400 || status > 599) {
@@ -44,7 +48,50 @@ public record OAuthError(String code, int status) {
     }
 
     /**
-     * Gives this error a public description, the {@code error_description} the caller reads.
+     * Whether {@code c} may appear in {@code error} and {@code error_description}, RFC 6749 §5.2:
+     * {@code %x20-21 / %x23-5B / %x5D-7E}, printable ASCII without {@code "} and {@code \}.
+     */
+    public static boolean isNqschar(int c) {
+        return c == 0x20 || c == 0x21 || (c >= 0x23 && c <= 0x5B) || (c >= 0x5D && c <= 0x7E);
+    }
+
+    /**
+     * {@code text} as RFC 6749 §5.2 allows an {@code error_description}: every character outside
+     * {@link #isNqschar} written as the percent-escapes of its UTF-8 bytes (a {@code %} too, so the
+     * result reads back unambiguously), cut to {@value #MAX_DESCRIPTION} characters. What a request
+     * sent (a parameter name) is echoed through this, never raw.
+     */
+    public static String printable(String text) {
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (isNqschar(c) && c != '%') {
+                if (out != null) {
+                    out.append(c);
+                }
+                continue;
+            }
+            if (out == null) {
+                out = new StringBuilder(text.length() + 16).append(text, 0, i);
+            }
+            int end = Character.isHighSurrogate(c) && i + 1 < text.length()
+                    && Character.isLowSurrogate(text.charAt(i + 1)) ? i + 2 : i + 1;
+            // A lone surrogate has no UTF-8 form: the encoder writes '?', escaped as %3F.
+            for (byte b : text.substring(i, end).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+                out.append('%').append(HEX[(b >> 4) & 0xF]).append(HEX[b & 0xF]);
+            }
+            i = end - 1;
+            if (out.length() > MAX_DESCRIPTION) {
+                break;
+            }
+        }
+        String clean = out == null ? text : out.toString();
+        return clean.length() <= MAX_DESCRIPTION ? clean : clean.substring(0, MAX_DESCRIPTION - 3) + "...";
+    }
+
+    /**
+     * Gives this error a public description, the {@code error_description} the caller reads,
+     * made printable by {@link #printable} (a fixed text is meant to be printable already).
      * Keep it free of anything that helps an attacker; put that in {@link Described#detail}.
      */
     public Described describe(String description) {
@@ -62,7 +109,7 @@ public record OAuthError(String code, int status) {
 
         public Described {
             Objects.requireNonNull(error, "error");
-            Objects.requireNonNull(description, "description");
+            description = printable(Objects.requireNonNull(description, "description"));
             Objects.requireNonNull(detail, "detail");
         }
 

@@ -56,7 +56,7 @@ public final class ScopeSet implements Iterable<Scope> {
             if (!Scope.isValid(token)) {
                 throw new IllegalArgumentException(token.isEmpty()
                         ? "scope has a leading, trailing or doubled space"
-                        : "scope token has a character RFC 6749 §3.3 does not allow");
+                        : "scope token has a character RFC 6749 section 3.3 does not allow");
             }
             set.add(new Scope(token));
             if (space < 0) {

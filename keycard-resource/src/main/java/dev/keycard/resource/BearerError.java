@@ -1,6 +1,7 @@
 package dev.keycard.resource;
 
 import dev.keycard.protocol.Json;
+import dev.keycard.protocol.OAuthError;
 import dev.keycard.protocol.ScopeSet;
 import org.jspecify.annotations.Nullable;
 
@@ -41,7 +42,12 @@ public record BearerError(int status, @Nullable String challenge, @Nullable Stri
         return new BearerError(503, null, "temporarily_unavailable", "Token verification is temporarily unavailable");
     }
 
-    private static BearerError challenge(int status, String error, String description, @Nullable String scope) {
+    /**
+     * A challenge; the description goes into a quoted-string, so it is made printable as RFC 6750
+     * §3 requires ({@code %x20-21 / %x23-5B / %x5D-7E}, no {@code "} or {@code \\}).
+     */
+    private static BearerError challenge(int status, String error, String text, @Nullable String scope) {
+        String description = OAuthError.printable(text);
         StringBuilder c = new StringBuilder("Bearer error=\"").append(error).append("\", error_description=\"")
                 .append(description).append('"');
         if (scope != null) {

@@ -35,7 +35,7 @@ final class BearerHeader {
             throw new Malformed("the Bearer scheme without a token");
         }
         if (!isB64Token(token)) {
-            throw new Malformed("the bearer token has characters outside b64token (RFC 6750 §2.1)");
+            throw new Malformed("the bearer token has characters outside b64token (RFC 6750 section 2.1)");
         }
         return token;
     }

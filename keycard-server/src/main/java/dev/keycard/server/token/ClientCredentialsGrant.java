@@ -86,7 +86,7 @@ public final class ClientCredentialsGrant implements GrantHandler {
         try {
             asked = ScopeSet.parse(text);
         } catch (IllegalArgumentException e) {
-            throw OAuthError.INVALID_SCOPE.describe("scope is malformed (RFC 6749 §3.3)").toException();
+            throw OAuthError.INVALID_SCOPE.describe("scope is malformed (RFC 6749 section 3.3)").toException();
         }
         ScopeSet unknown = api.scopes().missing(asked);
         if (!unknown.isEmpty()) {
