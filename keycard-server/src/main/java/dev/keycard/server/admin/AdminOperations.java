@@ -119,7 +119,7 @@ final class AdminOperations {
             });
         } else if (p.size() == 3 && (p.get(2).equals("disable") || p.get(2).equals("enable"))) {
             boolean enable = p.get(2).equals("enable");
-            m.put(HttpMethod.POST, b -> Result.ok(client(clients.setEnabled(id, enable))));
+            m.put(HttpMethod.POST, b -> Result.ok(client(clients.setEnabled(id, enable, b))));
         } else if (p.size() == 3 && p.get(2).equals("revoke-tokens")) {
             m.put(HttpMethod.POST, b -> Result.ok(revocations.revokeTokens(id, b)));
         } else if (p.size() == 3 && p.get(2).equals("secrets")) {

@@ -4,13 +4,12 @@ import dev.keycard.server.event.Audit;
 import dev.keycard.server.http.BodyReader;
 import dev.keycard.server.http.Responses;
 import dev.keycard.server.http.Responses.Problem;
+import dev.keycard.server.http.StrictJson;
 import dev.keycard.server.store.StoreException;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -157,13 +156,11 @@ public final class AdminRoutes implements Handler<HttpServerRequest> {
                     }
                     JsonObject body;
                     try {
-                        body = new JsonObject(Buffer.buffer(bytes));
-                        if (body.getMap() == null) { // the JSON literal null
-                            throw new DecodeException("null");
-                        }
-                    } catch (DecodeException | ClassCastException | IllegalArgumentException e) {
-                        Responses.problem(request, Problem.of(400, "malformed", "Bad request",
-                                "the body is not a JSON object"));
+                        body = StrictJson.object(bytes);
+                    } catch (StrictJson.Invalid e) {
+                        Responses.problem(request, e.lenientWouldRead()
+                                ? AdminProblem.invalid("body", e.getMessage()).problem()
+                                : Problem.of(400, "malformed", "Bad request", e.getMessage()));
                         return;
                     }
                     then.accept(body);

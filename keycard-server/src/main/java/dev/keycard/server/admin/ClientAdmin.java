@@ -139,7 +139,11 @@ final class ClientAdmin {
         return updated;
     }
 
-    Client setEnabled(String id, boolean enabled) {
+    /** Body: none (an empty object at most). */
+    Client setEnabled(String id, boolean enabled, JsonObject body) {
+        Fields f = new Fields(body);
+        f.rejectUnknown(Set.of());
+        f.check();
         return update(id, new JsonObject().put("enabled", enabled));
     }
 

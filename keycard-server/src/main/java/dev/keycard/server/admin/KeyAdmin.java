@@ -7,6 +7,7 @@ import dev.keycard.server.keys.SigningKey;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Signing keys in the admin API: the line of keys with their status, a rotation by hand (the
@@ -32,6 +33,9 @@ final class KeyAdmin {
 
     /** Body: {@code {"alg": "ES256"}} for one algorithm, or nothing for every algorithm in use. */
     JsonObject rotate(JsonObject body) {
+        Fields f = new Fields(body);
+        f.rejectUnknown(Set.of("alg"));
+        f.check();
         Optional<SigningAlg> alg = Optional.empty();
         Object named = body.getValue("alg");
         if (named != null) {
