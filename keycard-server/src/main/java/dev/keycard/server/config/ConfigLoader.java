@@ -124,7 +124,7 @@ public final class ConfigLoader {
         return new ServerConfig(issuer, host, port,
                 values.get(Settings.HTTP_MAX_BODY), values.get(Settings.HTTP_MAX_HEADER),
                 values.get(Settings.HTTP_IDLE_TIMEOUT), values.get(Settings.HTTP_REQUEST_TIMEOUT),
-                values.get(Settings.HTTP_SHUTDOWN_GRACE), values.get(Settings.HTTP_EVENT_LOOPS),
+                values.get(Settings.HTTP_HEADER_TIMEOUT), values.get(Settings.HTTP_SHUTDOWN_GRACE), values.get(Settings.HTTP_EVENT_LOOPS),
                 managementPort, managementHost, dataDir,
                 storeUrl.isEmpty() ? Optional.empty() : Optional.of(storeUrl),
                 values.get(Settings.STORE_USER), values.get(Settings.STORE_PASSWORD), values.get(Settings.STORE_POOL_SIZE),

@@ -22,6 +22,7 @@ public record ServerConfig(
         int maxHeaderBytes,
         Duration idleTimeout,
         Duration requestTimeout,
+        Duration headerTimeout,
         Duration shutdownGrace,
         int eventLoops,
         OptionalInt managementPort,

@@ -23,6 +23,9 @@ public final class Settings {
     public static final Setting<Duration> HTTP_REQUEST_TIMEOUT = Setting.duration("http.request-timeout", "10s",
             "A request whose body has not fully arrived by then gets 408 and the connection is closed.",
             Duration.ofSeconds(1), Duration.ofMinutes(10));
+    public static final Setting<Duration> HTTP_HEADER_TIMEOUT = Setting.duration("http.header-timeout", "10s",
+            "A connection whose request headers are not complete this long after their first byte is closed (a client sending a byte at a time is never idle).",
+            Duration.ofSeconds(1), Duration.ofMinutes(10));
     public static final Setting<Duration> HTTP_SHUTDOWN_GRACE = Setting.duration("http.shutdown-grace", "10s",
             "At a stop (SIGTERM, Ctrl-C) new connections are refused at once; requests in flight get this long to finish. 0 closes every connection at once.",
             Duration.ZERO, Duration.ofMinutes(10));
@@ -85,7 +88,7 @@ public final class Settings {
 
     /** All keys, in documentation order. */
     public static final List<Setting<?>> ALL = List.of(ISSUER, HTTP_HOST, HTTP_PORT, HTTP_MAX_BODY, HTTP_MAX_HEADER,
-            HTTP_IDLE_TIMEOUT, HTTP_REQUEST_TIMEOUT, HTTP_SHUTDOWN_GRACE, HTTP_EVENT_LOOPS, MANAGEMENT_PORT,
+            HTTP_IDLE_TIMEOUT, HTTP_REQUEST_TIMEOUT, HTTP_HEADER_TIMEOUT, HTTP_SHUTDOWN_GRACE, HTTP_EVENT_LOOPS, MANAGEMENT_PORT,
             MANAGEMENT_HOST, DATA_DIR, STORE_URL, STORE_USER, STORE_PASSWORD,
             STORE_POOL_SIZE, MASTER_KEY, MASTER_KEY_FILE, TOKEN_DEFAULT_LIFETIME, TOKEN_MAX_LIFETIME,
             SECRET_GRACE_PERIOD, SECRET_USAGE_FLUSH, ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, KEYS_ROTATION_PERIOD,

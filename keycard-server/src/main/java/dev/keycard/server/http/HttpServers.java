@@ -88,7 +88,7 @@ public final class HttpServers {
         }
         Map<String, Handler<HttpServerRequest>> paths = managementRoutes(vertx, config, loaded, storeAnswers, metrics);
         int port = deploy(vertx, options(config, config.managementHost()), config.managementPort().getAsInt(),
-                config.shutdownGrace(), new Router(paths), 1);
+                config, new Router(paths), 1);
         LOG.info("management endpoints on http://{}:{} (/health/live, /health/ready{})", config.managementHost(),
                 port, paths.containsKey("/metrics") ? ", /metrics" : "");
         return OptionalInt.of(port);
@@ -125,7 +125,7 @@ public final class HttpServers {
     public static void bind(Vertx vertx, ServerConfig config, int wanted, Handler<HttpServerRequest> handler)
             throws Exception {
         int loops = config.eventLoops() > 0 ? config.eventLoops() : Runtime.getRuntime().availableProcessors();
-        int port = deploy(vertx, options(config, config.host()), wanted, config.shutdownGrace(), handler, loops);
+        int port = deploy(vertx, options(config, config.host()), wanted, config, handler, loops);
         LOG.info("listening on http://{}:{} ({} event loops)", config.host(), port, loops);
     }
 
@@ -142,10 +142,11 @@ public final class HttpServers {
     }
 
     /** Deploys {@code instances} servers on {@code wanted} and returns the port they bound. */
-    private static int deploy(Vertx vertx, HttpServerOptions options, int wanted, Duration grace,
+    private static int deploy(Vertx vertx, HttpServerOptions options, int wanted, ServerConfig config,
                               Handler<HttpServerRequest> handler, int instances) throws Exception {
         Set<Integer> bound = ConcurrentHashMap.newKeySet();
-        vertx.deployVerticle(() -> new HttpVerticle(options, wanted, grace, handler, bound),
+        vertx.deployVerticle(() -> new HttpVerticle(options, wanted, config.shutdownGrace(),
+                        config.headerTimeout().toMillis(), handler, bound),
                         new DeploymentOptions().setInstances(instances))
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         if (bound.size() != 1) {
@@ -169,15 +170,17 @@ public final class HttpServers {
         private final HttpServerOptions options;
         private final int port;
         private final Duration grace;
+        private final long headerTimeoutMillis;
         private final Handler<HttpServerRequest> handler;
         private final Set<Integer> bound;
         private @Nullable HttpServer server;
 
-        HttpVerticle(HttpServerOptions options, int port, Duration grace, Handler<HttpServerRequest> handler,
-                     Set<Integer> bound) {
+        HttpVerticle(HttpServerOptions options, int port, Duration grace, long headerTimeoutMillis,
+                     Handler<HttpServerRequest> handler, Set<Integer> bound) {
             this.options = options;
             this.port = port;
             this.grace = grace;
+            this.headerTimeoutMillis = headerTimeoutMillis;
             this.handler = handler;
             this.bound = bound;
         }
@@ -192,7 +195,8 @@ public final class HttpServers {
         public Future<?> start() {
             HttpServer server = vertx.createHttpServer(new HttpServerOptions(options).setPort(port));
             this.server = server;
-            return server.requestHandler(handler)
+            return server.connectionHandler(c -> HeaderDeadline.install(c, headerTimeoutMillis))
+                    .requestHandler(handler)
                     .invalidRequestHandler(HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER)
                     .exceptionHandler(e -> LOG.debug("connection error: {}", e.toString()))
                     .listen().onSuccess(s -> bound.add(s.actualPort()));

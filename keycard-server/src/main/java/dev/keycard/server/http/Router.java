@@ -2,14 +2,19 @@ package dev.keycard.server.http;
 
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Dispatches by exact path, then by the admin prefix if there is one. Anything a route throws
- * becomes a 500 without a stack trace in the response; a route is expected never to throw.
+ * becomes a 500 without a stack trace in the response; a route is expected never to throw. A
+ * request without exactly one valid {@code Host} is answered 400 before any route sees it
+ * (RFC 9112 §3.2: an HTTP/1.1 request without one, or any request with two or an invalid one).
  */
 final class Router implements Handler<HttpServerRequest> {
 
@@ -32,9 +37,19 @@ final class Router implements Handler<HttpServerRequest> {
         this.prefixed = prefixed;
     }
 
+    /** {@code uri-host [ ":" port ]} (RFC 9112 §3.2, RFC 3986 §3.2.2); empty is allowed. */
+    private static final Pattern HOST = Pattern.compile("(\\[[0-9A-Fa-f:.vV]+]|[A-Za-z0-9._~!$&'()*+,;=%-]*)(:[0-9]*)?");
+
     @Override
     public void handle(HttpServerRequest request) {
         try {
+            List<String> hosts = request.headers().getAll("Host");
+            if (hosts.size() > 1 || (hosts.isEmpty() && request.version() != HttpVersion.HTTP_1_0)
+                    || (hosts.size() == 1 && !HOST.matcher(hosts.get(0)).matches())) {
+                Responses.closeAfter(request, () -> Responses.problem(request, Responses.Problem.of(400, "malformed",
+                        "Bad request", "send exactly one valid Host header (RFC 9112 section 3.2)")));
+                return;
+            }
             String path = request.path();
             Handler<HttpServerRequest> route = routes.get(path);
             if (route == null && prefixed != null && path.startsWith(prefix)) {

@@ -130,6 +130,18 @@ class MalformedRequestsTest {
                 + "\r\nContent-Length: 0\r\n\r\n", 431));
         c.add(raw("request line of 10 KB", "GET /oauth2/token?" + "a".repeat(10_000) + " HTTP/1.1\r\nHost: x\r\n\r\n", 414));
         c.add(raw("not HTTP", "HELLO KEYCARD\r\n\r\n", 400));
+        c.add(raw("HTTP/1.1 without Host", "GET /oauth2/jwks HTTP/1.1\r\n\r\n", 400));
+        c.add(raw("two Host headers", "GET /oauth2/jwks HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400));
+        c.add(raw("two Host headers, HTTP/1.0", "GET /oauth2/jwks HTTP/1.0\r\nHost: a\r\nHost: a\r\n\r\n", 400));
+        c.add(raw("Host with a space", "GET /oauth2/jwks HTTP/1.1\r\nHost: a b\r\n\r\n", 400));
+        c.add(raw("Host with a path", "GET /oauth2/jwks HTTP/1.1\r\nHost: a/b\r\n\r\n", 400));
+        c.add(raw("Host with user info", "GET /oauth2/jwks HTTP/1.1\r\nHost: u@a\r\n\r\n", 400));
+        c.add(raw("token request without Host", "POST /oauth2/token HTTP/1.1\r\nContent-Type: "
+                + "application/x-www-form-urlencoded\r\nAuthorization: " + basic() + "\r\nContent-Length: 29\r\n\r\n"
+                + "grant_type=client_credentials", 400));
+        c.add(raw("HTTP/1.0 without Host", "GET /oauth2/jwks HTTP/1.0\r\n\r\n", 200));
+        c.add(raw("IPv6 Host with port", "GET /oauth2/jwks HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n", 200));
+        c.add(raw("empty Host", "GET /oauth2/jwks HTTP/1.1\r\nHost:\r\n\r\n", 200));
         c.add(raw("admin without token", "GET /admin/v1/apis HTTP/1.1\r\nHost: x\r\n\r\n", 401));
         c.add(raw("admin with garbage token", "GET /admin/v1/apis HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer x.y.z\r\n\r\n", 401));
         c.add(raw("admin bad scheme", "GET /admin/v1/apis HTTP/1.1\r\nHost: x\r\nAuthorization: Basic abc\r\n\r\n", 400));
