@@ -9,16 +9,22 @@ import org.jspecify.annotations.Nullable;
 /**
  * Reads a request body within limits: over {@code maxBytes} is 413, not complete within
  * {@code timeoutMillis} is 408. Either way the connection is closed, so a slow or huge sender
- * holds nothing for long. A body too large but within {@link #DRAIN_LIMIT} is read to its end and
- * dropped before the 413 is sent: clients send the whole body before they read the answer, and a
- * connection closed while they still send resets, so the JDK's HttpClient, for one, reports an I/O
- * error instead of the 413 (RFC 9112 §9.6). A larger one is answered as soon as the
- * {@code Content-Length} or the bytes received show it, and cut off.
+ * holds nothing for long. Clients send the whole body before they read the answer, and a
+ * connection closed while they still send resets, so the client sees an I/O error instead of the
+ * 413 (the JDK's HttpClient, Node's fetch). So a body too large but within {@link #DRAIN_LIMIT} is
+ * read to its end and dropped before the 413 is sent; a larger one is answered as soon as the
+ * {@code Content-Length} or the bytes received show it, and the connection closed lingeringly
+ * (RFC 9112 §9.6): the 413 is written, and what the client still sends is read and dropped until
+ * the body ends, for at most {@link #LINGER_BYTES} more and {@link #LINGER_MILLIS}, then it closes.
  */
 public final class BodyReader {
 
     /** How much of a body that is too large is still read, so that its sender can read the 413. */
     static final long DRAIN_LIMIT = 1024 * 1024;
+    /** After a 413 to a larger body, how much more is read and dropped before the connection closes. */
+    static final long LINGER_BYTES = 16L * 1024 * 1024;
+    /** ... and for how long at most. */
+    static final long LINGER_MILLIS = 5_000;
 
     /** How a route answers the two failures, in its own error format. */
     public interface Failure {
@@ -45,8 +51,12 @@ public final class BodyReader {
                 Responses.closeAfter(request, () -> failure.respond(400, "Content-Length is malformed"));
                 return;
             }
-            if (declared > maxBytes && (declared > DRAIN_LIMIT || asksFirst)) {
-                tooLarge(request, maxBytes, failure);
+            if (declared > maxBytes && asksFirst) {
+                tooLarge(request, maxBytes, failure); // nothing was sent: nothing to linger for
+                return;
+            }
+            if (declared > DRAIN_LIMIT) {
+                lingeringTooLarge(vertx, request, maxBytes, failure);
                 return;
             }
         }
@@ -77,7 +87,7 @@ public final class BodyReader {
                 if (state.received > DRAIN_LIMIT) {
                     state.done = true;
                     cancel(vertx, state);
-                    tooLarge(request, maxBytes, failure);
+                    lingeringTooLarge(vertx, request, maxBytes, failure);
                 }
                 return;
             }
@@ -102,7 +112,31 @@ public final class BodyReader {
     }
 
     private static void tooLarge(HttpServerRequest request, int maxBytes, Failure failure) {
-        Responses.closeAfter(request, () -> failure.respond(413, "request body is larger than " + maxBytes + " bytes"));
+        Responses.closeAfter(request, () -> failure.respond(413, tooLargeText(maxBytes)));
+    }
+
+    /** Answers 413 at once, then reads and drops the rest of the body within the linger bounds, then closes. */
+    private static void lingeringTooLarge(Vertx vertx, HttpServerRequest request, int maxBytes, Failure failure) {
+        request.response().putHeader("Connection", "close");
+        failure.respond(413, tooLargeText(maxBytes));
+        long[] dropped = {0};
+        long timer = vertx.setTimer(LINGER_MILLIS, id -> request.connection().close());
+        Runnable close = () -> {
+            vertx.cancelTimer(timer);
+            request.connection().close();
+        };
+        request.handler(chunk -> {
+            dropped[0] += chunk.length();
+            if (dropped[0] > LINGER_BYTES) {
+                close.run();
+            }
+        });
+        request.endHandler(v -> close.run());
+        request.exceptionHandler(e -> close.run());
+    }
+
+    private static String tooLargeText(int maxBytes) {
+        return "request body is larger than " + maxBytes + " bytes";
     }
 
     private static void cancel(Vertx vertx, State state) {
