@@ -7,6 +7,7 @@ import dev.keycard.server.api.SigningAlg;
 import dev.keycard.server.client.ClientAuthenticator;
 import dev.keycard.server.client.SecretUsage;
 import dev.keycard.server.client.Secrets;
+import dev.keycard.server.config.PrivateFiles;
 import dev.keycard.server.config.ServerConfig;
 import dev.keycard.server.event.Audit;
 import dev.keycard.server.event.AuditSink;
@@ -148,6 +149,9 @@ public final class KeycardServer implements AutoCloseable {
             Secrets secrets = new Secrets(random);
             MasterKey masterKey = MasterKey.load(config.masterKey(), config.masterKeyFile(), random);
             db = await(opening);
+            PrivateFiles.openToOthers(config.dataDir()).ifPresent(mode -> LOG.warn("the data directory {} is open"
+                    + " to other users ({}); it holds the store, the master key and the admin credentials:"
+                    + " chmod 700 {}", config.dataDir().toAbsolutePath(), mode, config.dataDir().toAbsolutePath()));
             Metrics metrics = await(metering);
             audit = new Audit(auditSink, clock);
             metrics.audit(audit);

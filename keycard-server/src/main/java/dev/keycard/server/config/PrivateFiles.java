@@ -11,8 +11,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 
 /**
- * Files only their owner may read: the data directory (0700), the master key and the admin
- * credentials (0600). On a file system without POSIX permissions they are created plainly.
+ * Files only their owner may read: the data directory (0700), the master key, the admin
+ * credentials and the SQLite store (0600). On a file system without POSIX permissions they are
+ * created plainly.
  */
 public final class PrivateFiles {
 
@@ -60,6 +61,48 @@ public final class PrivateFiles {
             Files.createFile(file);
         }
         Files.writeString(file, content, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Makes {@code file} private: created empty with mode 0600 when missing, narrowed to 0600 when
+     * it exists with more. For the SQLite store, whose {@code -wal} and {@code -shm} files SQLite
+     * creates with its database file's mode, whatever the umask.
+     */
+    public static void restrict(Path file) throws IOException {
+        try {
+            Files.createFile(file, attribute(FILE));
+            return;
+        } catch (FileAlreadyExistsException e) {
+            // Narrowed below.
+        } catch (UnsupportedOperationException e) {
+            return; // no POSIX permissions here
+        }
+        try {
+            if (!Files.getPosixFilePermissions(file).equals(FILE)) {
+                Files.setPosixFilePermissions(file, FILE);
+            }
+        } catch (UnsupportedOperationException e) {
+            // no POSIX permissions here
+        }
+    }
+
+    /**
+     * The mode of {@code dir} when users other than its owner may read or enter it (e.g.
+     * {@code rwxr-xr-x}); empty when only its owner may, or it does not exist, or the file system
+     * has no POSIX permissions.
+     */
+    public static java.util.Optional<String> openToOthers(Path dir) {
+        try {
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(dir);
+            for (PosixFilePermission p : perms) {
+                if (!p.name().startsWith("OWNER_")) {
+                    return java.util.Optional.of(PosixFilePermissions.toString(perms));
+                }
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // Not there, or no POSIX permissions: nothing to say.
+        }
+        return java.util.Optional.empty();
     }
 
     private static FileAttribute<Set<PosixFilePermission>> attribute(Set<PosixFilePermission> perms) {

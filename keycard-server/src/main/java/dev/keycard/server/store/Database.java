@@ -66,7 +66,9 @@ public final class Database implements AutoCloseable {
         hc.setPoolName("keycard-store");
         hc.setInitializationFailTimeout(Duration.ofSeconds(10).toMillis());
         if (sqlite) {
-            createParent(url.substring("jdbc:sqlite:".length()));
+            String file = url.substring("jdbc:sqlite:".length());
+            createParent(file);
+            restrict(file);
             SQLiteConfig sc = new SQLiteConfig();
             sc.setJournalMode(SQLiteConfig.JournalMode.WAL);
             sc.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
@@ -209,6 +211,29 @@ public final class Database implements AutoCloseable {
             } catch (IOException e) {
                 throw new StoreException("cannot create directory " + parent + ": " + e.getMessage(), e);
             }
+        }
+    }
+
+    /**
+     * The database file and its companions 0600 before SQLite opens them: SQLite makes {@code -wal}
+     * and {@code -shm} with the database file's mode, so a private database file keeps them
+     * private too, whatever the umask; files left by an older Keycard are narrowed.
+     */
+    private static void restrict(String file) {
+        if (file.isEmpty() || file.startsWith(":memory:") || file.startsWith("file:") || file.contains("?")) {
+            return;
+        }
+        Path db = Path.of(file);
+        try {
+            PrivateFiles.restrict(db);
+            for (String companion : new String[] {"-wal", "-shm", "-journal"}) {
+                Path other = db.resolveSibling(db.getFileName() + companion);
+                if (java.nio.file.Files.exists(other)) {
+                    PrivateFiles.restrict(other);
+                }
+            }
+        } catch (IOException e) {
+            throw new StoreException("cannot make the store file " + db + " private: " + e.getMessage(), e);
         }
     }
 
