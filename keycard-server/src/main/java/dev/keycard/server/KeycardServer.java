@@ -69,6 +69,8 @@ public final class KeycardServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KeycardServer.class);
     /** How often revocations of tokens that have expired since are forgotten. */
     private static final Duration REVOCATION_PURGE_EVERY = Duration.ofMinutes(1);
+    /** How often the audit log is told of failures held back in a window that has closed since. */
+    private static final Duration AUDIT_SUMMARY_EVERY = Duration.ofSeconds(5);
     /** Nodes on one PostgreSQL reread everything this often, in case a change notification was lost. */
     private static final Duration CLUSTER_FULL_RELOAD = Duration.ofSeconds(30);
 
@@ -176,8 +178,8 @@ public final class KeycardServer implements AutoCloseable {
             AtomicReference<String> issuer = new AtomicReference<>(config.issuer());
             SecretUsage usage = new SecretUsage();
             TokenIssuer tokenIssuer = new TokenIssuer(keys, issuer::get, random);
-            ClientAuthenticator authenticator = new ClientAuthenticator(registry, usage,
-                    new ClientAuthEvents(metrics, audit));
+            ClientAuthEvents authEvents = new ClientAuthEvents(metrics, audit);
+            ClientAuthenticator authenticator = new ClientAuthenticator(registry, usage, authEvents);
             TokenEndpoint tokens = new TokenEndpoint(authenticator,
                     List.of(new ClientCredentialsGrant(registry, config.tokenMaxLifetime())), tokenIssuer, clock,
                     metrics);
@@ -214,6 +216,8 @@ public final class KeycardServer implements AutoCloseable {
                 server.flushUsage();
                 return null;
             }, false));
+            // Audit summaries of bursts that ended: memory only, cheap enough for the event loop.
+            vertx.setPeriodic(AUDIT_SUMMARY_EVERY.toMillis(), id -> authEvents.closeWindows(clock.instant()));
             vertx.setPeriodic(REVOCATION_PURGE_EVERY.toMillis(), id -> v.executeBlocking(() -> {
                 server.purgeRevocations();
                 return null;

@@ -2,6 +2,8 @@ package dev.keycard.server.event;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -9,7 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * using an old secret, or keeps failing, writes one line a minute instead of one per request. The
  * event that passes tells how many were held back since the last one. Keys are bounded: while
  * {@code maxKeys} keys are inside their window, a new key is held back too, so random client ids
- * cannot grow memory or flood the log.
+ * cannot grow memory or flood the log. {@link #closeWindows} reports what a window held back when
+ * no later event came to tell of it.
  */
 final class AuditLimiter {
 
@@ -50,6 +53,33 @@ final class AuditLimiter {
         }
     }
 
+    /**
+     * Closes the windows that have passed: for each key that held events back in a window now over,
+     * how many, so that a burst followed by silence is still accounted for. Such a key starts a new
+     * window now (a summary counts as the line of its minute); a key whose window passed with
+     * nothing held back is forgotten.
+     */
+    Map<String, Long> closeWindows(Instant now) {
+        Map<String, Long> held = new LinkedHashMap<>();
+        Instant cutoff = now.minus(window);
+        slots.entrySet().removeIf(e -> {
+            Slot s = e.getValue();
+            synchronized (s) {
+                if (s.passedAt.isAfter(cutoff)) {
+                    return false;
+                }
+                if (s.held == 0) {
+                    return true;
+                }
+                held.put(e.getKey(), s.held);
+                s.held = 0;
+                s.passedAt = now;
+                return false;
+            }
+        });
+        return held;
+    }
+
     /** Forgets keys past their window, at most once a second; whether there is room now. */
     private boolean purge(Instant now) {
         if (now.isAfter(purgedAt.plusSeconds(1))) {
@@ -57,7 +87,7 @@ final class AuditLimiter {
             Instant cutoff = now.minus(window);
             slots.values().removeIf(s -> {
                 synchronized (s) {
-                    return !s.passedAt.isAfter(cutoff);
+                    return !s.passedAt.isAfter(cutoff) && s.held == 0; // held counts wait for closeWindows
                 }
             });
         }

@@ -9,7 +9,8 @@ import java.util.Map;
  * What client authentication reports: a secret used in its grace period (counted every time,
  * audited as {@code secret.grace_use} at most once a minute per secret), and a failure
  * ({@code client.auth_failed}, at most once a minute per client id as given, for at most
- * {@value #MAX_FAILING_IDS} ids a minute). Each audited event tells how many were held back before it.
+ * {@value #MAX_FAILING_IDS} ids a minute). Each audited event tells how many were held back before it,
+ * and {@link #closeWindows} tells of those no later event came to count.
  */
 public final class ClientAuthEvents {
 
@@ -30,7 +31,7 @@ public final class ClientAuthEvents {
     /** {@code secretId}, replaced by a newer secret and ending at {@code expiresAt}, authenticated {@code clientId}. */
     public void graceUse(String clientId, String secretId, Instant expiresAt, Instant now) {
         metrics.graceUse();
-        long held = graceUses.admit(secretId, now);
+        long held = graceUses.admit(clientId + " " + secretId, now); // a client id has no space
         if (held >= 0) {
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("secret_id", secretId);
@@ -38,6 +39,28 @@ public final class ClientAuthEvents {
             details.put("held_back", held);
             audit.emit("secret.grace_use", clientId, details);
         }
+    }
+
+    /**
+     * Writes a summary for each secret and client id whose minute is over with events held back:
+     * {@code held_back} and {@code summary: true}, so a burst of failures followed by silence
+     * still leaves its count in the audit trail. Called every few seconds.
+     */
+    public void closeWindows(Instant now) {
+        graceUses.closeWindows(now).forEach((key, held) -> {
+            int space = key.indexOf(' ');
+            audit.emit("secret.grace_use", key.substring(0, space), summary(Map.of("secret_id",
+                    key.substring(space + 1)), held));
+        });
+        failures.closeWindows(now).forEach((clientId, held) -> audit.emit("client.auth_failed", clientId,
+                summary(Map.of(), held)));
+    }
+
+    private static Map<String, Object> summary(Map<String, Object> ids, long held) {
+        Map<String, Object> details = new LinkedHashMap<>(ids);
+        details.put("held_back", held);
+        details.put("summary", true);
+        return details;
     }
 
     /**

@@ -121,6 +121,12 @@ class AuditHttpTest {
         assertEquals("unknown_client", failed.details().get("reason"));
         awaitEvent(e -> e.type().equals("client.auth_failed") && AuditEvent.REDACTED.equals(e.clientId()));
         assertEquals(1, events("client.auth_failed", "no-such-client").size(), "the repeats are held back");
+
+        clock.advance(Duration.ofSeconds(61)); // the burst is followed by silence: its count still arrives
+        AuditEvent summary = awaitEvent(e -> e.type().equals("client.auth_failed")
+                && "no-such-client".equals(e.clientId()) && Boolean.TRUE.equals(e.details().get("summary")),
+                Duration.ofSeconds(15)); // summaries are written every 5 s
+        assertEquals(2L, ((Number) summary.details().get("held_back")).longValue());
     }
 
     @Test
@@ -210,7 +216,11 @@ class AuditHttpTest {
 
     /** The first event that matches, waiting for the audit thread (it writes in the background). */
     private static AuditEvent awaitEvent(Predicate<AuditEvent> wanted) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        return awaitEvent(wanted, Duration.ofSeconds(5));
+    }
+
+    private static AuditEvent awaitEvent(Predicate<AuditEvent> wanted, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
         while (System.nanoTime() < deadline) {
             for (AuditEvent e : events) {
                 if (wanted.test(e)) {
