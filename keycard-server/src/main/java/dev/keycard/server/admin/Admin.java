@@ -35,7 +35,7 @@ public final class Admin {
         ApiAdmin apis = new ApiAdmin(db, apiRepository, clock, config.tokenDefaultLifetime(),
                 config.tokenMaxLifetime(), changed);
         ClientAdmin clients = new ClientAdmin(db, new ClientRepository(), apiRepository, secrets, clock,
-                config.secretGracePeriod(), changed);
+                config.secretGracePeriod(), revocations, changed);
         TokenRevocationAdmin revoke = new TokenRevocationAdmin(db, new ClientRepository(), revocations, clock);
         AdminOperations operations = new AdminOperations(apis, clients, new KeyAdmin(keys), revoke,
                 new AdminJson(usage), clock);

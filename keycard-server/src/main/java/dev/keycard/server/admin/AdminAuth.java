@@ -151,6 +151,9 @@ final class AdminAuth {
                 || revocations.isRevoked(claims.getJWTID(), claims.getSubject(), iat.toInstant())) {
             return Optional.of("revoked"); // a leaked admin token, cut off (RFC 7009 or revoke-tokens)
         }
+        if (!client.get().mayHaveIssued(iat.toInstant())) {
+            return Optional.of("issued to an earlier client with this client_id");
+        }
         return Optional.empty();
     }
 }

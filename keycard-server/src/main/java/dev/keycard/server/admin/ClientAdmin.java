@@ -9,6 +9,8 @@ import dev.keycard.server.client.Client;
 import dev.keycard.server.client.ClientIdRules;
 import dev.keycard.server.client.ClientSecret;
 import dev.keycard.server.client.Secrets;
+import dev.keycard.server.revoke.RevocationEvent;
+import dev.keycard.server.revoke.Revocations;
 import dev.keycard.server.store.ApiRepository;
 import dev.keycard.server.store.ClientRepository;
 import dev.keycard.server.store.Database;
@@ -52,16 +54,24 @@ final class ClientAdmin {
     private final Secrets secrets;
     private final Clock clock;
     private final Duration defaultGrace;
+    private final Revocations revocations;
+    private final LastAdministrator lastAdministrator;
     private final Runnable changed;
 
+    /**
+     * @param revocations where disabling or deleting a client revokes its tokens, in the same
+     *     transaction: introspection, the admin API and the revocation event stream refuse them
+     */
     ClientAdmin(Database db, ClientRepository clients, ApiRepository apis, Secrets secrets, Clock clock,
-                Duration defaultGrace, Runnable changed) {
+                Duration defaultGrace, Revocations revocations, Runnable changed) {
         this.db = db;
         this.clients = clients;
         this.apis = apis;
         this.secrets = secrets;
         this.clock = clock;
         this.defaultGrace = defaultGrace;
+        this.revocations = revocations;
+        this.lastAdministrator = new LastAdministrator(clients, apis, db.isSqlite());
         this.changed = changed;
     }
 
@@ -123,7 +133,8 @@ final class ClientAdmin {
         Optional<String> defaultApi = f.text("default_api", false, 2048);
         Optional<Boolean> enabled = f.bool("enabled");
         f.check();
-        Client updated = db.transaction(c -> {
+        Instant now = clock.instant();
+        Revoking<Client> updated = db.transaction(c -> {
             Client before = lock(c, id);
             if (defaultApi.isPresent() && !apis.exists(c, defaultApi.get())) {
                 throw AdminProblem.invalid("default_api", "names no API");
@@ -131,12 +142,26 @@ final class ClientAdmin {
             Client after = new Client(before.id(), name.orElse(before.name()), enabled.orElse(before.enabled()),
                     methods.orElse(before.authMethods()), grantTypes.orElse(before.grantTypes()),
                     clearDefault ? Optional.empty() : defaultApi.or(before::defaultApi), before.grants(),
-                    before.secrets(), before.createdAt(), clock.instant());
-            clients.update(c, after);
-            return after;
+                    before.secrets(), before.createdAt(), now);
+            lastAdministrator.guard(c, before, now, () -> {
+                clients.update(c, after);
+                return null;
+            });
+            // Disabled: its tokens are revoked with it, so re-enabling it does not bring them back.
+            return new Revoking<>(after, before.enabled() && !after.enabled()
+                    ? Optional.of(revocations.revokeClientBefore(c, id, now)) : Optional.empty());
         });
+        return done(updated);
+    }
+
+    /** What a transaction changed, and the revocation of the client's tokens it committed with it. */
+    private record Revoking<T>(T result, Optional<RevocationEvent.ClientTokensRevoked> revoked) {
+    }
+
+    private <T> T done(Revoking<T> change) {
+        change.revoked().ifPresent(revocations::committed);
         changed.run();
-        return updated;
+        return change.result();
     }
 
     /** Body: none (an empty object at most). */
@@ -147,14 +172,17 @@ final class ClientAdmin {
         return update(id, new JsonObject().put("enabled", enabled));
     }
 
+    /**
+     * Deletes the client and revokes every token it was issued: its {@code revoked_before} stays
+     * after it, so a client created again with the same {@code client_id} does not inherit them.
+     */
     void delete(String id) {
-        db.transaction(c -> {
-            if (!clients.delete(c, id)) {
-                throw notFound(id);
-            }
-            return null;
-        });
-        changed.run();
+        Instant now = clock.instant();
+        done(db.transaction(c -> {
+            Client before = lock(c, id);
+            lastAdministrator.guard(c, before, now, () -> clients.delete(c, id));
+            return new Revoking<>(null, Optional.of(revocations.revokeClientBefore(c, id, now)));
+        }));
     }
 
     /**
@@ -197,13 +225,13 @@ final class ClientAdmin {
     }
 
     void deleteSecret(String id, String secretId) {
-        db.transaction(c -> {
-            lock(c, id);
+        Instant now = clock.instant();
+        db.transaction(c -> lastAdministrator.guard(c, lock(c, id), now, () -> {
             if (!clients.deleteSecret(c, id, secretId)) {
                 throw AdminProblem.notFound("client " + id + " has no secret " + secretId);
             }
             return null;
-        });
+        }));
         changed.run();
     }
 
@@ -215,10 +243,14 @@ final class ClientAdmin {
             f.error("scopes", "is required");
         }
         f.check();
+        Instant now = clock.instant();
         Client client = db.transaction(c -> {
-            lock(c, id);
+            Client before = lock(c, id);
             checkGrant(c, "scopes", api, scopes.orElseThrow());
-            clients.putGrant(c, id, api, scopes.orElseThrow());
+            lastAdministrator.guard(c, before, now, () -> {
+                clients.putGrant(c, id, api, scopes.orElseThrow());
+                return null;
+            });
             return find(c, id);
         });
         changed.run();
@@ -226,13 +258,13 @@ final class ClientAdmin {
     }
 
     void deleteGrant(String id, String api) {
-        db.transaction(c -> {
-            lock(c, id);
+        Instant now = clock.instant();
+        db.transaction(c -> lastAdministrator.guard(c, lock(c, id), now, () -> {
             if (!clients.deleteGrant(c, id, api)) {
                 throw AdminProblem.notFound("client " + id + " has no grant for " + api);
             }
             return null;
-        });
+        }));
         changed.run();
     }
 

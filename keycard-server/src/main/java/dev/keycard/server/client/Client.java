@@ -38,4 +38,14 @@ public record Client(ClientId id, String name, boolean enabled, Set<ClientAuthMe
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(updatedAt, "updatedAt");
     }
+
+    /**
+     * Whether a token issued at {@code issuedAt} can have been issued to this client, rather than
+     * to an earlier client with the same {@code client_id}: not from a whole second before this
+     * one was created ({@code iat} has whole seconds, so a token of the creation's own second
+     * passes; a deletion's {@code revoked_before} covers that second).
+     */
+    public boolean mayHaveIssued(Instant issuedAt) {
+        return !issuedAt.isBefore(createdAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+    }
 }

@@ -25,7 +25,8 @@ import java.util.Set;
  * access tokens only.
  *
  * <p>Active means: issued by this server and intact ({@link IssuedTokenVerifier}), not expired, not
- * revoked, and issued to a client that still exists and is enabled. Anything else, and a token the
+ * revoked, and issued to a client that still exists, is enabled, and existed when it was issued (not
+ * an earlier client with the same {@code client_id}). Anything else, and a token the
  * caller may not see, is {@code {"active":false}} (§2.2), never an error. Reads only memory.
  */
 public final class TokenIntrospection {
@@ -67,6 +68,7 @@ public final class TokenIntrospection {
     private boolean isActive(IssuedToken token, Instant now) {
         return now.isBefore(token.expiresAt())
                 && !revocations.isRevoked(token.jti(), token.clientId(), token.issuedAt())
-                && registry.client(token.clientId()).filter(Client::enabled).isPresent();
+                && registry.client(token.clientId()).filter(c -> c.enabled() && c.mayHaveIssued(token.issuedAt()))
+                        .isPresent();
     }
 }

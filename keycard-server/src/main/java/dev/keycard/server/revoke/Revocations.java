@@ -3,7 +3,10 @@ package dev.keycard.server.revoke;
 import dev.keycard.server.store.Database;
 import dev.keycard.server.store.RevocationRepository;
 import dev.keycard.server.store.RevocationRepository.RevokedToken;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -20,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * {@code jti} until its token's {@code exp}, and each client's {@code revoked_before} (every token
  * of the client issued before it is revoked). Writes go to the store first and to memory once
  * committed, so a revocation that was answered survives a restart; {@link #reload()} reads the
- * store again (at start, or when another node changed it).
+ * store again (at start, or when another node changed it). A client's {@code revoked_before}
+ * outlives the client: deleting or disabling a client revokes its tokens in the same transaction.
  *
  * <p>{@link #isRevoked} reads memory only and never blocks. Every other method blocks on the
  * store: call them off the event loop. Writers run one at a time, so a reload can never publish a
@@ -29,18 +33,26 @@ import org.slf4j.LoggerFactory;
 public final class Revocations {
 
     private static final Logger LOG = LoggerFactory.getLogger(Revocations.class);
+    /** Kept past the longest token life, for clocks of nodes that disagree a little. */
+    private static final Duration CLOCK_MARGIN = Duration.ofMinutes(5);
 
     private final Database db;
     private final RevocationRepository repository;
     private final Clock clock;
+    private final Duration maxTokenLifetime;
     private final List<Consumer<RevocationEvent>> listeners = new CopyOnWriteArrayList<>();
     private volatile Map<String, RevocationEvent.TokenRevoked> tokens = new ConcurrentHashMap<>();
     private volatile Map<String, RevocationEvent.ClientTokensRevoked> clients = new ConcurrentHashMap<>();
 
-    public Revocations(Database db, RevocationRepository repository, Clock clock) {
+    /**
+     * @param maxTokenLifetime the longest life of a token ({@code token.max-lifetime}): a client
+     *     revocation older than that covers only expired tokens and is forgotten
+     */
+    public Revocations(Database db, RevocationRepository repository, Clock clock, Duration maxTokenLifetime) {
         this.db = db;
         this.repository = repository;
         this.clock = clock;
+        this.maxTokenLifetime = maxTokenLifetime;
     }
 
     /**
@@ -85,12 +97,26 @@ public final class Revocations {
      * @throws dev.keycard.server.store.StoreException of kind CONFLICT when no such client exists
      */
     public synchronized Instant revokeClientBefore(String clientId, Instant before) {
-        Instant millis = before.truncatedTo(ChronoUnit.MILLIS);
-        Instant effective = db.transaction(c -> repository.putClientRevocation(c, clientId, millis));
-        RevocationEvent.ClientTokensRevoked event = new RevocationEvent.ClientTokensRevoked(clientId, effective);
-        clients.put(clientId, event);
+        RevocationEvent.ClientTokensRevoked event = db.transaction(c -> revokeClientBefore(c, clientId, before));
+        committed(event);
+        return event.revokedBefore();
+    }
+
+    /**
+     * Like {@link #revokeClientBefore(String, Instant)}, inside the caller's transaction, so that a
+     * change of the client (disabled, deleted) and the revocation of its tokens commit together.
+     * Nothing is refused or published until the caller hands the result to {@link #committed}.
+     */
+    public RevocationEvent.ClientTokensRevoked revokeClientBefore(Connection c, String clientId, Instant before)
+            throws SQLException {
+        Instant effective = repository.putClientRevocation(c, clientId, before.truncatedTo(ChronoUnit.MILLIS));
+        return new RevocationEvent.ClientTokensRevoked(clientId, effective);
+    }
+
+    /** Takes a client revocation whose transaction has committed into memory, and tells the listeners. */
+    public synchronized void committed(RevocationEvent.ClientTokensRevoked event) {
+        clients.merge(event.clientId(), event, (a, b) -> a.revokedBefore().isAfter(b.revokedBefore()) ? a : b);
         publish(event);
-        return effective;
     }
 
     /** Replaces what memory holds with what the store holds: revocations of tokens not yet expired. */
@@ -118,7 +144,12 @@ public final class Revocations {
     public synchronized int purge() {
         Instant now = clock.instant();
         tokens.values().removeIf(t -> !t.expiresAt().isAfter(now));
-        return db.transaction(c -> repository.deleteExpired(c, now));
+        // A client revocation covers tokens issued until revoked_before, all expired a token's
+        // longest life later; then the row (of a deleted client, too) can go.
+        Instant coveredExpired = now.minus(maxTokenLifetime).minus(CLOCK_MARGIN);
+        clients.values().removeIf(r -> r.revokedBefore().isBefore(coveredExpired));
+        return db.transaction(c -> repository.deleteExpired(c, now)
+                + repository.deleteClientRevocationsBefore(c, coveredExpired));
     }
 
     /**

@@ -77,8 +77,21 @@ public final class RevocationRepository {
     }
 
     /**
+     * Forgets the client revocations older than {@code before}: every token they cover has expired.
+     *
+     * @return how many rows were removed
+     */
+    public int deleteClientRevocationsBefore(Connection c, Instant before) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM client_revocations WHERE revoked_before < ?")) {
+            Jdbc.setInstant(ps, 1, before);
+            return ps.executeUpdate();
+        }
+    }
+
+    /**
      * Sets the client's {@code revoked_before}; it never moves back, so a later call with an
-     * earlier time (a node whose clock lags) un-revokes nothing. The client must exist.
+     * earlier time (a node whose clock lags) un-revokes nothing. The row outlives the client: a
+     * deleted client's tokens stay revoked if the same {@code client_id} is created again.
      *
      * @return the client's {@code revoked_before} after the call
      */

@@ -2,7 +2,6 @@ package dev.keycard.server.revoke;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keycard.protocol.ClientAuthMethod;
@@ -12,7 +11,6 @@ import dev.keycard.server.client.Client;
 import dev.keycard.server.store.ClientRepository;
 import dev.keycard.server.store.Database;
 import dev.keycard.server.store.RevocationRepository;
-import dev.keycard.server.store.StoreException;
 import dev.keycard.server.testing.MutableClock;
 import dev.keycard.server.testing.Postgres;
 import java.nio.file.Path;
@@ -59,7 +57,7 @@ class RevocationsTest {
                 return null;
             });
         }
-        return new Revocations(db, repository, clock);
+        return new Revocations(db, repository, clock, java.time.Duration.ofHours(1));
     }
 
     @AfterEach
@@ -86,7 +84,7 @@ class RevocationsTest {
 
         assertTrue(revocations.isRevoked("jti-1", "worker", iat));
         assertFalse(revocations.isRevoked("jti-2", "worker", iat));
-        Revocations fresh = new Revocations(db, repository, clock);
+        Revocations fresh = new Revocations(db, repository, clock, java.time.Duration.ofHours(1));
         assertFalse(fresh.isRevoked("jti-1", "worker", iat), "nothing before the reload");
         fresh.reload();
         assertTrue(fresh.isRevoked("jti-1", "worker", iat));
@@ -155,7 +153,7 @@ class RevocationsTest {
         assertFalse(revocations.isRevoked("any", "worker", now.plusSeconds(1)));
         assertFalse(revocations.isRevoked("any", "other", now.minusSeconds(5)), "another client's");
         assertEquals(List.of(new RevocationEvent.ClientTokensRevoked("worker", now)), events);
-        Revocations fresh = new Revocations(db, repository, clock);
+        Revocations fresh = new Revocations(db, repository, clock, java.time.Duration.ofHours(1));
         fresh.reload();
         assertTrue(fresh.isRevoked("any", "worker", now));
     }
@@ -176,13 +174,23 @@ class RevocationsTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"sqlite", "postgres"})
-    void revokeClientBeforeWhenClientUnknownThenConflictAndNothingChanges(String engine) {
+    void clientRevocationWhenTheClientIsDeletedThenItStaysUntilEveryTokenItCoversHasExpired(String engine) {
         Revocations revocations = open(engine);
+        Instant issued = clock.instant().truncatedTo(ChronoUnit.SECONDS); // an iat
+        revocations.revokeClientBefore("worker", clock.instant());
+        db.transaction(c -> new ClientRepository().delete(c, "worker"));
 
-        StoreException e = assertThrows(StoreException.class,
-                () -> revocations.revokeClientBefore("nobody", clock.instant()));
+        Revocations fresh = new Revocations(db, repository, clock, java.time.Duration.ofHours(1));
+        fresh.reload();
+        assertTrue(fresh.isRevoked("jti-9", "worker", issued), "the revocation went with the client");
 
-        assertEquals(StoreException.Kind.CONFLICT, e.kind());
-        assertFalse(revocations.isRevoked("any", "nobody", clock.instant().minusSeconds(5)));
+        clock.advance(java.time.Duration.ofMinutes(64));
+        fresh.purge();
+        assertTrue(fresh.isRevoked("jti-9", "worker", issued), "kept a token life and a margin");
+        clock.advance(java.time.Duration.ofMinutes(2));
+        fresh.purge();
+        assertFalse(fresh.isRevoked("jti-9", "worker", issued));
+        fresh.reload();
+        assertFalse(fresh.isRevoked("jti-9", "worker", issued), "forgotten in the store too");
     }
 }
