@@ -56,6 +56,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -131,6 +132,15 @@ public final class KeycardServer implements AutoCloseable {
 
     /** Starts with the given clock, writing audit events to {@code auditSink} (tests collect them). */
     public static KeycardServer start(ServerConfig config, Clock clock, AuditSink auditSink) throws Exception {
+        return start(config, clock, auditSink, admin -> { });
+    }
+
+    /**
+     * Starts; on a first start, {@code onAdminCreated} gets the new admin client's credentials
+     * before they are committed ({@link Bootstrap#run}), to save them where the operator finds them.
+     */
+    public static KeycardServer start(ServerConfig config, Clock clock, AuditSink auditSink,
+                                      Consumer<Bootstrap.AdminCredentials> onAdminCreated) throws Exception {
         ExecutorService starter = Executors.newFixedThreadPool(4, r -> {
             Thread t = new Thread(r, "keycard-start");
             t.setDaemon(true);
@@ -157,7 +167,8 @@ public final class KeycardServer implements AutoCloseable {
             Metrics metrics = await(metering);
             audit = new Audit(auditSink, clock);
             metrics.audit(audit);
-            Optional<Bootstrap.AdminCredentials> created = Bootstrap.run(db, config, secrets, clock);
+            Optional<Bootstrap.AdminCredentials> created = Bootstrap.run(db, config, secrets, clock,
+                    onAdminCreated);
             ClientRepository clients = new ClientRepository();
             Registry registry = new Registry(db, new ApiRepository(), clients);
             registry.reload();

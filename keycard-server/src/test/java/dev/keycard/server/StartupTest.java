@@ -52,8 +52,8 @@ class StartupTest {
     void firstStartWhenServeThenCredentialsFileIsPrivateAndSecretPrintedOnce() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (KeycardServer server = KeycardServer.start(config(dir, Map.of()))) {
-            dev.keycard.server.cli.ServeCommand.announce(new PrintStream(out, true, StandardCharsets.UTF_8), System.err,
-                    config(dir, Map.of()), server.createdAdmin().orElseThrow());
+            dev.keycard.server.cli.ServeCommand.announce(new java.io.PrintWriter(out, true, StandardCharsets.UTF_8),
+                    new java.io.PrintWriter(System.err, true), config(dir, Map.of()), server.createdAdmin().orElseThrow());
             String secret = server.createdAdmin().orElseThrow().generatedSecret().orElseThrow();
             Path file = dir.resolve("admin-credentials.json");
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 
 /**
  * First start: creates the built-in admin API ({@code urn:keycard:admin}, scopes
@@ -46,21 +47,30 @@ public final class Bootstrap {
     private Bootstrap() {
     }
 
-    /** Creates the admin API and client if the store has no admin API yet, else completes its scopes. */
-    public static Optional<AdminCredentials> run(Database db, ServerConfig config, Secrets secrets, Clock clock) {
+    /**
+     * Creates the admin API and client if the store has no admin API yet, else completes its scopes.
+     *
+     * @param beforeCommit given the credentials of a newly made admin client while its transaction
+     *     is still open, to save them (a file, the console): a start interrupted later (the port is
+     *     taken, the process killed) leaves an admin client whose secret someone has. If it throws,
+     *     nothing is created.
+     */
+    public static Optional<AdminCredentials> run(Database db, ServerConfig config, Secrets secrets, Clock clock,
+                                                 Consumer<AdminCredentials> beforeCommit) {
         try {
-            return once(db, config, secrets, clock);
+            return once(db, config, secrets, clock, beforeCommit);
         } catch (StoreException e) {
             if (e.kind() != StoreException.Kind.CONFLICT) {
                 throw e;
             }
             // Nodes starting together on an empty store all find no admin API (there is no row to
             // lock yet), and every insert but the first conflicts: run again and find the first's.
-            return once(db, config, secrets, clock);
+            return once(db, config, secrets, clock, beforeCommit);
         }
     }
 
-    private static Optional<AdminCredentials> once(Database db, ServerConfig config, Secrets secrets, Clock clock) {
+    private static Optional<AdminCredentials> once(Database db, ServerConfig config, Secrets secrets, Clock clock,
+                                                   Consumer<AdminCredentials> beforeCommit) {
         ApiRepository apis = new ApiRepository();
         ClientRepository clients = new ClientRepository();
         return db.transaction(c -> {
@@ -84,12 +94,18 @@ public final class Bootstrap {
             String secret = given.orElseGet(secrets::generate);
             ClientSecret stored = new ClientSecret(secrets.newId("sec_"), Secrets.digest(secret),
                     Secrets.hint(secret), now, null, null);
-            clients.insert(c, new Client(new ClientId(config.adminClientId()), "Keycard admin", true,
-                    ClientAdmin.METHODS, Set.of(GrantType.CLIENT_CREDENTIALS),
-                    Optional.of(Api.ADMIN_IDENTIFIER), Map.of(Api.ADMIN_IDENTIFIER, ScopeSet.of(Api.ADMIN_SCOPE)),
-                    List.of(stored), now, now));
-            return Optional.of(new AdminCredentials(config.adminClientId(),
-                    given.isPresent() ? Optional.empty() : Optional.of(secret)));
+            clients.insert(c, adminClient(config.adminClientId(), stored, now));
+            AdminCredentials created = new AdminCredentials(config.adminClientId(),
+                    given.isPresent() ? Optional.empty() : Optional.of(secret));
+            beforeCommit.accept(created);
+            return Optional.of(created);
         });
+    }
+
+    /** The admin client as a first start makes it: enabled, secrets by Basic or post, {@code keycard:admin}. */
+    static Client adminClient(String clientId, ClientSecret secret, Instant now) {
+        return new Client(new ClientId(clientId), "Keycard admin", true, ClientAdmin.METHODS,
+                Set.of(GrantType.CLIENT_CREDENTIALS), Optional.of(Api.ADMIN_IDENTIFIER),
+                Map.of(Api.ADMIN_IDENTIFIER, ScopeSet.of(Api.ADMIN_SCOPE)), List.of(secret), now, now);
     }
 }

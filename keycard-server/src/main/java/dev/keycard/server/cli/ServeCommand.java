@@ -3,24 +3,22 @@ package dev.keycard.server.cli;
 import dev.keycard.server.KeycardServer;
 import dev.keycard.server.admin.Bootstrap;
 import dev.keycard.server.config.ConfigException;
-import dev.keycard.server.config.ConfigLoader;
 import dev.keycard.server.config.PrivateFiles;
 import dev.keycard.server.config.ServerConfig;
+import dev.keycard.server.event.AuditSink;
 import dev.keycard.server.log.Logging;
 import dev.keycard.server.store.StoreException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.file.Files;
+import java.io.PrintWriter;
+import java.net.BindException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.Optional;
+import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code keycard serve}: runs the authorization server until it is stopped. Configuration comes
@@ -34,46 +32,38 @@ public final class ServeCommand implements Callable<Integer> {
     /** Where the first start saves the admin credentials, relative to the data directory. */
     public static final String CREDENTIALS_FILE = "admin-credentials.json";
 
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "A properties file (env KEYCARD_CONFIG; default ./keycard.properties when it exists).")
-    private @Nullable Path config;
-
-    @Option(names = "--port", paramLabel = "PORT", description = "Same as --set http.port=PORT.")
-    private @Nullable Integer port;
-
-    @Option(names = "--data-dir", paramLabel = "DIR", description = "Same as --set data.dir=DIR.")
-    private @Nullable String dataDir;
-
-    @Option(names = {"-s", "--set"}, paramLabel = "KEY=VALUE",
-            description = "Set any configuration key (see docs/configuration.md); repeatable.")
-    private Map<String, String> settings = new HashMap<>();
+    @Mixin
+    private ServerConfigOptions options = new ServerConfigOptions();
 
     @Override
     public Integer call() throws Exception {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
-        Map<String, String> overrides = new HashMap<>(settings);
-        if (port != null) {
-            overrides.put("http.port", port.toString());
-        }
-        if (dataDir != null) {
-            overrides.put("data.dir", dataDir);
-        }
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
         ServerConfig cfg;
         KeycardServer server;
+        boolean[] created = {false};
         try {
-            cfg = ConfigLoader.load(configFile(), System.getenv(), overrides);
+            cfg = options.load();
             // Before the server's first record, so every line has the format asked for.
             Logging.configure(cfg.logFormat(), cfg.logLevel());
-            server = KeycardServer.start(cfg);
+            ServerConfig config = cfg;
+            // The admin secret is saved and shown before the admin client is committed: a start
+            // that fails later (the port is taken, the process is killed) leaves no locked door.
+            server = KeycardServer.start(cfg, Clock.systemUTC(), AuditSink.log(), admin -> {
+                announce(out, err, config, admin);
+                created[0] = true;
+            });
         } catch (ConfigException e) {
             err.println("keycard: configuration error: " + e.getMessage());
             return ExitCodes.USAGE;
-        } catch (StoreException | IllegalStateException e) {
-            err.println("keycard: cannot start: " + e.getMessage());
+        } catch (Exception e) {
+            err.println("keycard: cannot start: " + reason(e));
+            if (created[0]) {
+                err.println("keycard: the admin client was created before that; its credentials, shown above,"
+                        + " work on the next start");
+            }
             return ExitCodes.UNAVAILABLE;
         }
-        server.createdAdmin().ifPresent(admin -> announce(out, err, cfg, admin));
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
@@ -84,22 +74,32 @@ public final class ServeCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private Optional<Path> configFile() {
-        if (config != null) {
-            return Optional.of(config);
+    /** Why the start failed, in words: a port in use says which and what to do. */
+    private static String reason(Exception e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException) {
+                return "the address is already in use (" + t.getMessage() + "); stop what holds the port or pick"
+                        + " another with --port PORT (or --set http.port=PORT)";
+            }
         }
-        String env = System.getenv("KEYCARD_CONFIG");
-        if (env != null && !env.isBlank()) {
-            return Optional.of(Path.of(env));
+        if (e instanceof StoreException || e instanceof IllegalStateException) {
+            return String.valueOf(e.getMessage());
         }
-        Path local = Path.of("keycard.properties");
-        return Files.exists(local) ? Optional.of(local) : Optional.empty();
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.toString();
     }
 
-    /** Shows the generated admin secret this once, on the console (never the log), and saves it for the CLI. */
-    public static void announce(PrintStream out, PrintStream err, ServerConfig cfg, Bootstrap.AdminCredentials admin) {
+    /**
+     * Shows the generated admin secret this once, on the console (never the log), and saves it for
+     * the CLI, mode 0600, before it is committed.
+     */
+    public static void announce(PrintWriter out, PrintWriter err, ServerConfig cfg, Bootstrap.AdminCredentials admin) {
         if (admin.generatedSecret().isEmpty()) {
             out.println("Created the admin client '" + admin.clientId() + "' with the secret from admin.client-secret.");
+            out.flush();
             return;
         }
         Path file = cfg.dataDir().resolve(CREDENTIALS_FILE);
@@ -109,12 +109,14 @@ public final class ServeCommand implements Callable<Integer> {
             PrivateFiles.write(file, json + "\n", true);
         } catch (IOException e) {
             err.println("keycard: could not save the admin credentials to " + file + ": " + e.getMessage());
+            err.flush();
         }
         out.println();
-        out.println("  Keycard created its admin client. The secret is shown this once:");
+        out.println("  The admin client's secret is shown this once:");
         out.println("    client_id:     " + admin.clientId());
         out.println("    client_secret: " + admin.generatedSecret().get());
         out.println("  Saved to " + file + " (mode 0600); the keycard CLI reads it from there.");
         out.println();
+        out.flush();
     }
 }

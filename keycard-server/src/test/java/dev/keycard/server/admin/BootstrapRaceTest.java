@@ -66,7 +66,7 @@ class BootstrapRaceTest {
 
     @Test
     void runWhenNodesCompleteTheBuiltInScopesTogetherThenNoneFails() throws Exception {
-        Bootstrap.run(db, config, secrets, Clock.systemUTC());
+        Bootstrap.run(db, config, secrets, Clock.systemUTC(), admin -> { });
         db.transaction(c -> { // as a store made by a Keycard that did not know keycard:introspect
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM api_scopes WHERE scope = ?")) {
                 ps.setString(1, Api.INTROSPECT_SCOPE);
@@ -91,7 +91,7 @@ class BootstrapRaceTest {
             for (int i = 0; i < NODES; i++) {
                 futures.add(pool.submit(() -> {
                     go.await();
-                    return Bootstrap.run(db, config, secrets, Clock.systemUTC());
+                    return Bootstrap.run(db, config, secrets, Clock.systemUTC(), admin -> { });
                 }));
             }
             go.countDown();
