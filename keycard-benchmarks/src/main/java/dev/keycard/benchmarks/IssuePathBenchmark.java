@@ -118,6 +118,6 @@ public class IssuePathBenchmark {
     }
 
     private TokenResponse issue(byte[] body) {
-        return endpoint.handle(new TokenHttpRequest("POST", BenchmarkServer.FORM, authorization, body));
+        return endpoint.handle(new TokenHttpRequest("POST", BenchmarkServer.FORM, authorization, body, "127.0.0.1"));
     }
 }

@@ -56,9 +56,9 @@ public class VerifyBenchmark {
         bench = BenchmarkServer.start(cryptoProvider, List.of(IssuePathBenchmark.RS256, IssuePathBenchmark.ES256));
         TokenEndpoint endpoint = bench.server().tokenEndpoint();
         rs256Token = endpoint.handle(new TokenHttpRequest("POST", BenchmarkServer.FORM, bench.clientAuthorization(),
-                BenchmarkServer.tokenRequestBody(IssuePathBenchmark.RS256))).accessToken();
+                BenchmarkServer.tokenRequestBody(IssuePathBenchmark.RS256), "127.0.0.1")).accessToken();
         es256Token = endpoint.handle(new TokenHttpRequest("POST", BenchmarkServer.FORM, bench.clientAuthorization(),
-                BenchmarkServer.tokenRequestBody(IssuePathBenchmark.ES256))).accessToken();
+                BenchmarkServer.tokenRequestBody(IssuePathBenchmark.ES256), "127.0.0.1")).accessToken();
         String issuer = bench.server().issuer();
         cached = AccessTokenVerifier.builder().issuer(issuer).audiences(IssuePathBenchmark.RS256.identifier()).build();
         uncachedRs256 = AccessTokenVerifier.builder().issuer(issuer).audiences(IssuePathBenchmark.RS256.identifier())

@@ -30,6 +30,12 @@ public record OAuthError(String code, int status) {
     public static final OAuthError INVALID_TARGET = new OAuthError("invalid_target", 400);
     /** RFC 6749 §4.1.2.1: an unexpected condition prevented the server from answering. */
     public static final OAuthError SERVER_ERROR = new OAuthError("server_error", 500);
+    /**
+     * Too many requests (RFC 6585 §4): a client over its token rate, or a source or client id
+     * backing off after failed authentication. Answered with 429 and {@code Retry-After}; not one of
+     * RFC 6749's codes, the name is the one Auth0 answers with.
+     */
+    public static final OAuthError TOO_MANY_REQUESTS = new OAuthError("too_many_requests", 429);
     /** RFC 6749 §4.1.2.1: the server cannot answer now, but may later. */
     public static final OAuthError TEMPORARILY_UNAVAILABLE = new OAuthError("temporarily_unavailable", 503);
 
@@ -104,18 +110,34 @@ public record OAuthError(String code, int status) {
      * @param error the code and status
      * @param description the public {@code error_description}
      * @param detail the private detail; never sent to the caller
+     * @param retryAfterSeconds for a 429 or 503, when to try again ({@code Retry-After}, RFC 9110
+     *     §10.2.3); 0 for none
      */
-    public record Described(OAuthError error, String description, String detail) {
+    public record Described(OAuthError error, String description, String detail, long retryAfterSeconds) {
 
         public Described {
             Objects.requireNonNull(error, "error");
             description = printable(Objects.requireNonNull(description, "description"));
             Objects.requireNonNull(detail, "detail");
+            if (retryAfterSeconds < 0) {
+                throw new IllegalArgumentException("retryAfterSeconds must not be negative");
+            }
+        }
+
+        public Described(OAuthError error, String description, String detail) {
+            this(error, description, detail, 0);
         }
 
         /** Adds the private detail, formatted like {@link String#format}. */
         public Described detail(String format, Object... args) {
-            return new Described(error, description, args.length == 0 ? format : String.format(format, args));
+            return new Described(error, description, args.length == 0 ? format : String.format(format, args),
+                    retryAfterSeconds);
+        }
+
+        /** Says when to try again: {@code wait} rounded up to whole seconds, at least one. */
+        public Described retryAfter(java.time.Duration wait) {
+            long seconds = Math.max(1, wait.toSeconds() + (wait.toNanosPart() > 0 ? 1 : 0));
+            return new Described(error, description, detail, seconds);
         }
 
         /** The exception that carries this error through a call stack to the one writer. */

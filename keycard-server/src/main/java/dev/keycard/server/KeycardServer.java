@@ -4,7 +4,9 @@ import dev.keycard.server.admin.Admin;
 import dev.keycard.server.admin.Bootstrap;
 import dev.keycard.server.api.Api;
 import dev.keycard.server.api.SigningAlg;
+import dev.keycard.server.client.AuthThrottle;
 import dev.keycard.server.client.ClientAuthenticator;
+import dev.keycard.server.client.TokenRateLimits;
 import dev.keycard.server.client.SecretUsage;
 import dev.keycard.server.client.Secrets;
 import dev.keycard.server.config.PrivateFiles;
@@ -190,8 +192,10 @@ public final class KeycardServer implements AutoCloseable {
             SecretUsage usage = new SecretUsage();
             TokenIssuer tokenIssuer = new TokenIssuer(keys, issuer::get, random);
             ClientAuthEvents authEvents = new ClientAuthEvents(metrics, audit);
-            ClientAuthenticator authenticator = new ClientAuthenticator(registry, usage, authEvents);
+            ClientAuthenticator authenticator = new ClientAuthenticator(registry, usage, authEvents,
+                    new AuthThrottle(config.rateLimits().failedAuthFree(), config.rateLimits().failedAuthMaxBackoff()));
             TokenEndpoint tokens = new TokenEndpoint(authenticator,
+                    new TokenRateLimits(config.rateLimits().clientTokens()), authEvents,
                     List.of(new ClientCredentialsGrant(registry, config.tokenMaxLifetime())), tokenIssuer, clock,
                     metrics);
             IssuedTokenVerifier verifier = new IssuedTokenVerifier(keys, issuer::get);
@@ -211,7 +215,7 @@ public final class KeycardServer implements AutoCloseable {
             }
             HttpServers.bind(vertx, config, port,
                     HttpServers.routes(vertx, config, tokens, introspection, revocation,
-                            HttpServers.revocationEvents(vertx, authenticator,
+                            HttpServers.revocationEvents(vertx, config, authenticator,
                                     new RevocationStream(revocations, clock, config.tokenMaxLifetime()), clock),
                             keys, issuer::get, admin,
                             () -> true, store::ping, metrics));

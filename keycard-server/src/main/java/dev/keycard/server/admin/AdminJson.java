@@ -8,6 +8,7 @@ import dev.keycard.server.api.Api;
 import dev.keycard.server.client.Client;
 import dev.keycard.server.client.ClientSecret;
 import dev.keycard.server.client.SecretUsage;
+import dev.keycard.server.config.RateLimit;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -49,6 +50,7 @@ final class AdminJson {
                 .put("grant_types", new JsonArray(c.grantTypes().stream().map(GrantType::value).sorted().toList()))
                 .put("default_api", c.defaultApi().orElse(null))
                 .put("grants", grants)
+                .put("token_rate_limit", c.tokenRateLimit().map(RateLimit::toString).orElse(null))
                 .put("secrets", secrets(c.secrets(), now))
                 .put("created_at", c.createdAt().toString())
                 .put("updated_at", c.updatedAt().toString());

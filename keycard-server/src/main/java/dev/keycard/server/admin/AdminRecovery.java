@@ -67,7 +67,7 @@ public final class AdminRecovery {
                 grantTypes.add(GrantType.CLIENT_CREDENTIALS);
                 clients.update(c, new Client(before.id(), before.name(), true, before.authMethods().isEmpty()
                         ? ClientAdmin.METHODS : before.authMethods(), grantTypes, before.defaultApi(), before.grants(),
-                        before.secrets(), before.createdAt(), now));
+                        before.secrets(), before.createdAt(), now, before.tokenRateLimit()));
                 Set<Scope> scopes = new TreeSet<>();
                 Optional.ofNullable(before.grants().get(Api.ADMIN_IDENTIFIER)).ifPresent(g -> scopes.addAll(g.asSet()));
                 scopes.add(new Scope(Api.ADMIN_SCOPE));

@@ -9,6 +9,7 @@ import dev.keycard.server.client.Client;
 import dev.keycard.server.client.ClientIdRules;
 import dev.keycard.server.client.ClientSecret;
 import dev.keycard.server.client.Secrets;
+import dev.keycard.server.config.RateLimit;
 import dev.keycard.server.revoke.RevocationEvent;
 import dev.keycard.server.revoke.Revocations;
 import dev.keycard.server.store.ApiRepository;
@@ -43,9 +44,9 @@ final class ClientAdmin {
             ClientAuthMethod.CLIENT_SECRET_POST);
     static final Set<GrantType> GRANT_TYPES = Set.of(GrantType.CLIENT_CREDENTIALS);
     private static final Set<String> CREATE_FIELDS = Set.of("client_id", "name", "auth_methods", "grant_types",
-            "default_api", "grants");
+            "default_api", "grants", "token_rate_limit");
     private static final Set<String> UPDATE_FIELDS = Set.of("name", "auth_methods", "grant_types", "default_api",
-            "enabled");
+            "enabled", "token_rate_limit");
     private static final int MAX_ACTIVE_SECRETS = 2;
 
     private final Database db;
@@ -99,13 +100,14 @@ final class ClientAdmin {
         Set<GrantType> grantTypes = grantTypes(f).orElse(GRANT_TYPES);
         Optional<String> defaultApi = f.text("default_api", false, 2048);
         Map<String, ScopeSet> grants = grants(f);
+        Optional<RateLimit> rateLimit = rateLimit(f);
         f.check();
         Instant now = clock.instant();
         String value = secrets.generate();
         ClientSecret secret = new ClientSecret(secrets.newId("sec_"), Secrets.digest(value), Secrets.hint(value),
                 now, null, null);
         Client client = new Client(new ClientId(id.orElseGet(() -> secrets.newId("kc_"))), name.orElseThrow(), true,
-                methods, grantTypes, defaultApi, grants, List.of(secret), now, now);
+                methods, grantTypes, defaultApi, grants, List.of(secret), now, now, rateLimit);
         db.transaction(c -> {
             if (clients.exists(c, client.id().value())) {
                 throw AdminProblem.conflict("a client with client_id " + client.id() + " exists");
@@ -132,6 +134,8 @@ final class ClientAdmin {
         boolean clearDefault = f.isNull("default_api");
         Optional<String> defaultApi = f.text("default_api", false, 2048);
         Optional<Boolean> enabled = f.bool("enabled");
+        boolean clearRateLimit = f.isNull("token_rate_limit");
+        Optional<RateLimit> rateLimit = rateLimit(f);
         f.check();
         Instant now = clock.instant();
         Revoking<Client> updated = db.transaction(c -> {
@@ -142,7 +146,8 @@ final class ClientAdmin {
             Client after = new Client(before.id(), name.orElse(before.name()), enabled.orElse(before.enabled()),
                     methods.orElse(before.authMethods()), grantTypes.orElse(before.grantTypes()),
                     clearDefault ? Optional.empty() : defaultApi.or(before::defaultApi), before.grants(),
-                    before.secrets(), before.createdAt(), now);
+                    before.secrets(), before.createdAt(), now,
+                    clearRateLimit ? Optional.empty() : rateLimit.or(before::tokenRateLimit));
             lastAdministrator.guard(c, before, now, () -> {
                 clients.update(c, after);
                 return null;
@@ -312,6 +317,18 @@ final class ClientAdmin {
             return Optional.empty();
         }
         return Optional.of(out);
+    }
+
+    /** {@code "50/s"}, {@code "600/m"}, {@code "1000/h"} or {@code "off"}; null or absent: the server's default. */
+    private static Optional<RateLimit> rateLimit(Fields f) {
+        return f.text("token_rate_limit", false, 32).flatMap(text -> {
+            try {
+                return Optional.of(RateLimit.parse(text));
+            } catch (IllegalArgumentException e) {
+                f.error("token_rate_limit", e.getMessage());
+                return Optional.empty();
+            }
+        });
     }
 
     /** The grants the client may use; empty is allowed (a client that only calls other endpoints). */

@@ -45,8 +45,14 @@ public final class ClientCommand implements Callable<Integer> {
             @Option(names = "--default-api", paramLabel = "API",
                     description = "The API a token request without resource is for.") @Nullable String defaultApi,
             @Option(names = "--auth-method", paramLabel = "METHOD",
-                    description = "client_secret_basic, client_secret_post; repeat for more.") @Nullable List<String> authMethods) {
+                    description = "client_secret_basic, client_secret_post; repeat for more.") @Nullable List<String> authMethods,
+            @Option(names = "--token-rate-limit", paramLabel = "RATE",
+                    description = "Its limit on token requests: N/s, N/m, N/h or off; default: the server's "
+                            + "rate-limit.client-tokens.") @Nullable String tokenRateLimit) {
         JsonObject body = new JsonObject().put("name", name);
+        if (tokenRateLimit != null) {
+            body.put("token_rate_limit", tokenRateLimit);
+        }
         if (clientId != null) {
             body.put("client_id", clientId);
         }
@@ -84,8 +90,14 @@ public final class ClientCommand implements Callable<Integer> {
             @Option(names = "--default-api", paramLabel = "API", description = "An empty value clears it.")
                     @Nullable String defaultApi,
             @Option(names = "--auth-method", paramLabel = "METHOD", description = "Replaces the list; repeat for more.")
-                    @Nullable List<String> authMethods) {
+                    @Nullable List<String> authMethods,
+            @Option(names = "--token-rate-limit", paramLabel = "RATE",
+                    description = "N/s, N/m, N/h or off; an empty value returns to the server's default.")
+                    @Nullable String tokenRateLimit) {
         JsonObject body = new JsonObject();
+        if (tokenRateLimit != null) {
+            body.put("token_rate_limit", tokenRateLimit.isEmpty() ? null : tokenRateLimit);
+        }
         if (name != null) {
             body.put("name", name);
         }
@@ -97,7 +109,8 @@ public final class ClientCommand implements Callable<Integer> {
         }
         if (body.isEmpty()) {
             throw new CliException(ExitCodes.USAGE,
-                    "error: nothing to update: give at least one of --name, --default-api, --auth-method");
+                    "error: nothing to update: give at least one of --name, --default-api, --auth-method,"
+                            + " --token-rate-limit");
         }
         return printClient(admin, http -> http.patch(AdminHttp.path("clients", clientId), body));
     }

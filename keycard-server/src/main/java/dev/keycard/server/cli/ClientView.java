@@ -43,7 +43,9 @@ final class ClientView {
                 .row("enabled:", Table.yesNo(client.getValue("enabled")))
                 .row("auth_methods:", Table.join(client.getValue("auth_methods"), " "))
                 .row("grant_types:", Table.join(client.getValue("grant_types"), " "))
-                .row("default_api:", client.getValue("default_api"));
+                .row("default_api:", client.getValue("default_api"))
+                .row("token_rate_limit:", client.getValue("token_rate_limit") == null ? "(server default)"
+                        : client.getValue("token_rate_limit"));
         String label = "grants:";
         for (Object grant : array(client, "grants")) {
             if (grant instanceof JsonObject g) {

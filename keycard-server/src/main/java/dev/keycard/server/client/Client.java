@@ -4,6 +4,7 @@ import dev.keycard.protocol.ClientAuthMethod;
 import dev.keycard.protocol.ClientId;
 import dev.keycard.protocol.GrantType;
 import dev.keycard.protocol.ScopeSet;
+import dev.keycard.server.config.RateLimit;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -22,10 +23,20 @@ import java.util.Set;
  * @param defaultApi the API chosen when a request names none
  * @param grants for each API identifier, the scopes it may get there
  * @param secrets its secrets, current first
+ * @param tokenRateLimit its own limit on token requests; empty: the server's default
  */
 public record Client(ClientId id, String name, boolean enabled, Set<ClientAuthMethod> authMethods,
                      Set<GrantType> grantTypes, Optional<String> defaultApi, Map<String, ScopeSet> grants,
-                     List<ClientSecret> secrets, Instant createdAt, Instant updatedAt) {
+                     List<ClientSecret> secrets, Instant createdAt, Instant updatedAt,
+                     Optional<RateLimit> tokenRateLimit) {
+
+    /** A client with the server's default token rate limit. */
+    public Client(ClientId id, String name, boolean enabled, Set<ClientAuthMethod> authMethods,
+                  Set<GrantType> grantTypes, Optional<String> defaultApi, Map<String, ScopeSet> grants,
+                  List<ClientSecret> secrets, Instant createdAt, Instant updatedAt) {
+        this(id, name, enabled, authMethods, grantTypes, defaultApi, grants, secrets, createdAt, updatedAt,
+                Optional.empty());
+    }
 
     public Client {
         Objects.requireNonNull(id, "id");
@@ -37,6 +48,7 @@ public record Client(ClientId id, String name, boolean enabled, Set<ClientAuthMe
         secrets = List.copyOf(secrets);
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(updatedAt, "updatedAt");
+        Objects.requireNonNull(tokenRateLimit, "tokenRateLimit");
     }
 
     /**

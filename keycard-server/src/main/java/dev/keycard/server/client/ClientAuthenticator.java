@@ -21,7 +21,9 @@ import org.jspecify.annotations.Nullable;
  * per request. Every failure of the credentials themselves is the same {@code invalid_client},
  * whatever the cause; the cause goes to the private detail. An unknown client costs the same
  * digest and comparison as a known one. Failures and uses of a secret in its grace period are
- * reported to {@link ClientAuthEvents} (audit and metrics), never with the secret.
+ * reported to {@link ClientAuthEvents} (audit and metrics), never with the secret. Failures make
+ * their source address and client id back off ({@link AuthThrottle}): a request from a source or
+ * for a client id that must wait is answered 429 before its credentials are checked.
  */
 public final class ClientAuthenticator {
 
@@ -30,20 +32,24 @@ public final class ClientAuthenticator {
     private final Registry registry;
     private final SecretUsage usage;
     private final ClientAuthEvents events;
+    private final AuthThrottle throttle;
 
-    public ClientAuthenticator(Registry registry, SecretUsage usage, ClientAuthEvents events) {
+    public ClientAuthenticator(Registry registry, SecretUsage usage, ClientAuthEvents events, AuthThrottle throttle) {
         this.registry = registry;
         this.usage = usage;
         this.events = events;
+        this.throttle = throttle;
     }
 
     /**
      * @param authorization the {@code Authorization} header, if sent
      * @param form the request parameters
+     * @param source the address the request came from, for the back-off after failures
      * @throws dev.keycard.protocol.OAuthException {@code invalid_request} for malformed or doubled
-     *     credentials, {@code invalid_client} for credentials that do not authenticate
+     *     credentials, {@code invalid_client} for credentials that do not authenticate,
+     *     {@code too_many_requests} (429) while the source or the client id backs off
      */
-    public AuthenticatedClient authenticate(@Nullable String authorization, Form form, Instant now) {
+    public AuthenticatedClient authenticate(@Nullable String authorization, Form form, String source, Instant now) {
         Optional<String> bodyId = form.get("client_id");
         Optional<String> bodySecret = form.get("client_secret");
         String clientId;
@@ -70,15 +76,23 @@ public final class ClientAuthenticator {
             throw OAuthError.INVALID_CLIENT.describe("client authentication is required")
                     .detail(bodyId.isPresent() ? "client_id without client_secret" : "no credentials").toException();
         }
-        return verify(clientId, secret, method, now);
+        Optional<AuthThrottle.Wait> wait = throttle.check(source, clientId, now);
+        if (wait.isPresent()) {
+            events.rateLimited(wait.get().limit().label(), clientId, source, now);
+            throw OAuthError.TOO_MANY_REQUESTS.describe("too many failed authentication attempts; retry later")
+                    .retryAfter(wait.get().duration())
+                    .detail("%s backs off %s", wait.get().limit().label(), wait.get().duration()).toException();
+        }
+        return verify(clientId, secret, method, source, now);
     }
 
-    private AuthenticatedClient verify(String clientId, String secret, ClientAuthMethod method, Instant now) {
+    private AuthenticatedClient verify(String clientId, String secret, ClientAuthMethod method, String source,
+                                       Instant now) {
         byte[] presented = Secrets.digest(secret);
         Optional<Client> found = registry.client(clientId);
         if (found.isEmpty()) {
             Secrets.matches(DUMMY_DIGEST, presented);
-            throw failed(clientId, "unknown_client", method, now, "unknown client_id %s", clientId);
+            throw failed(clientId, source, "unknown_client", method, now, "unknown client_id %s", clientId);
         }
         Client client = found.get();
         ClientSecret matched = null;
@@ -88,17 +102,17 @@ public final class ClientAuthenticator {
             }
         }
         if (matched == null) {
-            throw failed(clientId, "wrong_secret", method, now, "wrong secret for client %s", clientId);
+            throw failed(clientId, source, "wrong_secret", method, now, "wrong secret for client %s", clientId);
         }
         if (!matched.activeAt(now)) {
-            throw failed(clientId, "expired_secret", method, now, "expired secret %s of client %s", matched.id(),
+            throw failed(clientId, source, "expired_secret", method, now, "expired secret %s of client %s", matched.id(),
                     clientId);
         }
         if (!client.enabled()) {
-            throw failed(clientId, "disabled", method, now, "client %s is disabled", clientId);
+            throw failed(clientId, source, "disabled", method, now, "client %s is disabled", clientId);
         }
         if (!client.authMethods().contains(method)) {
-            throw failed(clientId, "method_not_allowed", method, now, "client %s may not use %s", clientId, method);
+            throw failed(clientId, source, "method_not_allowed", method, now, "client %s may not use %s", clientId, method);
         }
         usage.used(matched.id(), now);
         if (matched.expiresAt() != null) { // only a replaced secret has an expiry: it is in its grace period
@@ -107,8 +121,10 @@ public final class ClientAuthenticator {
         return new AuthenticatedClient(client, method, matched.id());
     }
 
-    private dev.keycard.protocol.OAuthException failed(String clientId, String reason, ClientAuthMethod method,
-                                                       Instant now, String detail, Object... args) {
+    private dev.keycard.protocol.OAuthException failed(String clientId, String source, String reason,
+                                                       ClientAuthMethod method, Instant now, String detail,
+                                                       Object... args) {
+        throttle.failed(source, clientId, now);
         events.authFailed(clientId, reason, method.value(), now);
         return OAuthError.INVALID_CLIENT.describe("client authentication failed").detail(detail, args).toException();
     }

@@ -124,7 +124,8 @@ public final class ConfigLoader {
         return new ServerConfig(issuer, host, port,
                 values.get(Settings.HTTP_MAX_BODY), values.get(Settings.HTTP_MAX_HEADER),
                 values.get(Settings.HTTP_IDLE_TIMEOUT), values.get(Settings.HTTP_REQUEST_TIMEOUT),
-                values.get(Settings.HTTP_HEADER_TIMEOUT), values.get(Settings.HTTP_SHUTDOWN_GRACE), values.get(Settings.HTTP_EVENT_LOOPS),
+                values.get(Settings.HTTP_HEADER_TIMEOUT), values.get(Settings.HTTP_SHUTDOWN_GRACE),
+                values.get(Settings.HTTP_TRUSTED_PROXIES), values.get(Settings.HTTP_EVENT_LOOPS),
                 managementPort, managementHost, dataDir,
                 storeUrl.isEmpty() ? Optional.empty() : Optional.of(storeUrl),
                 values.get(Settings.STORE_USER), values.get(Settings.STORE_PASSWORD), values.get(Settings.STORE_POOL_SIZE),
@@ -135,7 +136,10 @@ public final class ConfigLoader {
                 adminSecret.isEmpty() ? Optional.empty() : Optional.of(adminSecret),
                 values.get(Settings.CRYPTO_PROVIDER).equals("auto"),
                 new ServerConfig.KeyPolicy(values.get(Settings.KEYS_ROTATION_PERIOD), publishLead, jwksMaxAge),
-                values.get(Settings.METRICS_ENABLED), values.get(Settings.LOG_FORMAT), values.get(Settings.LOG_LEVEL));
+                new ServerConfig.RateLimits(values.get(Settings.RATE_LIMIT_CLIENT_TOKENS),
+                        values.get(Settings.RATE_LIMIT_FAILED_AUTH), values.get(Settings.RATE_LIMIT_FAILED_AUTH_MAX_BACKOFF)),
+                values.get(Settings.METRICS_ENABLED), values.get(Settings.LOG_FORMAT), values.get(Settings.LOG_ACCESS),
+                values.get(Settings.LOG_LEVEL));
     }
 
     /** Whether two listen addresses would take the same port: equal, or either is every address. */

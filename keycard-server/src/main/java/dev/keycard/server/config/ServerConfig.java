@@ -24,6 +24,7 @@ public record ServerConfig(
         Duration requestTimeout,
         Duration headerTimeout,
         Duration shutdownGrace,
+        AddressRanges trustedProxies,
         int eventLoops,
         OptionalInt managementPort,
         String managementHost,
@@ -42,9 +43,18 @@ public record ServerConfig(
         Optional<String> adminClientSecret,
         boolean useNativeCrypto,
         KeyPolicy keys,
+        RateLimits rateLimits,
         boolean metricsEnabled,
         LogFormat logFormat,
+        boolean accessLog,
         Level logLevel) {
+
+    /**
+     * The limits on requests: each client's token rate unless it has its own, and the back-off
+     * after failed authentication ({@code failedAuthFree} failures free, 0: off).
+     */
+    public record RateLimits(RateLimit clientTokens, int failedAuthFree, Duration failedAuthMaxBackoff) {
+    }
 
     /**
      * When signing keys change: a successor is published {@code publishLead} before it signs,

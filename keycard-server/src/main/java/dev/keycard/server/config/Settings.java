@@ -29,6 +29,9 @@ public final class Settings {
     public static final Setting<Duration> HTTP_SHUTDOWN_GRACE = Setting.duration("http.shutdown-grace", "10s",
             "At a stop (SIGTERM, Ctrl-C) new connections are refused at once; requests in flight get this long to finish. 0 closes every connection at once.",
             Duration.ZERO, Duration.ofMinutes(10));
+    public static final Setting<AddressRanges> HTTP_TRUSTED_PROXIES = new Setting<>("http.trusted-proxies", "",
+            "Addresses and CIDR ranges of proxies in front of Keycard whose X-Forwarded-For names the client's address (for the back-off after failed logins and the access log). Empty: none; the header is ignored.",
+            AddressRanges::parse);
     public static final Setting<Integer> HTTP_EVENT_LOOPS = Setting.integer("http.event-loops", "0",
             "Event-loop threads serving HTTP; 0 means one per core.", 0, 256);
     public static final Setting<OptionalInt> MANAGEMENT_PORT = new Setting<>("management.port", "",
@@ -77,22 +80,35 @@ public final class Settings {
                 }
                 return v;
             });
+    public static final Setting<RateLimit> RATE_LIMIT_CLIENT_TOKENS = new Setting<>("rate-limit.client-tokens", "off",
+            "Each client's limit on token requests, N/s, N/m or N/h (a burst of N, refilled evenly), or off; a client's own token_rate_limit wins. Over it: 429 with Retry-After.",
+            RateLimit::parse);
+    public static final Setting<Integer> RATE_LIMIT_FAILED_AUTH = Setting.integer("rate-limit.failed-auth", "5",
+            "Failed client authentications a source address, and a client id, may make within 15 minutes before each further one doubles their wait (429 with Retry-After); 0 turns the back-off off.",
+            0, 1000);
+    public static final Setting<Duration> RATE_LIMIT_FAILED_AUTH_MAX_BACKOFF = Setting.duration(
+            "rate-limit.failed-auth-max-backoff", "5m", "The longest wait after failed authentications.",
+            Duration.ofSeconds(1), Duration.ofHours(1));
     public static final Setting<Boolean> METRICS_ENABLED = Setting.bool("metrics.enabled", "false",
             "Serve GET /metrics (Prometheus text format, with JVM metrics) on the management port, else on the HTTP port, without authentication: keep it off the public network.");
     public static final Setting<LogFormat> LOG_FORMAT = new Setting<>("log.format", "text",
             "text: lines for people; json: one JSON object per line (time, level, logger, message), for a log pipeline. Both to standard error.",
             LogFormat::parse);
+    public static final Setting<Boolean> LOG_ACCESS = Setting.bool("log.access", "false",
+            "One line per HTTP request (logger keycard.access): time, method, path, status, duration, client_id when known, source address; never a secret or a token.");
     public static final Setting<Level> LOG_LEVEL = new Setting<>("log.level", "info",
             "Keycard's own records at this level and above: error, warn, info or debug. Libraries log at warn; the audit log is always written.",
             Settings::logLevel);
 
     /** All keys, in documentation order. */
     public static final List<Setting<?>> ALL = List.of(ISSUER, HTTP_HOST, HTTP_PORT, HTTP_MAX_BODY, HTTP_MAX_HEADER,
-            HTTP_IDLE_TIMEOUT, HTTP_REQUEST_TIMEOUT, HTTP_HEADER_TIMEOUT, HTTP_SHUTDOWN_GRACE, HTTP_EVENT_LOOPS, MANAGEMENT_PORT,
+            HTTP_IDLE_TIMEOUT, HTTP_REQUEST_TIMEOUT, HTTP_HEADER_TIMEOUT, HTTP_SHUTDOWN_GRACE, HTTP_TRUSTED_PROXIES,
+            HTTP_EVENT_LOOPS, MANAGEMENT_PORT,
             MANAGEMENT_HOST, DATA_DIR, STORE_URL, STORE_USER, STORE_PASSWORD,
             STORE_POOL_SIZE, MASTER_KEY, MASTER_KEY_FILE, TOKEN_DEFAULT_LIFETIME, TOKEN_MAX_LIFETIME,
             SECRET_GRACE_PERIOD, SECRET_USAGE_FLUSH, ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, KEYS_ROTATION_PERIOD,
-            KEYS_PUBLISH_LEAD, KEYS_JWKS_MAX_AGE, CRYPTO_PROVIDER, METRICS_ENABLED, LOG_FORMAT, LOG_LEVEL);
+            KEYS_PUBLISH_LEAD, KEYS_JWKS_MAX_AGE, CRYPTO_PROVIDER, RATE_LIMIT_CLIENT_TOKENS, RATE_LIMIT_FAILED_AUTH,
+            RATE_LIMIT_FAILED_AUTH_MAX_BACKOFF, METRICS_ENABLED, LOG_FORMAT, LOG_ACCESS, LOG_LEVEL);
 
     private Settings() {
     }

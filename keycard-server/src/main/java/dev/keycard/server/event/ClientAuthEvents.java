@@ -22,6 +22,7 @@ public final class ClientAuthEvents {
     private final Audit audit;
     private final AuditLimiter graceUses = new AuditLimiter(EVERY, 10_000);
     private final AuditLimiter failures = new AuditLimiter(EVERY, MAX_FAILING_IDS);
+    private final AuditLimiter limits = new AuditLimiter(EVERY, MAX_FAILING_IDS);
 
     public ClientAuthEvents(Metrics metrics, Audit audit) {
         this.metrics = metrics;
@@ -54,6 +55,11 @@ public final class ClientAuthEvents {
         });
         failures.closeWindows(now).forEach((clientId, held) -> audit.emit("client.auth_failed", clientId,
                 summary(Map.of(), held)));
+        limits.closeWindows(now).forEach((key, held) -> {
+            int space = key.indexOf(' ');
+            audit.emit("rate_limit.exceeded", key.substring(space + 1), summary(Map.of("limit",
+                    key.substring(0, space)), held));
+        });
     }
 
     private static Map<String, Object> summary(Map<String, Object> ids, long held) {
@@ -64,6 +70,32 @@ public final class ClientAuthEvents {
     }
 
     /**
+     * A request answered 429 by a rate limit: counted every time, audited as
+     * {@code rate_limit.exceeded} at most once a minute per limit and client id.
+     *
+     * @param limit {@code token_rate}, {@code failed_auth_address} or {@code failed_auth_client}
+     * @param clientId the client id the request gave
+     * @param source the address it came from
+     */
+    public void rateLimited(String limit, String clientId, String source, Instant now) {
+        metrics.rateLimited(limit);
+        String id = cut(clientId);
+        long held = limits.admit(limit + " " + id, now);
+        if (held >= 0) {
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("limit", limit);
+            details.put("source", cut(source));
+            details.put("held_back", held);
+            audit.emit("rate_limit.exceeded", id, details);
+        }
+    }
+
+    private static String cut(String value) {
+        // Longer than any valid client_id (128): cut, so a request cannot put 64 KiB into a line or a key.
+        return value.length() > MAX_ID_LENGTH ? value.substring(0, MAX_ID_LENGTH) + "…" : value;
+    }
+
+    /**
      * Credentials for {@code clientId} (as the request gave it) did not authenticate.
      *
      * @param reason a fixed word: {@code unknown_client}, {@code wrong_secret}, {@code expired_secret},
@@ -71,8 +103,7 @@ public final class ClientAuthEvents {
      * @param method the authentication method used
      */
     public void authFailed(String clientId, String reason, String method, Instant now) {
-        // Longer than any valid client_id (128): cut, so a request cannot put 64 KiB into a line or a key.
-        String id = clientId.length() > MAX_ID_LENGTH ? clientId.substring(0, MAX_ID_LENGTH) + "…" : clientId;
+        String id = cut(clientId);
         long held = failures.admit(id, now);
         if (held >= 0) {
             Map<String, Object> details = new LinkedHashMap<>();

@@ -50,6 +50,7 @@ public final class Metrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ConcurrentHashMap<String, AtomicReferenceArray<Counter>> issued = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Counter> refused = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> limited = new ConcurrentHashMap<>();
     private final Timer[] issueTime = new Timer[ALGS.length];
     private final Counter introspectedActive;
     private final Counter introspectedInactive;
@@ -131,6 +132,20 @@ public final class Metrics implements AutoCloseable {
     }
 
     /** A secret in its grace period authenticated a client. */
+    /**
+     * A request held back by a rate limit: {@code keycard_rate_limited_total{limit=…}}, the limit
+     * being {@code token_rate}, {@code failed_auth_address} or {@code failed_auth_client}.
+     */
+    public void rateLimited(String limit) {
+        Counter counter = limited.get(limit);
+        if (counter == null) {
+            counter = limited.computeIfAbsent(limit, l -> Counter.builder("keycard.rate.limited")
+                    .description("Requests answered 429, by the limit that held them back").tag("limit", l)
+                    .register(registry));
+        }
+        counter.increment();
+    }
+
     public void graceUse() {
         graceUse.increment();
     }

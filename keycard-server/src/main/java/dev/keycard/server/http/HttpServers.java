@@ -55,14 +55,16 @@ public final class HttpServers {
                                                     KeyManager keys, Supplier<String> issuer,
                                                     Handler<HttpServerRequest> admin, BooleanSupplier loaded,
                                                     BooleanSupplier storeAnswers, Metrics metrics) {
-        TokenRoute token = new TokenRoute(vertx, tokens, config.maxBodyBytes(), config.requestTimeout().toMillis());
+        ClientAddresses addresses = new ClientAddresses(config.trustedProxies());
+        TokenRoute token = new TokenRoute(vertx, addresses, tokens, config.maxBodyBytes(),
+                config.requestTimeout().toMillis());
         MetadataRoutes metadata = new MetadataRoutes(issuer, tokens.grantTypes(), keys, config.keys().jwksMaxAge());
         Map<String, Handler<HttpServerRequest>> paths = new HashMap<>(Map.of(
                 "/oauth2/token", token,
                 "/oauth/token", token,
-                "/oauth2/introspect", new IntrospectionRoute(vertx, introspection, new IntrospectionJwt(keys, issuer),
-                        config.maxBodyBytes(), config.requestTimeout().toMillis()),
-                "/oauth2/revoke", new RevocationRoute(vertx, revocation, config.maxBodyBytes(),
+                "/oauth2/introspect", new IntrospectionRoute(vertx, addresses, introspection,
+                        new IntrospectionJwt(keys, issuer), config.maxBodyBytes(), config.requestTimeout().toMillis()),
+                "/oauth2/revoke", new RevocationRoute(vertx, addresses, revocation, config.maxBodyBytes(),
                         config.requestTimeout().toMillis()),
                 "/oauth2/revocation-events", revocationEvents,
                 "/oauth2/jwks", metadata::jwks,
@@ -107,9 +109,11 @@ public final class HttpServers {
     }
 
     /** {@code GET /oauth2/revocation-events}, the revocations as Server-Sent Events. */
-    public static Handler<HttpServerRequest> revocationEvents(Vertx vertx, ClientAuthenticator authenticator,
+    public static Handler<HttpServerRequest> revocationEvents(Vertx vertx, ServerConfig config,
+                                                              ClientAuthenticator authenticator,
                                                               RevocationStream stream, java.time.Clock clock) {
-        return new RevocationEventsRoute(vertx, authenticator, stream, clock);
+        return new RevocationEventsRoute(vertx, authenticator, new ClientAddresses(config.trustedProxies()), stream,
+                clock);
     }
 
     /**

@@ -20,9 +20,9 @@ final class IntrospectionRoute extends OAuthFormRoute {
     private final TokenIntrospection endpoint;
     private final IntrospectionJwt jwt;
 
-    IntrospectionRoute(Vertx vertx, TokenIntrospection endpoint, IntrospectionJwt jwt, int maxBodyBytes,
-                       long timeoutMillis) {
-        super(vertx, maxBodyBytes, timeoutMillis, "introspection");
+    IntrospectionRoute(Vertx vertx, ClientAddresses addresses, TokenIntrospection endpoint, IntrospectionJwt jwt,
+                       int maxBodyBytes, long timeoutMillis) {
+        super(vertx, addresses, maxBodyBytes, timeoutMillis, "introspection");
         this.endpoint = endpoint;
         this.jwt = jwt;
     }

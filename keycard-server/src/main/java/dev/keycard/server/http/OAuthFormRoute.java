@@ -17,14 +17,16 @@ import org.slf4j.LoggerFactory;
 abstract class OAuthFormRoute implements Handler<HttpServerRequest> {
 
     protected final Vertx vertx;
+    private final ClientAddresses addresses;
     private final int maxBodyBytes;
     private final long timeoutMillis;
     private final String what;
     private final Logger log;
 
     /** @param what the endpoint as the log names it, e.g. {@code token request} */
-    OAuthFormRoute(Vertx vertx, int maxBodyBytes, long timeoutMillis, String what) {
+    OAuthFormRoute(Vertx vertx, ClientAddresses addresses, int maxBodyBytes, long timeoutMillis, String what) {
         this.vertx = vertx;
+        this.addresses = addresses;
         this.maxBodyBytes = maxBodyBytes;
         this.timeoutMillis = timeoutMillis;
         this.what = what;
@@ -37,7 +39,8 @@ abstract class OAuthFormRoute implements Handler<HttpServerRequest> {
                 (status, description) -> Responses.oauthError(request,
                         new OAuthError("invalid_request", status).describe(description)),
                 body -> respond(request, new TokenHttpRequest(request.method().name(),
-                        request.getHeader("Content-Type"), request.getHeader("Authorization"), body)));
+                        request.getHeader("Content-Type"), request.getHeader("Authorization"), body,
+                        addresses.of(request))));
     }
 
     /** Answers a request whose body has arrived within the limits. */

@@ -36,7 +36,7 @@ public final class Responses {
 
     /**
      * An OAuth error, RFC 6749 §5.2. A 401 carries the Basic challenge RFC 6749 §5.2 and RFC 9110
-     * §15.5.2 require; a 405 says which method is allowed.
+     * §15.5.2 require; a 405 says which method is allowed; a 429 or 503 when to retry.
      */
     public static void oauthError(HttpServerRequest request, OAuthError.Described error) {
         StringBuilder body = new StringBuilder(96).append("{\"error\":");
@@ -52,6 +52,9 @@ public final class Responses {
         }
         if (error.error() == TokenEndpoint.METHOD_NOT_ALLOWED) {
             request.response().putHeader("Allow", "POST");
+        }
+        if (error.retryAfterSeconds() > 0) {
+            request.response().putHeader("Retry-After", Long.toString(error.retryAfterSeconds()));
         }
         noStoreJson(request, status, body.toString());
     }

@@ -38,12 +38,15 @@ final class RevocationEventsRoute implements Handler<HttpServerRequest> {
     }
 
     private final ClientAuthenticator authenticator;
+    private final ClientAddresses addresses;
     private final RevocationStream stream;
     private final Clock clock;
     private final Map<HttpServerResponse, Subscriber> subscribers = new ConcurrentHashMap<>();
 
-    RevocationEventsRoute(Vertx vertx, ClientAuthenticator authenticator, RevocationStream stream, Clock clock) {
+    RevocationEventsRoute(Vertx vertx, ClientAuthenticator authenticator, ClientAddresses addresses,
+                          RevocationStream stream, Clock clock) {
         this.authenticator = authenticator;
+        this.addresses = addresses;
         this.stream = stream;
         this.clock = clock;
         vertx.setPeriodic(TICK_MS, id -> vertx.executeBlocking(() -> {
@@ -66,7 +69,7 @@ final class RevocationEventsRoute implements Handler<HttpServerRequest> {
         AuthenticatedClient caller;
         try {
             caller = authenticator.authenticate(request.getHeader("Authorization"), FormCodec.decode(new byte[0]),
-                    clock.instant());
+                    addresses.of(request), clock.instant());
         } catch (OAuthException e) {
             Responses.oauthError(request, e.error());
             return;

@@ -18,8 +18,9 @@ final class RevocationRoute extends OAuthFormRoute {
 
     private final TokenRevocation endpoint;
 
-    RevocationRoute(Vertx vertx, TokenRevocation endpoint, int maxBodyBytes, long timeoutMillis) {
-        super(vertx, maxBodyBytes, timeoutMillis, "revocation");
+    RevocationRoute(Vertx vertx, ClientAddresses addresses, TokenRevocation endpoint, int maxBodyBytes,
+                    long timeoutMillis) {
+        super(vertx, addresses, maxBodyBytes, timeoutMillis, "revocation");
         this.endpoint = endpoint;
     }
 

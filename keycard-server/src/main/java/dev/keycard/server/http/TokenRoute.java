@@ -14,8 +14,8 @@ final class TokenRoute extends OAuthFormRoute {
 
     private final TokenEndpoint endpoint;
 
-    TokenRoute(Vertx vertx, TokenEndpoint endpoint, int maxBodyBytes, long timeoutMillis) {
-        super(vertx, maxBodyBytes, timeoutMillis, "token request");
+    TokenRoute(Vertx vertx, ClientAddresses addresses, TokenEndpoint endpoint, int maxBodyBytes, long timeoutMillis) {
+        super(vertx, addresses, maxBodyBytes, timeoutMillis, "token request");
         this.endpoint = endpoint;
     }
 

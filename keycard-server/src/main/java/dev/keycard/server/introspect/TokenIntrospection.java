@@ -55,7 +55,7 @@ public final class TokenIntrospection {
     public Introspection handle(TokenHttpRequest http) {
         Form form = FormPost.parse(http, "introspection endpoint", Set.of());
         Instant now = clock.instant();
-        AuthenticatedClient caller = authenticator.authenticate(http.authorization(), form, now);
+        AuthenticatedClient caller = authenticator.authenticate(http.authorization(), form, http.source(), now);
         String token = form.get("token").orElseThrow(() ->
                 OAuthError.INVALID_REQUEST.describe("token is required").toException());
         Optional<IssuedToken> shown = verifier.verify(token)

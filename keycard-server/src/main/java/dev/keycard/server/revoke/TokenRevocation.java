@@ -54,7 +54,7 @@ public final class TokenRevocation {
     public boolean handle(TokenHttpRequest http) {
         Form form = FormPost.parse(http, "revocation endpoint", Set.of());
         Instant now = clock.instant();
-        AuthenticatedClient caller = authenticator.authenticate(http.authorization(), form, now);
+        AuthenticatedClient caller = authenticator.authenticate(http.authorization(), form, http.source(), now);
         String token = form.get("token").orElseThrow(() ->
                 OAuthError.INVALID_REQUEST.describe("token is required").toException());
         Optional<IssuedToken> issued = verifier.verify(token);

@@ -7,6 +7,7 @@ import dev.keycard.protocol.Scope;
 import dev.keycard.protocol.ScopeSet;
 import dev.keycard.server.client.Client;
 import dev.keycard.server.client.ClientSecret;
+import dev.keycard.server.config.RateLimit;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -113,7 +114,8 @@ public final class ClientRepository {
                             words(rs.getString("grant_types")).stream().map(GrantType::new)
                                     .collect(Collectors.toCollection(LinkedHashSet::new)),
                             Optional.ofNullable(rs.getString("default_api")), granted, own,
-                            Jdbc.requiredInstant(rs, "created_at"), Jdbc.requiredInstant(rs, "updated_at")));
+                            Jdbc.requiredInstant(rs, "created_at"), Jdbc.requiredInstant(rs, "updated_at"),
+                            Optional.ofNullable(rs.getString("token_rate_limit")).map(RateLimit::parse)));
                 }
             }
         }
@@ -155,7 +157,8 @@ public final class ClientRepository {
     /** Inserts a client with its secrets and grants. */
     public void insert(Connection c, Client client) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO clients (client_id, name, enabled, auth_methods,"
-                + " grant_types, default_api, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " grant_types, default_api, created_at, updated_at, token_rate_limit)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, client.id().value());
             ps.setString(2, client.name());
             ps.setBoolean(3, client.enabled());
@@ -164,6 +167,7 @@ public final class ClientRepository {
             ps.setString(6, client.defaultApi().orElse(null));
             Jdbc.setInstant(ps, 7, client.createdAt());
             Jdbc.setInstant(ps, 8, client.updatedAt());
+            ps.setString(9, client.tokenRateLimit().map(RateLimit::toString).orElse(null));
             ps.executeUpdate();
         }
         for (ClientSecret s : client.secrets()) {
@@ -174,17 +178,18 @@ public final class ClientRepository {
         }
     }
 
-    /** Updates name, enabled, methods, grant types and default API. */
+    /** Updates name, enabled, methods, grant types, default API and token rate limit. */
     public void update(Connection c, Client client) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE clients SET name = ?, enabled = ?, auth_methods = ?,"
-                + " grant_types = ?, default_api = ?, updated_at = ? WHERE client_id = ?")) {
+                + " grant_types = ?, default_api = ?, updated_at = ?, token_rate_limit = ? WHERE client_id = ?")) {
             ps.setString(1, client.name());
             ps.setBoolean(2, client.enabled());
             ps.setString(3, join(client.authMethods().stream().map(ClientAuthMethod::value).toList()));
             ps.setString(4, join(client.grantTypes().stream().map(GrantType::value).toList()));
             ps.setString(5, client.defaultApi().orElse(null));
             Jdbc.setInstant(ps, 6, client.updatedAt());
-            ps.setString(7, client.id().value());
+            ps.setString(7, client.tokenRateLimit().map(RateLimit::toString).orElse(null));
+            ps.setString(8, client.id().value());
             ps.executeUpdate();
         }
     }

@@ -7,6 +7,8 @@ import dev.keycard.protocol.OAuthException;
 import dev.keycard.protocol.TokenResponse;
 import dev.keycard.server.client.AuthenticatedClient;
 import dev.keycard.server.client.ClientAuthenticator;
+import dev.keycard.server.client.TokenRateLimits;
+import dev.keycard.server.event.ClientAuthEvents;
 import dev.keycard.server.event.Metrics;
 import dev.keycard.server.issue.TokenIssuer;
 import java.time.Clock;
@@ -19,7 +21,8 @@ import java.util.stream.Collectors;
 
 /**
  * The token endpoint, RFC 6749 §3.2, as one pipeline that owns the order of the steps:
- * parse (POST, form, no repeated parameter) → authenticate the client (§2.3) → find the grant
+ * parse (POST, form, no repeated parameter) → authenticate the client (§2.3) → take one request
+ * from the client's token rate limit (429 beyond it) → find the grant
  * handler by {@code grant_type} → the handler decides → the issuer signs. Every refusal is an
  * {@link dev.keycard.protocol.OAuthException} that the HTTP layer writes as §5.2 says. Each issued
  * token and each refusal is counted ({@link Metrics}).
@@ -33,14 +36,22 @@ public final class TokenEndpoint {
     private static final Set<String> MAY_REPEAT = Set.of("resource", "audience");
 
     private final ClientAuthenticator authenticator;
+    private final TokenRateLimits rateLimits;
+    private final ClientAuthEvents events;
     private final Map<GrantType, GrantHandler> handlers;
     private final TokenIssuer issuer;
     private final Clock clock;
     private final Metrics metrics;
 
-    public TokenEndpoint(ClientAuthenticator authenticator, List<GrantHandler> handlers, TokenIssuer issuer,
-                         Clock clock, Metrics metrics) {
+    /**
+     * @param rateLimits each client's limit on token requests, checked once it has authenticated
+     * @param events where a request over its limit is counted and audited
+     */
+    public TokenEndpoint(ClientAuthenticator authenticator, TokenRateLimits rateLimits, ClientAuthEvents events,
+                         List<GrantHandler> handlers, TokenIssuer issuer, Clock clock, Metrics metrics) {
         this.authenticator = authenticator;
+        this.rateLimits = rateLimits;
+        this.events = events;
         this.handlers = handlers.stream().collect(Collectors.toUnmodifiableMap(GrantHandler::grantType,
                 Function.identity()));
         this.issuer = issuer;
@@ -58,7 +69,12 @@ public final class TokenEndpoint {
         try {
             Form form = FormPost.parse(http, "token endpoint", MAY_REPEAT);
             Instant now = clock.instant();
-            AuthenticatedClient client = authenticator.authenticate(http.authorization(), form, now);
+            AuthenticatedClient client = authenticator.authenticate(http.authorization(), form, http.source(), now);
+            rateLimits.take(client.client(), now).ifPresent(wait -> {
+                events.rateLimited("token_rate", client.client().id().value(), http.source(), now);
+                throw OAuthError.TOO_MANY_REQUESTS.describe("too many token requests for this client; retry later")
+                        .retryAfter(wait).detail("over %s", rateLimits.limitOf(client.client())).toException();
+            });
             String grantType = form.get("grant_type").orElseThrow(() ->
                     OAuthError.INVALID_REQUEST.describe("grant_type is required").toException());
             GrantHandler handler = handlers.get(new GrantType(grantType));

@@ -11,13 +11,16 @@ import org.jspecify.annotations.Nullable;
  * @param contentType the {@code Content-Type} header, if sent
  * @param authorization the {@code Authorization} header, if sent
  * @param body the whole body
+ * @param source the address of the client that sent it (behind a trusted proxy, the one the proxy
+ *     names), for the back-off after failed authentication
  */
 public record TokenHttpRequest(String method, @Nullable String contentType, @Nullable String authorization,
-                               byte[] body) {
+                               byte[] body, String source) {
 
     public TokenHttpRequest {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(source, "source");
     }
 
     /** Never the Authorization header or the body: both may carry the client's secret. */

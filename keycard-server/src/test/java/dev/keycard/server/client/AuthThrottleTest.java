@@ -1,0 +1,74 @@
+package dev.keycard.server.client;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class AuthThrottleTest {
+
+    private static final Instant T0 = Instant.parse("2026-12-06T10:00:00Z");
+
+    @Test
+    void checkWhenFailuresPassTheFreeOnesThenTheAddressWaitsTwiceAsLongEachTime() {
+        AuthThrottle throttle = new AuthThrottle(3, Duration.ofSeconds(10));
+        for (int i = 0; i < 3; i++) {
+            assertEquals(Optional.empty(), throttle.check("10.0.0.1", "victim", T0));
+            throttle.failed("10.0.0.1", "victim", T0);
+        }
+        assertEquals(Optional.empty(), throttle.check("10.0.0.1", "victim", T0), "three failures are free");
+        throttle.failed("10.0.0.1", "victim", T0);
+        assertEquals(Duration.ofSeconds(1), throttle.check("10.0.0.1", "victim", T0).orElseThrow().duration());
+        throttle.failed("10.0.0.1", "victim", T0.plusSeconds(1));
+        assertEquals(Duration.ofSeconds(2), throttle.check("10.0.0.1", "other", T0.plusSeconds(1)).orElseThrow()
+                .duration(), "the address waits whatever client id it names");
+        throttle.failed("10.0.0.1", "victim", T0.plusSeconds(3));
+        throttle.failed("10.0.0.1", "victim", T0.plusSeconds(7));
+        throttle.failed("10.0.0.1", "victim", T0.plusSeconds(15));
+        assertEquals(Duration.ofSeconds(10), throttle.check("10.0.0.1", "x", T0.plusSeconds(15)).orElseThrow()
+                .duration(), "capped at the maximum");
+    }
+
+    @Test
+    void checkWhenTheClientIdWaitsThenOnlyAddressesThatFailedThemselvesAreHeldBack() {
+        AuthThrottle throttle = new AuthThrottle(2, Duration.ofMinutes(5));
+        for (int i = 0; i < 5; i++) {
+            throttle.failed("10.0.0." + i, "victim", T0); // one failure from each of five addresses
+        }
+        AuthThrottle.Wait wait = throttle.check("10.0.0.1", "victim", T0).orElseThrow();
+        assertEquals(AuthThrottle.Limit.FAILED_AUTH_CLIENT, wait.limit());
+        assertEquals(Optional.empty(), throttle.check("10.9.9.9", "victim", T0), "a clean address is checked as usual");
+        assertEquals(Optional.empty(), throttle.check("10.0.0.1", "someone-else", T0));
+    }
+
+    @Test
+    void checkWhenQuietForFifteenMinutesThenForgotten() {
+        AuthThrottle throttle = new AuthThrottle(1, Duration.ofMinutes(5));
+        throttle.failed("10.0.0.1", "a", T0);
+        throttle.failed("10.0.0.1", "a", T0);
+        assertTrue(throttle.check("10.0.0.1", "a", T0).isPresent());
+        Instant later = T0.plus(AuthThrottle.FORGET_AFTER);
+        assertEquals(Optional.empty(), throttle.check("10.0.0.1", "a", later));
+        throttle.failed("10.0.0.1", "a", later);
+        assertEquals(Optional.empty(), throttle.check("10.0.0.1", "a", later), "counting starts again");
+    }
+
+    @Test
+    void checkWhenTurnedOffThenNeverWaits() {
+        AuthThrottle throttle = new AuthThrottle(0, Duration.ofMinutes(5));
+        for (int i = 0; i < 100; i++) {
+            throttle.failed("10.0.0.1", "a", T0);
+        }
+        assertEquals(Optional.empty(), throttle.check("10.0.0.1", "a", T0));
+    }
+
+    @Test
+    void keyWhenIpv6ThenItsSlash64AndIpv4Unchanged() {
+        assertEquals("2001:db8:1:2::/64", AuthThrottle.key("2001:db8:1:2:aaaa:bbbb:cccc:dddd"));
+        assertEquals(AuthThrottle.key("2001:db8:1:2::1"), AuthThrottle.key("2001:db8:1:2:ffff::9"));
+        assertEquals("192.0.2.7", AuthThrottle.key("192.0.2.7"));
+    }
+}
