@@ -15,7 +15,10 @@ import dev.keycard.server.event.Audit;
 import dev.keycard.server.event.AuditSink;
 import dev.keycard.server.event.ClientAuthEvents;
 import dev.keycard.server.event.Metrics;
+import dev.keycard.server.http.AccessLog;
+import dev.keycard.server.http.ClientAddresses;
 import dev.keycard.server.http.HttpServers;
+import dev.keycard.server.http.RouteSupport;
 import dev.keycard.server.introspect.TokenIntrospection;
 import dev.keycard.server.issue.IssuedTokenVerifier;
 import dev.keycard.server.issue.TokenIssuer;
@@ -207,15 +210,18 @@ public final class KeycardServer implements AutoCloseable {
             vertx = await(runtime);
             Vertx v = vertx;
             Database store = db;
-            var admin = Admin.routes(vertx, config, db, registry, keys, revocations, usage, secrets, clock,
+            ClientAddresses addresses = new ClientAddresses(config.trustedProxies());
+            RouteSupport support = new RouteSupport(vertx, addresses, AccessLog.of(config.accessLog(), addresses),
+                    config.maxBodyBytes(), config.requestTimeout().toMillis());
+            var admin = Admin.routes(support, config, db, registry, keys, revocations, usage, secrets, clock,
                     issuer::get, () -> feed.publish(ChangeFeed.Topic.REGISTRY), audit);
             int port = HttpServers.resolvePort(config);
             if (config.issuerDerived()) {
                 issuer.set("http://" + hostForUrl(config.host()) + ":" + port);
             }
             HttpServers.bind(vertx, config, port,
-                    HttpServers.routes(vertx, config, tokens, introspection, revocation,
-                            HttpServers.revocationEvents(vertx, config, authenticator,
+                    HttpServers.routes(support, config, tokens, introspection, revocation,
+                            HttpServers.revocationEvents(support, authenticator,
                                     new RevocationStream(revocations, clock, config.tokenMaxLifetime()), clock),
                             keys, issuer::get, admin,
                             () -> true, store::ping, metrics));

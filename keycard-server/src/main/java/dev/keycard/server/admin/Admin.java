@@ -4,6 +4,7 @@ import dev.keycard.server.client.SecretUsage;
 import dev.keycard.server.client.Secrets;
 import dev.keycard.server.config.ServerConfig;
 import dev.keycard.server.event.Audit;
+import dev.keycard.server.http.RouteSupport;
 import dev.keycard.server.keys.KeyManager;
 import dev.keycard.server.registry.Registry;
 import dev.keycard.server.revoke.Revocations;
@@ -23,9 +24,10 @@ public final class Admin {
     private Admin() {
     }
 
-    public static AdminRoutes routes(Vertx vertx, ServerConfig config, Database db, Registry registry,
+    public static AdminRoutes routes(RouteSupport support, ServerConfig config, Database db, Registry registry,
                                      KeyManager keys, Revocations revocations, SecretUsage usage, Secrets secrets,
                                      Clock clock, Supplier<String> issuer, Runnable announce, Audit audit) {
+        Vertx vertx = support.vertx();
         RegistryRefresh refresh = new RegistryRefresh(vertx, registry, keys);
         Runnable changed = () -> {
             refresh.afterWrite();
@@ -39,7 +41,6 @@ public final class Admin {
         TokenRevocationAdmin revoke = new TokenRevocationAdmin(db, new ClientRepository(), revocations, clock);
         AdminOperations operations = new AdminOperations(apis, clients, new KeyAdmin(keys), revoke,
                 new AdminJson(usage), clock);
-        return new AdminRoutes(vertx, new AdminAuth(keys, registry, issuer, clock, revocations), operations, audit,
-                config.maxBodyBytes(), config.requestTimeout().toMillis());
+        return new AdminRoutes(support, new AdminAuth(keys, registry, issuer, clock, revocations), operations, audit);
     }
 }

@@ -3,6 +3,7 @@ package dev.keycard.server.admin;
 import dev.keycard.server.event.Audit;
 import dev.keycard.server.http.BodyReader;
 import dev.keycard.server.http.Responses;
+import dev.keycard.server.http.RouteSupport;
 import dev.keycard.server.http.Responses.Problem;
 import dev.keycard.server.http.StrictJson;
 import dev.keycard.server.store.StoreException;
@@ -35,20 +36,17 @@ public final class AdminRoutes implements Handler<HttpServerRequest> {
     private static final String PREFIX = "/admin/v1/";
 
     private final Vertx vertx;
+    private final RouteSupport support;
     private final AdminAuth auth;
     private final AdminOperations operations;
     private final Audit audit;
-    private final int maxBodyBytes;
-    private final long timeoutMillis;
 
-    AdminRoutes(Vertx vertx, AdminAuth auth, AdminOperations operations, Audit audit, int maxBodyBytes,
-                long timeoutMillis) {
-        this.vertx = vertx;
+    AdminRoutes(RouteSupport support, AdminAuth auth, AdminOperations operations, Audit audit) {
+        this.vertx = support.vertx();
+        this.support = support;
         this.auth = auth;
         this.operations = operations;
         this.audit = audit;
-        this.maxBodyBytes = maxBodyBytes;
-        this.timeoutMillis = timeoutMillis;
     }
 
     @Override
@@ -59,6 +57,7 @@ public final class AdminRoutes implements Handler<HttpServerRequest> {
             return;
         }
         String adminId = ((AdminAuth.Verdict.Allowed) verdict).clientId();
+        support.accessLog().caller(request).authenticated(adminId);
         String path = request.path();
         if (!path.startsWith(PREFIX)) {
             Responses.problem(request, Problem.of(404, "not-found", "Not found", "no such endpoint"));
@@ -138,7 +137,7 @@ public final class AdminRoutes implements Handler<HttpServerRequest> {
 
     /** Reads an optional JSON object body: none is {}, anything else must be application/json. */
     private void readJson(HttpServerRequest request, Consumer<JsonObject> then) {
-        BodyReader.read(vertx, request, maxBodyBytes, timeoutMillis,
+        BodyReader.read(vertx, request, support.maxBodyBytes(), support.timeoutMillis(),
                 (status, description) -> Responses.problem(request, Problem.of(status,
                         status == 413 ? "too-large" : status == 408 ? "timeout" : "malformed",
                         status == 413 ? "Payload too large" : status == 408 ? "Request timeout" : "Bad request",

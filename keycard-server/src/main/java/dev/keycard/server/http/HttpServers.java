@@ -49,23 +49,20 @@ public final class HttpServers {
      * @param admin the handler of everything under {@code /admin/}
      * @param metrics served at {@code /metrics} when {@code metrics.enabled}
      */
-    public static Handler<HttpServerRequest> routes(Vertx vertx, ServerConfig config, TokenEndpoint tokens,
+    public static Handler<HttpServerRequest> routes(RouteSupport support, ServerConfig config, TokenEndpoint tokens,
                                                     TokenIntrospection introspection, TokenRevocation revocation,
                                                     Handler<HttpServerRequest> revocationEvents,
                                                     KeyManager keys, Supplier<String> issuer,
                                                     Handler<HttpServerRequest> admin, BooleanSupplier loaded,
                                                     BooleanSupplier storeAnswers, Metrics metrics) {
-        ClientAddresses addresses = new ClientAddresses(config.trustedProxies());
-        TokenRoute token = new TokenRoute(vertx, addresses, tokens, config.maxBodyBytes(),
-                config.requestTimeout().toMillis());
+        Vertx vertx = support.vertx();
+        TokenRoute token = new TokenRoute(support, tokens);
         MetadataRoutes metadata = new MetadataRoutes(issuer, tokens.grantTypes(), keys, config.keys().jwksMaxAge());
         Map<String, Handler<HttpServerRequest>> paths = new HashMap<>(Map.of(
                 "/oauth2/token", token,
                 "/oauth/token", token,
-                "/oauth2/introspect", new IntrospectionRoute(vertx, addresses, introspection,
-                        new IntrospectionJwt(keys, issuer), config.maxBodyBytes(), config.requestTimeout().toMillis()),
-                "/oauth2/revoke", new RevocationRoute(vertx, addresses, revocation, config.maxBodyBytes(),
-                        config.requestTimeout().toMillis()),
+                "/oauth2/introspect", new IntrospectionRoute(support, introspection, new IntrospectionJwt(keys, issuer)),
+                "/oauth2/revoke", new RevocationRoute(support, revocation),
                 "/oauth2/revocation-events", revocationEvents,
                 "/oauth2/jwks", metadata::jwks,
                 "/.well-known/oauth-authorization-server", metadata::metadata,
@@ -73,7 +70,7 @@ public final class HttpServers {
         if (config.managementPort().isEmpty()) {
             paths.putAll(managementRoutes(vertx, config, loaded, storeAnswers, metrics));
         }
-        return new Router(paths, "/admin/", admin);
+        return support.accessLog().around(new Router(paths, "/admin/", admin));
     }
 
     /**
@@ -109,11 +106,9 @@ public final class HttpServers {
     }
 
     /** {@code GET /oauth2/revocation-events}, the revocations as Server-Sent Events. */
-    public static Handler<HttpServerRequest> revocationEvents(Vertx vertx, ServerConfig config,
-                                                              ClientAuthenticator authenticator,
+    public static Handler<HttpServerRequest> revocationEvents(RouteSupport support, ClientAuthenticator authenticator,
                                                               RevocationStream stream, java.time.Clock clock) {
-        return new RevocationEventsRoute(vertx, authenticator, new ClientAddresses(config.trustedProxies()), stream,
-                clock);
+        return new RevocationEventsRoute(support, authenticator, stream, clock);
     }
 
     /**

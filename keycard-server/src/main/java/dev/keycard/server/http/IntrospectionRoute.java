@@ -20,9 +20,8 @@ final class IntrospectionRoute extends OAuthFormRoute {
     private final TokenIntrospection endpoint;
     private final IntrospectionJwt jwt;
 
-    IntrospectionRoute(Vertx vertx, ClientAddresses addresses, TokenIntrospection endpoint, IntrospectionJwt jwt,
-                       int maxBodyBytes, long timeoutMillis) {
-        super(vertx, addresses, maxBodyBytes, timeoutMillis, "introspection");
+    IntrospectionRoute(RouteSupport support, TokenIntrospection endpoint, IntrospectionJwt jwt) {
+        super(support, "introspection");
         this.endpoint = endpoint;
         this.jwt = jwt;
     }

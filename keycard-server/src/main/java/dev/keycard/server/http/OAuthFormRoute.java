@@ -17,30 +17,26 @@ import org.slf4j.LoggerFactory;
 abstract class OAuthFormRoute implements Handler<HttpServerRequest> {
 
     protected final Vertx vertx;
-    private final ClientAddresses addresses;
-    private final int maxBodyBytes;
-    private final long timeoutMillis;
+    private final RouteSupport support;
     private final String what;
     private final Logger log;
 
     /** @param what the endpoint as the log names it, e.g. {@code token request} */
-    OAuthFormRoute(Vertx vertx, ClientAddresses addresses, int maxBodyBytes, long timeoutMillis, String what) {
-        this.vertx = vertx;
-        this.addresses = addresses;
-        this.maxBodyBytes = maxBodyBytes;
-        this.timeoutMillis = timeoutMillis;
+    OAuthFormRoute(RouteSupport support, String what) {
+        this.vertx = support.vertx();
+        this.support = support;
         this.what = what;
         this.log = LoggerFactory.getLogger(getClass());
     }
 
     @Override
     public final void handle(HttpServerRequest request) {
-        BodyReader.read(vertx, request, maxBodyBytes, timeoutMillis,
+        BodyReader.read(vertx, request, support.maxBodyBytes(), support.timeoutMillis(),
                 (status, description) -> Responses.oauthError(request,
                         new OAuthError("invalid_request", status).describe(description)),
                 body -> respond(request, new TokenHttpRequest(request.method().name(),
                         request.getHeader("Content-Type"), request.getHeader("Authorization"), body,
-                        addresses.of(request))));
+                        support.source(request), support.accessLog().caller(request))));
     }
 
     /** Answers a request whose body has arrived within the limits. */

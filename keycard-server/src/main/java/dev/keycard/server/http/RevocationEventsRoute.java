@@ -38,15 +38,16 @@ final class RevocationEventsRoute implements Handler<HttpServerRequest> {
     }
 
     private final ClientAuthenticator authenticator;
-    private final ClientAddresses addresses;
+    private final RouteSupport support;
     private final RevocationStream stream;
     private final Clock clock;
     private final Map<HttpServerResponse, Subscriber> subscribers = new ConcurrentHashMap<>();
 
-    RevocationEventsRoute(Vertx vertx, ClientAuthenticator authenticator, ClientAddresses addresses,
-                          RevocationStream stream, Clock clock) {
+    RevocationEventsRoute(RouteSupport support, ClientAuthenticator authenticator, RevocationStream stream,
+                          Clock clock) {
+        Vertx vertx = support.vertx();
         this.authenticator = authenticator;
-        this.addresses = addresses;
+        this.support = support;
         this.stream = stream;
         this.clock = clock;
         vertx.setPeriodic(TICK_MS, id -> vertx.executeBlocking(() -> {
@@ -69,7 +70,8 @@ final class RevocationEventsRoute implements Handler<HttpServerRequest> {
         AuthenticatedClient caller;
         try {
             caller = authenticator.authenticate(request.getHeader("Authorization"), FormCodec.decode(new byte[0]),
-                    addresses.of(request), clock.instant());
+                    support.source(request), clock.instant());
+            support.accessLog().caller(request).authenticated(caller.client().id().value());
         } catch (OAuthException e) {
             Responses.oauthError(request, e.error());
             return;

@@ -18,9 +18,8 @@ final class RevocationRoute extends OAuthFormRoute {
 
     private final TokenRevocation endpoint;
 
-    RevocationRoute(Vertx vertx, ClientAddresses addresses, TokenRevocation endpoint, int maxBodyBytes,
-                    long timeoutMillis) {
-        super(vertx, addresses, maxBodyBytes, timeoutMillis, "revocation");
+    RevocationRoute(RouteSupport support, TokenRevocation endpoint) {
+        super(support, "revocation");
         this.endpoint = endpoint;
     }
 

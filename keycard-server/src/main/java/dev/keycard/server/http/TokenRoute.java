@@ -14,8 +14,8 @@ final class TokenRoute extends OAuthFormRoute {
 
     private final TokenEndpoint endpoint;
 
-    TokenRoute(Vertx vertx, ClientAddresses addresses, TokenEndpoint endpoint, int maxBodyBytes, long timeoutMillis) {
-        super(vertx, addresses, maxBodyBytes, timeoutMillis, "token request");
+    TokenRoute(RouteSupport support, TokenEndpoint endpoint) {
+        super(support, "token request");
         this.endpoint = endpoint;
     }
 

@@ -56,6 +56,7 @@ public final class TokenIntrospection {
         Form form = FormPost.parse(http, "introspection endpoint", Set.of());
         Instant now = clock.instant();
         AuthenticatedClient caller = authenticator.authenticate(http.authorization(), form, http.source(), now);
+        http.caller().authenticated(caller.client().id().value());
         String token = form.get("token").orElseThrow(() ->
                 OAuthError.INVALID_REQUEST.describe("token is required").toException());
         Optional<IssuedToken> shown = verifier.verify(token)

@@ -18,14 +18,16 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  * Sets up Logback in code, not from a logback.xml: Joran, its XML configurator, costs start-up
  * time that a server restarted by a fleet pays on every node. Records go to standard error:
  * Keycard's own ({@code dev.keycard…}) at the configured level, the audit log
- * ({@code keycard.audit}) always at info, the libraries' (Netty, Vert.x, Hikari, Flyway, …) at
- * warn. Until {@code serve} has read its configuration, and for every other command, that is
+ * ({@code keycard.audit}) and the access log ({@code keycard.access}) always at info, the
+ * libraries' (Netty, Vert.x, Hikari, Flyway, …) at warn. Until {@code serve} has read its configuration, and for every other command, that is
  * text at info ({@link LogConfigurator}).
  */
 public final class Logging {
 
     /** The audit logger; the same as {@code AuditSink.LOGGER}. */
     static final String AUDIT = "keycard.audit";
+    /** The access log ({@code log.access}), written like the audit log whatever {@code log.level} says. */
+    public static final String ACCESS = "keycard.access";
     static final Setup DEFAULT = new Setup(LogFormat.TEXT, Level.INFO, Level.INFO);
     private static final String APPENDER = "keycard-stderr";
 
@@ -107,6 +109,7 @@ public final class Logging {
         context.getLogger("dev.keycard").setLevel(setup.own());
         context.getLogger("keycard").setLevel(setup.own());
         context.getLogger(AUDIT).setLevel(setup.audit());
+        context.getLogger(ACCESS).setLevel(setup.audit());
         if (!(current instanceof Setup before) || before.format() != setup.format()) {
             Appender<ILoggingEvent> appender = stderr(context, setup.format());
             List<Appender<ILoggingEvent>> old = new ArrayList<>();

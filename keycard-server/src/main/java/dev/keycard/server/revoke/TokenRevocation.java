@@ -55,6 +55,7 @@ public final class TokenRevocation {
         Form form = FormPost.parse(http, "revocation endpoint", Set.of());
         Instant now = clock.instant();
         AuthenticatedClient caller = authenticator.authenticate(http.authorization(), form, http.source(), now);
+        http.caller().authenticated(caller.client().id().value());
         String token = form.get("token").orElseThrow(() ->
                 OAuthError.INVALID_REQUEST.describe("token is required").toException());
         Optional<IssuedToken> issued = verifier.verify(token);

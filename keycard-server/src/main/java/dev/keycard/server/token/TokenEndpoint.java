@@ -70,6 +70,7 @@ public final class TokenEndpoint {
             Form form = FormPost.parse(http, "token endpoint", MAY_REPEAT);
             Instant now = clock.instant();
             AuthenticatedClient client = authenticator.authenticate(http.authorization(), form, http.source(), now);
+            http.caller().authenticated(client.client().id().value());
             rateLimits.take(client.client(), now).ifPresent(wait -> {
                 events.rateLimited("token_rate", client.client().id().value(), http.source(), now);
                 throw OAuthError.TOO_MANY_REQUESTS.describe("too many token requests for this client; retry later")

@@ -13,14 +13,22 @@ import org.jspecify.annotations.Nullable;
  * @param body the whole body
  * @param source the address of the client that sent it (behind a trusted proxy, the one the proxy
  *     names), for the back-off after failed authentication
+ * @param caller where the pipeline notes the client it authenticated, for the access log
  */
 public record TokenHttpRequest(String method, @Nullable String contentType, @Nullable String authorization,
-                               byte[] body, String source) {
+                               byte[] body, String source, Caller caller) {
 
     public TokenHttpRequest {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(body, "body");
         Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(caller, "caller");
+    }
+
+    /** A request whose caller nobody reads afterwards (benchmarks, tests). */
+    public TokenHttpRequest(String method, @Nullable String contentType, @Nullable String authorization,
+                            byte[] body, String source) {
+        this(method, contentType, authorization, body, source, new Caller());
     }
 
     /** Never the Authorization header or the body: both may carry the client's secret. */
