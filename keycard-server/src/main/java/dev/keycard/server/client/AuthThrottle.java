@@ -12,17 +12,25 @@ import java.util.concurrent.ConcurrentHashMap;
  * twice as long as the one before (1 s, 2 s, 4 s … up to {@code maxBackoff}), answered 429 with
  * {@code Retry-After} without checking the credentials.
  *
- * <p>An attacker cannot lock a real client out with it: a waiting client id holds back only the
- * addresses that have failed themselves; a request from an address that has not been failing is
- * checked as usual, and the right secret gets its token. Success resets nothing, so a caller with
- * one valid client cannot launder guesses at another. Memory is bounded: past {@link #MAX_ENTRIES}
- * keys, those that have gone quiet are forgotten, and a new key beyond that is not tracked.
+ * <p>An attacker cannot lock a real client out with it. A waiting client id holds back only the
+ * addresses that have failed themselves: a request from an address that has not been failing is
+ * checked as usual, and the right secret gets its token. And a client that has authenticated from
+ * an address within {@link #KNOWN_FOR} is checked as usual from there whatever waits: many
+ * services share one address behind a NAT or on one node, and one of them failing (a secret
+ * rotated, a pod misconfigured) must not hold back the rest. Success resets no count, so a caller
+ * with one valid client cannot launder guesses at another. Memory is bounded: past
+ * {@link #MAX_ENTRIES} keys, those that have gone quiet are forgotten, and a new key beyond that
+ * is not tracked.
  */
 public final class AuthThrottle {
 
     /** Failures older than this are forgotten. */
     static final Duration FORGET_AFTER = Duration.ofMinutes(15);
     static final int MAX_ENTRIES = 100_000;
+    /** How long a client that authenticated from an address stays known there. */
+    static final Duration KNOWN_FOR = Duration.ofHours(24);
+    /** A known pair is written again at most this often: the token path mostly only reads. */
+    private static final Duration KNOWN_REFRESH = Duration.ofMinutes(1);
     private static final Duration FIRST_WAIT = Duration.ofSeconds(1);
 
     /** Which limit held a request back: a metric's label, an audit event's detail. */
@@ -48,6 +56,8 @@ public final class AuthThrottle {
     private final Duration maxBackoff;
     private final ConcurrentHashMap<String, Failures> byAddress = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Failures> byClient = new ConcurrentHashMap<>();
+    /** Address key and client id, separated by a space (a client id has none) → last success. */
+    private final ConcurrentHashMap<String, Instant> known = new ConcurrentHashMap<>();
 
     /**
      * @param freeFailures failures allowed before the back-off starts; 0 turns the throttle off
@@ -60,10 +70,15 @@ public final class AuthThrottle {
 
     /** Whether a request from {@code address} for {@code clientId} must wait, before its credentials are checked. */
     public Optional<Wait> check(String address, String clientId, Instant now) {
-        if (freeFailures == 0) {
+        if (freeFailures == 0 || (byAddress.isEmpty() && byClient.isEmpty())) {
             return Optional.empty();
         }
-        Failures source = byAddress.get(key(address));
+        String addressKey = key(address);
+        Instant lastSuccess = known.get(addressKey + " " + clientId);
+        if (lastSuccess != null && now.isBefore(lastSuccess.plus(KNOWN_FOR))) {
+            return Optional.empty();
+        }
+        Failures source = byAddress.get(addressKey);
         if (source != null) {
             Duration wait = source.waitAt(now);
             if (!wait.isZero()) {
@@ -78,6 +93,25 @@ public final class AuthThrottle {
             }
         }
         return Optional.empty();
+    }
+
+    /** Notes that {@code clientId} authenticated from {@code address}: it stays welcome there. */
+    public void succeeded(String address, String clientId, Instant now) {
+        if (freeFailures == 0) {
+            return;
+        }
+        String pair = key(address) + " " + clientId;
+        Instant last = known.get(pair);
+        if (last != null && now.isBefore(last.plus(KNOWN_REFRESH))) {
+            return;
+        }
+        if (last == null && known.size() >= MAX_ENTRIES) {
+            known.values().removeIf(t -> !now.isBefore(t.plus(KNOWN_FOR)));
+            if (known.size() >= MAX_ENTRIES) {
+                return;
+            }
+        }
+        known.put(pair, now);
     }
 
     /** Counts a failed authentication from {@code address} for {@code clientId}. */

@@ -71,4 +71,16 @@ class AuthThrottleTest {
         assertEquals(AuthThrottle.key("2001:db8:1:2::1"), AuthThrottle.key("2001:db8:1:2:ffff::9"));
         assertEquals("192.0.2.7", AuthThrottle.key("192.0.2.7"));
     }
+
+    @Test
+    void checkWhenAClientHasAuthenticatedFromTheAddressBeforeThenItIsCheckedAsUsualWhateverWaits() {
+        AuthThrottle throttle = new AuthThrottle(2, Duration.ofMinutes(5));
+        throttle.succeeded("10.0.0.1", "payments", T0); // a service behind the same NAT as a broken one
+        for (int i = 0; i < 10; i++) {
+            throttle.failed("10.0.0.1", "broken", T0.plusSeconds(60));
+        }
+        assertEquals(AuthThrottle.Limit.FAILED_AUTH_ADDRESS,
+                throttle.check("10.0.0.1", "newcomer", T0.plusSeconds(61)).orElseThrow().limit());
+        assertEquals(Optional.empty(), throttle.check("10.0.0.1", "payments", T0.plusSeconds(61)));
+    }
 }
