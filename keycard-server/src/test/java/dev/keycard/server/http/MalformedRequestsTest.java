@@ -31,6 +31,7 @@ class MalformedRequestsTest {
     static TestServer server;
     static Http http;
     static String secret;
+    static String adminToken;
 
     @BeforeAll
     static void start() {
@@ -38,6 +39,7 @@ class MalformedRequestsTest {
         http = new Http(server.baseUri());
         http.createApi("https://jobs.internal", "ES256", "jobs:read");
         secret = http.createClient("worker", "https://jobs.internal", "jobs:read").getString("client_secret");
+        adminToken = http.adminToken();
     }
 
     @AfterAll
@@ -73,6 +75,18 @@ class MalformedRequestsTest {
 
     static Case raw(String name, String request, int status) {
         return new Case(name, request.getBytes(StandardCharsets.ISO_8859_1), status);
+    }
+
+    /** An admin API call with a valid admin token and a JSON body (none when empty). */
+    static Case admin(String name, String method, String path, String json, int status) {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        byte[] head = (method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + adminToken
+                + "\r\n" + (json.isEmpty() ? "" : "Content-Type: application/json\r\n") + "Content-Length: " + body.length
+                + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+        byte[] all = new byte[head.length + body.length];
+        System.arraycopy(head, 0, all, 0, head.length);
+        System.arraycopy(body, 0, all, head.length, body.length);
+        return new Case(name, all, status);
     }
 
     static String b64(byte[] bytes) {
@@ -142,6 +156,18 @@ class MalformedRequestsTest {
         c.add(raw("HTTP/1.0 without Host", "GET /oauth2/jwks HTTP/1.0\r\n\r\n", 200));
         c.add(raw("IPv6 Host with port", "GET /oauth2/jwks HTTP/1.1\r\nHost: [::1]:8080\r\n\r\n", 200));
         c.add(raw("empty Host", "GET /oauth2/jwks HTTP/1.1\r\nHost:\r\n\r\n", 200));
+        c.add(form("repeated non-ASCII parameter name", basic(), ok + "&%C2%A7=1&%C2%A7=2", 400));
+        c.add(form("repeated parameter name with CR LF", basic(), ok + "&a%0D%0Ab=1&a%0D%0Ab=2", 400));
+        c.add(raw("declared 2 MiB body", "POST /oauth2/token HTTP/1.1\r\nHost: x\r\nContent-Type: "
+                + "application/x-www-form-urlencoded\r\nContent-Length: 2097152\r\n\r\n" + "a".repeat(65_536), 413));
+        c.add(admin("admin JSON with a repeated name", "POST", "/admin/v1/apis",
+                "{\"identifier\":\"https://x.internal\",\"name\":\"a\",\"name\":\"b\"}", 400));
+        c.add(admin("admin JSON with a comment", "PATCH", "/admin/v1/clients/worker", "{/*x*/\"name\":\"a\"}", 400));
+        c.add(admin("admin JSON with a lone surrogate", "PATCH", "/admin/v1/clients/worker", "{\"name\":\"\\ud800\"}", 400));
+        c.add(admin("admin JSON with trailing garbage", "PATCH", "/admin/v1/clients/worker", "{\"name\":\"a\"}x", 400));
+        c.add(admin("key rotation with an unknown field", "POST", "/admin/v1/keys/rotate", "{\"algo\":\"ES256\"}", 400));
+        c.add(admin("enable with a body field", "POST", "/admin/v1/clients/worker/enable", "{\"x\":1}", 400));
+        c.add(admin("the last admin disabling itself", "POST", "/admin/v1/clients/keycard-admin/disable", "", 409));
         c.add(raw("admin without token", "GET /admin/v1/apis HTTP/1.1\r\nHost: x\r\n\r\n", 401));
         c.add(raw("admin with garbage token", "GET /admin/v1/apis HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer x.y.z\r\n\r\n", 401));
         c.add(raw("admin bad scheme", "GET /admin/v1/apis HTTP/1.1\r\nHost: x\r\nAuthorization: Basic abc\r\n\r\n", 400));
