@@ -64,11 +64,14 @@ class FirstStartTest {
     @Test
     void firstStartWhenThePortIsTakenThenItFailsSayingSoAndTheSavedCredentialsWorkNextTime() throws Exception {
         Run failed;
+        int port;
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            failed = keycard("serve", "--port", String.valueOf(taken.getLocalPort()), "--data-dir", dir.toString());
+            port = taken.getLocalPort();
+            failed = keycard("serve", "--port", String.valueOf(port), "--data-dir", dir.toString());
         }
         assertEquals(1, failed.code(), failed.err());
-        assertTrue(failed.err().contains("already in use") && failed.err().contains("--port"), failed.err());
+        assertTrue(failed.err().contains("port " + port + " on 127.0.0.1 is already in use")
+                    && failed.err().contains("--port"), failed.err());
         JsonObject saved = credentials(dir);
         assertTrue(failed.out().contains(saved.getString("client_secret")), "shown as well as saved");
 

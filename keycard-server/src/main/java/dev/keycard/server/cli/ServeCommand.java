@@ -57,7 +57,7 @@ public final class ServeCommand implements Callable<Integer> {
             err.println("keycard: configuration error: " + e.getMessage());
             return ExitCodes.USAGE;
         } catch (Exception e) {
-            err.println("keycard: cannot start: " + reason(e));
+            err.println("keycard: cannot start: " + reason(e, options));
             if (created[0]) {
                 err.println("keycard: the admin client was created before that; its credentials, shown above,"
                         + " work on the next start");
@@ -75,11 +75,14 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     /** Why the start failed, in words: a port in use says which and what to do. */
-    private static String reason(Exception e) {
+    private static String reason(Exception e, ServerConfigOptions options) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof BindException) {
-                return "the address is already in use (" + t.getMessage() + "); stop what holds the port or pick"
-                        + " another with --port PORT (or --set http.port=PORT)";
+                ServerConfig cfg = options.load();
+                String where = cfg.managementPort().isPresent() ? "port " + cfg.port() + " (or management.port "
+                        + cfg.managementPort().getAsInt() + ")" : "port " + cfg.port();
+                return where + " on " + cfg.host() + " is already in use (" + t.getMessage() + "); stop what holds it"
+                        + " or pick another with --port PORT (or --set http.port=PORT)";
             }
         }
         if (e instanceof StoreException || e instanceof IllegalStateException) {
