@@ -15,10 +15,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>An attacker cannot lock a real client out with it. A waiting client id holds back only the
  * addresses that have failed themselves: a request from an address that has not been failing is
  * checked as usual, and the right secret gets its token. And a client that has authenticated from
- * an address within {@link #KNOWN_FOR} is checked as usual from there whatever waits: many
+ * an address within {@link #KNOWN_FOR} is not held back there by its address or its id: many
  * services share one address behind a NAT or on one node, and one of them failing (a secret
- * rotated, a pod misconfigured) must not hold back the rest. Success resets no count, so a caller
- * with one valid client cannot launder guesses at another. Memory is bounded: past
+ * rotated, a pod misconfigured) must not hold back the rest. What a known client does not escape
+ * is its own failures from that address, counted per address and client id: guesses at a client
+ * from the address it runs on back off like any others. Success resets no count, so a caller with
+ * one valid client cannot launder guesses at another. Memory is bounded: past
  * {@link #MAX_ENTRIES} keys, those that have gone quiet are forgotten, and a new key beyond that
  * is not tracked.
  */
@@ -56,6 +58,8 @@ public final class AuthThrottle {
     private final Duration maxBackoff;
     private final ConcurrentHashMap<String, Failures> byAddress = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, Failures> byClient = new ConcurrentHashMap<>();
+    /** Address key and client id, separated by a space (a client id has none) → their failures. */
+    private final ConcurrentHashMap<String, Failures> byPair = new ConcurrentHashMap<>();
     /** Address key and client id, separated by a space (a client id has none) → last success. */
     private final ConcurrentHashMap<String, Instant> known = new ConcurrentHashMap<>();
 
@@ -74,9 +78,13 @@ public final class AuthThrottle {
             return Optional.empty();
         }
         String addressKey = key(address);
-        Instant lastSuccess = known.get(addressKey + " " + clientId);
+        String pair = addressKey + " " + clientId;
+        Instant lastSuccess = known.get(pair);
         if (lastSuccess != null && now.isBefore(lastSuccess.plus(KNOWN_FOR))) {
-            return Optional.empty();
+            // Its own failures from here are guesses at it, and count as the client's.
+            Failures own = byPair.get(pair);
+            Duration wait = own == null ? Duration.ZERO : own.waitAt(now);
+            return wait.isZero() ? Optional.empty() : Optional.of(new Wait(Limit.FAILED_AUTH_CLIENT, wait));
         }
         Failures source = byAddress.get(addressKey);
         if (source != null) {
@@ -119,8 +127,10 @@ public final class AuthThrottle {
         if (freeFailures == 0) {
             return;
         }
-        count(byAddress, key(address), now);
+        String addressKey = key(address);
+        count(byAddress, addressKey, now);
         count(byClient, clientId, now);
+        count(byPair, addressKey + " " + clientId, now);
     }
 
     private void count(ConcurrentHashMap<String, Failures> map, String key, Instant now) {

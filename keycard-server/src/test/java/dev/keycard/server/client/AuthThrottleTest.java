@@ -82,5 +82,12 @@ class AuthThrottleTest {
         assertEquals(AuthThrottle.Limit.FAILED_AUTH_ADDRESS,
                 throttle.check("10.0.0.1", "newcomer", T0.plusSeconds(61)).orElseThrow().limit());
         assertEquals(Optional.empty(), throttle.check("10.0.0.1", "payments", T0.plusSeconds(61)));
+
+        for (int i = 0; i < 3; i++) { // guesses at payments from its own address
+            throttle.failed("10.0.0.1", "payments", T0.plusSeconds(62));
+        }
+        assertEquals(AuthThrottle.Limit.FAILED_AUTH_CLIENT,
+                throttle.check("10.0.0.1", "payments", T0.plusSeconds(62)).orElseThrow().limit(),
+                "a known client does not escape its own failures");
     }
 }
