@@ -201,7 +201,7 @@ public final class KeycardServer implements AutoCloseable {
                     new TokenRateLimits(config.rateLimits().clientTokens()), authEvents,
                     List.of(new ClientCredentialsGrant(registry, config.tokenMaxLifetime())), tokenIssuer, clock,
                     metrics);
-            IssuedTokenVerifier verifier = new IssuedTokenVerifier(keys, issuer::get);
+            IssuedTokenVerifier verifier = new IssuedTokenVerifier(keys, issuer::get, registry);
             TokenIntrospection introspection = new TokenIntrospection(authenticator, verifier, revocations, registry,
                     clock, metrics);
             TokenRevocation revocation = new TokenRevocation(authenticator, verifier, revocations, clock);

@@ -32,6 +32,7 @@ final class AdminJson {
                 .put("scopes", scopes(a.scopes()))
                 .put("token_lifetime", a.tokenLifetime().toSeconds())
                 .put("signing_alg", a.signingAlg().name())
+                .put("token_type", a.tokenType().value())
                 .put("enabled", a.enabled())
                 .put("built_in", a.builtIn())
                 .put("created_at", a.createdAt().toString())

@@ -1,6 +1,7 @@
 package dev.keycard.server.admin;
 
 import dev.keycard.protocol.ScopeSet;
+import dev.keycard.server.api.AccessTokenType;
 import dev.keycard.server.api.Api;
 import dev.keycard.server.api.ResourceIdentifiers;
 import dev.keycard.server.api.SigningAlg;
@@ -21,9 +22,9 @@ import java.util.Set;
 final class ApiAdmin {
 
     private static final Set<String> CREATE_FIELDS = Set.of("identifier", "name", "scopes", "token_lifetime",
-            "signing_alg");
+            "signing_alg", "token_type");
     private static final Set<String> UPDATE_FIELDS = Set.of("name", "scopes", "token_lifetime", "signing_alg",
-            "enabled");
+            "enabled", "token_type");
 
     private final Database db;
     private final ApiRepository apis;
@@ -61,9 +62,11 @@ final class ApiAdmin {
         Duration lifetime = f.number("token_lifetime", 1, maxLifetime.toSeconds()).map(Duration::ofSeconds)
                 .orElse(defaultLifetime);
         SigningAlg alg = alg(f).orElse(SigningAlg.RS256);
+        AccessTokenType type = tokenType(f).orElse(AccessTokenType.AT_JWT);
         f.check();
         Instant now = clock.instant();
-        Api api = new Api(identifier.orElseThrow(), name.orElseThrow(), scopes, lifetime, alg, true, false, now, now);
+        Api api = new Api(identifier.orElseThrow(), name.orElseThrow(), scopes, lifetime, alg, true, false, now, now,
+                type);
         db.transaction(c -> {
             if (apis.exists(c, api.identifier())) {
                 throw AdminProblem.conflict("an API with identifier " + api.identifier() + " exists");
@@ -83,15 +86,18 @@ final class ApiAdmin {
         Optional<Duration> lifetime = f.number("token_lifetime", 1, maxLifetime.toSeconds()).map(Duration::ofSeconds);
         Optional<SigningAlg> alg = alg(f);
         Optional<Boolean> enabled = f.bool("enabled");
+        Optional<AccessTokenType> type = tokenType(f);
         f.check();
         Api updated = db.transaction(c -> {
             Api before = lock(c, identifier);
-            if (before.builtIn() && (scopes.isPresent() || enabled.isPresent())) {
-                throw AdminProblem.conflict("the built-in admin API's scopes and state cannot change");
+            if (before.builtIn() && (scopes.isPresent() || enabled.isPresent()
+                    || type.filter(t -> t != before.tokenType()).isPresent())) {
+                throw AdminProblem.conflict("the built-in admin API's scopes, state and token type cannot change");
             }
             Api after = new Api(before.identifier(), name.orElse(before.name()), scopes.orElse(before.scopes()),
                     lifetime.orElse(before.tokenLifetime()), alg.orElse(before.signingAlg()),
-                    enabled.orElse(before.enabled()), before.builtIn(), before.createdAt(), clock.instant());
+                    enabled.orElse(before.enabled()), before.builtIn(), before.createdAt(), clock.instant(),
+                    type.orElse(before.tokenType()));
             apis.update(c, before, after);
             return after;
         });
@@ -118,6 +124,16 @@ final class ApiAdmin {
      */
     private Api lock(Connection c, String identifier) throws SQLException {
         return apis.findForUpdate(c, identifier, db.isSqlite()).orElseThrow(() -> notFound(identifier));
+    }
+
+    /** {@code at+jwt} (RFC 9068) or {@code JWT}, for resource servers that accept nothing else. */
+    private static Optional<AccessTokenType> tokenType(Fields f) {
+        Optional<String> name = f.text("token_type", false, 16);
+        Optional<AccessTokenType> type = name.flatMap(AccessTokenType::named);
+        if (name.isPresent() && type.isEmpty()) {
+            f.error("token_type", "must be at+jwt or JWT");
+        }
+        return type;
     }
 
     private static Optional<SigningAlg> alg(Fields f) {

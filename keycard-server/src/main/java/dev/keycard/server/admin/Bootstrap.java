@@ -84,7 +84,7 @@ public final class Bootstrap {
                     all.addAll(missing.asSet());
                     apis.update(c, before, new Api(before.identifier(), before.name(), ScopeSet.of(all),
                             before.tokenLifetime(), before.signingAlg(), before.enabled(), before.builtIn(),
-                            before.createdAt(), now));
+                            before.createdAt(), now, before.tokenType()));
                 }
                 return Optional.empty();
             }

@@ -15,9 +15,17 @@ import java.util.Objects;
  * @param signingAlg the algorithm its tokens are signed with
  * @param enabled whether tokens are issued for it
  * @param builtIn Keycard's own admin API, which cannot be deleted
+ * @param tokenType the JOSE {@code typ} of its tokens
  */
 public record Api(String identifier, String name, ScopeSet scopes, Duration tokenLifetime, SigningAlg signingAlg,
-                  boolean enabled, boolean builtIn, Instant createdAt, Instant updatedAt) {
+                  boolean enabled, boolean builtIn, Instant createdAt, Instant updatedAt, AccessTokenType tokenType) {
+
+    /** An API whose tokens are {@code typ: at+jwt}. */
+    public Api(String identifier, String name, ScopeSet scopes, Duration tokenLifetime, SigningAlg signingAlg,
+               boolean enabled, boolean builtIn, Instant createdAt, Instant updatedAt) {
+        this(identifier, name, scopes, tokenLifetime, signingAlg, enabled, builtIn, createdAt, updatedAt,
+                AccessTokenType.AT_JWT);
+    }
 
     /** The built-in API whose tokens authorize the admin API. */
     public static final String ADMIN_IDENTIFIER = "urn:keycard:admin";
@@ -34,5 +42,6 @@ public record Api(String identifier, String name, ScopeSet scopes, Duration toke
         Objects.requireNonNull(signingAlg, "signingAlg");
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(updatedAt, "updatedAt");
+        Objects.requireNonNull(tokenType, "tokenType");
     }
 }

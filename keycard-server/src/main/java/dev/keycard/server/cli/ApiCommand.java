@@ -17,6 +17,8 @@ import picocli.CommandLine.Spec;
 public final class ApiCommand implements Callable<Integer> {
 
     private static final String ALGS = "RS256 (default), ES256, PS256 or EdDSA";
+    private static final String TYPES = "The tokens' JOSE typ: at+jwt (default, RFC 9068) or JWT, for resource "
+            + "servers that accept nothing else (plain Spring Boot); JWT gives up RFC 9068's check against token confusion.";
 
     @Spec
     private @Nullable CommandSpec spec;
@@ -35,13 +37,15 @@ public final class ApiCommand implements Callable<Integer> {
                     @Nullable List<String> scopes,
             @Option(names = "--token-lifetime", paramLabel = "SECONDS", description = "Default 900.")
                     @Nullable Integer tokenLifetime,
-            @Option(names = "--signing-alg", paramLabel = "ALG", description = ALGS) @Nullable String signingAlg) {
+            @Option(names = "--signing-alg", paramLabel = "ALG", description = ALGS) @Nullable String signingAlg,
+            @Option(names = "--token-type", paramLabel = "TYP", description = TYPES) @Nullable String tokenType) {
         JsonObject body = new JsonObject()
                 .put("identifier", identifier)
                 .put("name", name)
                 .put("scopes", new JsonArray(scopes == null ? List.of() : scopes));
         putIfGiven(body, "token_lifetime", tokenLifetime);
         putIfGiven(body, "signing_alg", signingAlg);
+        putIfGiven(body, "token_type", tokenType);
         try (AdminHttp http = admin.connect()) {
             print(admin, http.post(AdminHttp.path("apis"), body));
         }
@@ -72,6 +76,7 @@ public final class ApiCommand implements Callable<Integer> {
                             + "Removing a scope removes it from every grant.") @Nullable List<String> scopes,
             @Option(names = "--token-lifetime", paramLabel = "SECONDS") @Nullable Integer tokenLifetime,
             @Option(names = "--signing-alg", paramLabel = "ALG", description = ALGS) @Nullable String signingAlg,
+            @Option(names = "--token-type", paramLabel = "TYP", description = TYPES) @Nullable String tokenType,
             @Option(names = "--enable", description = "Issue tokens for this API again.") boolean enable,
             @Option(names = "--disable", description = "Stop issuing tokens for this API.") boolean disable) {
         if (enable && disable) {
@@ -82,12 +87,13 @@ public final class ApiCommand implements Callable<Integer> {
         putIfGiven(body, "scopes", scopes == null ? null : new JsonArray(scopes));
         putIfGiven(body, "token_lifetime", tokenLifetime);
         putIfGiven(body, "signing_alg", signingAlg);
+        putIfGiven(body, "token_type", tokenType);
         if (enable || disable) {
             body.put("enabled", enable);
         }
         if (body.isEmpty()) {
             throw new CliException(ExitCodes.USAGE, "error: nothing to update: give at least one of --name, "
-                    + "--scope, --token-lifetime, --signing-alg, --enable, --disable");
+                    + "--scope, --token-lifetime, --signing-alg, --token-type, --enable, --disable");
         }
         try (AdminHttp http = admin.connect()) {
             print(admin, http.patch(AdminHttp.path("apis", identifier), body));

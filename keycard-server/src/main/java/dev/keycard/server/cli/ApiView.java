@@ -30,6 +30,7 @@ final class ApiView {
                 .row("scopes:", Table.join(api.getValue("scopes"), " "))
                 .row("token_lifetime:", lifetime(api))
                 .row("signing_alg:", api.getValue("signing_alg"))
+                .row("token_type:", api.getValue("token_type"))
                 .row("enabled:", Table.yesNo(api.getValue("enabled")))
                 .row("built_in:", Table.yesNo(api.getValue("built_in")))
                 .row("created_at:", api.getValue("created_at"))

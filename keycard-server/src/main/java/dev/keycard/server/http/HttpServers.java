@@ -65,8 +65,9 @@ public final class HttpServers {
                 "/oauth2/revoke", new RevocationRoute(support, revocation),
                 "/oauth2/revocation-events", revocationEvents,
                 "/oauth2/jwks", metadata::jwks,
-                "/.well-known/oauth-authorization-server", metadata::metadata,
-                "/.well-known/openid-configuration", metadata::metadata));
+                // Not /.well-known/openid-configuration: Keycard is no OpenID Provider, and Spring's
+                // issuer-uri discovery moves on to RFC 8414 only when that path answers 4xx.
+                "/.well-known/oauth-authorization-server", metadata::metadata));
         if (config.managementPort().isEmpty()) {
             paths.putAll(managementRoutes(vertx, config, loaded, storeAnswers, metrics));
         }

@@ -4,7 +4,9 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.keycard.server.api.AccessTokenType;
 import dev.keycard.server.keys.KeyManager;
+import dev.keycard.server.registry.Registry;
 import dev.keycard.server.keys.SigningKey;
 import java.text.ParseException;
 import java.util.Date;
@@ -15,10 +17,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The reverse of {@link TokenIssuer}: whether a string is an access token this Keycard issued, and
- * its claims if so. It is when the header is {@code typ: at+jwt} with the {@code kid} of a key
- * published now (a retired or removed key no longer vouches for anything) and that key's one
- * algorithm (RFC 8725 §3.1), the signature verifies, {@code iss} is this issuer, and the claims
- * RFC 9068 §2.2 requires are there. Reads only memory; never throws for what a caller sent.
+ * its claims if so. It is when the header is {@code typ: at+jwt} (or {@code JWT}, for a token whose
+ * audience is an API set to issue that type) with the {@code kid} of a key published now (a
+ * retired or removed key no longer vouches for anything) and that key's one algorithm (RFC 8725
+ * §3.1), the signature verifies, {@code iss} is this issuer, and the claims RFC 9068 §2.2 requires
+ * are there. Reads only memory; never throws for what a caller sent.
  */
 public final class IssuedTokenVerifier {
 
@@ -26,17 +29,21 @@ public final class IssuedTokenVerifier {
 
     private final KeyManager keys;
     private final Supplier<String> issuer;
+    private final Registry registry;
 
-    public IssuedTokenVerifier(KeyManager keys, Supplier<String> issuer) {
+    public IssuedTokenVerifier(KeyManager keys, Supplier<String> issuer, Registry registry) {
         this.keys = keys;
         this.issuer = issuer;
+        this.registry = registry;
     }
 
     /** The token's claims, or empty when it is not a token this server issued, intact. */
     public Optional<IssuedToken> verify(String token) {
         try {
             SignedJWT jwt = SignedJWT.parse(token);
-            if (!AT_JWT.equals(jwt.getHeader().getType())) {
+            JOSEObjectType typ = jwt.getHeader().getType();
+            if (!AT_JWT.equals(typ) && !(AccessTokenType.JWT.header().equals(typ)
+                    && jwt.getJWTClaimsSet().getAudience().stream().anyMatch(this::issuesJwtType))) {
                 return Optional.empty();
             }
             String kid = jwt.getHeader().getKeyID();
@@ -65,6 +72,10 @@ public final class IssuedTokenVerifier {
         }
         return Optional.of(new IssuedToken(jti, clientId, subject, audience, Optional.ofNullable(scope),
                 claims.getIssuer(), iat.toInstant(), exp.toInstant()));
+    }
+
+    private boolean issuesJwtType(String audience) {
+        return registry.api(audience).filter(a -> a.tokenType() == AccessTokenType.JWT).isPresent();
     }
 
     private static boolean isEmpty(@Nullable String value) {

@@ -1,7 +1,6 @@
 package dev.keycard.server.issue;
 
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
@@ -17,14 +16,14 @@ import java.util.Date;
 import java.util.function.Supplier;
 
 /**
- * Builds and signs the JWT access token of RFC 9068: header {@code typ: at+jwt}, {@code kid},
+ * Builds and signs the JWT access token of RFC 9068: header {@code typ: at+jwt} (or {@code JWT}
+ * for an API set so, {@link dev.keycard.server.api.AccessTokenType}), {@code kid},
  * {@code alg} (§2.1); claims {@code iss}, {@code exp}, {@code aud}, {@code sub}, {@code client_id},
  * {@code iat}, {@code jti} (§2.2) and {@code scope} (§2.2.3). The audience is always the API; the
  * subject is the client, there being no user in the client credentials grant (§2.2).
  */
 public final class TokenIssuer {
 
-    private static final JOSEObjectType AT_JWT = new JOSEObjectType("at+jwt");
     private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
 
     private final KeyManager keys;
@@ -53,7 +52,8 @@ public final class TokenIssuer {
         if (!decision.scopes().isEmpty()) {
             claims.claim("scope", decision.scopes().toString());
         }
-        JWSHeader header = new JWSHeader.Builder(key.alg().jws()).type(AT_JWT).keyID(key.kid()).build();
+        JWSHeader header = new JWSHeader.Builder(key.alg().jws()).type(decision.api().tokenType().header())
+                .keyID(key.kid()).build();
         SignedJWT jwt = new SignedJWT(header, claims.build());
         try {
             jwt.sign(key.signer());

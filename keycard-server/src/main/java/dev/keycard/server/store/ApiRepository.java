@@ -2,6 +2,7 @@ package dev.keycard.server.store;
 
 import dev.keycard.protocol.Scope;
 import dev.keycard.protocol.ScopeSet;
+import dev.keycard.server.api.AccessTokenType;
 import dev.keycard.server.api.Api;
 import dev.keycard.server.api.SigningAlg;
 import java.sql.Connection;
@@ -76,7 +77,8 @@ public final class ApiRepository {
 
     public void insert(Connection c, Api api) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO apis (identifier, name, token_lifetime_seconds,"
-                + " signing_alg, enabled, built_in, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " signing_alg, enabled, built_in, created_at, updated_at, token_type)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, api.identifier());
             ps.setString(2, api.name());
             ps.setLong(3, api.tokenLifetime().toSeconds());
@@ -85,6 +87,7 @@ public final class ApiRepository {
             ps.setBoolean(6, api.builtIn());
             Jdbc.setInstant(ps, 7, api.createdAt());
             Jdbc.setInstant(ps, 8, api.updatedAt());
+            ps.setString(9, api.tokenType().value());
             ps.executeUpdate();
         }
         insertScopes(c, api.identifier(), api.scopes());
@@ -93,13 +96,14 @@ public final class ApiRepository {
     /** Updates everything but the identifier; scopes no longer defined leave every grant too. */
     public void update(Connection c, Api before, Api after) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE apis SET name = ?, token_lifetime_seconds = ?,"
-                + " signing_alg = ?, enabled = ?, updated_at = ? WHERE identifier = ?")) {
+                + " signing_alg = ?, enabled = ?, updated_at = ?, token_type = ? WHERE identifier = ?")) {
             ps.setString(1, after.name());
             ps.setLong(2, after.tokenLifetime().toSeconds());
             ps.setString(3, after.signingAlg().name());
             ps.setBoolean(4, after.enabled());
             Jdbc.setInstant(ps, 5, after.updatedAt());
-            ps.setString(6, after.identifier());
+            ps.setString(6, after.tokenType().value());
+            ps.setString(7, after.identifier());
             ps.executeUpdate();
         }
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM api_scopes WHERE api = ? AND scope = ?")) {
@@ -137,6 +141,8 @@ public final class ApiRepository {
                 SigningAlg.named(rs.getString("signing_alg")).orElseThrow(
                         () -> new SQLException("unknown signing_alg in store")),
                 rs.getBoolean("enabled"), rs.getBoolean("built_in"),
-                Jdbc.requiredInstant(rs, "created_at"), Jdbc.requiredInstant(rs, "updated_at"));
+                Jdbc.requiredInstant(rs, "created_at"), Jdbc.requiredInstant(rs, "updated_at"),
+                AccessTokenType.named(rs.getString("token_type")).orElseThrow(
+                        () -> new SQLException("unknown token_type in store")));
     }
 }
