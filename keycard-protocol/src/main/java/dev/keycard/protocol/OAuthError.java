@@ -63,15 +63,16 @@ public record OAuthError(String code, int status) {
 
     /**
      * {@code text} as RFC 6749 §5.2 allows an {@code error_description}: every character outside
-     * {@link #isNqschar} written as the percent-escapes of its UTF-8 bytes (a {@code %} too, so the
-     * result reads back unambiguously), cut to {@value #MAX_DESCRIPTION} characters. What a request
-     * sent (a parameter name) is echoed through this, never raw.
+     * {@link #isNqschar} written as the percent-escapes of its UTF-8 bytes, cut to
+     * {@value #MAX_DESCRIPTION} characters. What a request sent (a parameter name) is echoed
+     * through this, never raw. Printable text comes back unchanged, so applying it twice is
+     * applying it once.
      */
     public static String printable(String text) {
         StringBuilder out = null;
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (isNqschar(c) && c != '%') {
+            if (isNqschar(c)) {
                 if (out != null) {
                     out.append(c);
                 }

@@ -28,7 +28,14 @@ class OAuthErrorTest {
 
     @Test
     void printableWhenQuoteBackslashControlsOrNonAsciiThenPercentEscapesOfUtf8() {
-        assertEquals("a%22b%5Cc%0D%0A%00%C2%A7%F0%9F%94%91%25", OAuthError.printable("a\"b\\c\r\n\0§\uD83D\uDD11%"));
+        assertEquals("a%22b%5Cc%0D%0A%00%C2%A7%F0%9F%94%91%", OAuthError.printable("a\"b\\c\r\n\0§\uD83D\uDD11%"));
+    }
+
+    @Test
+    void describedWhenCopiedWithADetailOrAWaitThenTheDescriptionIsNotEscapedAgain() {
+        OAuthError.Described d = OAuthError.INVALID_REQUEST.describe("parameter is repeated: §").detail("x")
+                .retryAfter(java.time.Duration.ofSeconds(3));
+        assertEquals("parameter is repeated: %C2%A7", d.description());
     }
 
     @Test

@@ -177,7 +177,7 @@ public final class KeycardServer implements AutoCloseable {
             ClientRepository clients = new ClientRepository();
             Registry registry = new Registry(db, new ApiRepository(), clients);
             registry.reload();
-            Revocations revocations = new Revocations(db, new RevocationRepository(), clock, config.tokenMaxLifetime());
+            Revocations revocations = new Revocations(db, new RevocationRepository(), clock);
             revocations.purge();
             revocations.reload();
             revocations.onRevocation(new RevocationAudit(audit, metrics));

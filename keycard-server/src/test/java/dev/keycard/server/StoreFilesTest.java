@@ -43,18 +43,23 @@ class StoreFilesTest {
     @Test
     void storeFilesWhenLeftOpenByAnOlderStartThenNarrowedTo0600() throws Exception {
         Path data = dir.resolve("data");
-        try (TestServer ignored = TestServer.start(data)) {
-            for (String name : STORE_FILES) {
-                Files.setPosixFilePermissions(data.resolve(name), PosixFilePermissions.fromString("rw-r--r--"));
+        Path saved = Files.createDirectory(dir.resolve("saved"));
+        try (TestServer server = TestServer.start(data)) {
+            new Http(server.baseUri()).createApi("https://jobs.internal", "ES256", "jobs:read");
+            for (String name : STORE_FILES) { // as a process killed now would leave them
+                Files.copy(data.resolve(name), saved.resolve(name));
             }
         }
-        try (TestServer ignored = TestServer.start(data)) {
+        for (String name : STORE_FILES) { // an older Keycard's files, open to all
+            Files.copy(saved.resolve(name), data.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.setPosixFilePermissions(data.resolve(name), PosixFilePermissions.fromString("rw-r--r--"));
+        }
+        try (TestServer server = TestServer.start(data)) {
             for (String name : STORE_FILES) {
-                if (Files.exists(data.resolve(name))) {
-                    assertEquals("rw-------", mode(data.resolve(name)), name);
-                }
+                assertEquals("rw-------", mode(data.resolve(name)), name);
             }
-            assertEquals("rw-------", mode(data.resolve("keycard.db")));
+            assertEquals(200, new Http(server.baseUri()).admin("GET", "/admin/v1/apis/https%3A%2F%2Fjobs.internal", null)
+                    .statusCode(), "the store read back");
         }
     }
 

@@ -52,8 +52,7 @@ public final class AdminRecovery {
         Bootstrap.AdminCredentials reset = new Bootstrap.AdminCredentials(id, Optional.of(value));
         db.transaction(c -> {
             Instant now = clock.instant();
-            ClientSecret secret = new ClientSecret(secrets.newId("sec_"), Secrets.digest(value), Secrets.hint(value),
-                    now, null, null);
+            ClientSecret secret = secrets.stored(value, now);
             Optional<Client> found = clients.findForUpdate(c, id, db.isSqlite());
             if (found.isEmpty()) {
                 clients.insert(c, Bootstrap.adminClient(id, secret, now));

@@ -57,20 +57,29 @@ public final class Bootstrap {
      */
     public static Optional<AdminCredentials> run(Database db, ServerConfig config, Secrets secrets, Clock clock,
                                                  Consumer<AdminCredentials> beforeCommit) {
+        // One secret for every try, told once: PostgreSQL may run the transaction again (a
+        // deadlock, a serialization failure), and then the operator must not see two secrets.
+        String secret = config.adminClientSecret().orElseGet(secrets::generate);
+        java.util.concurrent.atomic.AtomicBoolean told = new java.util.concurrent.atomic.AtomicBoolean();
+        Consumer<AdminCredentials> once = created -> {
+            if (told.compareAndSet(false, true)) {
+                beforeCommit.accept(created);
+            }
+        };
         try {
-            return once(db, config, secrets, clock, beforeCommit);
+            return once(db, config, secrets, secret, clock, once);
         } catch (StoreException e) {
             if (e.kind() != StoreException.Kind.CONFLICT) {
                 throw e;
             }
             // Nodes starting together on an empty store all find no admin API (there is no row to
             // lock yet), and every insert but the first conflicts: run again and find the first's.
-            return once(db, config, secrets, clock, beforeCommit);
+            return once(db, config, secrets, secret, clock, once);
         }
     }
 
-    private static Optional<AdminCredentials> once(Database db, ServerConfig config, Secrets secrets, Clock clock,
-                                                   Consumer<AdminCredentials> beforeCommit) {
+    private static Optional<AdminCredentials> once(Database db, ServerConfig config, Secrets secrets, String secret,
+                                                   Clock clock, Consumer<AdminCredentials> beforeCommit) {
         ApiRepository apis = new ApiRepository();
         ClientRepository clients = new ClientRepository();
         return db.transaction(c -> {
@@ -91,9 +100,7 @@ public final class Bootstrap {
             apis.insert(c, new Api(Api.ADMIN_IDENTIFIER, "Keycard admin API", BUILT_IN_SCOPES,
                     config.tokenDefaultLifetime(), SigningAlg.RS256, true, true, now, now));
             Optional<String> given = config.adminClientSecret();
-            String secret = given.orElseGet(secrets::generate);
-            ClientSecret stored = new ClientSecret(secrets.newId("sec_"), Secrets.digest(secret),
-                    Secrets.hint(secret), now, null, null);
+            ClientSecret stored = secrets.stored(secret, now);
             clients.insert(c, adminClient(config.adminClientId(), stored, now));
             AdminCredentials created = new AdminCredentials(config.adminClientId(),
                     given.isPresent() ? Optional.empty() : Optional.of(secret));

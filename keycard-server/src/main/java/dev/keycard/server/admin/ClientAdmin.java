@@ -104,8 +104,7 @@ final class ClientAdmin {
         f.check();
         Instant now = clock.instant();
         String value = secrets.generate();
-        ClientSecret secret = new ClientSecret(secrets.newId("sec_"), Secrets.digest(value), Secrets.hint(value),
-                now, null, null);
+        ClientSecret secret = secrets.stored(value, now);
         Client client = new Client(new ClientId(id.orElseGet(() -> secrets.newId("kc_"))), name.orElseThrow(), true,
                 methods, grantTypes, defaultApi, grants, List.of(secret), now, now, rateLimit);
         db.transaction(c -> {
@@ -148,7 +147,7 @@ final class ClientAdmin {
                     clearDefault ? Optional.empty() : defaultApi.or(before::defaultApi), before.grants(),
                     before.secrets(), before.createdAt(), now,
                     clearRateLimit ? Optional.empty() : rateLimit.or(before::tokenRateLimit));
-            lastAdministrator.guard(c, before, now, () -> {
+            lastAdministrator.guard(c, before, () -> {
                 clients.update(c, after);
                 return null;
             });
@@ -166,6 +165,9 @@ final class ClientAdmin {
     private <T> T done(Revoking<T> change) {
         change.revoked().ifPresent(revocations::committed);
         changed.run();
+        // Until the line above, this node could still issue the client tokens, in a later second
+        // than the revocation's: revoke again, now that it cannot.
+        change.revoked().ifPresent(r -> revocations.revokeClientBefore(r.clientId(), clock.instant()));
         return change.result();
     }
 
@@ -185,7 +187,7 @@ final class ClientAdmin {
         Instant now = clock.instant();
         done(db.transaction(c -> {
             Client before = lock(c, id);
-            lastAdministrator.guard(c, before, now, () -> clients.delete(c, id));
+            lastAdministrator.guard(c, before, () -> clients.delete(c, id));
             return new Revoking<>(null, Optional.of(revocations.revokeClientBefore(c, id, now)));
         }));
     }
@@ -202,8 +204,7 @@ final class ClientAdmin {
         f.check();
         Instant now = clock.instant();
         String value = secrets.generate();
-        ClientSecret fresh = new ClientSecret(secrets.newId("sec_"), Secrets.digest(value), Secrets.hint(value),
-                now, null, null);
+        ClientSecret fresh = secrets.stored(value, now);
         Client client = db.transaction(c -> {
             Client before = lock(c, id);
             List<ClientSecret> active = before.secrets().stream().filter(s -> s.activeAt(now)).toList();
@@ -230,8 +231,7 @@ final class ClientAdmin {
     }
 
     void deleteSecret(String id, String secretId) {
-        Instant now = clock.instant();
-        db.transaction(c -> lastAdministrator.guard(c, lock(c, id), now, () -> {
+        db.transaction(c -> lastAdministrator.guard(c, lock(c, id), () -> {
             if (!clients.deleteSecret(c, id, secretId)) {
                 throw AdminProblem.notFound("client " + id + " has no secret " + secretId);
             }
@@ -248,11 +248,10 @@ final class ClientAdmin {
             f.error("scopes", "is required");
         }
         f.check();
-        Instant now = clock.instant();
         Client client = db.transaction(c -> {
             Client before = lock(c, id);
             checkGrant(c, "scopes", api, scopes.orElseThrow());
-            lastAdministrator.guard(c, before, now, () -> {
+            lastAdministrator.guard(c, before, () -> {
                 clients.putGrant(c, id, api, scopes.orElseThrow());
                 return null;
             });
@@ -263,8 +262,7 @@ final class ClientAdmin {
     }
 
     void deleteGrant(String id, String api) {
-        Instant now = clock.instant();
-        db.transaction(c -> lastAdministrator.guard(c, lock(c, id), now, () -> {
+        db.transaction(c -> lastAdministrator.guard(c, lock(c, id), () -> {
             if (!clients.deleteGrant(c, id, api)) {
                 throw AdminProblem.notFound("client " + id + " has no grant for " + api);
             }

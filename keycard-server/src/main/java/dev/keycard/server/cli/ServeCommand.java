@@ -59,8 +59,8 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (Exception e) {
             err.println("keycard: cannot start: " + reason(e, options));
             if (created[0]) {
-                err.println("keycard: the admin client was created before that; its credentials, shown above,"
-                        + " work on the next start");
+                err.println("keycard: if the admin client was saved before that, its credentials shown above work"
+                        + " on the next start; if not, the next start makes it again");
             }
             return ExitCodes.UNAVAILABLE;
         }

@@ -4,25 +4,28 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Exponential back-off after failed client authentication, per source address and per
  * {@code client_id}, in memory on each node. The first {@code freeFailures} failures within
  * {@link #FORGET_AFTER} cost nothing; each one after makes its address and its client id wait
- * twice as long as the one before (1 s, 2 s, 4 s … up to {@code maxBackoff}), answered 429 with
- * {@code Retry-After} without checking the credentials.
+ * twice as long as the one before (1 s, 2 s, 4 s … up to {@code maxBackoff}). While they wait,
+ * requests are answered 429 with {@code Retry-After} without their credentials being checked:
+ * <ul>
+ * <li>from a waiting address, whatever client id they name;
+ * <li>for a waiting client id, from the addresses that have failed for that client id themselves.
+ * </ul>
+ * A client that has authenticated from an address within {@link #KNOWN_FOR} is always checked
+ * there: its right secret gets its token, whoever else fails from that address, so nobody sharing
+ * it (behind a NAT, on one node) can lock it out. Its own wrong secrets from there, a service left
+ * with a rotated secret, are answered 429 with the wait instead of 401 once past the free ones, so
+ * that a client honouring {@code Retry-After} slows down. Guessing is not what this stops: secrets
+ * are 256 random bits. It stops runaway callers and credential sprays from new addresses.
  *
- * <p>An attacker cannot lock a real client out with it. A waiting client id holds back only the
- * addresses that have failed themselves: a request from an address that has not been failing is
- * checked as usual, and the right secret gets its token. And a client that has authenticated from
- * an address within {@link #KNOWN_FOR} is not held back there by its address or its id: many
- * services share one address behind a NAT or on one node, and one of them failing (a secret
- * rotated, a pod misconfigured) must not hold back the rest. What a known client does not escape
- * is its own failures from that address, counted per address and client id: guesses at a client
- * from the address it runs on back off like any others. Success resets no count, so a caller with
- * one valid client cannot launder guesses at another. Memory is bounded: past
- * {@link #MAX_ENTRIES} keys, those that have gone quiet are forgotten, and a new key beyond that
- * is not tracked.
+ * <p>Success resets no count, so a caller with one valid client cannot launder failures at another.
+ * Memory is bounded: at most {@link #MAX_ENTRIES} keys per map; when one is full, keys gone quiet
+ * are swept at most once a second, and a new key finding no room is not tracked.
  */
 public final class AuthThrottle {
 
@@ -35,33 +38,18 @@ public final class AuthThrottle {
     private static final Duration KNOWN_REFRESH = Duration.ofMinutes(1);
     private static final Duration FIRST_WAIT = Duration.ofSeconds(1);
 
-    /** Which limit held a request back: a metric's label, an audit event's detail. */
-    public enum Limit {
-        FAILED_AUTH_ADDRESS("failed_auth_address"), FAILED_AUTH_CLIENT("failed_auth_client");
-
-        private final String label;
-
-        Limit(String label) {
-            this.label = label;
-        }
-
-        public String label() {
-            return label;
-        }
-    }
-
     /** A request held back: by which limit, for how long. */
-    public record Wait(Limit limit, Duration duration) {
+    public record Wait(RequestLimit limit, Duration duration) {
     }
 
     private final int freeFailures;
     private final Duration maxBackoff;
-    private final ConcurrentHashMap<String, Failures> byAddress = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Failures> byClient = new ConcurrentHashMap<>();
-    /** Address key and client id, separated by a space (a client id has none) → their failures. */
-    private final ConcurrentHashMap<String, Failures> byPair = new ConcurrentHashMap<>();
-    /** Address key and client id, separated by a space (a client id has none) → last success. */
-    private final ConcurrentHashMap<String, Instant> known = new ConcurrentHashMap<>();
+    private final Keys<Failures> byAddress = new Keys<>();
+    private final Keys<Failures> byClient = new Keys<>();
+    /** {@link #pair} → the failures of that client id from that address. */
+    private final Keys<Failures> byPair = new Keys<>();
+    /** {@link #pair} → when that client last authenticated from that address. */
+    private final Keys<Instant> known = new Keys<>();
 
     /**
      * @param freeFailures failures allowed before the back-off starts; 0 turns the throttle off
@@ -72,87 +60,96 @@ public final class AuthThrottle {
         this.maxBackoff = maxBackoff;
     }
 
-    /** Whether a request from {@code address} for {@code clientId} must wait, before its credentials are checked. */
+    /**
+     * Whether a request from {@code address} for {@code clientId} must wait without its credentials
+     * being checked.
+     *
+     * @param clientId a well-formed client id, or one key that stands for every malformed one
+     */
     public Optional<Wait> check(String address, String clientId, Instant now) {
-        if (freeFailures == 0 || (byAddress.isEmpty() && byClient.isEmpty())) {
+        if (freeFailures == 0 || (byAddress.map.isEmpty() && byClient.map.isEmpty())) {
             return Optional.empty();
         }
         String addressKey = key(address);
-        String pair = addressKey + " " + clientId;
-        Instant lastSuccess = known.get(pair);
-        if (lastSuccess != null && now.isBefore(lastSuccess.plus(KNOWN_FOR))) {
-            // Its own failures from here are guesses at it, and count as the client's.
-            Failures own = byPair.get(pair);
-            Duration wait = own == null ? Duration.ZERO : own.waitAt(now);
-            return wait.isZero() ? Optional.empty() : Optional.of(new Wait(Limit.FAILED_AUTH_CLIENT, wait));
+        String pair = pair(addressKey, clientId);
+        if (isKnown(pair, now)) {
+            return Optional.empty();
         }
-        Failures source = byAddress.get(addressKey);
-        if (source != null) {
-            Duration wait = source.waitAt(now);
-            if (!wait.isZero()) {
-                return Optional.of(new Wait(Limit.FAILED_AUTH_ADDRESS, wait));
-            }
+        Failures source = byAddress.map.get(addressKey);
+        if (source != null && !source.waitAt(now).isZero()) {
+            return Optional.of(new Wait(RequestLimit.FAILED_AUTH_ADDRESS, source.waitAt(now)));
         }
-        Failures client = byClient.get(clientId);
-        if (client != null && source != null && source.recentAt(now)) {
-            Duration wait = client.waitAt(now);
-            if (!wait.isZero()) {
-                return Optional.of(new Wait(Limit.FAILED_AUTH_CLIENT, wait));
-            }
+        Failures client = byClient.map.get(clientId);
+        Failures own = byPair.map.get(pair);
+        if (client != null && own != null && own.recentAt(now) && !client.waitAt(now).isZero()) {
+            return Optional.of(new Wait(RequestLimit.FAILED_AUTH_CLIENT, client.waitAt(now)));
         }
         return Optional.empty();
     }
 
-    /** Notes that {@code clientId} authenticated from {@code address}: it stays welcome there. */
+    /** Notes that {@code clientId} authenticated from {@code address}: it is checked there from now on. */
     public void succeeded(String address, String clientId, Instant now) {
         if (freeFailures == 0) {
             return;
         }
-        String pair = key(address) + " " + clientId;
-        Instant last = known.get(pair);
-        if (last != null && now.isBefore(last.plus(KNOWN_REFRESH))) {
-            return;
+        String pair = pair(key(address), clientId);
+        Instant last = known.map.get(pair);
+        if ((last == null || !now.isBefore(last.plus(KNOWN_REFRESH)))
+                && known.hasRoomFor(pair, now, t -> !now.isBefore(t.plus(KNOWN_FOR)))) {
+            known.map.put(pair, now);
         }
-        if (last == null && known.size() >= MAX_ENTRIES) {
-            known.values().removeIf(t -> !now.isBefore(t.plus(KNOWN_FOR)));
-            if (known.size() >= MAX_ENTRIES) {
-                return;
-            }
-        }
-        known.put(pair, now);
     }
 
-    /** Counts a failed authentication from {@code address} for {@code clientId}. */
-    public void failed(String address, String clientId, Instant now) {
+    /**
+     * Counts a failed authentication from {@code address} for {@code clientId}.
+     *
+     * @return the wait to answer this failure with instead of 401: only for a client failing from
+     *     an address it is known at, once past its free failures there (see the class comment)
+     */
+    public Optional<Wait> failed(String address, String clientId, Instant now) {
         if (freeFailures == 0) {
-            return;
+            return Optional.empty();
         }
         String addressKey = key(address);
+        String pair = pair(addressKey, clientId);
         count(byAddress, addressKey, now);
         count(byClient, clientId, now);
-        count(byPair, addressKey + " " + clientId, now);
+        Failures own = count(byPair, pair, now);
+        if (own != null && isKnown(pair, now) && !own.waitAt(now).isZero()) {
+            return Optional.of(new Wait(RequestLimit.FAILED_AUTH_CLIENT, own.waitAt(now)));
+        }
+        return Optional.empty();
     }
 
-    private void count(ConcurrentHashMap<String, Failures> map, String key, Instant now) {
-        Failures f = map.get(key);
+    private boolean isKnown(String pair, Instant now) {
+        Instant lastSuccess = known.map.get(pair);
+        return lastSuccess != null && now.isBefore(lastSuccess.plus(KNOWN_FOR));
+    }
+
+    private @Nullable Failures count(Keys<Failures> keys, String key, Instant now) {
+        Failures f = keys.map.get(key);
         if (f == null) {
-            if (map.size() >= MAX_ENTRIES) {
-                map.values().removeIf(e -> !e.recentAt(now) && e.waitAt(now).isZero());
-                if (map.size() >= MAX_ENTRIES) {
-                    return; // full of live keys: this one goes untracked rather than grow memory
-                }
+            if (!keys.hasRoomFor(key, now, e -> !e.recentAt(now) && e.waitAt(now).isZero())) {
+                return null;
             }
-            f = map.computeIfAbsent(key, k -> new Failures());
+            f = keys.map.computeIfAbsent(key, k -> new Failures());
         }
         f.add(now, freeFailures, maxBackoff);
+        return f;
+    }
+
+    /** An address key and a client id (which has no space, or is the one malformed-id key). */
+    private static String pair(String addressKey, String clientId) {
+        return addressKey + " " + clientId;
     }
 
     /**
      * An address as the throttle keys it: IPv6 by its /64, which one host usually has whole, so
-     * that hopping within it does not escape the back-off.
+     * that hopping within it does not escape the back-off. Only a literal is parsed, never a name
+     * (no DNS lookup on the token path).
      */
     static String key(String address) {
-        if (address.indexOf(':') < 0) {
+        if (address.indexOf(':') < 0 || !IPV6.matcher(address).matches()) {
             return address;
         }
         try {
@@ -167,6 +164,29 @@ public final class AuthThrottle {
             return prefix.append(":/64").toString();
         } catch (java.net.UnknownHostException e) {
             return address;
+        }
+    }
+
+    private static final java.util.regex.Pattern IPV6 = java.util.regex.Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+
+    /** A map of at most {@link #MAX_ENTRIES} keys. */
+    private static final class Keys<V> {
+        final ConcurrentHashMap<String, V> map = new ConcurrentHashMap<>();
+        private volatile Instant sweptAt = Instant.MIN;
+
+        /**
+         * Whether {@code key} may be stored: it is there, or there is room. When the map is full,
+         * the {@code quiet} entries are swept, at most once a second (a sweep walks the map).
+         */
+        boolean hasRoomFor(String key, Instant now, java.util.function.Predicate<V> quiet) {
+            if (map.size() < MAX_ENTRIES || map.containsKey(key)) {
+                return true;
+            }
+            if (now.isAfter(sweptAt.plusSeconds(1))) {
+                sweptAt = now;
+                map.values().removeIf(quiet);
+            }
+            return map.size() < MAX_ENTRIES;
         }
     }
 

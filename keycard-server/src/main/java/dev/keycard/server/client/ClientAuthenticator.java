@@ -28,6 +28,8 @@ import org.jspecify.annotations.Nullable;
 public final class ClientAuthenticator {
 
     private static final byte[] DUMMY_DIGEST = Secrets.digest("kcs_dummy-secret-for-unknown-clients");
+    /** The back-off's one key for every client id that cannot exist (see {@link #throttleKey}). */
+    private static final String MALFORMED_ID = "(malformed client_id)";
 
     private final Registry registry;
     private final SecretUsage usage;
@@ -76,14 +78,28 @@ public final class ClientAuthenticator {
             throw OAuthError.INVALID_CLIENT.describe("client authentication is required")
                     .detail(bodyId.isPresent() ? "client_id without client_secret" : "no credentials").toException();
         }
-        Optional<AuthThrottle.Wait> wait = throttle.check(source, clientId, now);
+        Optional<AuthThrottle.Wait> wait = throttle.check(source, throttleKey(clientId), now);
         if (wait.isPresent()) {
-            events.rateLimited(wait.get().limit().label(), clientId, source, now);
-            throw OAuthError.TOO_MANY_REQUESTS.describe("too many failed authentication attempts; retry later")
-                    .retryAfter(wait.get().duration())
-                    .detail("%s backs off %s", wait.get().limit().label(), wait.get().duration()).toException();
+            throw tooMany(wait.get(), clientId, source, now);
         }
         return verify(clientId, secret, method, source, now);
+    }
+
+    /**
+     * The client id as the back-off counts it: every id Keycard could never have registered (too
+     * long, odd characters: up to the body limit of them) shares one key, so that memory holds ids
+     * of at most 128 characters.
+     */
+    private static String throttleKey(String clientId) {
+        return ClientIdRules.isValid(clientId) ? clientId : MALFORMED_ID;
+    }
+
+    private dev.keycard.protocol.OAuthException tooMany(AuthThrottle.Wait wait, String clientId, String source,
+                                                       Instant now) {
+        events.rateLimited(wait.limit().label(), clientId, source, now);
+        return OAuthError.TOO_MANY_REQUESTS.describe("too many failed authentication attempts; retry later")
+                .retryAfter(wait.duration()).detail("%s backs off %s", wait.limit().label(), wait.duration())
+                .toException();
     }
 
     private AuthenticatedClient verify(String clientId, String secret, ClientAuthMethod method, String source,
@@ -125,8 +141,11 @@ public final class ClientAuthenticator {
     private dev.keycard.protocol.OAuthException failed(String clientId, String source, String reason,
                                                        ClientAuthMethod method, Instant now, String detail,
                                                        Object... args) {
-        throttle.failed(source, clientId, now);
+        Optional<AuthThrottle.Wait> wait = throttle.failed(source, throttleKey(clientId), now);
         events.authFailed(clientId, reason, method.value(), now);
+        if (wait.isPresent()) { // a known client failing again and again from its own address: tell it to wait
+            return tooMany(wait.get(), clientId, source, now);
+        }
         return OAuthError.INVALID_CLIENT.describe("client authentication failed").detail(detail, args).toException();
     }
 

@@ -13,6 +13,11 @@ public final class ClientIdRules {
     private ClientIdRules() {
     }
 
+    /** Whether {@code id} is one Keycard could have registered. */
+    public static boolean isValid(String id) {
+        return VALID.matcher(id).matches();
+    }
+
     /** Returns {@code id} when valid, else throws saying why. */
     public static String require(String id) {
         if (!VALID.matcher(id).matches()) {

@@ -32,6 +32,11 @@ public final class Secrets {
     }
 
     /** A new opaque identifier with the given prefix and 96 random bits. */
+    /** The stored form of {@code value}, a client's current secret from {@code now}: digest, hint, a new id. */
+    public ClientSecret stored(String value, java.time.Instant now) {
+        return new ClientSecret(newId("sec_"), digest(value), hint(value), now, null, null);
+    }
+
     public String newId(String prefix) {
         byte[] bytes = new byte[12];
         random.nextBytes(bytes);

@@ -37,19 +37,13 @@ public final class TokenRateLimits {
         if (limit.isOff()) {
             return Optional.empty();
         }
-        String id = client.id().value();
-        Bucket bucket = buckets.get(id);
+        Bucket bucket = buckets.get(client.id().value());
         if (bucket == null || !bucket.limit.equals(limit)) { // new, or the client's limit changed
-            bucket = new Bucket(limit);
-            buckets.put(id, bucket);
+            bucket = buckets.compute(client.id().value(),
+                    (id, current) -> current != null && current.limit.equals(limit) ? current : new Bucket(limit));
         }
         long wait = bucket.take(now.getEpochSecond() * 1_000_000_000L + now.getNano());
         return wait <= 0 ? Optional.empty() : Optional.of(Duration.ofNanos(wait));
-    }
-
-    /** Forgets the buckets of clients that are gone. */
-    public void retainOnly(java.util.function.Predicate<String> exists) {
-        buckets.keySet().removeIf(id -> !exists.test(id));
     }
 
     private static final class Bucket {

@@ -13,6 +13,7 @@ import java.util.List;
 public final class AddressRanges {
 
     private static final AddressRanges NONE = new AddressRanges(List.of(), "");
+    private static final java.util.regex.Pattern IPV6 = java.util.regex.Pattern.compile("[0-9A-Fa-f:.]{2,45}");
     private static final java.util.regex.Pattern IPV4 = java.util.regex.Pattern.compile(
             "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
 
@@ -86,11 +87,32 @@ public final class AddressRanges {
         return text;
     }
 
+    /**
+     * The IP address {@code text} names, as a proxy may write it in {@code X-Forwarded-For}:
+     * {@code 192.0.2.7}, {@code 192.0.2.7:5678}, {@code 2001:db8::1} or {@code [2001:db8::1]:5678};
+     * empty for anything else (a name is never looked up).
+     */
+    public static java.util.Optional<String> address(String text) {
+        String a = text.trim();
+        if (a.startsWith("[")) {
+            int end = a.indexOf(']');
+            a = end < 0 ? "" : a.substring(1, end);
+        } else if (a.indexOf(':') >= 0 && a.indexOf(':') == a.lastIndexOf(':') && a.indexOf('.') >= 0) {
+            a = a.substring(0, a.indexOf(':')); // IPv4 with a port
+        }
+        try {
+            byte[] bytes = literal(a, a);
+            return java.util.Optional.of(InetAddress.getByAddress(bytes).getHostAddress());
+        } catch (IllegalArgumentException | UnknownHostException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     private static byte[] literal(String address, String entry) {
         String a = address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1) : address;
         // An IPv6 literal, or four dotted numbers: InetAddress would read "1.2.3" as 1.2.0.3, and a
         // name would be looked up in DNS.
-        boolean looksLiteral = a.indexOf(':') >= 0 || IPV4.matcher(a).matches();
+        boolean looksLiteral = (a.indexOf(':') >= 0 && IPV6.matcher(a).matches()) || IPV4.matcher(a).matches();
         if (!looksLiteral) {
             throw new IllegalArgumentException("'" + entry + "' is not an IP address or a CIDR range");
         }

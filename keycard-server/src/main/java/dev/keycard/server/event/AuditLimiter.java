@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * using an old secret, or keeps failing, writes one line a minute instead of one per request. The
  * event that passes tells how many were held back since the last one. Keys are bounded: while
  * {@code maxKeys} keys are inside their window, a new key is held back too, so random client ids
- * cannot grow memory or flood the log. {@link #closeWindows} reports what a window held back when
+ * cannot grow memory or flood the log (those events are lost, not counted). {@link #closeWindows} reports what a window held back when
  * no later event came to tell of it.
  */
 final class AuditLimiter {

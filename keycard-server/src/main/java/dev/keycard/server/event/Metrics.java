@@ -131,7 +131,6 @@ public final class Metrics implements AutoCloseable {
         (wholeClient ? revokedClients : revokedTokens).increment();
     }
 
-    /** A secret in its grace period authenticated a client. */
     /**
      * A request held back by a rate limit: {@code keycard_rate_limited_total{limit=…}}, the limit
      * being {@code token_rate}, {@code failed_auth_address} or {@code failed_auth_client}.
@@ -146,6 +145,7 @@ public final class Metrics implements AutoCloseable {
         counter.increment();
     }
 
+    /** A secret in its grace period authenticated a client. */
     public void graceUse() {
         graceUse.increment();
     }

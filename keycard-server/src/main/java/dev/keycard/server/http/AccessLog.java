@@ -50,11 +50,14 @@ public final class AccessLog {
             long started = System.nanoTime();
             Caller caller = new Caller();
             callers.put(request, caller);
-            request.response().endHandler(v -> {
-                callers.remove(request);
-                log(request, caller, System.nanoTime() - started);
-            });
-            request.response().closeHandler(v -> callers.remove(request));
+            // Ended, or closed before it ended (a revocation-event stream ends so): one line either way.
+            Handler<Void> done = v -> {
+                if (callers.remove(request) != null) {
+                    log(request, caller, System.nanoTime() - started);
+                }
+            };
+            request.response().endHandler(done);
+            request.response().closeHandler(done);
             handler.handle(request);
         };
     }

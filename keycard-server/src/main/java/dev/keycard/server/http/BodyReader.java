@@ -55,7 +55,7 @@ public final class BodyReader {
                 tooLarge(request, maxBytes, failure); // nothing was sent: nothing to linger for
                 return;
             }
-            if (declared > DRAIN_LIMIT) {
+            if (declared > maxBytes && declared > DRAIN_LIMIT) {
                 lingeringTooLarge(vertx, request, maxBytes, failure);
                 return;
             }

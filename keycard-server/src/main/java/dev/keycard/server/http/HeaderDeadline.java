@@ -34,8 +34,15 @@ final class HeaderDeadline {
     private HeaderDeadline() {
     }
 
-    /** Watches {@code connection}'s requests; called as it opens, on its event loop. */
-    static void install(HttpConnection connection, long millis) {
+    /**
+     * Watches {@code connection}'s requests; called as it opens, on its event loop.
+     *
+     * @param headerMillis how long a request's headers may take from their first byte
+     * @param bodyMillis how long its body may take after the headers, on any route: a route that
+     *     reads the body answers 408 by then itself ({@link BodyReader}); this closes a connection
+     *     whose body a route did not read (a 404, a GET with a body) and that trickles on
+     */
+    static void install(HttpConnection connection, long headerMillis, long bodyMillis) {
         ChannelPipeline pipeline = connection instanceof ConnectionBase base ? base.channel().pipeline() : null;
         if (pipeline == null || pipeline.get(DECODER) == null) {
             if (WARNED.compareAndSet(false, true)) {
@@ -43,23 +50,25 @@ final class HeaderDeadline {
             }
             return;
         }
-        Watch watch = new Watch(millis);
+        Watch watch = new Watch(headerMillis, bodyMillis);
         pipeline.addBefore(DECODER, "keycard-header-bytes", watch);
         pipeline.addAfter(DECODER, "keycard-header-requests", watch.requests);
     }
 
     /** Per connection; every method runs on the connection's event loop. */
     private static final class Watch extends ChannelInboundHandlerAdapter {
-        private final long millis;
+        private final long headerMillis;
+        private final long bodyMillis;
         final Requests requests = new Requests();
-        /** Between requests: the next byte starts a request's headers. */
+        /** Between requests: the next byte starts a request's headers. Else in a request's body. */
         private boolean awaitingHeaders = true;
         /** Whether the read being decoded ended a request. */
         private boolean ended;
         private @Nullable ScheduledFuture<?> deadline;
 
-        Watch(long millis) {
-            this.millis = millis;
+        Watch(long headerMillis, long bodyMillis) {
+            this.headerMillis = headerMillis;
+            this.bodyMillis = bodyMillis;
         }
 
         @Override
@@ -67,15 +76,24 @@ final class HeaderDeadline {
             boolean bytes = msg instanceof ByteBuf b && b.isReadable();
             ended = false;
             ctx.fireChannelRead(msg); // decodes synchronously: requests below learn of each request now
-            if (bytes && awaitingHeaders && !ended && deadline == null && ctx.channel().isActive()) {
-                deadline = ctx.executor().schedule(() -> {
-                    if (awaitingHeaders && deadline != null) {
-                        LOG.debug("closing a connection from {}: request headers incomplete after {} ms",
-                                ctx.channel().remoteAddress(), millis);
-                        ctx.close();
-                    }
-                }, millis, TimeUnit.MILLISECONDS);
+            if (deadline != null || !ctx.channel().isActive()) {
+                return;
             }
+            if (bytes && awaitingHeaders && !ended) {
+                arm(ctx, headerMillis, true);
+            } else if (!awaitingHeaders) {
+                arm(ctx, bodyMillis, false); // headers in, body still coming
+            }
+        }
+
+        private void arm(ChannelHandlerContext ctx, long millis, boolean headers) {
+            deadline = ctx.executor().schedule(() -> {
+                if (deadline != null && awaitingHeaders == headers) {
+                    LOG.debug("closing a connection from {}: request {} incomplete after {} ms",
+                            ctx.channel().remoteAddress(), headers ? "headers" : "body", millis);
+                    ctx.close();
+                }
+            }, millis, TimeUnit.MILLISECONDS);
         }
 
         @Override
@@ -102,6 +120,7 @@ final class HeaderDeadline {
                 if (msg instanceof LastHttpContent) {
                     awaitingHeaders = true;
                     ended = true;
+                    cancel();
                 }
                 ctx.fireChannelRead(msg);
             }

@@ -145,8 +145,10 @@ public final class HttpServers {
     private static int deploy(Vertx vertx, HttpServerOptions options, int wanted, ServerConfig config,
                               Handler<HttpServerRequest> handler, int instances) throws Exception {
         Set<Integer> bound = ConcurrentHashMap.newKeySet();
+        // The body deadline a little after http.request-timeout, so a route reading the body answers 408 first.
+        long bodyMillis = config.requestTimeout().toMillis() + 2_000;
         vertx.deployVerticle(() -> new HttpVerticle(options, wanted, config.shutdownGrace(),
-                        config.headerTimeout().toMillis(), handler, bound),
+                        config.headerTimeout().toMillis(), bodyMillis, handler, bound),
                         new DeploymentOptions().setInstances(instances))
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         if (bound.size() != 1) {
@@ -171,16 +173,18 @@ public final class HttpServers {
         private final int port;
         private final Duration grace;
         private final long headerTimeoutMillis;
+        private final long bodyTimeoutMillis;
         private final Handler<HttpServerRequest> handler;
         private final Set<Integer> bound;
         private @Nullable HttpServer server;
 
         HttpVerticle(HttpServerOptions options, int port, Duration grace, long headerTimeoutMillis,
-                     Handler<HttpServerRequest> handler, Set<Integer> bound) {
+                     long bodyTimeoutMillis, Handler<HttpServerRequest> handler, Set<Integer> bound) {
             this.options = options;
             this.port = port;
             this.grace = grace;
             this.headerTimeoutMillis = headerTimeoutMillis;
+            this.bodyTimeoutMillis = bodyTimeoutMillis;
             this.handler = handler;
             this.bound = bound;
         }
@@ -195,7 +199,7 @@ public final class HttpServers {
         public Future<?> start() {
             HttpServer server = vertx.createHttpServer(new HttpServerOptions(options).setPort(port));
             this.server = server;
-            return server.connectionHandler(c -> HeaderDeadline.install(c, headerTimeoutMillis))
+            return server.connectionHandler(c -> HeaderDeadline.install(c, headerTimeoutMillis, bodyTimeoutMillis))
                     .requestHandler(handler)
                     .invalidRequestHandler(HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER)
                     .exceptionHandler(e -> LOG.debug("connection error: {}", e.toString()))

@@ -87,7 +87,8 @@ final class RevocationEventsRoute implements Handler<HttpServerRequest> {
                 .set("X-Accel-Buffering", "no");
         Subscriber subscriber = new Subscriber(response, Vertx.currentContext());
         subscribers.put(response, subscriber);
-        response.closeHandler(v -> subscribers.remove(response));
+        // The connection's, not the response's close handler: the access log keeps that one.
+        request.connection().closeHandler(v -> subscribers.remove(response));
         // At a stop the stream never finishes by itself: end it, so the subscriber resumes on
         // another node at once rather than when the shutdown grace runs out.
         request.connection().shutdownHandler(v -> {

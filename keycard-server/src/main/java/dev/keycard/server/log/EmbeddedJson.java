@@ -3,8 +3,8 @@ package dev.keycard.server.log;
 import java.util.Set;
 
 /**
- * A log argument that is already one JSON value on one line, made by Keycard, never text from a
- * request: an audit event. Logged as the only argument of {@code "{}"}, the text format prints it
+ * A log argument that is already one JSON value on one line, made by Keycard with every string in
+ * it escaped (RFC 8259): an audit event, an access-log line. Logged as the only argument of {@code "{}"}, the text format prints it
  * as it is; JSON lines embed it as the member {@code name}, not as an escaped string, so a log
  * pipeline indexes its fields without parsing twice, and give {@code message} as their message.
  *

@@ -33,26 +33,24 @@ import org.slf4j.LoggerFactory;
 public final class Revocations {
 
     private static final Logger LOG = LoggerFactory.getLogger(Revocations.class);
-    /** Kept past the longest token life, for clocks of nodes that disagree a little. */
-    private static final Duration CLOCK_MARGIN = Duration.ofMinutes(5);
+    /**
+     * How long a client revocation is kept: the longest life any token can have had
+     * ({@code token.max-lifetime} goes up to a day, and may have been lowered since the tokens it
+     * covers were issued), plus a margin for clocks of nodes that disagree a little.
+     */
+    static final Duration KEPT_FOR = Duration.ofDays(1).plusMinutes(5);
 
     private final Database db;
     private final RevocationRepository repository;
     private final Clock clock;
-    private final Duration maxTokenLifetime;
     private final List<Consumer<RevocationEvent>> listeners = new CopyOnWriteArrayList<>();
     private volatile Map<String, RevocationEvent.TokenRevoked> tokens = new ConcurrentHashMap<>();
     private volatile Map<String, RevocationEvent.ClientTokensRevoked> clients = new ConcurrentHashMap<>();
 
-    /**
-     * @param maxTokenLifetime the longest life of a token ({@code token.max-lifetime}): a client
-     *     revocation older than that covers only expired tokens and is forgotten
-     */
-    public Revocations(Database db, RevocationRepository repository, Clock clock, Duration maxTokenLifetime) {
+    public Revocations(Database db, RevocationRepository repository, Clock clock) {
         this.db = db;
         this.repository = repository;
         this.clock = clock;
-        this.maxTokenLifetime = maxTokenLifetime;
     }
 
     /**
@@ -94,7 +92,6 @@ public final class Revocations {
      * already has changes nothing.
      *
      * @return the client's {@code revoked_before} now
-     * @throws dev.keycard.server.store.StoreException of kind CONFLICT when no such client exists
      */
     public synchronized Instant revokeClientBefore(String clientId, Instant before) {
         RevocationEvent.ClientTokensRevoked event = db.transaction(c -> revokeClientBefore(c, clientId, before));
@@ -146,7 +143,7 @@ public final class Revocations {
         tokens.values().removeIf(t -> !t.expiresAt().isAfter(now));
         // A client revocation covers tokens issued until revoked_before, all expired a token's
         // longest life later; then the row (of a deleted client, too) can go.
-        Instant coveredExpired = now.minus(maxTokenLifetime).minus(CLOCK_MARGIN);
+        Instant coveredExpired = now.minus(KEPT_FOR);
         clients.values().removeIf(r -> r.revokedBefore().isBefore(coveredExpired));
         return db.transaction(c -> repository.deleteExpired(c, now)
                 + repository.deleteClientRevocationsBefore(c, coveredExpired));

@@ -123,21 +123,21 @@ public final class ClientRepository {
     }
 
     /**
-     * How many clients can call the admin API at {@code now}: enabled, allowed the
-     * client_credentials grant, holding {@code scope} at {@code api} and an active secret. In the
-     * caller's transaction, so its own uncommitted change counts.
+     * How many clients can call the admin API for good: enabled, allowed the client_credentials
+     * grant, holding {@code scope} at {@code api} and a current secret (one without an expiry; a
+     * replaced one in its grace period stops by itself). In the caller's transaction, so its own
+     * uncommitted change counts.
      */
-    public int countAdministrators(Connection c, String api, String scope, Instant now) throws SQLException {
+    public int countAdministrators(Connection c, String api, String scope) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(DISTINCT c.client_id) FROM clients c"
                 + " JOIN grant_scopes g ON g.client_id = c.client_id"
                 + " WHERE g.api = ? AND g.scope = ? AND c.enabled = ?"
                 + " AND (' ' || c.grant_types || ' ') LIKE '% client_credentials %'"
                 + " AND EXISTS (SELECT 1 FROM client_secrets s WHERE s.client_id = c.client_id"
-                + " AND (s.expires_at IS NULL OR s.expires_at > ?))")) {
+                + " AND s.expires_at IS NULL)")) {
             ps.setString(1, api);
             ps.setString(2, scope);
             ps.setBoolean(3, true);
-            Jdbc.setInstant(ps, 4, now);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getInt(1);

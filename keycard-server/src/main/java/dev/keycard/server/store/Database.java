@@ -90,6 +90,10 @@ public final class Database implements AutoCloseable {
             }
             hc.setMaximumPoolSize(poolSize);
             hc.setMinimumIdle(1);
+            // Said, not assumed: the admin changes lock a row, then read what others committed
+            // (LastAdministrator counts after its write); a server default of REPEATABLE READ
+            // would read an older snapshot.
+            hc.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
             // While PostgreSQL answers, a connection is free or made within milliseconds; after 2 s
             // it is not answering, and the caller gets 503 with Retry-After rather than a hanging
             // admin call, revocation or readiness probe (docs/decisions.md, "Store outage").

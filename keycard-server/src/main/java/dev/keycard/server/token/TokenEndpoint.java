@@ -7,6 +7,7 @@ import dev.keycard.protocol.OAuthException;
 import dev.keycard.protocol.TokenResponse;
 import dev.keycard.server.client.AuthenticatedClient;
 import dev.keycard.server.client.ClientAuthenticator;
+import dev.keycard.server.client.RequestLimit;
 import dev.keycard.server.client.TokenRateLimits;
 import dev.keycard.server.event.ClientAuthEvents;
 import dev.keycard.server.event.Metrics;
@@ -72,7 +73,7 @@ public final class TokenEndpoint {
             AuthenticatedClient client = authenticator.authenticate(http.authorization(), form, http.source(), now);
             http.caller().authenticated(client.client().id().value());
             rateLimits.take(client.client(), now).ifPresent(wait -> {
-                events.rateLimited("token_rate", client.client().id().value(), http.source(), now);
+                events.rateLimited(RequestLimit.TOKEN_RATE.label(), client.client().id().value(), http.source(), now);
                 throw OAuthError.TOO_MANY_REQUESTS.describe("too many token requests for this client; retry later")
                         .retryAfter(wait).detail("over %s", rateLimits.limitOf(client.client())).toException();
             });

@@ -33,15 +33,19 @@ class AuthThrottleTest {
     }
 
     @Test
-    void checkWhenTheClientIdWaitsThenOnlyAddressesThatFailedThemselvesAreHeldBack() {
+    void checkWhenTheClientIdWaitsThenOnlyAddressesThatFailedForItAreHeldBack() {
         AuthThrottle throttle = new AuthThrottle(2, Duration.ofMinutes(5));
         for (int i = 0; i < 5; i++) {
             throttle.failed("10.0.0." + i, "victim", T0); // one failure from each of five addresses
         }
         AuthThrottle.Wait wait = throttle.check("10.0.0.1", "victim", T0).orElseThrow();
-        assertEquals(AuthThrottle.Limit.FAILED_AUTH_CLIENT, wait.limit());
+        assertEquals(RequestLimit.FAILED_AUTH_CLIENT, wait.limit());
         assertEquals(Optional.empty(), throttle.check("10.9.9.9", "victim", T0), "a clean address is checked as usual");
         assertEquals(Optional.empty(), throttle.check("10.0.0.1", "someone-else", T0));
+
+        throttle.failed("10.8.8.8", "someone-else", T0); // an address that failed, but for another id
+        assertEquals(Optional.empty(), throttle.check("10.8.8.8", "victim", T0),
+                "the victim's back-off holds back only addresses that failed for the victim");
     }
 
     @Test
@@ -73,21 +77,48 @@ class AuthThrottleTest {
     }
 
     @Test
-    void checkWhenAClientHasAuthenticatedFromTheAddressBeforeThenItIsCheckedAsUsualWhateverWaits() {
+    void checkWhenAClientHasAuthenticatedFromTheAddressBeforeThenItIsAlwaysCheckedThere() {
         AuthThrottle throttle = new AuthThrottle(2, Duration.ofMinutes(5));
         throttle.succeeded("10.0.0.1", "payments", T0); // a service behind the same NAT as a broken one
         for (int i = 0; i < 10; i++) {
             throttle.failed("10.0.0.1", "broken", T0.plusSeconds(60));
         }
-        assertEquals(AuthThrottle.Limit.FAILED_AUTH_ADDRESS,
+        assertEquals(RequestLimit.FAILED_AUTH_ADDRESS,
                 throttle.check("10.0.0.1", "newcomer", T0.plusSeconds(61)).orElseThrow().limit());
         assertEquals(Optional.empty(), throttle.check("10.0.0.1", "payments", T0.plusSeconds(61)));
 
-        for (int i = 0; i < 3; i++) { // guesses at payments from its own address
+        // Someone at the same address failing as payments cannot lock it out: it is still checked ...
+        for (int i = 0; i < 10; i++) {
             throttle.failed("10.0.0.1", "payments", T0.plusSeconds(62));
         }
-        assertEquals(AuthThrottle.Limit.FAILED_AUTH_CLIENT,
-                throttle.check("10.0.0.1", "payments", T0.plusSeconds(62)).orElseThrow().limit(),
-                "a known client does not escape its own failures");
+        assertEquals(Optional.empty(), throttle.check("10.0.0.1", "payments", T0.plusSeconds(62)));
+        assertEquals(Optional.empty(), throttle.check("10.0.0.1", "payments", T0.plus(AuthThrottle.KNOWN_FOR)),
+                "known for a day");
+    }
+
+    @Test
+    void failedWhenAKnownClientKeepsFailingFromItsAddressThenItIsToldToWaitInsteadOf401() {
+        AuthThrottle throttle = new AuthThrottle(2, Duration.ofMinutes(5));
+        throttle.succeeded("10.0.0.1", "payments", T0);
+        assertEquals(Optional.empty(), throttle.failed("10.0.0.1", "payments", T0), "free");
+        assertEquals(Optional.empty(), throttle.failed("10.0.0.1", "payments", T0), "free");
+        AuthThrottle.Wait wait = throttle.failed("10.0.0.1", "payments", T0).orElseThrow();
+        assertEquals(Duration.ofSeconds(1), wait.duration(), "a secret left behind by a rotation: slow down");
+        assertEquals(Optional.empty(), throttle.failed("10.0.0.2", "other", T0), "an unknown pair is answered 401");
+    }
+
+    @Test
+    void mapsWhenFullThenANewKeyIsNotTrackedAndMemoryStaysBounded() {
+        AuthThrottle throttle = new AuthThrottle(1, Duration.ofMinutes(5));
+        for (int i = 0; i < AuthThrottle.MAX_ENTRIES + 10; i++) {
+            throttle.failed("10." + (i >> 16 & 0xff) + "." + (i >> 8 & 0xff) + "." + (i & 0xff), "id-" + i, T0);
+        }
+        throttle.failed("192.0.2.1", "late", T0);
+        throttle.failed("192.0.2.1", "late", T0);
+        assertEquals(Optional.empty(), throttle.check("192.0.2.1", "late", T0), "full of live keys: untracked");
+        Instant later = T0.plus(AuthThrottle.FORGET_AFTER).plusSeconds(301);
+        throttle.failed("192.0.2.1", "late", later);
+        throttle.failed("192.0.2.1", "late", later);
+        assertTrue(throttle.check("192.0.2.1", "late", later).isPresent(), "the quiet keys were swept");
     }
 }

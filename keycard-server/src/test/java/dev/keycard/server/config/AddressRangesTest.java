@@ -31,4 +31,15 @@ class AddressRangesTest {
             assertTrue(e.getMessage().contains("'" + bad + "'"), e.getMessage());
         }
     }
+
+    @Test
+    void addressWhenAProxyWritesOneWithAPortOrBracketsThenTheAddressAloneAndAnythingElseIsEmpty() {
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.Optional.of("192.0.2.7"), AddressRanges.address("192.0.2.7:5678"));
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.Optional.of("192.0.2.7"), AddressRanges.address(" 192.0.2.7 "));
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.Optional.of("2001:db8:0:0:0:0:0:1"), AddressRanges.address("[2001:db8::1]:443"));
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.Optional.of("2001:db8:0:0:0:0:0:1"), AddressRanges.address("2001:db8::1"));
+        for (String bad : List.of("unknown", "proxy.internal", "x:y", "1.2.3", "_hidden", "", "[::1")) {
+            org.junit.jupiter.api.Assertions.assertEquals(java.util.Optional.empty(), AddressRanges.address(bad), bad);
+        }
+    }
 }

@@ -136,4 +136,16 @@ class RateLimitHttpTest {
         clock.advance(Duration.ofMinutes(16)); // quiet long enough: forgotten
         assertEquals(200, tokenFrom("127.0.0.9", "victim", secret).statusCode());
     }
+
+    @Test
+    void tokenWhenClientIdsThatCannotExistThenTheyShareOneKeyAndMemoryHoldsNoneOfThem() {
+        String huge = "x".repeat(3_000); // no valid client_id is over 128 characters
+        for (int i = 0; i < 6; i++) { // six different ids of 3 KB each, from one address
+            assertEquals(401, tokenFrom("127.0.0.20", huge + i, "kcs_x").statusCode());
+        }
+        assertTooMany(tokenFrom("127.0.0.20", huge + "other", "kcs_x"));
+        assertEquals(401, tokenFrom("127.0.0.21", huge + "y", "kcs_x").statusCode(), "a clean address is checked");
+        HttpResponse<String> r = tokenFrom("127.0.0.21", huge + "z", "kcs_x");
+        assertTooMany(r); // every malformed id is the same key: its back-off reaches the address that failed for it
+    }
 }

@@ -32,7 +32,8 @@ class HeaderDeadlineTest {
 
     @BeforeAll
     static void start() {
-        server = TestServer.start(dir, Map.of("http.header-timeout", "1s", "http.idle-timeout", "1h"));
+        server = TestServer.start(dir, Map.of("http.header-timeout", "1s", "http.idle-timeout", "1h",
+                "http.request-timeout", "1s"));
     }
 
     @AfterAll
@@ -61,6 +62,41 @@ class HeaderDeadlineTest {
                 closed = endOfStream(in);
             }
             assertTrue(closed, "the server waited for all " + bytes.length + " bytes of the header");
+        }
+    }
+
+    @Test
+    void bodyWhenTrickledToARouteThatDoesNotReadItThenTheConnectionIsClosedBeforeItEnds() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", server.baseUri().getPort())) {
+            s.setSoTimeout(1);
+            OutputStream out = s.getOutputStream();
+            out.write("GET /oauth2/jwks HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            InputStream in = s.getInputStream();
+            boolean closed = false;
+            for (int sent = 0; sent < 1000 && !closed; sent++) { // ~150 s for the whole body
+                try {
+                    out.write('a');
+                    out.flush();
+                } catch (IOException reset) {
+                    closed = true;
+                    break;
+                }
+                Thread.sleep(150);
+                drain(in);
+                closed = endOfStream(in);
+            }
+            assertTrue(closed, "the server waited for the whole trickled body");
+        }
+    }
+
+    /** Reads and drops what has arrived (the 200 the route answered before the body was read). */
+    private static void drain(InputStream in) throws IOException {
+        while (in.available() > 0) {
+            if (in.read() < 0) {
+                return;
+            }
         }
     }
 

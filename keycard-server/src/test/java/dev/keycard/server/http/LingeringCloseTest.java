@@ -135,6 +135,19 @@ class LingeringCloseTest {
         }
     }
 
+    @Test
+    void tokenRequestWhenTheLimitIsAboveTheDrainLimitThenABodyWithinItIsRead() throws Exception {
+        try (TestServer server = TestServer.start(dir, java.util.Map.of("http.max-body-bytes", "2097152"))) {
+            byte[] body = ("grant_type=client_credentials&pad=" + "a".repeat(1_500_000)).getBytes(StandardCharsets.US_ASCII);
+            try (HttpClient client = HttpClient.newHttpClient()) {
+                HttpResponse<String> r = client.send(HttpRequest.newBuilder(server.baseUri().resolve("/oauth2/token"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(401, r.statusCode(), "read and judged (no credentials), not refused as too large: " + r.body());
+            }
+        }
+    }
+
     private static String readAll(Socket socket, InputStream in) throws IOException {
         socket.setSoTimeout(20_000);
         ByteArrayOutputStream got = new ByteArrayOutputStream();

@@ -83,6 +83,32 @@ class AccessLogTest {
     }
 
     @Test
+    void accessLogWhenARevocationEventStreamIsDroppedThenItIsOneLineWithItsSubscriber() throws Exception {
+        ListAppender<ILoggingEvent> appender = listen();
+        try (TestServer server = TestServer.start(dir, Map.of("log.access", "true"))) {
+            Http http = new Http(server.baseUri());
+            String secret = http.createClient("jobs-api", "urn:keycard:admin", "keycard:introspect")
+                    .getString("client_secret");
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", server.baseUri().getPort())) {
+                s.getOutputStream().write(("GET /oauth2/revocation-events HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: "
+                        + Http.basic("jobs-api", secret) + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                s.getInputStream().read(new byte[256]); // the stream has begun
+            } // and is dropped by the subscriber
+            for (int i = 0; i < 100 && lines(appender).stream()
+                    .noneMatch(l -> l.getString("path").equals("/oauth2/revocation-events")); i++) {
+                Thread.sleep(20);
+            }
+            JsonObject stream = lines(appender).stream().filter(l -> l.getString("path").equals("/oauth2/revocation-events"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no line for the dropped stream: " + lines(appender)));
+            assertEquals(200, stream.getInteger("status"));
+            assertEquals("jobs-api", stream.getString("client_id"));
+        } finally {
+            ((Logger) LoggerFactory.getLogger(Logging.ACCESS)).detachAppender(appender);
+        }
+    }
+
+    @Test
     void accessLogWhenOffThenNoLine() throws Exception {
         ListAppender<ILoggingEvent> appender = listen();
         try (TestServer server = TestServer.start(dir)) {
