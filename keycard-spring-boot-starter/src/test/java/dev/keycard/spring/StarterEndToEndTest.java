@@ -1,8 +1,10 @@
 package dev.keycard.spring;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keycard.client.ClientCredentialsTokenSource;
 import dev.keycard.server.testing.Http;
 import dev.keycard.server.testing.TestServer;
 import io.vertx.core.json.JsonObject;
@@ -22,7 +24,9 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.client.reactive.JdkClientHttpConnector;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.reactive.function.client.WebClient;
 
 /**
  * The starter at both ends against a real Keycard: the outcomes plain Spring gets (scopes as
@@ -168,5 +172,58 @@ class StarterEndToEndTest {
         } finally {
             http.admin("PATCH", "/admin/v1/apis/https%3A%2F%2Fjobs.internal", new JsonObject().put("token_type", "at+jwt"));
         }
+    }
+
+    /** A worker with the starter, whose registration {@code jobs} is for batch-worker. */
+    ConfigurableApplicationContext worker(String jobsUrl) {
+        ConfigurableApplicationContext app = new SpringApplicationBuilder(WorkerWithStarter.class)
+                .web(WebApplicationType.NONE).properties(props("spring.main.banner-mode", "off", "jobs.url", jobsUrl,
+                        "keycard.client.registration.jobs.issuer", keycard.issuer(),
+                        "keycard.client.registration.jobs.client-id", "batch-worker",
+                        "keycard.client.registration.jobs.client-secret", workerSecret)).run();
+        apps.add(app);
+        return app;
+    }
+
+    /** Revokes the token {@code tokens} holds now, and waits until the API refuses it; returns it. */
+    String revokeCurrent(ClientCredentialsTokenSource tokens, String jobsUrl) throws Exception {
+        String token = tokens.token().value();
+        revoke(token);
+        assertTrue(within(2_000, () -> getWith(jobsUrl, token) == 401), "the API heard of the revocation");
+        return token;
+    }
+
+    @Test
+    void restClientInterceptorWhenTheApiRefusesARevokedTokenThenTheRequestIsSentOnceMoreWithANewOne() throws Exception {
+        String jobsUrl = jobsApi();
+        ConfigurableApplicationContext app = worker(jobsUrl);
+        RestClient worker = app.getBean(RestClient.class);
+        ClientCredentialsTokenSource tokens = app.getBean(KeycardClients.class).tokenSource("jobs");
+        assertEquals(200, get(worker));
+        String revoked = revokeCurrent(tokens, jobsUrl);
+
+        assertEquals(200, get(worker), "the interceptor dropped the revoked token and got another");
+        assertNotEquals(revoked, tokens.token().value());
+    }
+
+    @Test
+    void webClientFilterWhenTheApiRefusesARevokedTokenThenTheRequestIsSentOnceMoreWithANewOne() throws Exception {
+        String jobsUrl = jobsApi();
+        ClientCredentialsTokenSource tokens = worker(jobsUrl).getBean(KeycardClients.class).tokenSource("jobs");
+        WebClient reactive = WebClient.builder().baseUrl(jobsUrl).clientConnector(new JdkClientHttpConnector())
+                .filter(new KeycardExchangeFilterFunction(tokens)).build();
+        assertEquals(200, reactive.get().uri("/jobs").retrieve().toBodilessEntity().block().getStatusCode().value());
+        String revoked = revokeCurrent(tokens, jobsUrl);
+
+        assertEquals(200, reactive.get().uri("/jobs").retrieve().toBodilessEntity().block().getStatusCode().value(),
+                "the filter dropped the revoked token and got another");
+        assertNotEquals(revoked, tokens.token().value());
+    }
+
+    static void revoke(String token) {
+        int status = http.send(http.request("/oauth2/revoke").header("Authorization", Http.basic("batch-worker", workerSecret))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(Http.form("token", token)))).statusCode();
+        assertEquals(200, status);
     }
 }
