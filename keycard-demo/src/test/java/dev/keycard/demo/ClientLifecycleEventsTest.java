@@ -5,10 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keycard.resource.AccessTokenVerifier;
 import dev.keycard.resource.TokenVerificationException;
+import dev.keycard.server.testing.Eventually;
 import dev.keycard.server.testing.Http;
 import dev.keycard.server.testing.TestServer;
 import java.nio.file.Path;
-import java.util.function.BooleanSupplier;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,17 +24,6 @@ class ClientLifecycleEventsTest {
 
     @TempDir
     Path dir;
-
-    private static boolean within(long millis, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + millis * 1_000_000;
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(20);
-        }
-        return condition.getAsBoolean();
-    }
 
     private static boolean refused(AccessTokenVerifier verifier, String token) {
         try {
@@ -68,9 +58,9 @@ class ClientLifecycleEventsTest {
                 nextSecond();
 
                 assertEquals(200, http.admin("POST", "/admin/v1/clients/sleeper/disable", null).statusCode());
-                assertTrue(within(2_000, () -> refused(verifier, sleeperToken)), "a disabled client's token still passed");
+                assertTrue(Eventually.within(Duration.ofMillis(2_000), () -> refused(verifier, sleeperToken)), "a disabled client's token still passed");
                 assertEquals(204, http.admin("DELETE", "/admin/v1/clients/leaver", null).statusCode());
-                assertTrue(within(2_000, () -> refused(verifier, leaverToken)), "a deleted client's token still passed");
+                assertTrue(Eventually.within(Duration.ofMillis(2_000), () -> refused(verifier, leaverToken)), "a deleted client's token still passed");
 
                 nextSecond();
                 String again = http.createClient("leaver", JOBS, "jobs:read").getString("client_secret");

@@ -7,12 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.nimbusds.jwt.SignedJWT;
 import dev.keycard.resource.AccessTokenVerifier;
 import dev.keycard.resource.TokenVerificationException;
+import dev.keycard.server.testing.Eventually;
 import dev.keycard.server.testing.Http;
 import dev.keycard.server.testing.TestServer;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,17 +28,6 @@ class RevocationEventsTest {
 
     @TempDir
     Path dir;
-
-    private static boolean within(long millis, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + millis * 1_000_000;
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(20);
-        }
-        return condition.getAsBoolean();
-    }
 
     private static boolean refused(AccessTokenVerifier verifier, String token) {
         try {
@@ -75,7 +65,7 @@ class RevocationEventsTest {
                 .revocationEvents("jobs-api", apiSecret).build()) {
             assertEquals("batch-worker", verifier.verify(first).clientId()); // verified, and now cached
             assertEquals(200, revoke(http, secret, first));
-            assertTrue(within(2_000, () -> refused(verifier, first)), "the revoked token was still accepted after 2 s");
+            assertTrue(Eventually.within(Duration.ofMillis(2_000), () -> refused(verifier, first)), "the revoked token was still accepted after 2 s");
             assertEquals("batch-worker", verifier.verify(second).clientId(), "other tokens are unaffected");
 
             server.close(); // the subscriber's connection breaks; it retries with back-off
@@ -84,11 +74,11 @@ class RevocationEventsTest {
             SignedJWT jwt = SignedJWT.parse(second);
             server.server().revocations().revoke(jwt.getJWTClaimsSet().getJWTID(), "batch-worker",
                     jwt.getJWTClaimsSet().getExpirationTime().toInstant()); // most likely while it is still away
-            assertTrue(within(10_000, () -> refused(verifier, second)), "a revocation made while away was missed");
+            assertTrue(Eventually.within(Duration.ofMillis(10_000), () -> refused(verifier, second)), "a revocation made while away was missed");
             assertTrue(refused(verifier, first), "what it had before the break is kept");
 
             assertEquals(200, revoke(again, secret, third));
-            assertTrue(within(2_000, () -> refused(verifier, third)), "after reconnecting, new revocations arrive");
+            assertTrue(Eventually.within(Duration.ofMillis(2_000), () -> refused(verifier, third)), "after reconnecting, new revocations arrive");
         } finally {
             server.close();
         }

@@ -5,16 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keycard.client.ClientCredentialsTokenSource;
+import dev.keycard.server.testing.Eventually;
 import dev.keycard.server.testing.Http;
 import dev.keycard.server.testing.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpRequest;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -119,17 +120,6 @@ class StarterEndToEndTest {
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
-    static boolean within(long millis, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + millis * 1_000_000;
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(20);
-        }
-        return condition.getAsBoolean();
-    }
-
     @Test
     void starterWhenBothEndsUseItThenScopesDecideAndEachClientFetchesOneToken() {
         String jobsUrl = jobsApi();
@@ -154,7 +144,7 @@ class StarterEndToEndTest {
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(Http.form("token", token)))).statusCode();
         assertEquals(200, revoked);
-        assertTrue(within(2_000, () -> getWith(jobsUrl, token) == 401), "the revoked token was still accepted after 2 s");
+        assertTrue(Eventually.within(Duration.ofMillis(2_000), () -> getWith(jobsUrl, token) == 401), "the revoked token was still accepted after 2 s");
     }
 
     @Test
@@ -189,7 +179,7 @@ class StarterEndToEndTest {
     String revokeCurrent(ClientCredentialsTokenSource tokens, String jobsUrl) throws Exception {
         String token = tokens.token().value();
         revoke(token);
-        assertTrue(within(2_000, () -> getWith(jobsUrl, token) == 401), "the API heard of the revocation");
+        assertTrue(Eventually.within(Duration.ofMillis(2_000), () -> getWith(jobsUrl, token) == 401), "the API heard of the revocation");
         return token;
     }
 

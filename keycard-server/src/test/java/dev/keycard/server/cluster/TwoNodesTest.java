@@ -5,15 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.keycard.server.testing.Eventually;
 import dev.keycard.server.testing.Http;
 import dev.keycard.server.testing.Postgres;
 import dev.keycard.server.testing.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,18 +59,6 @@ class TwoNodesTest {
         pg.close();
     }
 
-    /** Polls {@code condition} for up to 1 s. */
-    private static boolean within1s(BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + 1_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(20);
-        }
-        return condition.getAsBoolean();
-    }
-
     @Test
     void tokenWhenClientCreatedThroughNode1ThenNode2IssuesWithin1s() throws Exception {
         Http h1 = new Http(node1.baseUri());
@@ -77,7 +66,7 @@ class TwoNodesTest {
         h1.createApi(JOBS, "ES256", "jobs:read");
         JsonObject client = h1.createClient("batch-worker", JOBS, "jobs:read");
         String secret = client.getString("client_secret");
-        assertTrue(within1s(() -> h2.token("batch-worker", secret, "grant_type", "client_credentials").statusCode() == 200),
+        assertTrue(Eventually.within(Duration.ofSeconds(1), () -> h2.token("batch-worker", secret, "grant_type", "client_credentials").statusCode() == 200),
                 "node 2 did not learn of the client within 1 s");
         String token = h2.accessToken("batch-worker", secret, "grant_type", "client_credentials");
         assertEquals("ES256", SignedJWT.parse(token).getHeader().getAlgorithm().getName(),
@@ -94,7 +83,7 @@ class TwoNodesTest {
         HttpResponse<String> rotated = h1.admin("POST", "/admin/v1/keys/rotate", new JsonObject());
         assertEquals(200, rotated.statusCode(), rotated.body());
         String next = new JsonObject(rotated.body()).getJsonArray("items").getJsonObject(0).getString("kid");
-        assertTrue(within1s(() -> jwks(h2).contains(next)), "node 2 did not publish the new key within 1 s");
+        assertTrue(Eventually.within(Duration.ofSeconds(1), () -> jwks(h2).contains(next)), "node 2 did not publish the new key within 1 s");
         assertEquals(jwks(h1), jwks(h2));
     }
 
@@ -104,9 +93,9 @@ class TwoNodesTest {
         Http h2 = new Http(node2.baseUri());
         h1.createApi(JOBS, "RS256", "jobs:read");
         String secret = h1.createClient("batch-worker", JOBS, "jobs:read").getString("client_secret");
-        assertTrue(within1s(() -> h2.token("batch-worker", secret, "grant_type", "client_credentials").statusCode() == 200));
+        assertTrue(Eventually.within(Duration.ofSeconds(1), () -> h2.token("batch-worker", secret, "grant_type", "client_credentials").statusCode() == 200));
         assertEquals(204, h2.admin("DELETE", "/admin/v1/clients/batch-worker", null).statusCode());
-        assertTrue(within1s(() -> h1.token("batch-worker", secret, "grant_type", "client_credentials").statusCode() == 401),
+        assertTrue(Eventually.within(Duration.ofSeconds(1), () -> h1.token("batch-worker", secret, "grant_type", "client_credentials").statusCode() == 401),
                 "node 1 still issued to a client deleted through node 2");
     }
 
@@ -118,9 +107,9 @@ class TwoNodesTest {
         String secret = h1.createClient("batch-worker", JOBS, "jobs:read").getString("client_secret");
         String token = h1.accessToken("batch-worker", secret, "grant_type", "client_credentials");
         assertTrue(introspect(h1, secret, token).getBoolean("active"));
-        assertTrue(within1s(() -> revoke(h2, secret, token) == 200 && node2.server().revocations().revokedTokenCount() == 1),
+        assertTrue(Eventually.within(Duration.ofSeconds(1), () -> revoke(h2, secret, token) == 200 && node2.server().revocations().revokedTokenCount() == 1),
                 "node 2 did not take the revocation");
-        assertTrue(within1s(() -> !introspect(h1, secret, token).getBoolean("active")),
+        assertTrue(Eventually.within(Duration.ofSeconds(1), () -> !introspect(h1, secret, token).getBoolean("active")),
                 "node 1 still says active a token revoked through node 2");
     }
 

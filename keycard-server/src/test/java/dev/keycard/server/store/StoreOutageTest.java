@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keycard.server.testing.Eventually;
 import dev.keycard.server.testing.Http;
 import dev.keycard.server.testing.Postgres;
 import dev.keycard.server.testing.TcpProxy;
@@ -22,7 +23,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -104,7 +104,7 @@ class StoreOutageTest {
                 pause(10); // a steady stream, not a load test
             }
         })).toList();
-        assertTrue(within(RECOVERY, () -> issued.get() > 0), "tokens are issued before the cut");
+        assertTrue(Eventually.within(RECOVERY, () -> issued.get() > 0), "tokens are issued before the cut");
 
         proxy.cut();
         Instant cutAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
@@ -119,7 +119,7 @@ class StoreOutageTest {
                 new JsonObject().put("client_id", "refused").put("name", "Refused"));
 
         // Readiness follows the store, liveness does not.
-        assertTrue(within(RECOVERY, () -> http.get("/health/ready").statusCode() == 503), "not ready while cut");
+        assertTrue(Eventually.within(RECOVERY, () -> http.get("/health/ready").statusCode() == 503), "not ready while cut");
         HttpResponse<String> ready = http.get("/health/ready");
         assertEquals("{\"status\":\"DOWN\",\"reason\":\"store does not answer\"}", ready.body());
         assertEquals(200, http.get("/health/live").statusCode());
@@ -136,24 +136,24 @@ class StoreOutageTest {
 
         // A change this node cannot hear of while cut: it must reread after reconnecting.
         String missedSecret = direct.createClient("made-while-cut", JOBS, "jobs:read").getString("client_secret");
-        assertTrue(within(RECOVERY, () -> issued.get() > issuedAtCut + 10), "tokens keep coming while cut");
+        assertTrue(Eventually.within(RECOVERY, () -> issued.get() > issuedAtCut + 10), "tokens keep coming while cut");
 
         proxy.restore();
 
-        assertTrue(within(RECOVERY, () -> http.token("made-while-cut", missedSecret, "grant_type",
+        assertTrue(Eventually.within(RECOVERY, () -> http.token("made-while-cut", missedSecret, "grant_type",
                 "client_credentials").statusCode() == 200), "the change feed reconnected and reread the store");
         String laterSecret = direct.createClient("made-after", JOBS, "jobs:read").getString("client_secret");
-        assertTrue(within(RECOVERY, () -> http.token("made-after", laterSecret, "grant_type",
+        assertTrue(Eventually.within(RECOVERY, () -> http.token("made-after", laterSecret, "grant_type",
                 "client_credentials").statusCode() == 200), "the change feed hears notifications again");
-        assertTrue(within(RECOVERY, () -> http.admin("POST", "/admin/v1/apis", api("https://reports.internal"))
+        assertTrue(Eventually.within(RECOVERY, () -> http.admin("POST", "/admin/v1/apis", api("https://reports.internal"))
                 .statusCode() == 201), "admin writes succeed again");
-        assertTrue(within(RECOVERY, () -> http.get("/health/ready").statusCode() == 200), "ready again");
+        assertTrue(Eventually.within(RECOVERY, () -> http.get("/health/ready").statusCode() == 200), "ready again");
         HttpResponse<String> revoked = oauthForm(http, "/oauth2/revoke", secret, token);
         assertEquals(200, revoked.statusCode(), revoked.body());
         assertEquals(false, new JsonObject(oauthForm(http, "/oauth2/introspect", secret, token).body())
                 .getBoolean("active"));
         // The use noted while cut reaches the store (flushes failed meanwhile): the other node reads it there.
-        assertTrue(within(RECOVERY, () -> !lastUsed(direct, "quiet-worker").isBefore(cutAt)),
+        assertTrue(Eventually.within(RECOVERY, () -> !lastUsed(direct, "quiet-worker").isBefore(cutAt)),
                 "secret usage noted during the cut is written after it");
 
         issuing.set(false);
@@ -211,17 +211,5 @@ class StoreOutageTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** Polls {@code condition} until it holds or {@code limit} has passed. */
-    private static boolean within(Duration limit, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(100);
-        }
-        return condition.getAsBoolean();
     }
 }
