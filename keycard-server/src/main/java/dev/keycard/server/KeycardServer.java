@@ -36,9 +36,10 @@ import dev.keycard.server.store.ChangeFeed;
 import dev.keycard.server.store.ClientRepository;
 import dev.keycard.server.store.Database;
 import dev.keycard.server.store.KeyRepository;
+import dev.keycard.server.store.RegistryReader;
 import dev.keycard.server.store.RevocationRepository;
 import dev.keycard.server.token.ClientCredentialsGrant;
-import dev.keycard.server.token.TokenDecision;
+import dev.keycard.server.issue.TokenDecision;
 import dev.keycard.server.token.TokenEndpoint;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -175,8 +176,9 @@ public final class KeycardServer implements AutoCloseable {
             Optional<Bootstrap.AdminCredentials> created = Bootstrap.run(db, config, secrets, clock,
                     onAdminCreated);
             ClientRepository clients = new ClientRepository();
-            Registry registry = new Registry(db, new ApiRepository(), clients);
-            registry.reload();
+            Registry registry = new Registry();
+            RegistryReader registryReader = new RegistryReader(db, new ApiRepository(), clients, registry);
+            registryReader.reload();
             Revocations revocations = new Revocations(db, new RevocationRepository(), clock);
             revocations.purge();
             revocations.reload();
@@ -213,7 +215,7 @@ public final class KeycardServer implements AutoCloseable {
             ClientAddresses addresses = new ClientAddresses(config.trustedProxies());
             RouteSupport support = new RouteSupport(vertx, addresses, AccessLog.of(config.accessLog(), addresses),
                     config.maxBodyBytes(), config.requestTimeout().toMillis());
-            var admin = Admin.routes(support, config, db, registry, keys, revocations, usage, secrets, clock,
+            var admin = Admin.routes(support, config, db, registryReader, keys, revocations, usage, secrets, clock,
                     issuer::get, () -> feed.publish(ChangeFeed.Topic.REGISTRY), audit);
             int port = HttpServers.resolvePort(config);
             if (config.issuerDerived()) {
@@ -230,7 +232,7 @@ public final class KeycardServer implements AutoCloseable {
             KeycardServer server = new KeycardServer(vertx, db, clients, usage, config.host(), port, managementPort,
                     issuer.get(), created, tokens, keys, revocations, feed, audit, metrics, config.shutdownGrace());
             keys.start();
-            feed.start(Map.of(ChangeFeed.Topic.REGISTRY, () -> registry.reload(keys::ensure),
+            feed.start(Map.of(ChangeFeed.Topic.REGISTRY, () -> registryReader.reload(keys::ensure),
                     ChangeFeed.Topic.KEYS, keys::reload,
                     ChangeFeed.Topic.REVOCATIONS, revocations::reload));
             vertx.setPeriodic(config.secretUsageFlush().toMillis(), id -> v.executeBlocking(() -> {

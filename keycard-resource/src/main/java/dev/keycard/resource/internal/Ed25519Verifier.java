@@ -16,7 +16,7 @@ import java.util.Set;
 /**
  * EdDSA with Ed25519 (RFC 8037 §3.1) through the JCA. Nimbus verifies Ed25519 with Tink, an
  * optional dependency an application rarely has; every JDK since 15 has Ed25519, and AWS-LC
- * does it faster still. The server's signer self-test uses it too.
+ * does it faster still.
  */
 public final class Ed25519Verifier implements JWSVerifier {
 

@@ -11,6 +11,7 @@ import dev.keycard.server.revoke.Revocations;
 import dev.keycard.server.store.ApiRepository;
 import dev.keycard.server.store.ClientRepository;
 import dev.keycard.server.store.Database;
+import dev.keycard.server.store.RegistryReader;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.function.Supplier;
@@ -24,11 +25,12 @@ public final class Admin {
     private Admin() {
     }
 
-    public static AdminRoutes routes(RouteSupport support, ServerConfig config, Database db, Registry registry,
+    public static AdminRoutes routes(RouteSupport support, ServerConfig config, Database db, RegistryReader reader,
                                      KeyManager keys, Revocations revocations, SecretUsage usage, Secrets secrets,
                                      Clock clock, Supplier<String> issuer, Runnable announce, Audit audit) {
         Vertx vertx = support.vertx();
-        RegistryRefresh refresh = new RegistryRefresh(vertx, registry, keys);
+        Registry registry = reader.registry();
+        RegistryRefresh refresh = new RegistryRefresh(vertx, reader, keys);
         Runnable changed = () -> {
             refresh.afterWrite();
             announce.run();

@@ -7,7 +7,7 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.keycard.protocol.Scope;
 import dev.keycard.protocol.ScopeSet;
 import dev.keycard.server.api.Api;
-import dev.keycard.server.client.Client;
+import dev.keycard.server.registry.Client;
 import dev.keycard.server.http.Responses.Problem;
 import dev.keycard.server.keys.KeyManager;
 import dev.keycard.server.keys.SigningKey;

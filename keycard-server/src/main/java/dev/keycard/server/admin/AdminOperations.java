@@ -1,6 +1,6 @@
 package dev.keycard.server.admin;
 
-import dev.keycard.server.client.Client;
+import dev.keycard.server.registry.Client;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

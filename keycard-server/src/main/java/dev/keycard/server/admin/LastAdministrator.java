@@ -4,7 +4,7 @@ import dev.keycard.protocol.GrantType;
 import dev.keycard.protocol.Scope;
 import dev.keycard.protocol.ScopeSet;
 import dev.keycard.server.api.Api;
-import dev.keycard.server.client.Client;
+import dev.keycard.server.registry.Client;
 import dev.keycard.server.store.ApiRepository;
 import dev.keycard.server.store.ClientRepository;
 import java.sql.Connection;

@@ -1,7 +1,7 @@
 package dev.keycard.server.admin;
 
 import dev.keycard.server.keys.KeyManager;
-import dev.keycard.server.registry.Registry;
+import dev.keycard.server.store.RegistryReader;
 import io.vertx.core.Vertx;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -19,11 +19,11 @@ final class RegistryRefresh {
     private static final Logger LOG = LoggerFactory.getLogger(RegistryRefresh.class);
 
     private final Vertx vertx;
-    private final Registry registry;
+    private final RegistryReader registry;
     private final KeyManager keys;
     private final AtomicBoolean retrying = new AtomicBoolean();
 
-    RegistryRefresh(Vertx vertx, Registry registry, KeyManager keys) {
+    RegistryRefresh(Vertx vertx, RegistryReader registry, KeyManager keys) {
         this.vertx = vertx;
         this.registry = registry;
         this.keys = keys;

@@ -1,5 +1,6 @@
 package dev.keycard.server.client;
 
+import dev.keycard.server.registry.Client;
 import dev.keycard.protocol.ClientAuthMethod;
 
 /**

@@ -1,5 +1,8 @@
 package dev.keycard.server.client;
 
+import dev.keycard.server.config.ClientIdRules;
+import dev.keycard.server.registry.ClientSecret;
+import dev.keycard.server.registry.Client;
 import dev.keycard.protocol.ClientAuthMethod;
 import dev.keycard.protocol.Form;
 import dev.keycard.protocol.FormCodec;

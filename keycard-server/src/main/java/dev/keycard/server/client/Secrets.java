@@ -1,5 +1,7 @@
 package dev.keycard.server.client;
 
+import dev.keycard.server.registry.ClientSecret;
+import dev.keycard.server.registry.Client;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

@@ -14,7 +14,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-import dev.keycard.server.client.ClientIdRules;
 
 /**
  * Reads the configuration from, lowest precedence first: the defaults, a properties file, the

@@ -3,7 +3,7 @@ package dev.keycard.server.introspect;
 import dev.keycard.protocol.Scope;
 import dev.keycard.protocol.ScopeSet;
 import dev.keycard.server.api.Api;
-import dev.keycard.server.client.Client;
+import dev.keycard.server.registry.Client;
 import dev.keycard.server.issue.IssuedToken;
 
 /**

@@ -3,7 +3,7 @@ package dev.keycard.server.introspect;
 import dev.keycard.protocol.Form;
 import dev.keycard.protocol.OAuthError;
 import dev.keycard.server.client.AuthenticatedClient;
-import dev.keycard.server.client.Client;
+import dev.keycard.server.registry.Client;
 import dev.keycard.server.client.ClientAuthenticator;
 import dev.keycard.server.event.Metrics;
 import dev.keycard.server.issue.IssuedToken;

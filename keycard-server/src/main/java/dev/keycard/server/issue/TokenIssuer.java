@@ -8,7 +8,6 @@ import dev.keycard.protocol.OAuthError;
 import dev.keycard.protocol.TokenResponse;
 import dev.keycard.server.keys.KeyManager;
 import dev.keycard.server.keys.SigningKey;
-import dev.keycard.server.token.TokenDecision;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;

@@ -11,7 +11,6 @@ import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
-import dev.keycard.resource.internal.Ed25519Verifier;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
@@ -90,7 +89,7 @@ final class KeyMaterial {
         return switch (alg) {
             case RS256, PS256 -> new RSASSAVerifier(jwk.toRSAKey().toRSAPublicKey());
             case ES256 -> new ECDSAVerifier(jwk.toECKey().toECPublicKey());
-            case EdDSA -> new Ed25519Verifier(jwk.toOctetKeyPair().getX().decode());
+            case EdDSA -> new Ed25519Jca.Verifier(Ed25519Jca.publicKey(jwk.toOctetKeyPair().getX().decode()));
         };
     }
 

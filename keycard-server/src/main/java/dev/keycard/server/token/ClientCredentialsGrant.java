@@ -1,11 +1,12 @@
 package dev.keycard.server.token;
 
+import dev.keycard.server.issue.TokenDecision;
 import dev.keycard.protocol.GrantType;
 import dev.keycard.protocol.OAuthError;
 import dev.keycard.protocol.ScopeSet;
 import dev.keycard.server.api.Api;
 import dev.keycard.server.api.ResourceIdentifiers;
-import dev.keycard.server.client.Client;
+import dev.keycard.server.registry.Client;
 import dev.keycard.server.registry.Registry;
 import java.time.Duration;
 import java.util.LinkedHashSet;

@@ -1,5 +1,6 @@
 package dev.keycard.server.token;
 
+import dev.keycard.server.issue.TokenDecision;
 import dev.keycard.protocol.GrantType;
 
 /**

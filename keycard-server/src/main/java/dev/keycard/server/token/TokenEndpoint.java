@@ -1,5 +1,6 @@
 package dev.keycard.server.token;
 
+import dev.keycard.server.issue.TokenDecision;
 import dev.keycard.protocol.Form;
 import dev.keycard.protocol.GrantType;
 import dev.keycard.protocol.OAuthError;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.keycard.protocol.ScopeSet;
-import dev.keycard.server.client.ClientSecret;
+import dev.keycard.server.registry.ClientSecret;
 import dev.keycard.server.client.Secrets;
 import dev.keycard.server.store.ClientRepository;
 import dev.keycard.server.testing.Http;

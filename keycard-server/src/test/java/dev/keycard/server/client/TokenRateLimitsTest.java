@@ -1,5 +1,6 @@
 package dev.keycard.server.client;
 
+import dev.keycard.server.registry.Client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

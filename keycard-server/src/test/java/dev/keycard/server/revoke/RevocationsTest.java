@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.keycard.protocol.ClientAuthMethod;
 import dev.keycard.protocol.ClientId;
 import dev.keycard.protocol.GrantType;
-import dev.keycard.server.client.Client;
+import dev.keycard.server.registry.Client;
 import dev.keycard.server.store.ClientRepository;
 import dev.keycard.server.store.Database;
 import dev.keycard.server.store.RevocationRepository;

@@ -1,4 +1,4 @@
-package dev.keycard.server.client;
+package dev.keycard.server.registry;
 
 import java.security.MessageDigest;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.keycard.server.client;
+package dev.keycard.server.config;
 
 import java.util.regex.Pattern;
 

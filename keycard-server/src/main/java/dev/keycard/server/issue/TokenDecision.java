@@ -1,8 +1,8 @@
-package dev.keycard.server.token;
+package dev.keycard.server.issue;
 
 import dev.keycard.protocol.ScopeSet;
 import dev.keycard.server.api.Api;
-import dev.keycard.server.client.Client;
+import dev.keycard.server.registry.Client;
 import java.time.Duration;
 
 /**

@@ -1,4 +1,4 @@
-package dev.keycard.server.client;
+package dev.keycard.server.registry;
 
 import dev.keycard.protocol.ClientAuthMethod;
 import dev.keycard.protocol.ClientId;
