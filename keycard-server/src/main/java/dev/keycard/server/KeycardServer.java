@@ -1,6 +1,7 @@
 package dev.keycard.server;
 
 import dev.keycard.server.admin.Admin;
+import dev.keycard.server.admin.AdminUseCases;
 import dev.keycard.server.admin.Bootstrap;
 import dev.keycard.server.api.Api;
 import dev.keycard.server.api.SigningAlg;
@@ -15,10 +16,9 @@ import dev.keycard.server.event.Audit;
 import dev.keycard.server.event.AuditSink;
 import dev.keycard.server.event.ClientAuthEvents;
 import dev.keycard.server.event.Metrics;
-import dev.keycard.server.http.AccessLog;
-import dev.keycard.server.http.ClientAddresses;
+import dev.keycard.server.http.Endpoints;
+import dev.keycard.server.http.HttpRuntime;
 import dev.keycard.server.http.HttpServers;
-import dev.keycard.server.http.RouteSupport;
 import dev.keycard.server.introspect.TokenIntrospection;
 import dev.keycard.server.issue.IssuedTokenVerifier;
 import dev.keycard.server.issue.TokenIssuer;
@@ -41,8 +41,6 @@ import dev.keycard.server.store.RevocationRepository;
 import dev.keycard.server.token.ClientCredentialsGrant;
 import dev.keycard.server.issue.TokenDecision;
 import dev.keycard.server.token.TokenEndpoint;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import java.net.URI;
 import java.security.Provider;
 import java.security.SecureRandom;
@@ -59,6 +57,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
@@ -81,7 +80,8 @@ public final class KeycardServer implements AutoCloseable {
     /** Nodes on one PostgreSQL reread everything this often, in case a change notification was lost. */
     private static final Duration CLUSTER_FULL_RELOAD = Duration.ofSeconds(30);
 
-    private final Vertx vertx;
+    private final HttpRuntime http;
+    private final ScheduledExecutorService background;
     private final Database db;
     private final ClientRepository clients;
     private final SecretUsage usage;
@@ -97,14 +97,14 @@ public final class KeycardServer implements AutoCloseable {
     private final Revocations revocations;
     private final Audit audit;
     private final Metrics metrics;
-    private final Duration shutdownGrace;
 
-    private KeycardServer(Vertx vertx, Database db, ClientRepository clients, SecretUsage usage, String host,
-                          int port, OptionalInt managementPort, String issuer,
-                          Optional<Bootstrap.AdminCredentials> created,
+    private KeycardServer(HttpRuntime http, ScheduledExecutorService background, Database db,
+                          ClientRepository clients, SecretUsage usage, String host, int port,
+                          OptionalInt managementPort, String issuer, Optional<Bootstrap.AdminCredentials> created,
                           TokenEndpoint tokens, KeyManager keys, Revocations revocations, ChangeFeed feed,
-                          Audit audit, Metrics metrics, Duration shutdownGrace) {
-        this.vertx = vertx;
+                          Audit audit, Metrics metrics) {
+        this.http = http;
+        this.background = background;
         this.db = db;
         this.clients = clients;
         this.usage = usage;
@@ -119,7 +119,6 @@ public final class KeycardServer implements AutoCloseable {
         this.feed = feed;
         this.audit = audit;
         this.metrics = metrics;
-        this.shutdownGrace = shutdownGrace;
     }
 
     public static KeycardServer start(ServerConfig config) throws Exception {
@@ -152,14 +151,13 @@ public final class KeycardServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        int loops = config.eventLoops() > 0 ? config.eventLoops() : Runtime.getRuntime().availableProcessors();
         Future<Optional<Provider>> crypto = starter.submit(() -> CryptoProviders.install(config.useNativeCrypto()));
         Future<Database> opening = starter.submit(() -> Database.open(config));
-        Future<Vertx> runtime = starter.submit(() -> Vertx.vertx(new VertxOptions()
-                .setEventLoopPoolSize(loops).setWorkerPoolSize(8)));
+        Future<HttpRuntime> runtime = starter.submit(() -> HttpRuntime.start(config));
         Future<Metrics> metering = starter.submit(() -> new Metrics(config.metricsEnabled()));
         Database db = null;
-        Vertx vertx = null;
+        HttpRuntime http = null;
+        ScheduledExecutorService background = null;
         Audit audit = null;
         try {
             Optional<Provider> provider = await(crypto);
@@ -209,49 +207,43 @@ public final class KeycardServer implements AutoCloseable {
             TokenRevocation revocation = new TokenRevocation(authenticator, verifier, revocations, clock);
             Future<?> warm = starter.submit(() -> warmUp(registry, config, tokenIssuer, clock));
 
-            vertx = await(runtime);
-            Vertx v = vertx;
+            background = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "keycard-background");
+                t.setDaemon(true);
+                return t;
+            });
+            AdminUseCases admin = Admin.useCases(config, db, registryReader, keys, revocations, secrets, clock,
+                    background, () -> feed.publish(ChangeFeed.Topic.REGISTRY));
+            http = await(runtime);
             Database store = db;
-            ClientAddresses addresses = new ClientAddresses(config.trustedProxies());
-            RouteSupport support = new RouteSupport(vertx, addresses, AccessLog.of(config.accessLog(), addresses),
-                    config.maxBodyBytes(), config.requestTimeout().toMillis());
-            var admin = Admin.routes(support, config, db, registryReader, keys, revocations, usage, secrets, clock,
-                    issuer::get, () -> feed.publish(ChangeFeed.Topic.REGISTRY), audit);
             int port = HttpServers.resolvePort(config);
             if (config.issuerDerived()) {
                 issuer.set("http://" + hostForUrl(config.host()) + ":" + port);
             }
-            HttpServers.bind(vertx, config, port,
-                    HttpServers.routes(support, config, tokens, introspection, revocation,
-                            HttpServers.revocationEvents(support, authenticator,
-                                    new RevocationStream(revocations, clock, config.tokenMaxLifetime()), clock),
-                            keys, issuer::get, admin,
-                            () -> true, store::ping, metrics));
-            OptionalInt managementPort = HttpServers.bindManagement(vertx, config, () -> true, store::ping, metrics);
+            HttpServers.bind(http, config, port, new Endpoints(tokens, introspection, revocation,
+                    new RevocationStream(revocations, clock, config.tokenMaxLifetime()), authenticator, keys, registry,
+                    revocations, usage, admin, issuer::get, store::ping, metrics, audit, clock));
+            OptionalInt managementPort = HttpServers.bindManagement(http, config, () -> true, store::ping, metrics);
             await(warm);
-            KeycardServer server = new KeycardServer(vertx, db, clients, usage, config.host(), port, managementPort,
-                    issuer.get(), created, tokens, keys, revocations, feed, audit, metrics, config.shutdownGrace());
+            KeycardServer server = new KeycardServer(http, background, db, clients, usage, config.host(), port,
+                    managementPort, issuer.get(), created, tokens, keys, revocations, feed, audit, metrics);
             keys.start();
             feed.start(Map.of(ChangeFeed.Topic.REGISTRY, () -> registryReader.reload(keys::ensure),
                     ChangeFeed.Topic.KEYS, keys::reload,
                     ChangeFeed.Topic.REVOCATIONS, revocations::reload));
-            vertx.setPeriodic(config.secretUsageFlush().toMillis(), id -> v.executeBlocking(() -> {
-                server.flushUsage();
-                return null;
-            }, false));
-            // Audit summaries of bursts that ended: memory only, cheap enough for the event loop.
-            vertx.setPeriodic(AUDIT_SUMMARY_EVERY.toMillis(), id -> authEvents.closeWindows(clock.instant()));
-            vertx.setPeriodic(REVOCATION_PURGE_EVERY.toMillis(), id -> v.executeBlocking(() -> {
-                server.purgeRevocations();
-                return null;
-            }, false));
+            every(background, config.secretUsageFlush(), server::flushUsage);
+            every(background, AUDIT_SUMMARY_EVERY, () -> authEvents.closeWindows(clock.instant()));
+            every(background, REVOCATION_PURGE_EVERY, server::purgeRevocations);
             LOG.info("Keycard ready: issuer {}", issuer.get());
             return server;
         } catch (Exception | Error e) {
             // Close what came up, also what was still coming up when the start failed.
-            Vertx started = vertx != null ? vertx : quietly(runtime);
+            HttpRuntime started = http != null ? http : quietly(runtime);
             if (started != null) {
                 started.close();
+            }
+            if (background != null) {
+                background.shutdownNow();
             }
             Database opened = db != null ? db : quietly(opening);
             if (opened != null) {
@@ -274,6 +266,17 @@ public final class KeycardServer implements AutoCloseable {
     private static void warmUp(Registry registry, ServerConfig config, TokenIssuer issuer, Clock clock) {
         registry.client(config.adminClientId()).ifPresent(client -> registry.api(Api.ADMIN_IDENTIFIER).ifPresent(api ->
                 issuer.issue(new TokenDecision(client, api, api.scopes(), api.tokenLifetime()), clock.instant())));
+    }
+
+    /** Runs {@code task} every {@code period}; a task that throws is logged and runs again next time. */
+    private static void every(ScheduledExecutorService background, Duration period, Runnable task) {
+        background.scheduleWithFixedDelay(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.warn("background task failed; will retry: {}", e.toString());
+            }
+        }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private static <T> T await(Future<T> future) throws Exception {
@@ -385,12 +388,14 @@ public final class KeycardServer implements AutoCloseable {
 
     @Override
     public void close() {
+        http.close(); // graceful: requests in flight get http.shutdown-grace
+        background.shutdown();
         try {
-            // Graceful: requests in flight get http.shutdown-grace (HttpServers), then the rest closes.
-            vertx.close().toCompletionStage().toCompletableFuture()
-                    .get(shutdownGrace.toMillis() + 10_000, TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            LOG.warn("HTTP did not stop cleanly: {}", e.toString());
+            if (!background.awaitTermination(10, TimeUnit.SECONDS)) {
+                LOG.warn("a background task did not stop within 10 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         feed.close();
         keys.close();

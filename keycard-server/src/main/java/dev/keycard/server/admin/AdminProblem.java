@@ -1,42 +1,69 @@
 package dev.keycard.server.admin;
 
-import dev.keycard.server.http.Responses.FieldError;
-import dev.keycard.server.http.Responses.Problem;
 import java.util.List;
-import java.util.Map;
 
-/** An admin request refused with an RFC 9457 problem. An expected outcome: no stack trace. */
+/**
+ * An admin request refused: what kind of refusal, in words, and the fields at fault. An expected
+ * outcome (no stack trace), and a value: the HTTP adapter turns each kind into its RFC 9457 problem.
+ */
 public final class AdminProblem extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    private final transient Problem problem;
-
-    public AdminProblem(Problem problem) {
-        super(problem.title() + ": " + problem.detail(), null, false, false);
-        this.problem = problem;
+    /** The kinds of refusal a use case makes. */
+    public enum Kind {
+        /** A field is missing, malformed, or names something that does not exist. */
+        INVALID,
+        /** The thing the request is about does not exist. */
+        NOT_FOUND,
+        /** The request contradicts the registry as it is (exists already, the last administrator, …). */
+        CONFLICT
     }
 
-    public Problem problem() {
-        return problem;
+    /** A field that failed validation, and why. */
+    public record FieldError(String field, String message) {
     }
 
-    static AdminProblem notFound(String what) {
-        return new AdminProblem(Problem.of(404, "not-found", "Not found", what));
+    private final Kind kind;
+    private final String detail;
+    private final transient List<FieldError> errors;
+
+    private AdminProblem(Kind kind, String detail, List<FieldError> errors) {
+        super(kind + ": " + detail, null, false, false);
+        this.kind = kind;
+        this.detail = detail;
+        this.errors = List.copyOf(errors);
     }
 
-    static AdminProblem conflict(String detail) {
-        return new AdminProblem(Problem.of(409, "conflict", "Conflict", detail));
+    public Kind kind() {
+        return kind;
     }
 
-    static AdminProblem invalid(List<FieldError> errors) {
+    /** This occurrence, in words, for the problem's {@code detail}. */
+    public String detail() {
+        return detail;
+    }
+
+    /** The fields at fault, for {@link Kind#INVALID}. */
+    public List<FieldError> errors() {
+        return errors;
+    }
+
+    public static AdminProblem notFound(String what) {
+        return new AdminProblem(Kind.NOT_FOUND, what, List.of());
+    }
+
+    public static AdminProblem conflict(String detail) {
+        return new AdminProblem(Kind.CONFLICT, detail, List.of());
+    }
+
+    public static AdminProblem invalid(List<FieldError> errors) {
         String detail = errors.size() == 1 ? errors.get(0).field() + " " + errors.get(0).message()
                 : errors.size() + " fields are invalid";
-        return new AdminProblem(new Problem("urn:keycard:problem:validation", "Invalid request", 400, detail,
-                List.copyOf(errors), Map.of()));
+        return new AdminProblem(Kind.INVALID, detail, errors);
     }
 
-    static AdminProblem invalid(String field, String message) {
+    public static AdminProblem invalid(String field, String message) {
         return invalid(List.of(new FieldError(field, message)));
     }
 }

@@ -6,47 +6,42 @@ import dev.keycard.protocol.GrantType;
 import dev.keycard.protocol.ScopeSet;
 import dev.keycard.server.api.Api;
 import dev.keycard.server.registry.Client;
-import dev.keycard.server.config.ClientIdRules;
 import dev.keycard.server.registry.ClientSecret;
 import dev.keycard.server.client.Secrets;
-import dev.keycard.server.config.RateLimit;
 import dev.keycard.server.revoke.RevocationEvent;
 import dev.keycard.server.revoke.Revocations;
 import dev.keycard.server.store.ApiRepository;
 import dev.keycard.server.store.ClientRepository;
 import dev.keycard.server.store.Database;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** Admin use cases for clients, their grants and their secrets. Blocking: called off the event loop. */
-final class ClientAdmin {
+/**
+ * Admin use cases for clients, their grants and their secrets: typed commands in, domain values
+ * out. Blocking: called off the event loop.
+ */
+public final class ClientAdmin {
 
     /** A secret made just now, with the only copy of its value. */
-    record NewSecret(Client client, ClientSecret secret, String value) {
+    public record NewSecret(Client client, ClientSecret secret, String value) {
         @Override
         public String toString() {
             return "NewSecret[" + client.id() + ", " + secret.id() + "]";
         }
     }
 
-    static final Set<ClientAuthMethod> METHODS = Set.of(ClientAuthMethod.CLIENT_SECRET_BASIC,
+    /** The authentication methods a client may have, and gets by default. */
+    public static final Set<ClientAuthMethod> METHODS = Set.of(ClientAuthMethod.CLIENT_SECRET_BASIC,
             ClientAuthMethod.CLIENT_SECRET_POST);
-    static final Set<GrantType> GRANT_TYPES = Set.of(GrantType.CLIENT_CREDENTIALS);
-    private static final Set<String> CREATE_FIELDS = Set.of("client_id", "name", "auth_methods", "grant_types",
-            "default_api", "grants", "token_rate_limit");
-    private static final Set<String> UPDATE_FIELDS = Set.of("name", "auth_methods", "grant_types", "default_api",
-            "enabled", "token_rate_limit");
+    /** The grants a client may have, and gets by default. */
+    public static final Set<GrantType> GRANT_TYPES = Set.of(GrantType.CLIENT_CREDENTIALS);
     private static final int MAX_ACTIVE_SECRETS = 2;
 
     private final Database db;
@@ -76,37 +71,23 @@ final class ClientAdmin {
         this.changed = changed;
     }
 
-    List<Client> list() {
+    public List<Client> list() {
         return db.transaction(clients::findAll);
     }
 
-    Client get(String id) {
+    public Client get(String id) {
         return db.transaction(c -> find(c, id));
     }
 
-    NewSecret create(JsonObject body) {
-        Fields f = new Fields(body);
-        f.rejectUnknown(CREATE_FIELDS);
-        Optional<String> id = f.text("client_id", false, 128);
-        id.ifPresent(v -> {
-            try {
-                ClientIdRules.require(v);
-            } catch (IllegalArgumentException e) {
-                f.error("client_id", e.getMessage());
-            }
-        });
-        Optional<String> name = f.text("name", true, 200);
-        Set<ClientAuthMethod> methods = methods(f).orElse(METHODS);
-        Set<GrantType> grantTypes = grantTypes(f).orElse(GRANT_TYPES);
-        Optional<String> defaultApi = f.text("default_api", false, 2048);
-        Map<String, ScopeSet> grants = grants(f);
-        Optional<RateLimit> rateLimit = rateLimit(f);
-        f.check();
+    public NewSecret create(CreateClient command) {
+        Optional<String> defaultApi = command.defaultApi();
+        Map<String, ScopeSet> grants = command.grants();
         Instant now = clock.instant();
         String value = secrets.generate();
         ClientSecret secret = secrets.stored(value, now);
-        Client client = new Client(new ClientId(id.orElseGet(() -> secrets.newId("kc_"))), name.orElseThrow(), true,
-                methods, grantTypes, defaultApi, grants, List.of(secret), now, now, rateLimit);
+        Client client = new Client(new ClientId(command.clientId().orElseGet(() -> secrets.newId("kc_"))),
+                command.name(), true, command.authMethods().orElse(METHODS), command.grantTypes().orElse(GRANT_TYPES),
+                defaultApi, grants, List.of(secret), now, now, command.tokenRateLimit());
         db.transaction(c -> {
             if (clients.exists(c, client.id().value())) {
                 throw AdminProblem.conflict("a client with client_id " + client.id() + " exists");
@@ -124,29 +105,19 @@ final class ClientAdmin {
         return new NewSecret(client, secret, value);
     }
 
-    Client update(String id, JsonObject body) {
-        Fields f = new Fields(body);
-        f.rejectUnknown(UPDATE_FIELDS);
-        Optional<String> name = f.text("name", false, 200);
-        Optional<Set<ClientAuthMethod>> methods = methods(f);
-        Optional<Set<GrantType>> grantTypes = grantTypes(f);
-        boolean clearDefault = f.isNull("default_api");
-        Optional<String> defaultApi = f.text("default_api", false, 2048);
-        Optional<Boolean> enabled = f.bool("enabled");
-        boolean clearRateLimit = f.isNull("token_rate_limit");
-        Optional<RateLimit> rateLimit = rateLimit(f);
-        f.check();
+    public Client update(String id, UpdateClient command) {
+        Optional<String> defaultApi = command.defaultApi().value();
         Instant now = clock.instant();
         Revoking<Client> updated = db.transaction(c -> {
             Client before = lock(c, id);
             if (defaultApi.isPresent() && !apis.exists(c, defaultApi.get())) {
                 throw AdminProblem.invalid("default_api", "names no API");
             }
-            Client after = new Client(before.id(), name.orElse(before.name()), enabled.orElse(before.enabled()),
-                    methods.orElse(before.authMethods()), grantTypes.orElse(before.grantTypes()),
-                    clearDefault ? Optional.empty() : defaultApi.or(before::defaultApi), before.grants(),
-                    before.secrets(), before.createdAt(), now,
-                    clearRateLimit ? Optional.empty() : rateLimit.or(before::tokenRateLimit));
+            Client after = new Client(before.id(), command.name().orElse(before.name()),
+                    command.enabled().orElse(before.enabled()), command.authMethods().orElse(before.authMethods()),
+                    command.grantTypes().orElse(before.grantTypes()), command.defaultApi().applyTo(before::defaultApi),
+                    before.grants(), before.secrets(), before.createdAt(), now,
+                    command.tokenRateLimit().applyTo(before::tokenRateLimit));
             lastAdministrator.guard(c, before, () -> {
                 clients.update(c, after);
                 return null;
@@ -171,19 +142,15 @@ final class ClientAdmin {
         return change.result();
     }
 
-    /** Body: none (an empty object at most). */
-    Client setEnabled(String id, boolean enabled, JsonObject body) {
-        Fields f = new Fields(body);
-        f.rejectUnknown(Set.of());
-        f.check();
-        return update(id, new JsonObject().put("enabled", enabled));
+    public Client setEnabled(String id, boolean enabled) {
+        return update(id, UpdateClient.enabled(enabled));
     }
 
     /**
      * Deletes the client and revokes every token it was issued: its {@code revoked_before} stays
      * after it, so a client created again with the same {@code client_id} does not inherit them.
      */
-    void delete(String id) {
+    public void delete(String id) {
         Instant now = clock.instant();
         done(db.transaction(c -> {
             Client before = lock(c, id);
@@ -196,12 +163,8 @@ final class ClientAdmin {
      * Adds a new secret; the current one expires after the grace period, so both work meanwhile.
      * A client never has more than two active secrets.
      */
-    NewSecret rotate(String id, JsonObject body) {
-        Fields f = new Fields(body);
-        f.rejectUnknown(Set.of("grace_period"));
-        Duration grace = f.number("grace_period", 0, Duration.ofDays(90).toSeconds()).map(Duration::ofSeconds)
-                .orElse(defaultGrace);
-        f.check();
+    public NewSecret rotate(String id, RotateSecret command) {
+        Duration grace = command.gracePeriod().orElse(defaultGrace);
         Instant now = clock.instant();
         String value = secrets.generate();
         ClientSecret fresh = secrets.stored(value, now);
@@ -230,7 +193,7 @@ final class ClientAdmin {
         return new NewSecret(client, fresh, value);
     }
 
-    void deleteSecret(String id, String secretId) {
+    public void deleteSecret(String id, String secretId) {
         db.transaction(c -> lastAdministrator.guard(c, lock(c, id), () -> {
             if (!clients.deleteSecret(c, id, secretId)) {
                 throw AdminProblem.notFound("client " + id + " has no secret " + secretId);
@@ -240,19 +203,12 @@ final class ClientAdmin {
         changed.run();
     }
 
-    Client putGrant(String id, String api, JsonObject body) {
-        Fields f = new Fields(body);
-        f.rejectUnknown(Set.of("scopes"));
-        Optional<ScopeSet> scopes = f.scopes("scopes");
-        if (scopes.isEmpty() && (!f.has("scopes") || f.isNull("scopes"))) {
-            f.error("scopes", "is required");
-        }
-        f.check();
+    public Client putGrant(String id, String api, ScopeSet scopes) {
         Client client = db.transaction(c -> {
             Client before = lock(c, id);
-            checkGrant(c, "scopes", api, scopes.orElseThrow());
+            checkGrant(c, "scopes", api, scopes);
             lastAdministrator.guard(c, before, () -> {
-                clients.putGrant(c, id, api, scopes.orElseThrow());
+                clients.putGrant(c, id, api, scopes);
                 return null;
             });
             return find(c, id);
@@ -261,7 +217,7 @@ final class ClientAdmin {
         return client;
     }
 
-    void deleteGrant(String id, String api) {
+    public void deleteGrant(String id, String api) {
         db.transaction(c -> lastAdministrator.guard(c, lock(c, id), () -> {
             if (!clients.deleteGrant(c, id, api)) {
                 throw AdminProblem.notFound("client " + id + " has no grant for " + api);
@@ -294,70 +250,5 @@ final class ClientAdmin {
 
     private static AdminProblem notFound(String id) {
         return AdminProblem.notFound("no client with client_id " + id);
-    }
-
-    private static Optional<Set<ClientAuthMethod>> methods(Fields f) {
-        Optional<List<String>> names = f.strings("auth_methods");
-        if (names.isEmpty()) {
-            return Optional.empty();
-        }
-        Set<ClientAuthMethod> out = new LinkedHashSet<>();
-        for (String n : names.get()) {
-            ClientAuthMethod m = new ClientAuthMethod(n.isEmpty() ? "?" : n);
-            if (!METHODS.contains(m)) {
-                f.error("auth_methods", "'" + n + "' is not one of client_secret_basic, client_secret_post");
-                return Optional.empty();
-            }
-            out.add(m);
-        }
-        if (out.isEmpty()) {
-            f.error("auth_methods", "must name at least one method");
-            return Optional.empty();
-        }
-        return Optional.of(out);
-    }
-
-    /** {@code "50/s"}, {@code "600/m"}, {@code "1000/h"} or {@code "off"}; null or absent: the server's default. */
-    private static Optional<RateLimit> rateLimit(Fields f) {
-        return f.text("token_rate_limit", false, 32).flatMap(text -> {
-            try {
-                return Optional.of(RateLimit.parse(text));
-            } catch (IllegalArgumentException e) {
-                f.error("token_rate_limit", e.getMessage());
-                return Optional.empty();
-            }
-        });
-    }
-
-    /** The grants the client may use; empty is allowed (a client that only calls other endpoints). */
-    private static Optional<Set<GrantType>> grantTypes(Fields f) {
-        Optional<List<String>> names = f.strings("grant_types");
-        if (names.isEmpty()) {
-            return Optional.empty();
-        }
-        Set<GrantType> out = new LinkedHashSet<>();
-        for (String n : names.get()) {
-            if (!GRANT_TYPES.contains(new GrantType(n.isEmpty() ? "?" : n))) {
-                f.error("grant_types", "'" + n + "' is not one of " + GRANT_TYPES.stream().map(GrantType::value).toList());
-                return Optional.empty();
-            }
-            out.add(new GrantType(n));
-        }
-        return Optional.of(out);
-    }
-
-    private static Map<String, ScopeSet> grants(Fields f) {
-        Map<String, ScopeSet> out = new LinkedHashMap<>();
-        Optional<JsonArray> list = f.array("grants");
-        for (Object o : list.orElse(new JsonArray())) {
-            if (!(o instanceof JsonObject g) || !(g.getValue("api") instanceof String api)
-                    || !(g.getValue("scopes") instanceof JsonArray scopes)) {
-                f.error("grants", "each grant must be {\"api\": string, \"scopes\": [strings]}");
-                return Map.of();
-            }
-            List<String> names = scopes.stream().map(String::valueOf).toList();
-            f.scopeSet("grants", names).ifPresent(s -> out.put(api, s));
-        }
-        return out;
     }
 }

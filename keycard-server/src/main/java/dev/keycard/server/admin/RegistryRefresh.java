@@ -2,7 +2,8 @@ package dev.keycard.server.admin;
 
 import dev.keycard.server.keys.KeyManager;
 import dev.keycard.server.store.RegistryReader;
-import io.vertx.core.Vertx;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,13 +19,13 @@ final class RegistryRefresh {
 
     private static final Logger LOG = LoggerFactory.getLogger(RegistryRefresh.class);
 
-    private final Vertx vertx;
+    private final ScheduledExecutorService background;
     private final RegistryReader registry;
     private final KeyManager keys;
     private final AtomicBoolean retrying = new AtomicBoolean();
 
-    RegistryRefresh(Vertx vertx, RegistryReader registry, KeyManager keys) {
-        this.vertx = vertx;
+    RegistryRefresh(ScheduledExecutorService background, RegistryReader registry, KeyManager keys) {
+        this.background = background;
         this.registry = registry;
         this.keys = keys;
     }
@@ -42,7 +43,7 @@ final class RegistryRefresh {
     }
 
     private void retry() {
-        vertx.setTimer(1000, id -> vertx.executeBlocking(() -> {
+        background.schedule(() -> {
             try {
                 registry.reload(keys::ensure);
                 retrying.set(false);
@@ -50,7 +51,6 @@ final class RegistryRefresh {
             } catch (RuntimeException e) {
                 retry();
             }
-            return null;
-        }, false));
+        }, 1, TimeUnit.SECONDS);
     }
 }

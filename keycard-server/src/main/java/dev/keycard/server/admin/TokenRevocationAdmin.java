@@ -3,17 +3,15 @@ package dev.keycard.server.admin;
 import dev.keycard.server.revoke.Revocations;
 import dev.keycard.server.store.ClientRepository;
 import dev.keycard.server.store.Database;
-import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Set;
 
 /**
  * Revoking every token of a client at once, e.g. after its secret leaked: each token issued to it
  * until now is refused by introspection from this moment. The client itself is unchanged and can
  * get new tokens (from the next second on: {@code iat} has whole seconds). Blocking.
  */
-final class TokenRevocationAdmin {
+public final class TokenRevocationAdmin {
 
     private final Database db;
     private final ClientRepository clients;
@@ -27,15 +25,11 @@ final class TokenRevocationAdmin {
         this.clock = clock;
     }
 
-    /** Body: none. Answers {@code {"client_id":…,"revoked_before":…}}. */
-    JsonObject revokeTokens(String id, JsonObject body) {
-        Fields f = new Fields(body);
-        f.rejectUnknown(Set.of());
-        f.check();
+    /** Revokes every token of client {@code id} issued until now; answers the client's {@code revoked_before}. */
+    public Instant revokeTokens(String id) {
         if (!db.transaction(c -> clients.exists(c, id))) {
             throw AdminProblem.notFound("no client with client_id " + id);
         }
-        Instant before = revocations.revokeClientBefore(id, clock.instant());
-        return new JsonObject().put("client_id", id).put("revoked_before", before.toString());
+        return revocations.revokeClientBefore(id, clock.instant());
     }
 }

@@ -9,6 +9,8 @@ import java.util.regex.Pattern;
 public final class ClientIdRules {
 
     private static final Pattern VALID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+    /** What a valid id is, in words, for an error message. */
+    public static final String RULE = "must be 1 to 128 of A-Z a-z 0-9 . _ : -";
 
     private ClientIdRules() {
     }
@@ -21,7 +23,7 @@ public final class ClientIdRules {
     /** Returns {@code id} when valid, else throws saying why. */
     public static String require(String id) {
         if (!VALID.matcher(id).matches()) {
-            throw new IllegalArgumentException("must be 1 to 128 of A-Z a-z 0-9 . _ : -");
+            throw new IllegalArgumentException(RULE);
         }
         return id;
     }

@@ -3,12 +3,6 @@ package dev.keycard.server.http;
 import dev.keycard.server.config.ServerConfig;
 import dev.keycard.server.event.Metrics;
 import dev.keycard.server.introspect.IntrospectionJwt;
-import dev.keycard.server.introspect.TokenIntrospection;
-import dev.keycard.server.client.ClientAuthenticator;
-import dev.keycard.server.keys.KeyManager;
-import dev.keycard.server.revoke.RevocationStream;
-import dev.keycard.server.revoke.TokenRevocation;
-import dev.keycard.server.token.TokenEndpoint;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -25,7 +19,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,33 +36,35 @@ public final class HttpServers {
     }
 
     /**
-     * The routes of the main port, ready to bind. Health and metrics are among them only while
-     * {@code management.port} is off; else {@link #bindManagement} serves them.
-     *
-     * @param admin the handler of everything under {@code /admin/}
-     * @param metrics served at {@code /metrics} when {@code metrics.enabled}
+     * Binds the main port: the protocol endpoints and the admin API, and health and metrics while
+     * {@code management.port} is off (else {@link #bindManagement} serves them).
      */
-    public static Handler<HttpServerRequest> routes(RouteSupport support, ServerConfig config, TokenEndpoint tokens,
-                                                    TokenIntrospection introspection, TokenRevocation revocation,
-                                                    Handler<HttpServerRequest> revocationEvents,
-                                                    KeyManager keys, Supplier<String> issuer,
-                                                    Handler<HttpServerRequest> admin, BooleanSupplier loaded,
-                                                    BooleanSupplier storeAnswers, Metrics metrics) {
+    public static void bind(HttpRuntime runtime, ServerConfig config, int wanted, Endpoints endpoints)
+            throws Exception {
+        bind(runtime, config, wanted, routes(runtime.routeSupport(config), config, endpoints));
+    }
+
+    private static Handler<HttpServerRequest> routes(RouteSupport support, ServerConfig config, Endpoints e) {
         Vertx vertx = support.vertx();
-        TokenRoute token = new TokenRoute(support, tokens);
-        MetadataRoutes metadata = new MetadataRoutes(issuer, tokens.grantTypes(), keys, config.keys().jwksMaxAge());
+        TokenRoute token = new TokenRoute(support, e.tokens());
+        MetadataRoutes metadata = new MetadataRoutes(e.issuer(), e.tokens().grantTypes(), e.keys(),
+                config.keys().jwksMaxAge());
+        AdminRoutes admin = AdminRoutes.of(support, e.admin(), e.keys(), e.registry(), e.revocations(), e.issuer(),
+                e.usage(), config.tokenMaxLifetime(), e.clock(), e.audit());
         Map<String, Handler<HttpServerRequest>> paths = new HashMap<>(Map.of(
                 "/oauth2/token", token,
                 "/oauth/token", token,
-                "/oauth2/introspect", new IntrospectionRoute(support, introspection, new IntrospectionJwt(keys, issuer)),
-                "/oauth2/revoke", new RevocationRoute(support, revocation),
-                "/oauth2/revocation-events", revocationEvents,
+                "/oauth2/introspect", new IntrospectionRoute(support, e.introspection(),
+                        new IntrospectionJwt(e.keys(), e.issuer())),
+                "/oauth2/revoke", new RevocationRoute(support, e.revocation()),
+                "/oauth2/revocation-events", new RevocationEventsRoute(support, e.authenticator(),
+                        e.revocationStream(), e.clock()),
                 "/oauth2/jwks", metadata::jwks,
                 // Not /.well-known/openid-configuration: Keycard is no OpenID Provider, and Spring's
                 // issuer-uri discovery moves on to RFC 8414 only when that path answers 4xx.
                 "/.well-known/oauth-authorization-server", metadata::metadata));
         if (config.managementPort().isEmpty()) {
-            paths.putAll(managementRoutes(vertx, config, loaded, storeAnswers, metrics));
+            paths.putAll(managementRoutes(vertx, config, () -> true, e.storeAnswers(), e.metrics()));
         }
         return support.accessLog().around(new Router(paths, "/admin/", admin));
     }
@@ -81,8 +76,9 @@ public final class HttpServers {
      *
      * @return the bound management port, or empty when {@code management.port} is off
      */
-    public static OptionalInt bindManagement(Vertx vertx, ServerConfig config, BooleanSupplier loaded,
+    public static OptionalInt bindManagement(HttpRuntime runtime, ServerConfig config, BooleanSupplier loaded,
                                              BooleanSupplier storeAnswers, Metrics metrics) throws Exception {
+        Vertx vertx = runtime.vertx();
         if (config.managementPort().isEmpty()) {
             return OptionalInt.empty();
         }
@@ -106,12 +102,6 @@ public final class HttpServers {
         return paths;
     }
 
-    /** {@code GET /oauth2/revocation-events}, the revocations as Server-Sent Events. */
-    public static Handler<HttpServerRequest> revocationEvents(RouteSupport support, ClientAuthenticator authenticator,
-                                                              RevocationStream stream, java.time.Clock clock) {
-        return new RevocationEventsRoute(support, authenticator, stream, clock);
-    }
-
     /**
      * The port to bind: the configured one, or for {@code 0} a free one picked now. Servers of one
      * Vert.x instance share a port only when they ask for the same number, and the issuer must be
@@ -122,8 +112,9 @@ public final class HttpServers {
     }
 
     /** Binds {@code handler} on {@code port} with one server per event loop. */
-    public static void bind(Vertx vertx, ServerConfig config, int wanted, Handler<HttpServerRequest> handler)
+    private static void bind(HttpRuntime runtime, ServerConfig config, int wanted, Handler<HttpServerRequest> handler)
             throws Exception {
+        Vertx vertx = runtime.vertx();
         int loops = config.eventLoops() > 0 ? config.eventLoops() : Runtime.getRuntime().availableProcessors();
         int port = deploy(vertx, options(config, config.host()), wanted, config, handler, loops);
         LOG.info("listening on http://{}:{} ({} event loops)", config.host(), port, loops);

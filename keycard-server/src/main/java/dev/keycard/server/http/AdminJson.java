@@ -1,4 +1,4 @@
-package dev.keycard.server.admin;
+package dev.keycard.server.http;
 
 import dev.keycard.protocol.ClientAuthMethod;
 import dev.keycard.protocol.GrantType;
@@ -12,7 +12,11 @@ import dev.keycard.server.config.RateLimit;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import dev.keycard.server.keys.KeyRing;
+import dev.keycard.server.keys.SigningKey;
 import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
@@ -73,6 +77,27 @@ final class AdminJson {
                 .put("last_used_at", lastUsed == null ? null : lastUsed.toString())
                 .put("active", s.activeAt(now))
                 .put("in_grace_period", s.inGracePeriodAt(now));
+    }
+
+    JsonObject keys(List<KeyRing.Entry> entries) {
+        JsonArray items = new JsonArray();
+        for (KeyRing.Entry e : entries) {
+            items.add(key(e.key()).put("status", e.status().name().toLowerCase(Locale.ROOT))
+                    .put("retires_at", e.retiresAt().map(Object::toString).orElse(null)));
+        }
+        return items(items);
+    }
+
+    /** Successors made by a rotation: they sign after {@code keys.publish-lead}. */
+    JsonObject next(List<SigningKey> keys) {
+        JsonArray items = new JsonArray();
+        keys.forEach(k -> items.add(key(k).put("status", "next")));
+        return items(items);
+    }
+
+    private static JsonObject key(SigningKey k) {
+        return new JsonObject().put("kid", k.kid()).put("alg", k.alg().name())
+                .put("created_at", k.createdAt().toString()).put("activates_at", k.activatesAt().toString());
     }
 
     static JsonObject items(JsonArray items) {

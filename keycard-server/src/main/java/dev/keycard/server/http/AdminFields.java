@@ -1,8 +1,9 @@
-package dev.keycard.server.admin;
+package dev.keycard.server.http;
 
 import dev.keycard.protocol.Scope;
 import dev.keycard.protocol.ScopeSet;
-import dev.keycard.server.http.Responses.FieldError;
+import dev.keycard.server.admin.AdminProblem;
+import dev.keycard.server.admin.AdminProblem.FieldError;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -15,12 +16,12 @@ import java.util.TreeSet;
  * Reads the fields of an admin request body with the type each must have, collecting every
  * problem with the field's name, so one answer lists all that is wrong.
  */
-final class Fields {
+final class AdminFields {
 
     private final JsonObject body;
     private final List<FieldError> errors = new ArrayList<>();
 
-    Fields(JsonObject body) {
+    AdminFields(JsonObject body) {
         this.body = body;
     }
 

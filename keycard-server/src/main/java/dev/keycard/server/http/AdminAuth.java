@@ -1,5 +1,6 @@
-package dev.keycard.server.admin;
+package dev.keycard.server.http;
 
+import dev.keycard.server.http.Responses.Problem;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -8,7 +9,6 @@ import dev.keycard.protocol.Scope;
 import dev.keycard.protocol.ScopeSet;
 import dev.keycard.server.api.Api;
 import dev.keycard.server.registry.Client;
-import dev.keycard.server.http.Responses.Problem;
 import dev.keycard.server.keys.KeyManager;
 import dev.keycard.server.keys.SigningKey;
 import dev.keycard.server.registry.Registry;

@@ -1,11 +1,14 @@
-package dev.keycard.server.admin;
+package dev.keycard.server.http;
 
-import dev.keycard.server.event.Audit;
-import dev.keycard.server.http.BodyReader;
-import dev.keycard.server.http.Responses;
-import dev.keycard.server.http.RouteSupport;
 import dev.keycard.server.http.Responses.Problem;
-import dev.keycard.server.http.StrictJson;
+import dev.keycard.server.admin.AdminProblem;
+import dev.keycard.server.admin.AdminUseCases;
+import dev.keycard.server.client.SecretUsage;
+import dev.keycard.server.keys.KeyManager;
+import dev.keycard.server.registry.Registry;
+import dev.keycard.server.revoke.Revocations;
+import java.util.function.Supplier;
+import dev.keycard.server.event.Audit;
 import dev.keycard.server.store.StoreException;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -14,6 +17,8 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,20 +38,32 @@ import org.slf4j.LoggerFactory;
 public final class AdminRoutes implements Handler<HttpServerRequest> {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminRoutes.class);
-    private static final String PREFIX = "/admin/v1/";
+    private static final String PREFIX = AdminRouteTable.PREFIX;
 
     private final Vertx vertx;
     private final RouteSupport support;
     private final AdminAuth auth;
-    private final AdminOperations operations;
+    private final AdminRouteTable table;
     private final Audit audit;
 
-    AdminRoutes(RouteSupport support, AdminAuth auth, AdminOperations operations, Audit audit) {
+    AdminRoutes(RouteSupport support, AdminAuth auth, AdminRouteTable table, Audit audit) {
         this.vertx = support.vertx();
         this.support = support;
         this.auth = auth;
-        this.operations = operations;
+        this.table = table;
         this.audit = audit;
+    }
+
+    /**
+     * The admin API over HTTP, calling {@code cases}.
+     *
+     * @param maxLifetime {@code token.max-lifetime}, the longest token lifetime an API may ask for
+     */
+    public static AdminRoutes of(RouteSupport support, AdminUseCases cases, KeyManager keys, Registry registry,
+                                 Revocations revocations, Supplier<String> issuer, SecretUsage usage,
+                                 Duration maxLifetime, Clock clock, Audit audit) {
+        return new AdminRoutes(support, new AdminAuth(keys, registry, issuer, clock, revocations),
+                AdminRouteTable.of(cases, new AdminRequests(maxLifetime), new AdminJson(usage), clock), audit);
     }
 
     @Override
@@ -71,18 +88,19 @@ public final class AdminRoutes implements Handler<HttpServerRequest> {
             Responses.problem(request, Problem.of(400, "malformed", "Bad request", "the path is not well encoded"));
             return;
         }
-        Optional<AdminOperations.Route> route = operations.route(request.method(), segments);
-        if (route.isEmpty()) {
-            List<HttpMethod> allowed = operations.allowed(segments);
+        Optional<AdminRouteTable.Match> match = table.match(request.method(), segments);
+        if (match.isEmpty()) {
+            List<HttpMethod> allowed = table.allowed(segments);
             Responses.problem(request, allowed.isEmpty()
                     ? Problem.of(404, "not-found", "Not found", "no such endpoint")
                     : Problem.of(405, "method-not-allowed", "Method not allowed", "use " + allowed)
                             .withHeader("Allow", String.join(", ", allowed.stream().map(HttpMethod::name).toList())));
             return;
         }
+        AdminRouteTable.Match found = match.get();
         Optional<Map<String, Object>> change = request.method() == HttpMethod.GET ? Optional.empty()
-                : Optional.of(change(request.method(), AdminOperations.template(segments), path));
-        readJson(request, body -> run(request, () -> route.get().call(body), change, adminId));
+                : Optional.of(change(request.method(), found.route().template(), path));
+        readJson(request, body -> run(request, () -> found.route().action().run(found.path(), body), change, adminId));
     }
 
     private static Map<String, Object> change(HttpMethod method, String template, String path) {
@@ -93,11 +111,11 @@ public final class AdminRoutes implements Handler<HttpServerRequest> {
         return details;
     }
 
-    private void run(HttpServerRequest request, Callable<AdminOperations.Result> work,
+    private void run(HttpServerRequest request, Callable<AdminRouteTable.Result> work,
                      Optional<Map<String, Object>> change, String adminId) {
         vertx.executeBlocking(work, false).onComplete(done -> {
             if (done.succeeded()) {
-                AdminOperations.Result r = done.result();
+                AdminRouteTable.Result r = done.result();
                 change.ifPresent(details -> {
                     details.put("status", r.status());
                     audit.emit("admin.change", adminId, details);
@@ -113,7 +131,7 @@ public final class AdminRoutes implements Handler<HttpServerRequest> {
             }
             Throwable e = done.cause();
             if (e instanceof AdminProblem p) {
-                Responses.problem(request, p.problem());
+                Responses.problem(request, problem(p));
             } else if (e instanceof StoreException se && se.kind() == StoreException.Kind.CONFLICT) {
                 Responses.problem(request, Problem.of(409, "conflict", "Conflict",
                         "the change conflicts with the registry's current state (a concurrent change?); reload and retry"));
@@ -129,6 +147,16 @@ public final class AdminRoutes implements Handler<HttpServerRequest> {
                 Responses.problem(request, Problem.of(500, "internal", "Internal error", "the server could not answer"));
             }
         });
+    }
+
+    /** The RFC 9457 problem of a use case's refusal. */
+    static Problem problem(AdminProblem p) {
+        return switch (p.kind()) {
+            case INVALID -> new Problem("urn:keycard:problem:validation", "Invalid request", 400, p.detail(),
+                    p.errors().stream().map(e -> new Responses.FieldError(e.field(), e.message())).toList(), Map.of());
+            case NOT_FOUND -> Problem.of(404, "not-found", "Not found", p.detail());
+            case CONFLICT -> Problem.of(409, "conflict", "Conflict", p.detail());
+        };
     }
 
     private static String decodeSegment(String raw) {
@@ -158,7 +186,7 @@ public final class AdminRoutes implements Handler<HttpServerRequest> {
                         body = StrictJson.object(bytes);
                     } catch (StrictJson.Invalid e) {
                         Responses.problem(request, e.lenientWouldRead()
-                                ? AdminProblem.invalid("body", e.getMessage()).problem()
+                                ? problem(AdminProblem.invalid("body", e.getMessage()))
                                 : Problem.of(400, "malformed", "Bad request", e.getMessage()));
                         return;
                     }

@@ -1,0 +1,29 @@
+package dev.keycard.server.admin;
+
+import dev.keycard.protocol.ClientAuthMethod;
+import dev.keycard.protocol.GrantType;
+import dev.keycard.protocol.ScopeSet;
+import dev.keycard.server.config.RateLimit;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Register a client; it gets a secret, shown once.
+ *
+ * @param clientId empty: one is generated
+ * @param authMethods empty: both secret methods
+ * @param grantTypes empty: client_credentials
+ * @param grants for each API identifier, the scopes granted there
+ * @param tokenRateLimit empty: the server's default
+ */
+public record CreateClient(Optional<String> clientId, String name, Optional<Set<ClientAuthMethod>> authMethods,
+                           Optional<Set<GrantType>> grantTypes, Optional<String> defaultApi,
+                           Map<String, ScopeSet> grants, Optional<RateLimit> tokenRateLimit) {
+
+    public CreateClient {
+        Objects.requireNonNull(name, "name");
+        grants = Map.copyOf(grants);
+    }
+}

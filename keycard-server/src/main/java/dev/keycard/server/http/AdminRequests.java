@@ -1,0 +1,226 @@
+package dev.keycard.server.http;
+
+import dev.keycard.protocol.ClientAuthMethod;
+import dev.keycard.protocol.GrantType;
+import dev.keycard.protocol.ScopeSet;
+import dev.keycard.server.admin.ClientAdmin;
+import dev.keycard.server.admin.CreateApi;
+import dev.keycard.server.admin.CreateClient;
+import dev.keycard.server.admin.Patch;
+import dev.keycard.server.admin.RotateSecret;
+import dev.keycard.server.admin.UpdateApi;
+import dev.keycard.server.admin.UpdateClient;
+import dev.keycard.server.api.AccessTokenType;
+import dev.keycard.server.api.ResourceIdentifiers;
+import dev.keycard.server.api.SigningAlg;
+import dev.keycard.server.config.ClientIdRules;
+import dev.keycard.server.config.RateLimit;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads admin request bodies into the use cases' commands: every member's type and syntax
+ * checked, every fault named in one answer (a validation problem), unknown members refused. What
+ * needs the registry (an API that exists, scopes it defines) the use cases check.
+ */
+final class AdminRequests {
+
+    private static final Set<String> CREATE_API = Set.of("identifier", "name", "scopes", "token_lifetime", "signing_alg",
+            "token_type");
+    private static final Set<String> UPDATE_API = Set.of("name", "scopes", "token_lifetime", "signing_alg", "enabled",
+            "token_type");
+    private static final Set<String> CREATE_CLIENT = Set.of("client_id", "name", "auth_methods", "grant_types",
+            "default_api", "grants", "token_rate_limit");
+    private static final Set<String> UPDATE_CLIENT = Set.of("name", "auth_methods", "grant_types", "default_api",
+            "enabled", "token_rate_limit");
+
+    private final Duration maxLifetime;
+
+    /** @param maxLifetime {@code token.max-lifetime}: no API's tokens may live longer */
+    AdminRequests(Duration maxLifetime) {
+        this.maxLifetime = maxLifetime;
+    }
+
+    CreateApi createApi(JsonObject body) {
+        AdminFields f = fields(body, CREATE_API);
+        Optional<String> identifier = f.text("identifier", true, 2048);
+        identifier.filter(id -> !ResourceIdentifiers.isValid(id))
+                .ifPresent(id -> f.error("identifier", "must be an absolute URI without a fragment (RFC 8707)"));
+        Optional<String> name = f.text("name", true, 200);
+        ScopeSet scopes = f.scopes("scopes").orElse(ScopeSet.empty());
+        Optional<Duration> lifetime = lifetime(f);
+        Optional<SigningAlg> alg = alg(f);
+        Optional<AccessTokenType> type = tokenType(f);
+        f.check();
+        return new CreateApi(identifier.orElseThrow(), name.orElseThrow(), scopes, lifetime, alg, type);
+    }
+
+    UpdateApi updateApi(JsonObject body) {
+        AdminFields f = fields(body, UPDATE_API);
+        UpdateApi command = new UpdateApi(f.text("name", false, 200), f.scopes("scopes"), lifetime(f), alg(f),
+                f.bool("enabled"), tokenType(f));
+        f.check();
+        return command;
+    }
+
+    CreateClient createClient(JsonObject body) {
+        AdminFields f = fields(body, CREATE_CLIENT);
+        Optional<String> id = f.text("client_id", false, 128);
+        id.filter(v -> !ClientIdRules.isValid(v)).ifPresent(v -> f.error("client_id", ClientIdRules.RULE));
+        Optional<String> name = f.text("name", true, 200);
+        CreateClient command = new CreateClient(id, name.orElse(""), methods(f), grantTypes(f),
+                f.text("default_api", false, 2048), grants(f), rateLimit(f));
+        f.check();
+        return command;
+    }
+
+    UpdateClient updateClient(JsonObject body) {
+        AdminFields f = fields(body, UPDATE_CLIENT);
+        Optional<String> name = f.text("name", false, 200);
+        Optional<Set<ClientAuthMethod>> methods = methods(f);
+        Optional<Set<GrantType>> grantTypes = grantTypes(f);
+        Patch<String> defaultApi = f.isNull("default_api") ? Patch.clear()
+                : f.text("default_api", false, 2048).map(Patch::set).orElse(Patch.keep());
+        Optional<Boolean> enabled = f.bool("enabled");
+        Patch<RateLimit> rate = f.isNull("token_rate_limit") ? Patch.clear()
+                : rateLimit(f).map(Patch::set).orElse(Patch.keep());
+        f.check();
+        return new UpdateClient(name, methods, grantTypes, defaultApi, enabled, rate);
+    }
+
+    RotateSecret rotateSecret(JsonObject body) {
+        AdminFields f = fields(body, Set.of("grace_period"));
+        Optional<Duration> grace = f.number("grace_period", 0, Duration.ofDays(90).toSeconds()).map(Duration::ofSeconds);
+        f.check();
+        return new RotateSecret(grace);
+    }
+
+    ScopeSet grant(JsonObject body) {
+        AdminFields f = fields(body, Set.of("scopes"));
+        Optional<ScopeSet> scopes = f.scopes("scopes");
+        if (scopes.isEmpty() && (!f.has("scopes") || f.isNull("scopes"))) {
+            f.error("scopes", "is required");
+        }
+        f.check();
+        return scopes.orElseThrow();
+    }
+
+    /** Body: {@code {"alg": "ES256"}} for one algorithm, or nothing for every algorithm in use. */
+    Optional<SigningAlg> rotateKeys(JsonObject body) {
+        AdminFields f = fields(body, Set.of("alg"));
+        Optional<String> name = f.text("alg", false, 16);
+        Optional<SigningAlg> alg = name.flatMap(SigningAlg::named);
+        if (name.isPresent() && alg.isEmpty()) {
+            f.error("alg", "must be one of RS256, ES256, PS256, EdDSA");
+        }
+        f.check();
+        return alg;
+    }
+
+    /** A body that must say nothing: none, or {@code {}}. */
+    void nothing(JsonObject body) {
+        fields(body, Set.of()).check();
+    }
+
+    private static AdminFields fields(JsonObject body, Set<String> known) {
+        AdminFields f = new AdminFields(body);
+        f.rejectUnknown(known);
+        return f;
+    }
+
+    private Optional<Duration> lifetime(AdminFields f) {
+        return f.number("token_lifetime", 1, maxLifetime.toSeconds()).map(Duration::ofSeconds);
+    }
+
+    private static Optional<SigningAlg> alg(AdminFields f) {
+        Optional<String> name = f.text("signing_alg", false, 16);
+        Optional<SigningAlg> alg = name.flatMap(SigningAlg::named);
+        if (name.isPresent() && alg.isEmpty()) {
+            f.error("signing_alg", "must be one of " + Arrays.toString(SigningAlg.values()));
+        }
+        return alg;
+    }
+
+    /** {@code at+jwt} (RFC 9068) or {@code JWT}, for resource servers that accept nothing else. */
+    private static Optional<AccessTokenType> tokenType(AdminFields f) {
+        Optional<String> name = f.text("token_type", false, 16);
+        Optional<AccessTokenType> type = name.flatMap(AccessTokenType::named);
+        if (name.isPresent() && type.isEmpty()) {
+            f.error("token_type", "must be at+jwt or JWT");
+        }
+        return type;
+    }
+
+    private static Optional<Set<ClientAuthMethod>> methods(AdminFields f) {
+        Optional<List<String>> names = f.strings("auth_methods");
+        if (names.isEmpty()) {
+            return Optional.empty();
+        }
+        Set<ClientAuthMethod> out = new LinkedHashSet<>();
+        for (String n : names.get()) {
+            ClientAuthMethod m = new ClientAuthMethod(n.isEmpty() ? "?" : n);
+            if (!ClientAdmin.METHODS.contains(m)) {
+                f.error("auth_methods", "'" + n + "' is not one of client_secret_basic, client_secret_post");
+                return Optional.empty();
+            }
+            out.add(m);
+        }
+        if (out.isEmpty()) {
+            f.error("auth_methods", "must name at least one method");
+            return Optional.empty();
+        }
+        return Optional.of(out);
+    }
+
+    /** The grants the client may use; empty is allowed (a client that only calls other endpoints). */
+    private static Optional<Set<GrantType>> grantTypes(AdminFields f) {
+        Optional<List<String>> names = f.strings("grant_types");
+        if (names.isEmpty()) {
+            return Optional.empty();
+        }
+        Set<GrantType> out = new LinkedHashSet<>();
+        for (String n : names.get()) {
+            if (!ClientAdmin.GRANT_TYPES.contains(new GrantType(n.isEmpty() ? "?" : n))) {
+                f.error("grant_types", "'" + n + "' is not one of "
+                        + ClientAdmin.GRANT_TYPES.stream().map(GrantType::value).toList());
+                return Optional.empty();
+            }
+            out.add(new GrantType(n));
+        }
+        return Optional.of(out);
+    }
+
+    private static Map<String, ScopeSet> grants(AdminFields f) {
+        Map<String, ScopeSet> out = new LinkedHashMap<>();
+        for (Object o : f.array("grants").orElse(new JsonArray())) {
+            if (!(o instanceof JsonObject g) || !(g.getValue("api") instanceof String api)
+                    || !(g.getValue("scopes") instanceof JsonArray scopes)) {
+                f.error("grants", "each grant must be {\"api\": string, \"scopes\": [strings]}");
+                return Map.of();
+            }
+            List<String> names = scopes.stream().map(String::valueOf).toList();
+            f.scopeSet("grants", names).ifPresent(s -> out.put(api, s));
+        }
+        return out;
+    }
+
+    /** {@code "50/s"}, {@code "600/m"}, {@code "1000/h"} or {@code "off"}. */
+    private static Optional<RateLimit> rateLimit(AdminFields f) {
+        return f.text("token_rate_limit", false, 32).flatMap(text -> {
+            try {
+                return Optional.of(RateLimit.parse(text));
+            } catch (IllegalArgumentException e) {
+                f.error("token_rate_limit", e.getMessage());
+                return Optional.empty();
+            }
+        });
+    }
+}

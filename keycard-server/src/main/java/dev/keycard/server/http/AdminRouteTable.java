@@ -1,0 +1,202 @@
+package dev.keycard.server.http;
+
+import dev.keycard.server.admin.AdminUseCases;
+import dev.keycard.server.admin.ClientAdmin;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The admin API's routes (docs/admin-api.md), one line each: method, path template, what it does.
+ * The table also answers which methods a path allows (405's {@code Allow}) and which template a
+ * path matched (the audit's {@code path}). Where templates overlap ({@code keys/rotate} and
+ * {@code keys/{kid}}), the one with more literal segments wins.
+ */
+final class AdminRouteTable {
+
+    static final String PREFIX = "/admin/v1/";
+
+    /** What a route answers: status, body (none for 204) and the Location of a created thing. */
+    record Result(int status, @Nullable JsonObject body, Optional<String> location) {
+        static Result ok(JsonObject body) {
+            return new Result(200, body, Optional.empty());
+        }
+
+        static Result created(JsonObject body, String location) {
+            return new Result(201, body, Optional.of(location));
+        }
+
+        static Result noContent() {
+            return new Result(204, null, Optional.empty());
+        }
+    }
+
+    /** What a route does with the values of its path ({@code {id}} → …) and the body ({} when none). */
+    @FunctionalInterface
+    interface Action {
+        Result run(Map<String, String> path, JsonObject body);
+    }
+
+    /** One route. */
+    record Route(HttpMethod method, String template, Action action) {
+        List<String> segments() {
+            return List.of(template.substring(PREFIX.length()).split("/"));
+        }
+    }
+
+    /** A route found for a request, with the values of its path. */
+    record Match(Route route, Map<String, String> path) {
+    }
+
+    private final List<Route> routes;
+
+    AdminRouteTable(List<Route> routes) {
+        this.routes = List.copyOf(routes);
+    }
+
+    /** Every admin route, calling {@code cases}. */
+    static AdminRouteTable of(AdminUseCases cases, AdminRequests read, AdminJson json, Clock clock) {
+        ClientAdmin clients = cases.clients();
+        List<Route> r = new ArrayList<>();
+        r.add(new Route(HttpMethod.GET, PREFIX + "apis", (p, b) ->
+                Result.ok(AdminJson.items(new JsonArray(cases.apis().list().stream().map(json::api).toList())))));
+        r.add(new Route(HttpMethod.POST, PREFIX + "apis", (p, b) -> {
+            var api = cases.apis().create(read.createApi(b));
+            return Result.created(json.api(api), PREFIX + "apis/" + encode(api.identifier()));
+        }));
+        r.add(new Route(HttpMethod.GET, PREFIX + "apis/{identifier}", (p, b) ->
+                Result.ok(json.api(cases.apis().get(p.get("identifier"))))));
+        r.add(new Route(HttpMethod.PATCH, PREFIX + "apis/{identifier}", (p, b) ->
+                Result.ok(json.api(cases.apis().update(p.get("identifier"), read.updateApi(b))))));
+        r.add(new Route(HttpMethod.DELETE, PREFIX + "apis/{identifier}", (p, b) -> {
+            cases.apis().delete(p.get("identifier"));
+            return Result.noContent();
+        }));
+        r.add(new Route(HttpMethod.GET, PREFIX + "clients", (p, b) -> Result.ok(AdminJson.items(new JsonArray(
+                clients.list().stream().map(c -> json.client(c, clock.instant())).toList())))));
+        r.add(new Route(HttpMethod.POST, PREFIX + "clients", (p, b) -> {
+            ClientAdmin.NewSecret created = clients.create(read.createClient(b));
+            return Result.created(json.client(created.client(), clock.instant()).put("client_secret", created.value()),
+                    PREFIX + "clients/" + encode(created.client().id().value()));
+        }));
+        r.add(new Route(HttpMethod.GET, PREFIX + "clients/{id}", (p, b) ->
+                Result.ok(json.client(clients.get(p.get("id")), clock.instant()))));
+        r.add(new Route(HttpMethod.PATCH, PREFIX + "clients/{id}", (p, b) ->
+                Result.ok(json.client(clients.update(p.get("id"), read.updateClient(b)), clock.instant()))));
+        r.add(new Route(HttpMethod.DELETE, PREFIX + "clients/{id}", (p, b) -> {
+            clients.delete(p.get("id"));
+            return Result.noContent();
+        }));
+        for (boolean enable : new boolean[] {false, true}) {
+            r.add(new Route(HttpMethod.POST, PREFIX + "clients/{id}/" + (enable ? "enable" : "disable"), (p, b) -> {
+                read.nothing(b);
+                return Result.ok(json.client(clients.setEnabled(p.get("id"), enable), clock.instant()));
+            }));
+        }
+        r.add(new Route(HttpMethod.POST, PREFIX + "clients/{id}/revoke-tokens", (p, b) -> {
+            read.nothing(b);
+            return Result.ok(new JsonObject().put("client_id", p.get("id"))
+                    .put("revoked_before", cases.revocations().revokeTokens(p.get("id")).toString()));
+        }));
+        r.add(new Route(HttpMethod.GET, PREFIX + "clients/{id}/secrets", (p, b) ->
+                Result.ok(AdminJson.items(json.secrets(clients.get(p.get("id")).secrets(), clock.instant())))));
+        r.add(new Route(HttpMethod.POST, PREFIX + "clients/{id}/secrets/rotate", (p, b) -> {
+            ClientAdmin.NewSecret rotated = clients.rotate(p.get("id"), read.rotateSecret(b));
+            return Result.created(new JsonObject().put("secret", json.secret(rotated.secret(), clock.instant()))
+                    .put("client_secret", rotated.value()), PREFIX + "clients/" + encode(p.get("id")) + "/secrets");
+        }));
+        r.add(new Route(HttpMethod.DELETE, PREFIX + "clients/{id}/secrets/{secret_id}", (p, b) -> {
+            clients.deleteSecret(p.get("id"), p.get("secret_id"));
+            return Result.noContent();
+        }));
+        r.add(new Route(HttpMethod.PUT, PREFIX + "clients/{id}/grants/{identifier}", (p, b) ->
+                Result.ok(json.client(clients.putGrant(p.get("id"), p.get("identifier"), read.grant(b)),
+                        clock.instant()))));
+        r.add(new Route(HttpMethod.DELETE, PREFIX + "clients/{id}/grants/{identifier}", (p, b) -> {
+            clients.deleteGrant(p.get("id"), p.get("identifier"));
+            return Result.noContent();
+        }));
+        r.add(new Route(HttpMethod.GET, PREFIX + "keys", (p, b) -> Result.ok(json.keys(cases.keys().list()))));
+        r.add(new Route(HttpMethod.POST, PREFIX + "keys/rotate", (p, b) ->
+                Result.ok(json.next(cases.keys().rotate(read.rotateKeys(b))))));
+        r.add(new Route(HttpMethod.DELETE, PREFIX + "keys/{kid}", (p, b) -> {
+            cases.keys().remove(p.get("kid"));
+            return Result.noContent();
+        }));
+        return new AdminRouteTable(r);
+    }
+
+    /** The route for {@code method} at {@code segments} (the decoded path after {@value #PREFIX}). */
+    Optional<Match> match(HttpMethod method, List<String> segments) {
+        for (Route route : mostSpecific(segments)) {
+            if (route.method().equals(method)) {
+                return Optional.of(new Match(route, values(route.segments(), segments)));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The methods routes at {@code segments} answer: empty when no route has the path at all. */
+    List<HttpMethod> allowed(List<String> segments) {
+        return mostSpecific(segments).stream().map(Route::method).toList();
+    }
+
+    /** The routes whose template matches, keeping those with the most literal segments. */
+    private List<Route> mostSpecific(List<String> segments) {
+        List<Route> best = new ArrayList<>();
+        int bestLiterals = -1;
+        for (Route route : routes) {
+            List<String> template = route.segments();
+            if (!matches(template, segments)) {
+                continue;
+            }
+            int literals = (int) template.stream().filter(t -> !t.startsWith("{")).count();
+            if (literals > bestLiterals) {
+                best.clear();
+                bestLiterals = literals;
+            }
+            if (literals == bestLiterals) {
+                best.add(route);
+            }
+        }
+        return best;
+    }
+
+    private static boolean matches(List<String> template, List<String> segments) {
+        if (template.size() != segments.size()) {
+            return false;
+        }
+        for (int i = 0; i < template.size(); i++) {
+            String t = template.get(i);
+            String s = segments.get(i);
+            if (s.isEmpty() || (!t.startsWith("{") && !t.equals(s))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Map<String, String> values(List<String> template, List<String> segments) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (int i = 0; i < template.size(); i++) {
+            String t = template.get(i);
+            if (t.startsWith("{")) {
+                values.put(t.substring(1, t.length() - 1), segments.get(i));
+            }
+        }
+        return values;
+    }
+
+    private static String encode(String segment) {
+        return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}
