@@ -33,6 +33,7 @@ import dev.keycard.server.revoke.Revocations;
 import dev.keycard.server.revoke.TokenRevocation;
 import dev.keycard.server.store.ApiRepository;
 import dev.keycard.server.store.ChangeFeed;
+import dev.keycard.server.store.ChangeLog;
 import dev.keycard.server.store.ClientRepository;
 import dev.keycard.server.store.Database;
 import dev.keycard.server.store.KeyRepository;
@@ -77,8 +78,11 @@ public final class KeycardServer implements AutoCloseable {
     private static final Duration REVOCATION_PURGE_EVERY = Duration.ofMinutes(1);
     /** How often the audit log is told of failures held back in a window that has closed since. */
     private static final Duration AUDIT_SUMMARY_EVERY = Duration.ofSeconds(5);
-    /** Nodes on one PostgreSQL reread everything this often, in case a change notification was lost. */
-    private static final Duration CLUSTER_FULL_RELOAD = Duration.ofSeconds(30);
+    /**
+     * Nodes on one PostgreSQL compare their watermark with the store's change sequence this often,
+     * in case a notification was lost, and read the changes they missed.
+     */
+    private static final Duration CLUSTER_SAFETY_NET = Duration.ofSeconds(30);
 
     private final HttpRuntime http;
     private final ScheduledExecutorService background;
@@ -95,14 +99,16 @@ public final class KeycardServer implements AutoCloseable {
     private final ChangeFeed feed;
     private final TokenEndpoint tokens;
     private final Revocations revocations;
+    private final Registry registry;
     private final Audit audit;
     private final Metrics metrics;
+    private final Clock clock;
 
     private KeycardServer(HttpRuntime http, ScheduledExecutorService background, Database db,
                           ClientRepository clients, SecretUsage usage, String host, int port,
                           OptionalInt managementPort, String issuer, Optional<Bootstrap.AdminCredentials> created,
                           TokenEndpoint tokens, KeyManager keys, Revocations revocations, ChangeFeed feed,
-                          Audit audit, Metrics metrics) {
+                          Audit audit, Metrics metrics, Clock clock, Registry registry) {
         this.http = http;
         this.background = background;
         this.db = db;
@@ -119,6 +125,8 @@ public final class KeycardServer implements AutoCloseable {
         this.feed = feed;
         this.audit = audit;
         this.metrics = metrics;
+        this.clock = clock;
+        this.registry = registry;
     }
 
     public static KeycardServer start(ServerConfig config) throws Exception {
@@ -176,16 +184,14 @@ public final class KeycardServer implements AutoCloseable {
             ClientRepository clients = new ClientRepository();
             Registry registry = new Registry();
             RegistryReader registryReader = new RegistryReader(db, new ApiRepository(), clients, registry);
-            registryReader.reload();
+            long seq = registryReader.loadAll(algs -> { });
             Revocations revocations = new Revocations(db, new RevocationRepository(), clock);
             revocations.purge();
             revocations.reload();
             revocations.onRevocation(new RevocationAudit(audit, metrics));
-            ChangeFeed feed = new ChangeFeed(db, CLUSTER_FULL_RELOAD);
-            // Before HTTP is bound: a revocation answered by this node must reach the others.
-            revocations.onRevocation(event -> feed.publish(ChangeFeed.Topic.REVOCATIONS));
+            ChangeFeed feed = new ChangeFeed(db, CLUSTER_SAFETY_NET);
             KeyManager keys = new KeyManager(db, new KeyRepository(), masterKey, provider, clock, random,
-                    config.keys(), config.tokenMaxLifetime(), () -> feed.publish(ChangeFeed.Topic.KEYS));
+                    config.keys(), config.tokenMaxLifetime());
             KeyEvents.observe(keys, audit, metrics);
             Set<SigningAlg> algs = EnumSet.of(SigningAlg.RS256);
             algs.addAll(registry.algorithmsInUse());
@@ -213,7 +219,7 @@ public final class KeycardServer implements AutoCloseable {
                 return t;
             });
             AdminUseCases admin = Admin.useCases(config, db, registryReader, keys, revocations, secrets, clock,
-                    background, () -> feed.publish(ChangeFeed.Topic.REGISTRY));
+                    background);
             http = await(runtime);
             Database store = db;
             int port = HttpServers.resolvePort(config);
@@ -226,11 +232,26 @@ public final class KeycardServer implements AutoCloseable {
             OptionalInt managementPort = HttpServers.bindManagement(http, config, () -> true, store::ping, metrics);
             await(warm);
             KeycardServer server = new KeycardServer(http, background, db, clients, usage, config.host(), port,
-                    managementPort, issuer.get(), created, tokens, keys, revocations, feed, audit, metrics);
+                    managementPort, issuer.get(), created, tokens, keys, revocations, feed, audit, metrics, clock, registry);
             keys.start();
-            feed.start(Map.of(ChangeFeed.Topic.REGISTRY, () -> registryReader.reload(keys::ensure),
-                    ChangeFeed.Topic.KEYS, keys::reload,
-                    ChangeFeed.Topic.REVOCATIONS, revocations::reload));
+            feed.start(seq, new ChangeFeed.Follower() {
+                @Override
+                public void changed(List<ChangeLog.Entry> changes) {
+                    registryReader.refresh(changes.stream().map(e -> new ChangeLog.Change(e.kind(), e.id())).toList(),
+                            keys::ensure);
+                    if (changes.stream().anyMatch(e -> e.kind() == ChangeLog.Kind.KEY)) {
+                        keys.reload();
+                    }
+                    revocations.refresh(changes);
+                }
+
+                @Override
+                public void reloadAll() {
+                    registryReader.loadAll(keys::ensure);
+                    keys.reload();
+                    revocations.reload();
+                }
+            });
             every(background, config.secretUsageFlush(), server::flushUsage);
             every(background, AUDIT_SUMMARY_EVERY, () -> authEvents.closeWindows(clock.instant()));
             every(background, REVOCATION_PURGE_EVERY, server::purgeRevocations);
@@ -333,6 +354,16 @@ public final class KeycardServer implements AutoCloseable {
         return tokens;
     }
 
+    /** The APIs and clients this node serves from memory: for embedding and tests (read only). */
+    public Registry registry() {
+        return registry;
+    }
+
+    /** The change feed that keeps this node current with the others on PostgreSQL. */
+    public ChangeFeed changeFeed() {
+        return feed;
+    }
+
     /** The signing keys: for embedding and tests (the admin API and CLI rotate them too). */
     public KeyManager keys() {
         return keys;
@@ -346,13 +377,18 @@ public final class KeycardServer implements AutoCloseable {
         return revocations;
     }
 
-    /** Forgets revocations of tokens that have expired; a failure waits for the next round. */
+    /**
+     * Forgets revocations of tokens that have expired, and changes older than the change log
+     * keeps; a failure waits for the next round.
+     */
     void purgeRevocations() {
         try {
             int purged = revocations.purge();
             if (purged > 0) {
                 LOG.debug("forgot {} revocations of expired tokens", purged);
             }
+            Instant before = clock.instant().minus(ChangeLog.KEPT_FOR);
+            db.transaction(c -> db.changes().purge(c, before));
         } catch (RuntimeException e) {
             LOG.warn("could not purge expired revocations; will retry: {}", e.getMessage());
         }

@@ -12,30 +12,25 @@ import java.time.Clock;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * Assembles the admin use cases. After every change the registry is brought up to date
- * ({@link RegistryRefresh}) and the change announced to the other nodes ({@code announce}).
+ * Assembles the admin use cases. Every change records itself in the store's change log, which
+ * tells the other nodes, and then brings this node's registry up to date ({@link RegistryRefresh}).
  */
 public final class Admin {
 
     private Admin() {
     }
 
-    /**
-     * @param background where a registry refresh that failed is tried again
-     * @param announce tells the other nodes on the store that the registry changed
-     */
+    /** @param background where a registry refresh that failed is tried again */
     public static AdminUseCases useCases(ServerConfig config, Database db, RegistryReader reader, KeyManager keys,
                                          Revocations revocations, Secrets secrets, Clock clock,
-                                         ScheduledExecutorService background, Runnable announce) {
-        RegistryRefresh refresh = new RegistryRefresh(background, reader, keys);
-        Runnable changed = () -> {
-            refresh.afterWrite();
-            announce.run();
-        };
+                                         ScheduledExecutorService background) {
+        RegistryRefresh refresh = new RegistryRefresh(background, db, reader, keys, clock);
         ApiRepository apiRepository = new ApiRepository();
-        ApiAdmin apis = new ApiAdmin(db, apiRepository, clock, config.tokenDefaultLifetime(), changed);
-        ClientAdmin clients = new ClientAdmin(db, new ClientRepository(), apiRepository, secrets, clock,
-                config.secretGracePeriod(), revocations, changed);
+        ClientRepository clientRepository = new ClientRepository();
+        ApiAdmin apis = new ApiAdmin(db, apiRepository, clientRepository, clock, config.tokenDefaultLifetime(),
+                refresh);
+        ClientAdmin clients = new ClientAdmin(db, clientRepository, apiRepository, secrets, clock,
+                config.secretGracePeriod(), revocations, refresh);
         TokenRevocationAdmin revoke = new TokenRevocationAdmin(db, new ClientRepository(), revocations, clock);
         return new AdminUseCases(apis, clients, new KeyAdmin(keys), revoke);
     }

@@ -8,14 +8,15 @@ import dev.keycard.server.registry.Client;
 import dev.keycard.server.registry.ClientSecret;
 import dev.keycard.server.client.Secrets;
 import dev.keycard.server.config.ServerConfig;
-import dev.keycard.server.store.ChangeFeed;
+import dev.keycard.server.store.ChangeLog;
+import dev.keycard.server.store.ChangeLog.Change;
 import dev.keycard.server.store.ClientRepository;
 import dev.keycard.server.store.Database;
 import dev.keycard.server.store.RevocationRepository;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -56,6 +57,7 @@ public final class AdminRecovery {
             Optional<Client> found = clients.findForUpdate(c, id, db.isSqlite());
             if (found.isEmpty()) {
                 clients.insert(c, Bootstrap.adminClient(id, secret, now));
+                db.changes().record(c, Change.client(id), now);
             } else {
                 Client before = found.get();
                 for (ClientSecret old : before.secrets()) {
@@ -73,13 +75,12 @@ public final class AdminRecovery {
                 clients.putGrant(c, id, Api.ADMIN_IDENTIFIER, ScopeSet.of(scopes));
                 // The old credentials may be in someone else's hands: so may its tokens.
                 new RevocationRepository().putClientRevocation(c, id, now.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+                // Running nodes reread both from the change log.
+                db.changes().record(c, List.of(Change.client(id), new Change(ChangeLog.Kind.CLIENT_REVOCATION, id)), now);
             }
             beforeCommit.accept(reset);
             return null;
         });
-        ChangeFeed feed = new ChangeFeed(db, Duration.ofSeconds(30));
-        feed.publish(ChangeFeed.Topic.REGISTRY);
-        feed.publish(ChangeFeed.Topic.REVOCATIONS);
         return reset;
     }
 }

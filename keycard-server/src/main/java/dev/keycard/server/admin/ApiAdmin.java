@@ -4,12 +4,15 @@ import dev.keycard.server.api.AccessTokenType;
 import dev.keycard.server.api.Api;
 import dev.keycard.server.api.SigningAlg;
 import dev.keycard.server.store.ApiRepository;
+import dev.keycard.server.store.ChangeLog.Change;
+import dev.keycard.server.store.ClientRepository;
 import dev.keycard.server.store.Database;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -23,18 +26,23 @@ public final class ApiAdmin {
     private final ApiRepository apis;
     private final Clock clock;
     private final Duration defaultLifetime;
-    private final Runnable changed;
+    private final ClientRepository clients;
+    private final RegistryRefresh registry;
 
-    ApiAdmin(Database db, ApiRepository apis, Clock clock, Duration defaultLifetime, Runnable changed) {
+    ApiAdmin(Database db, ApiRepository apis, ClientRepository clients, Clock clock, Duration defaultLifetime,
+             RegistryRefresh registry) {
         this.db = db;
         this.apis = apis;
         this.clock = clock;
         this.defaultLifetime = defaultLifetime;
-        this.changed = changed;
+        this.clients = clients;
+        this.registry = registry;
     }
 
-    public List<Api> list() {
-        return db.transaction(apis::findAll);
+    /** A page of APIs in identifier order, after {@code query}'s cursor. */
+    public Page<Api> list(ListQuery query) {
+        return db.transaction(c -> Page.of(apis.page(c, query.after(), query.limit() + 1), query.limit(),
+                Api::identifier));
     }
 
     public Api get(String identifier) {
@@ -51,14 +59,21 @@ public final class ApiAdmin {
                 throw AdminProblem.conflict("an API with identifier " + api.identifier() + " exists");
             }
             apis.insert(c, api);
+            registry.record(c, Change.api(api.identifier()));
             return null;
         });
-        changed.run();
+        registry.committed(Change.api(api.identifier()));
         return api;
     }
 
+    /**
+     * Changes the API. Removing scopes takes them from the clients granted them (the store
+     * cascades): those clients change too.
+     */
     public Api update(String identifier, UpdateApi command) {
+        List<Change> changes = new ArrayList<>();
         Api updated = db.transaction(c -> {
+            changes.clear(); // the transaction may run again
             Api before = lock(c, identifier);
             if (before.builtIn() && (command.scopes().isPresent() || command.enabled().isPresent()
                     || command.tokenType().filter(t -> t != before.tokenType()).isPresent())) {
@@ -68,23 +83,35 @@ public final class ApiAdmin {
                     command.scopes().orElse(before.scopes()), command.lifetime().orElse(before.tokenLifetime()),
                     command.signingAlg().orElse(before.signingAlg()), command.enabled().orElse(before.enabled()),
                     before.builtIn(), before.createdAt(), clock.instant(), command.tokenType().orElse(before.tokenType()));
+            List<Change> changed = new ArrayList<>();
+            changed.add(Change.api(identifier));
+            if (!after.scopes().containsAll(before.scopes())) {
+                clients.using(c, identifier).forEach(id -> changed.add(Change.client(id)));
+            }
             apis.update(c, before, after);
+            registry.record(c, changed);
+            changes.addAll(changed);
             return after;
         });
-        changed.run();
+        registry.committed(changes);
         return updated;
     }
 
+    /** Deletes the API, with every grant of it and every client's choice of it as default. */
     public void delete(String identifier) {
-        db.transaction(c -> {
+        List<Change> changes = db.transaction(c -> {
             Api api = lock(c, identifier);
             if (api.builtIn()) {
                 throw AdminProblem.conflict("the built-in admin API cannot be deleted");
             }
+            List<Change> changed = new ArrayList<>();
+            changed.add(Change.api(identifier));
+            clients.using(c, identifier).forEach(id -> changed.add(Change.client(id)));
             apis.delete(c, identifier);
-            return null;
+            registry.record(c, changed);
+            return changed;
         });
-        changed.run();
+        registry.committed(changes);
     }
 
     /**

@@ -12,6 +12,7 @@ import dev.keycard.server.client.Secrets;
 import dev.keycard.server.config.ServerConfig;
 import dev.keycard.server.store.ApiRepository;
 import dev.keycard.server.store.ClientRepository;
+import dev.keycard.server.store.ChangeLog.Change;
 import dev.keycard.server.store.Database;
 import dev.keycard.server.store.StoreException;
 import java.time.Clock;
@@ -94,6 +95,7 @@ public final class Bootstrap {
                     apis.update(c, before, new Api(before.identifier(), before.name(), ScopeSet.of(all),
                             before.tokenLifetime(), before.signingAlg(), before.enabled(), before.builtIn(),
                             before.createdAt(), now, before.tokenType()));
+                    db.changes().record(c, Change.api(Api.ADMIN_IDENTIFIER), now);
                 }
                 return Optional.empty();
             }
@@ -102,6 +104,7 @@ public final class Bootstrap {
             Optional<String> given = config.adminClientSecret();
             ClientSecret stored = secrets.stored(secret, now);
             clients.insert(c, adminClient(config.adminClientId(), stored, now));
+            db.changes().record(c, List.of(Change.api(Api.ADMIN_IDENTIFIER), Change.client(config.adminClientId())), now);
             AdminCredentials created = new AdminCredentials(config.adminClientId(),
                     given.isPresent() ? Optional.empty() : Optional.of(secret));
             beforeCommit.accept(created);

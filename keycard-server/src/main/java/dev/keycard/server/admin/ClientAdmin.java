@@ -11,6 +11,7 @@ import dev.keycard.server.client.Secrets;
 import dev.keycard.server.revoke.RevocationEvent;
 import dev.keycard.server.revoke.Revocations;
 import dev.keycard.server.store.ApiRepository;
+import dev.keycard.server.store.ChangeLog.Change;
 import dev.keycard.server.store.ClientRepository;
 import dev.keycard.server.store.Database;
 import java.sql.Connection;
@@ -52,14 +53,14 @@ public final class ClientAdmin {
     private final Duration defaultGrace;
     private final Revocations revocations;
     private final LastAdministrator lastAdministrator;
-    private final Runnable changed;
+    private final RegistryRefresh registry;
 
     /**
      * @param revocations where disabling or deleting a client revokes its tokens, in the same
      *     transaction: introspection, the admin API and the revocation event stream refuse them
      */
     ClientAdmin(Database db, ClientRepository clients, ApiRepository apis, Secrets secrets, Clock clock,
-                Duration defaultGrace, Revocations revocations, Runnable changed) {
+                Duration defaultGrace, Revocations revocations, RegistryRefresh registry) {
         this.db = db;
         this.clients = clients;
         this.apis = apis;
@@ -68,11 +69,15 @@ public final class ClientAdmin {
         this.defaultGrace = defaultGrace;
         this.revocations = revocations;
         this.lastAdministrator = new LastAdministrator(clients, apis, db.isSqlite());
-        this.changed = changed;
+        this.registry = registry;
     }
 
-    public List<Client> list() {
-        return db.transaction(clients::findAll);
+
+    /** A page of the clients {@code query} selects, in client_id order. */
+    public Page<Client> list(ClientQuery query) {
+        ListQuery page = query.page();
+        return db.transaction(c -> Page.of(clients.page(c, page.after(), page.limit() + 1, query.namePrefix(),
+                query.api(), query.enabled()), page.limit(), client -> client.id().value()));
     }
 
     public Client get(String id) {
@@ -99,9 +104,10 @@ public final class ClientAdmin {
                 throw AdminProblem.invalid("default_api", "names no API");
             }
             clients.insert(c, client);
+            registry.record(c, Change.client(client.id().value()));
             return null;
         });
-        changed.run();
+        registry.committed(Change.client(client.id().value()));
         return new NewSecret(client, secret, value);
     }
 
@@ -122,20 +128,21 @@ public final class ClientAdmin {
                 clients.update(c, after);
                 return null;
             });
+            registry.record(c, Change.client(id));
             // Disabled: its tokens are revoked with it, so re-enabling it does not bring them back.
             return new Revoking<>(after, before.enabled() && !after.enabled()
                     ? Optional.of(revocations.revokeClientBefore(c, id, now)) : Optional.empty());
         });
-        return done(updated);
+        return done(id, updated);
     }
 
     /** What a transaction changed, and the revocation of the client's tokens it committed with it. */
     private record Revoking<T>(T result, Optional<RevocationEvent.ClientTokensRevoked> revoked) {
     }
 
-    private <T> T done(Revoking<T> change) {
+    private <T> T done(String id, Revoking<T> change) {
         change.revoked().ifPresent(revocations::committed);
-        changed.run();
+        registry.committed(Change.client(id));
         // Until the line above, this node could still issue the client tokens, in a later second
         // than the revocation's: revoke again, now that it cannot.
         change.revoked().ifPresent(r -> revocations.revokeClientBefore(r.clientId(), clock.instant()));
@@ -152,10 +159,12 @@ public final class ClientAdmin {
      */
     public void delete(String id) {
         Instant now = clock.instant();
-        done(db.transaction(c -> {
+        done(id, db.transaction(c -> {
             Client before = lock(c, id);
             lastAdministrator.guard(c, before, () -> clients.delete(c, id));
-            return new Revoking<>(null, Optional.of(revocations.revokeClientBefore(c, id, now)));
+            var revoked = revocations.revokeClientBefore(c, id, now);
+            registry.record(c, Change.client(id));
+            return new Revoking<>(null, Optional.of(revoked));
         }));
     }
 
@@ -187,9 +196,11 @@ public final class ClientAdmin {
                 }
             }
             clients.insertSecret(c, id, fresh);
-            return find(c, id);
+            Client after = find(c, id);
+            registry.record(c, Change.client(id));
+            return after;
         });
-        changed.run();
+        registry.committed(Change.client(id));
         return new NewSecret(client, fresh, value);
     }
 
@@ -198,9 +209,10 @@ public final class ClientAdmin {
             if (!clients.deleteSecret(c, id, secretId)) {
                 throw AdminProblem.notFound("client " + id + " has no secret " + secretId);
             }
+            registry.record(c, Change.client(id));
             return null;
         }));
-        changed.run();
+        registry.committed(Change.client(id));
     }
 
     public Client putGrant(String id, String api, ScopeSet scopes) {
@@ -211,9 +223,11 @@ public final class ClientAdmin {
                 clients.putGrant(c, id, api, scopes);
                 return null;
             });
-            return find(c, id);
+            Client after = find(c, id);
+            registry.record(c, Change.client(id));
+            return after;
         });
-        changed.run();
+        registry.committed(Change.client(id));
         return client;
     }
 
@@ -222,9 +236,10 @@ public final class ClientAdmin {
             if (!clients.deleteGrant(c, id, api)) {
                 throw AdminProblem.notFound("client " + id + " has no grant for " + api);
             }
+            registry.record(c, Change.client(id));
             return null;
         }));
-        changed.run();
+        registry.committed(Change.client(id));
     }
 
     private void checkGrant(Connection c, String field, String api, ScopeSet scopes) throws SQLException {

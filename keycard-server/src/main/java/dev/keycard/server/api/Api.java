@@ -34,6 +34,12 @@ public record Api(String identifier, String name, ScopeSet scopes, Duration toke
     /** The scope, on the admin API, that lets a client introspect any token (RFC 7662). */
     public static final String INTROSPECT_SCOPE = "keycard:introspect";
 
+    /** This API with {@code scopes} instead of its own. */
+    public Api withScopes(ScopeSet scopes) {
+        return new Api(identifier, name, scopes, tokenLifetime, signingAlg, enabled, builtIn, createdAt, updatedAt,
+                tokenType);
+    }
+
     public Api {
         Objects.requireNonNull(identifier, "identifier");
         Objects.requireNonNull(name, "name");

@@ -3,6 +3,7 @@ package dev.keycard.server.cli;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -53,9 +54,10 @@ public final class ApiCommand implements Callable<Integer> {
     }
 
     @Command(name = "list", description = "List the APIs.")
-    int list(@Mixin AdminOptions admin) {
+    int list(@Mixin AdminOptions admin, @Mixin ListOptions list) {
         try (AdminHttp http = admin.connect()) {
-            Output.print(spec, admin.json(), http.get(AdminHttp.path("apis")), ApiView::list);
+            Output.print(spec, admin.json(), list.read(http, AdminHttp.path("apis"), Map.of(), Output.err(spec)),
+                    ApiView::list);
         }
         return ExitCodes.OK;
     }

@@ -3,7 +3,9 @@ package dev.keycard.server.cli;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -71,10 +73,27 @@ public final class ClientCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    @Command(name = "list", description = "List the clients.")
-    int list(@Mixin AdminOptions admin) {
+    @Command(name = "list", description = "List the clients, in client_id order.")
+    int list(@Mixin AdminOptions admin, @Mixin ListOptions list,
+             @Option(names = "--name-prefix", paramLabel = "PREFIX", description = "Only clients whose name starts"
+                     + " with PREFIX (case-sensitive).") @Nullable String namePrefix,
+             @Option(names = "--api", paramLabel = "API", description = "Only clients granted scopes at API.")
+                     @Nullable String api,
+             @Option(names = "--enabled", arity = "1", paramLabel = "true|false",
+                     description = "Only enabled (true) or disabled (false) clients.") @Nullable Boolean enabled) {
+        Map<String, String> filters = new LinkedHashMap<>();
+        if (namePrefix != null) {
+            filters.put("name_prefix", namePrefix);
+        }
+        if (api != null) {
+            filters.put("api", api);
+        }
+        if (enabled != null) {
+            filters.put("enabled", enabled.toString());
+        }
         try (AdminHttp http = admin.connect()) {
-            Output.print(spec, admin.json(), http.get(AdminHttp.path("clients")), ClientView::list);
+            Output.print(spec, admin.json(), list.read(http, AdminHttp.path("clients"), filters, Output.err(spec)),
+                    ClientView::list);
         }
         return ExitCodes.OK;
     }

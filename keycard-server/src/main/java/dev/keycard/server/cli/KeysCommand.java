@@ -3,6 +3,7 @@ package dev.keycard.server.cli;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -25,9 +26,10 @@ public final class KeysCommand implements Callable<Integer> {
     }
 
     @Command(name = "list", description = "Every signing key: next (published, not signing yet), current, previous, retired.")
-    int list(@Mixin AdminOptions admin) {
+    int list(@Mixin AdminOptions admin, @Mixin ListOptions list) {
         try (AdminHttp http = admin.connect()) {
-            Output.print(spec, admin.json(), http.get(AdminHttp.path("keys")), KeysCommand::table);
+            Output.print(spec, admin.json(), list.read(http, AdminHttp.path("keys"), Map.of(), Output.err(spec)),
+                    KeysCommand::table);
         }
         return ExitCodes.OK;
     }

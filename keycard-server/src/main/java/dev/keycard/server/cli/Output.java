@@ -18,6 +18,11 @@ final class Output {
         return require(spec).commandLine().getOut();
     }
 
+    /** The standard error of the command line {@code spec} belongs to. */
+    static PrintWriter err(@Nullable CommandSpec spec) {
+        return require(spec).commandLine().getErr();
+    }
+
     /** Prints {@code answer} pretty as JSON, or through {@code view} for people. */
     static void print(@Nullable CommandSpec spec, boolean json, JsonObject answer, BiConsumer<PrintWriter, JsonObject> view) {
         if (json) {

@@ -79,13 +79,13 @@ final class AdminJson {
                 .put("in_grace_period", s.inGracePeriodAt(now));
     }
 
-    JsonObject keys(List<KeyRing.Entry> entries) {
+    JsonArray keys(List<KeyRing.Entry> entries) {
         JsonArray items = new JsonArray();
         for (KeyRing.Entry e : entries) {
             items.add(key(e.key()).put("status", e.status().name().toLowerCase(Locale.ROOT))
                     .put("retires_at", e.retiresAt().map(Object::toString).orElse(null)));
         }
-        return items(items);
+        return items;
     }
 
     /** Successors made by a rotation: they sign after {@code keys.publish-lead}. */

@@ -2,12 +2,19 @@ package dev.keycard.server.http;
 
 import dev.keycard.server.admin.AdminUseCases;
 import dev.keycard.server.admin.ClientAdmin;
+import dev.keycard.server.admin.ListQuery;
+import dev.keycard.server.admin.Page;
+import dev.keycard.server.api.Api;
+import dev.keycard.server.keys.KeyRing;
+import dev.keycard.server.registry.Client;
+import dev.keycard.server.registry.ClientSecret;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,24 +33,34 @@ final class AdminRouteTable {
     static final String PREFIX = "/admin/v1/";
 
     /** What a route answers: status, body (none for 204) and the Location of a created thing. */
-    record Result(int status, @Nullable JsonObject body, Optional<String> location) {
+    record Result(int status, @Nullable JsonObject body, Map<String, String> headers) {
         static Result ok(JsonObject body) {
-            return new Result(200, body, Optional.empty());
+            return new Result(200, body, Map.of());
         }
 
         static Result created(JsonObject body, String location) {
-            return new Result(201, body, Optional.of(location));
+            return new Result(201, body, Map.of("Location", location));
         }
 
         static Result noContent() {
-            return new Result(204, null, Optional.empty());
+            return new Result(204, null, Map.of());
+        }
+
+        /** A page of a list: {@code items}, and the {@code next} link also as RFC 8288 {@code Link}. */
+        static Result page(JsonArray items, Optional<String> next) {
+            JsonObject body = AdminJson.items(items);
+            next.ifPresent(n -> body.put("next", n));
+            return new Result(200, body, next.map(n -> Map.of("Link", "<" + n + ">; rel=\"next\"")).orElse(Map.of()));
         }
     }
 
-    /** What a route does with the values of its path ({@code {id}} → …) and the body ({} when none). */
+    /**
+     * What a route does with the values of its path ({@code {id}} → …), the body ({} when none)
+     * and the query string's parameters (which only lists read).
+     */
     @FunctionalInterface
     interface Action {
-        Result run(Map<String, String> path, JsonObject body);
+        Result run(Map<String, String> path, JsonObject body, Map<String, List<String>> query);
     }
 
     /** One route. */
@@ -67,68 +84,82 @@ final class AdminRouteTable {
     static AdminRouteTable of(AdminUseCases cases, AdminRequests read, AdminJson json, Clock clock) {
         ClientAdmin clients = cases.clients();
         List<Route> r = new ArrayList<>();
-        r.add(new Route(HttpMethod.GET, PREFIX + "apis", (p, b) ->
-                Result.ok(AdminJson.items(new JsonArray(cases.apis().list().stream().map(json::api).toList())))));
-        r.add(new Route(HttpMethod.POST, PREFIX + "apis", (p, b) -> {
+        r.add(new Route(HttpMethod.GET, PREFIX + "apis", (p, b, q) -> {
+            Page<Api> page = cases.apis().list(AdminQueries.page(q));
+            return Result.page(new JsonArray(page.items().stream().map(json::api).toList()),
+                    AdminQueries.next(PREFIX + "apis", q, page));
+        }));
+        r.add(new Route(HttpMethod.POST, PREFIX + "apis", (p, b, q) -> {
             var api = cases.apis().create(read.createApi(b));
             return Result.created(json.api(api), PREFIX + "apis/" + encode(api.identifier()));
         }));
-        r.add(new Route(HttpMethod.GET, PREFIX + "apis/{identifier}", (p, b) ->
+        r.add(new Route(HttpMethod.GET, PREFIX + "apis/{identifier}", (p, b, q) ->
                 Result.ok(json.api(cases.apis().get(p.get("identifier"))))));
-        r.add(new Route(HttpMethod.PATCH, PREFIX + "apis/{identifier}", (p, b) ->
+        r.add(new Route(HttpMethod.PATCH, PREFIX + "apis/{identifier}", (p, b, q) ->
                 Result.ok(json.api(cases.apis().update(p.get("identifier"), read.updateApi(b))))));
-        r.add(new Route(HttpMethod.DELETE, PREFIX + "apis/{identifier}", (p, b) -> {
+        r.add(new Route(HttpMethod.DELETE, PREFIX + "apis/{identifier}", (p, b, q) -> {
             cases.apis().delete(p.get("identifier"));
             return Result.noContent();
         }));
-        r.add(new Route(HttpMethod.GET, PREFIX + "clients", (p, b) -> Result.ok(AdminJson.items(new JsonArray(
-                clients.list().stream().map(c -> json.client(c, clock.instant())).toList())))));
-        r.add(new Route(HttpMethod.POST, PREFIX + "clients", (p, b) -> {
+        r.add(new Route(HttpMethod.GET, PREFIX + "clients", (p, b, q) -> {
+            Page<Client> page = clients.list(AdminQueries.clients(q));
+            Instant now = clock.instant();
+            return Result.page(new JsonArray(page.items().stream().map(c -> json.client(c, now)).toList()),
+                    AdminQueries.next(PREFIX + "clients", q, page));
+        }));
+        r.add(new Route(HttpMethod.POST, PREFIX + "clients", (p, b, q) -> {
             ClientAdmin.NewSecret created = clients.create(read.createClient(b));
             return Result.created(json.client(created.client(), clock.instant()).put("client_secret", created.value()),
                     PREFIX + "clients/" + encode(created.client().id().value()));
         }));
-        r.add(new Route(HttpMethod.GET, PREFIX + "clients/{id}", (p, b) ->
+        r.add(new Route(HttpMethod.GET, PREFIX + "clients/{id}", (p, b, q) ->
                 Result.ok(json.client(clients.get(p.get("id")), clock.instant()))));
-        r.add(new Route(HttpMethod.PATCH, PREFIX + "clients/{id}", (p, b) ->
+        r.add(new Route(HttpMethod.PATCH, PREFIX + "clients/{id}", (p, b, q) ->
                 Result.ok(json.client(clients.update(p.get("id"), read.updateClient(b)), clock.instant()))));
-        r.add(new Route(HttpMethod.DELETE, PREFIX + "clients/{id}", (p, b) -> {
+        r.add(new Route(HttpMethod.DELETE, PREFIX + "clients/{id}", (p, b, q) -> {
             clients.delete(p.get("id"));
             return Result.noContent();
         }));
         for (boolean enable : new boolean[] {false, true}) {
-            r.add(new Route(HttpMethod.POST, PREFIX + "clients/{id}/" + (enable ? "enable" : "disable"), (p, b) -> {
+            r.add(new Route(HttpMethod.POST, PREFIX + "clients/{id}/" + (enable ? "enable" : "disable"), (p, b, q) -> {
                 read.nothing(b);
                 return Result.ok(json.client(clients.setEnabled(p.get("id"), enable), clock.instant()));
             }));
         }
-        r.add(new Route(HttpMethod.POST, PREFIX + "clients/{id}/revoke-tokens", (p, b) -> {
+        r.add(new Route(HttpMethod.POST, PREFIX + "clients/{id}/revoke-tokens", (p, b, q) -> {
             read.nothing(b);
             return Result.ok(new JsonObject().put("client_id", p.get("id"))
                     .put("revoked_before", cases.revocations().revokeTokens(p.get("id")).toString()));
         }));
-        r.add(new Route(HttpMethod.GET, PREFIX + "clients/{id}/secrets", (p, b) ->
-                Result.ok(AdminJson.items(json.secrets(clients.get(p.get("id")).secrets(), clock.instant())))));
-        r.add(new Route(HttpMethod.POST, PREFIX + "clients/{id}/secrets/rotate", (p, b) -> {
+        r.add(new Route(HttpMethod.GET, PREFIX + "clients/{id}/secrets", (p, b, q) -> {
+            ListQuery query = AdminQueries.page(q);
+            Page<ClientSecret> page = Page.within(clients.get(p.get("id")).secrets(), query, ClientSecret::id);
+            return Result.page(json.secrets(page.items(), clock.instant()),
+                    AdminQueries.next(PREFIX + "clients/" + encode(p.get("id")) + "/secrets", q, page));
+        }));
+        r.add(new Route(HttpMethod.POST, PREFIX + "clients/{id}/secrets/rotate", (p, b, q) -> {
             ClientAdmin.NewSecret rotated = clients.rotate(p.get("id"), read.rotateSecret(b));
             return Result.created(new JsonObject().put("secret", json.secret(rotated.secret(), clock.instant()))
                     .put("client_secret", rotated.value()), PREFIX + "clients/" + encode(p.get("id")) + "/secrets");
         }));
-        r.add(new Route(HttpMethod.DELETE, PREFIX + "clients/{id}/secrets/{secret_id}", (p, b) -> {
+        r.add(new Route(HttpMethod.DELETE, PREFIX + "clients/{id}/secrets/{secret_id}", (p, b, q) -> {
             clients.deleteSecret(p.get("id"), p.get("secret_id"));
             return Result.noContent();
         }));
-        r.add(new Route(HttpMethod.PUT, PREFIX + "clients/{id}/grants/{identifier}", (p, b) ->
+        r.add(new Route(HttpMethod.PUT, PREFIX + "clients/{id}/grants/{identifier}", (p, b, q) ->
                 Result.ok(json.client(clients.putGrant(p.get("id"), p.get("identifier"), read.grant(b)),
                         clock.instant()))));
-        r.add(new Route(HttpMethod.DELETE, PREFIX + "clients/{id}/grants/{identifier}", (p, b) -> {
+        r.add(new Route(HttpMethod.DELETE, PREFIX + "clients/{id}/grants/{identifier}", (p, b, q) -> {
             clients.deleteGrant(p.get("id"), p.get("identifier"));
             return Result.noContent();
         }));
-        r.add(new Route(HttpMethod.GET, PREFIX + "keys", (p, b) -> Result.ok(json.keys(cases.keys().list()))));
-        r.add(new Route(HttpMethod.POST, PREFIX + "keys/rotate", (p, b) ->
+        r.add(new Route(HttpMethod.GET, PREFIX + "keys", (p, b, q) -> {
+            Page<KeyRing.Entry> page = Page.within(cases.keys().list(), AdminQueries.page(q), e -> e.key().kid());
+            return Result.page(json.keys(page.items()), AdminQueries.next(PREFIX + "keys", q, page));
+        }));
+        r.add(new Route(HttpMethod.POST, PREFIX + "keys/rotate", (p, b, q) ->
                 Result.ok(json.next(cases.keys().rotate(read.rotateKeys(b))))));
-        r.add(new Route(HttpMethod.DELETE, PREFIX + "keys/{kid}", (p, b) -> {
+        r.add(new Route(HttpMethod.DELETE, PREFIX + "keys/{kid}", (p, b, q) -> {
             cases.keys().remove(p.get("kid"));
             return Result.noContent();
         }));

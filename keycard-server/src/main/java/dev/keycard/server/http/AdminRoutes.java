@@ -100,7 +100,7 @@ public final class AdminRoutes implements Handler<HttpServerRequest> {
         AdminRouteTable.Match found = match.get();
         Optional<Map<String, Object>> change = request.method() == HttpMethod.GET ? Optional.empty()
                 : Optional.of(change(request.method(), found.route().template(), path));
-        readJson(request, body -> run(request, () -> found.route().action().run(found.path(), body), change, adminId));
+        readJson(request, body -> run(request, () -> found.route().action().run(found.path(), body, query(request)), change, adminId));
     }
 
     private static Map<String, Object> change(HttpMethod method, String template, String path) {
@@ -121,7 +121,7 @@ public final class AdminRoutes implements Handler<HttpServerRequest> {
                     audit.emit("admin.change", adminId, details);
                 });
                 request.response().setStatusCode(r.status());
-                r.location().ifPresent(l -> request.response().putHeader("Location", l));
+                r.headers().forEach((name, value) -> request.response().putHeader(name, value));
                 if (r.body() == null) {
                     request.response().putHeader("Cache-Control", "no-store").end();
                 } else {
@@ -157,6 +157,12 @@ public final class AdminRoutes implements Handler<HttpServerRequest> {
             case NOT_FOUND -> Problem.of(404, "not-found", "Not found", p.detail());
             case CONFLICT -> Problem.of(409, "conflict", "Conflict", p.detail());
         };
+    }
+
+    private static Map<String, List<String>> query(HttpServerRequest request) {
+        Map<String, List<String>> query = new LinkedHashMap<>();
+        request.params().names().forEach(name -> query.put(name, request.params().getAll(name)));
+        return query;
     }
 
     private static String decodeSegment(String raw) {

@@ -50,13 +50,13 @@ final class RevocationEventsRoute implements Handler<HttpServerRequest> {
         this.support = support;
         this.stream = stream;
         this.clock = clock;
-        vertx.setPeriodic(TICK_MS, id -> vertx.executeBlocking(() -> {
+        // News is a queue drained, not a list recomputed: cheap enough for the event loop.
+        vertx.setPeriodic(TICK_MS, id -> {
             String news = stream.news();
             if (!news.isEmpty()) {
                 broadcast(news);
             }
-            return null;
-        }, true));
+        });
         vertx.setPeriodic(KEEPALIVE_MS, id -> broadcast(": keepalive\n\n"));
     }
 

@@ -4,6 +4,7 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.JWK;
 import dev.keycard.server.api.SigningAlg;
 import dev.keycard.server.config.ServerConfig.KeyPolicy;
+import dev.keycard.server.store.ChangeLog;
 import dev.keycard.server.store.Database;
 import dev.keycard.server.store.KeyRepository;
 import dev.keycard.server.store.KeyRepository.StoredKey;
@@ -38,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * token), and the replaced key stays published until every token it signed has expired
  * ({@link KeyRing}). A background tick activates and retires keys on time and starts a scheduled
  * rotation when a key has signed for {@code keys.rotation-period}. On PostgreSQL an advisory lock
- * makes one node rotate; it announces the new key ({@code changed}) and the other nodes
+ * makes one node rotate; it records the new key in the store's change log and the other nodes
  * {@link #reload()} it.
  */
 public final class KeyManager implements AutoCloseable {
@@ -53,7 +54,6 @@ public final class KeyManager implements AutoCloseable {
     private final SecureRandom random;
     private final KeyPolicy policy;
     private final Duration maxTokenLifetime;
-    private final Runnable changed;
     private final Map<String, SigningKey> loaded = new HashMap<>();
     private Map<SigningAlg, List<Instant>> removedActivations = Map.of();
     private final List<Consumer<KeyChange>> listeners = new CopyOnWriteArrayList<>();
@@ -61,8 +61,7 @@ public final class KeyManager implements AutoCloseable {
     private @org.jspecify.annotations.Nullable ScheduledExecutorService ticker;
 
     public KeyManager(Database db, KeyRepository repository, MasterKey masterKey, Optional<Provider> provider,
-                      Clock clock, SecureRandom random, KeyPolicy policy, Duration maxTokenLifetime,
-                      Runnable changed) {
+                      Clock clock, SecureRandom random, KeyPolicy policy, Duration maxTokenLifetime) {
         this.db = db;
         this.repository = repository;
         this.masterKey = masterKey;
@@ -71,7 +70,6 @@ public final class KeyManager implements AutoCloseable {
         this.random = random;
         this.policy = policy;
         this.maxTokenLifetime = maxTokenLifetime;
-        this.changed = changed;
         this.ring = new KeyRing(List.of(), clock.instant(), maxTokenLifetime);
     }
 
@@ -191,12 +189,17 @@ public final class KeyManager implements AutoCloseable {
      */
     public synchronized boolean remove(String kid) {
         Optional<SigningKey> key = Optional.ofNullable(loaded.get(kid));
-        boolean removed = db.transaction(c -> repository.remove(c, kid, clock.instant()));
+        boolean removed = db.transaction(c -> {
+            boolean gone = repository.remove(c, kid, clock.instant());
+            if (gone) {
+                db.changes().record(c, new ChangeLog.Change(ChangeLog.Kind.KEY, kid), clock.instant());
+            }
+            return gone;
+        });
         if (!removed) {
             return false;
         }
         LOG.warn("signing key {} removed by hand", kid);
-        changed.run();
         tell(new KeyChange.Removed(kid, key.map(SigningKey::alg)));
         reload();
         key.ifPresent(k -> {
@@ -256,6 +259,7 @@ public final class KeyManager implements AutoCloseable {
                         && !loaded.containsKey(k.kid())).findFirst();
                 if (made.isEmpty()) {
                     repository.insert(c, stored);
+                    db.changes().record(c, new ChangeLog.Change(ChangeLog.Kind.KEY, kid), now);
                 }
                 return made;
             });
@@ -268,7 +272,6 @@ public final class KeyManager implements AutoCloseable {
                     material.verifier(alg, jwk.toPublicJWK()), now, activates);
             loaded.put(kid, key);
             refresh();
-            changed.run();
             tell(new KeyChange.Created(kid, alg, activates));
             LOG.info("generated signing key {} for {}, signing from {}", kid, alg, activates);
             return key;

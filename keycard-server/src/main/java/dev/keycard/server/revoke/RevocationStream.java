@@ -3,11 +3,9 @@ package dev.keycard.server.revoke;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
 import java.util.Optional;
-import java.util.Set;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * The revocations as a Server-Sent Events stream (WHATWG HTML §9.2): what a subscriber gets when
@@ -33,13 +31,14 @@ public final class RevocationStream {
     private final Revocations revocations;
     private final Clock clock;
     private final Duration maxTokenLifetime;
-    private final Set<String> sent = new HashSet<>();
+    /** The revocations this node learned of since the last {@link #news()}, oldest first. */
+    private final Queue<RevocationEvent> fresh = new ConcurrentLinkedQueue<>();
 
     public RevocationStream(Revocations revocations, Clock clock, Duration maxTokenLifetime) {
         this.revocations = revocations;
         this.clock = clock;
         this.maxTokenLifetime = maxTokenLifetime;
-        revocations.current().forEach(e -> sent.add(e.key()));
+        revocations.onLearned(fresh::add);
     }
 
     /** The first frames for a subscriber connecting with {@code lastEventId} (the header, if any). */
@@ -65,22 +64,18 @@ public final class RevocationStream {
     }
 
     /**
-     * What has been revoked since the last call, here or on another node (after this node
-     * reloaded), as frames for every subscriber. Called from one thread.
+     * What has been revoked since the last call, here or on another node (once this node has
+     * read it), as frames for every subscriber. Costs what is new, not what is in force: an idle
+     * server with 100,000 revoked tokens does nothing here. Called from one thread.
      */
-    public synchronized String news() {
-        List<RevocationEvent> current = revocations.current();
-        Set<String> inForce = new HashSet<>();
-        List<RevocationEvent> fresh = new ArrayList<>();
-        for (RevocationEvent e : current) {
-            inForce.add(e.key());
-            if (sent.add(e.key())) {
-                fresh.add(e);
-            }
+    public String news() {
+        if (fresh.isEmpty()) {
+            return "";
         }
-        sent.retainAll(inForce);
         StringBuilder out = new StringBuilder();
-        fresh.forEach(e -> out.append(frame(e)));
+        for (RevocationEvent e = fresh.poll(); e != null; e = fresh.poll()) {
+            out.append(frame(e));
+        }
         return out.toString();
     }
 

@@ -1,5 +1,8 @@
 package dev.keycard.server.revoke;
 
+import dev.keycard.server.store.ChangeLog;
+import dev.keycard.server.store.ChangeLog.Change;
+import dev.keycard.server.store.ChangeLog.Kind;
 import dev.keycard.server.store.Database;
 import dev.keycard.server.store.RevocationRepository;
 import dev.keycard.server.store.RevocationRepository.RevokedToken;
@@ -10,8 +13,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -44,6 +50,7 @@ public final class Revocations {
     private final RevocationRepository repository;
     private final Clock clock;
     private final List<Consumer<RevocationEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<RevocationEvent>> learners = new CopyOnWriteArrayList<>();
     private volatile Map<String, RevocationEvent.TokenRevoked> tokens = new ConcurrentHashMap<>();
     private volatile Map<String, RevocationEvent.ClientTokensRevoked> clients = new ConcurrentHashMap<>();
 
@@ -76,9 +83,17 @@ public final class Revocations {
             return false;
         }
         RevokedToken row = new RevokedToken(jti, clientId, expiresAt, clock.instant().truncatedTo(ChronoUnit.MILLIS));
-        boolean inserted = db.transaction(c -> repository.insertRevokedToken(c, row));
+        boolean inserted = db.transaction(c -> {
+            boolean fresh = repository.insertRevokedToken(c, row);
+            if (fresh) {
+                db.changes().record(c, new Change(Kind.TOKEN_REVOCATION, jti), row.revokedAt());
+            }
+            return fresh;
+        });
         RevocationEvent.TokenRevoked event = new RevocationEvent.TokenRevoked(jti, clientId, expiresAt, row.revokedAt());
-        tokens.put(jti, event);
+        if (tokens.put(jti, event) == null) {
+            learned(event);
+        }
         if (inserted) { // else another node revoked it first and told its own listeners
             publish(event);
         }
@@ -107,13 +122,56 @@ public final class Revocations {
     public RevocationEvent.ClientTokensRevoked revokeClientBefore(Connection c, String clientId, Instant before)
             throws SQLException {
         Instant effective = repository.putClientRevocation(c, clientId, before.truncatedTo(ChronoUnit.MILLIS));
+        db.changes().record(c, new Change(Kind.CLIENT_REVOCATION, clientId), clock.instant());
         return new RevocationEvent.ClientTokensRevoked(clientId, effective);
     }
 
     /** Takes a client revocation whose transaction has committed into memory, and tells the listeners. */
     public synchronized void committed(RevocationEvent.ClientTokensRevoked event) {
-        clients.merge(event.clientId(), event, (a, b) -> a.revokedBefore().isAfter(b.revokedBefore()) ? a : b);
+        learnClient(event);
         publish(event);
+    }
+
+    /** Takes a client revocation into memory unless memory has a later one; tells the learners if it is new. */
+    private void learnClient(RevocationEvent.ClientTokensRevoked event) {
+        RevocationEvent.ClientTokensRevoked before = clients.get(event.clientId());
+        if (before == null || event.revokedBefore().isAfter(before.revokedBefore())) {
+            clients.put(event.clientId(), event);
+            learned(event);
+        }
+    }
+
+    /**
+     * Rereads the revocations {@code changes} name (other kinds are left alone): what other nodes
+     * revoked. Each one new to this node is told to the learners ({@link #onLearned}).
+     */
+    public synchronized void refresh(Collection<ChangeLog.Entry> changes) {
+        Set<String> jtis = new HashSet<>();
+        Set<String> clientIds = new HashSet<>();
+        for (ChangeLog.Entry e : changes) {
+            if (e.kind() == Kind.TOKEN_REVOCATION && !tokens.containsKey(e.id())) {
+                jtis.add(e.id());
+            } else if (e.kind() == Kind.CLIENT_REVOCATION) {
+                clientIds.add(e.id());
+            }
+        }
+        if (jtis.isEmpty() && clientIds.isEmpty()) {
+            return;
+        }
+        Instant now = clock.instant();
+        record Read(List<RevokedToken> tokens, Map<String, Instant> clients) {
+        }
+        Read read = db.transaction(c -> new Read(
+                jtis.isEmpty() ? List.of() : repository.findRevokedTokens(c, jtis, now),
+                clientIds.isEmpty() ? Map.of() : repository.findClientRevocations(c, clientIds)));
+        for (RevokedToken t : read.tokens()) {
+            RevocationEvent.TokenRevoked event = new RevocationEvent.TokenRevoked(t.jti(), t.clientId(),
+                    t.expiresAt(), t.revokedAt());
+            if (tokens.putIfAbsent(t.jti(), event) == null) {
+                learned(event);
+            }
+        }
+        read.clients().forEach((client, before) -> learnClient(new RevocationEvent.ClientTokensRevoked(client, before)));
     }
 
     /** Replaces what memory holds with what the store holds: revocations of tokens not yet expired. */
@@ -128,8 +186,21 @@ public final class Revocations {
                     new RevocationEvent.ClientTokensRevoked(client, before)));
             return null;
         });
+        Map<String, RevocationEvent.TokenRevoked> oldTokens = tokens;
+        Map<String, RevocationEvent.ClientTokensRevoked> oldClients = clients;
         tokens = freshTokens;
         clients = freshClients;
+        freshTokens.forEach((jti, t) -> {
+            if (!oldTokens.containsKey(jti)) {
+                learned(t);
+            }
+        });
+        freshClients.forEach((id, r) -> {
+            RevocationEvent.ClientTokensRevoked old = oldClients.get(id);
+            if (old == null || r.revokedBefore().isAfter(old.revokedBefore())) {
+                learned(r);
+            }
+        });
     }
 
     /**
@@ -173,6 +244,20 @@ public final class Revocations {
     /** How many revoked tokens memory holds, expired ones not yet purged included. */
     public int revokedTokenCount() {
         return tokens.size();
+    }
+
+    /**
+     * Calls {@code learner} for every revocation new to this node's memory, whether this node or
+     * another made it (with the lock of this object held: the learner must be quick and not block).
+     */
+    public void onLearned(Consumer<RevocationEvent> learner) {
+        learners.add(learner);
+    }
+
+    private void learned(RevocationEvent event) {
+        for (Consumer<RevocationEvent> learner : learners) {
+            learner.accept(event);
+        }
     }
 
     private void publish(RevocationEvent event) {

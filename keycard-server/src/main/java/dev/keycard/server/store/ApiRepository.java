@@ -11,6 +11,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,25 +23,61 @@ import java.util.TreeSet;
 public final class ApiRepository {
 
     public List<Api> findAll(Connection c) throws SQLException {
-        Map<String, TreeSet<Scope>> scopes = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT api, scope FROM api_scopes");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                scopes.computeIfAbsent(rs.getString(1), k -> new TreeSet<>()).add(new Scope(rs.getString(2)));
-            }
-        }
-        List<Api> apis = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM apis ORDER BY identifier");
-             ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                apis.add(read(rs, ScopeSet.of(scopes.getOrDefault(rs.getString("identifier"), new TreeSet<>()))));
-            }
-        }
-        return apis;
+        return select(c, "", List.of());
     }
 
     public Optional<Api> find(Connection c, String identifier) throws SQLException {
-        return findAll(c).stream().filter(a -> a.identifier().equals(identifier)).findFirst();
+        return select(c, " WHERE identifier = ?", List.of(identifier)).stream().findFirst();
+    }
+
+    /** The APIs among {@code identifiers} that exist. */
+    public List<Api> find(Connection c, Collection<String> identifiers) throws SQLException {
+        List<Api> found = new ArrayList<>();
+        List<String> all = List.copyOf(identifiers);
+        for (int from = 0; from < all.size(); from += 500) {
+            List<String> batch = all.subList(from, Math.min(all.size(), from + 500));
+            found.addAll(select(c, " WHERE identifier IN (" + String.join(", ", Collections.nCopies(batch.size(), "?"))
+                    + ")", batch));
+        }
+        return found;
+    }
+
+    /** Up to {@code limit} APIs in identifier order after {@code after}. */
+    public List<Api> page(Connection c, Optional<String> after, int limit) throws SQLException {
+        return select(c, (after.isPresent() ? " WHERE identifier > ?" : "") + " ORDER BY identifier LIMIT "
+                + limit, after.map(List::of).orElse(List.of()));
+    }
+
+    private List<Api> select(Connection c, String where, List<String> args) throws SQLException {
+        List<Api> apis = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM apis" + where)) {
+            for (int i = 0; i < args.size(); i++) {
+                ps.setString(i + 1, args.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    apis.add(read(rs, ScopeSet.empty()));
+                }
+            }
+        }
+        if (apis.isEmpty()) {
+            return apis;
+        }
+        Map<String, TreeSet<Scope>> scopes = new HashMap<>();
+        List<String> ids = apis.stream().map(Api::identifier).toList();
+        try (PreparedStatement ps = c.prepareStatement("SELECT api, scope FROM api_scopes WHERE api IN ("
+                + String.join(", ", Collections.nCopies(ids.size(), "?")) + ")")) {
+            for (int i = 0; i < ids.size(); i++) {
+                ps.setString(i + 1, ids.get(i));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    scopes.computeIfAbsent(rs.getString(1), k -> new TreeSet<>()).add(new Scope(rs.getString(2)));
+                }
+            }
+        }
+        return apis.stream().map(a -> a.withScopes(ScopeSet.of(scopes.getOrDefault(a.identifier(), new TreeSet<>()))))
+                .toList();
     }
 
     /**

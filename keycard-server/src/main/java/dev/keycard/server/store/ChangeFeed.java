@@ -1,15 +1,12 @@
 package dev.keycard.server.store;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.EnumMap;
-import java.util.EnumSet;
-import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -17,22 +14,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How the nodes sharing one PostgreSQL store learn of each other's changes: a node that changed
- * something publishes the topic ({@code NOTIFY}); every node listens ({@code LISTEN}) on a
- * connection of its own and reloads what the topic names. Notifications are not stored, so a
- * node reloads everything after (re)connecting, and every {@code fullReload} anyway, as a safety
- * net; a reload that fails is retried until it succeeds. A listening connection hears nothing
- * when it is dead without being closed (a dropped NAT entry, an address moved by a fail-over):
- * every {@code heartbeat} the feed sends {@code SELECT 1} on it, with reads bounded by the same
- * time, and reconnects when no answer comes. With SQLite (one node) the feed does nothing.
+ * How a node sharing a PostgreSQL store with others keeps its memory current: it listens
+ * ({@code LISTEN}) on a connection of its own for the notifications {@link ChangeLog#record}
+ * sends, and hands its {@link Follower} the changes another node made, to reread just those
+ * rows. It keeps the number of the last change it has handled (its watermark). Notifications
+ * arrive in commit order and sequence numbers have no gaps, so a notification that does not
+ * follow on from the watermark means some were missed: then, and after (re)connecting, and every
+ * {@code safetyNet} when the sequence has moved, the node reads the log from its watermark
+ * ({@link ChangeLog#after}) instead of everything. Only a node away longer than the log keeps
+ * changes reads everything again. A reread that fails is retried half a second later.
+ *
+ * <p>A listening connection hears nothing when it is dead without being closed (a dropped NAT
+ * entry, an address moved by a fail-over): every {@code heartbeat} the feed sends {@code SELECT
+ * 1} on it, with reads bounded by the same time, and reconnects when no answer comes. With SQLite
+ * (one node) the feed does nothing.
  */
 public final class ChangeFeed implements AutoCloseable {
 
-    /** What changed; each node reloads the matching part of its memory. */
-    public enum Topic { REGISTRY, KEYS, REVOCATIONS }
+    /** What the node does with changes. Called on the feed's thread; may throw to be called again later. */
+    public interface Follower {
+        /** Reread what {@code changes} name (in commit order; a row may be named more than once). */
+        void changed(List<ChangeLog.Entry> changes);
+
+        /** Read everything again: the log no longer holds all the changes since the watermark. */
+        void reloadAll();
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(ChangeFeed.class);
-    private static final String CHANNEL = "keycard_changes";
     /**
      * The longest wait between reconnection attempts. Short, because until it reconnects a node
      * misses other nodes' changes (revocations among them); one connection attempt every few
@@ -41,58 +49,56 @@ public final class ChangeFeed implements AutoCloseable {
     private static final long MAX_RETRY_MILLIS = 5_000;
     /** How often a listening connection is asked to answer, and how long it has to. */
     public static final Duration HEARTBEAT = Duration.ofSeconds(5);
+    /** Changes read from the log per query while catching up. */
+    private static final int CATCH_UP_BATCH = 5_000;
 
     private final Database db;
-    private final String node = UUID.randomUUID().toString().substring(0, 8);
-    private final Map<Topic, Runnable> listeners = new EnumMap<>(Topic.class);
-    /** Topics whose last reload failed; touched by the feed's thread only. */
-    private final EnumSet<Topic> failed = EnumSet.noneOf(Topic.class);
-    private final Duration fullReload;
+    private final Duration safetyNet;
     private final Duration heartbeat;
+    private final AtomicLong watermark = new AtomicLong();
+    private final AtomicLong fullReads = new AtomicLong();
     private volatile boolean running;
+    private @Nullable Follower follower;
     private @Nullable Thread thread;
     private volatile @Nullable Connection listening;
+    /** Whether the feed must read the log from the watermark before trusting notifications again. */
+    private boolean behind = true;
 
-    public ChangeFeed(Database db, Duration fullReload) {
-        this(db, fullReload, HEARTBEAT);
+    public ChangeFeed(Database db, Duration safetyNet) {
+        this(db, safetyNet, HEARTBEAT);
     }
 
-    public ChangeFeed(Database db, Duration fullReload, Duration heartbeat) {
+    public ChangeFeed(Database db, Duration safetyNet, Duration heartbeat) {
         this.db = db;
-        this.fullReload = fullReload;
+        this.safetyNet = safetyNet;
         this.heartbeat = heartbeat;
     }
 
-    /** Tells the other nodes that {@code topic} changed. Best effort: their periodic reload catches a lost one. */
-    public void publish(Topic topic) {
-        if (db.isSqlite()) {
-            return;
-        }
-        try {
-            db.transaction(c -> {
-                try (PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
-                    ps.setString(1, CHANNEL);
-                    ps.setString(2, topic.name() + ":" + node);
-                    ps.execute();
-                }
-                return null;
-            });
-        } catch (RuntimeException e) {
-            LOG.warn("could not tell other nodes that {} changed ({}); they reload within {}", topic, e.getMessage(), fullReload);
-        }
-    }
-
-    /** Starts listening; {@code reload} runs each topic's reload (on the feed's thread). */
-    public synchronized void start(Map<Topic, Runnable> reload) {
+    /**
+     * Starts following the changes after {@code seq} (what the node's memory was read at,
+     * {@link RegistryReader#loadAll}).
+     */
+    public synchronized void start(long seq, Follower follower) {
         if (db.isSqlite() || running) {
             return;
         }
-        listeners.putAll(reload);
+        this.watermark.set(seq);
+        this.follower = follower;
         running = true;
         Thread t = new Thread(this::run, "keycard-changes");
         t.setDaemon(true);
         thread = t;
         t.start();
+    }
+
+    /** The number of the last change this node has handled. */
+    public long watermark() {
+        return watermark.get();
+    }
+
+    /** How many times this node read everything again because the log had lost changes it needed. */
+    public long fullReads() {
+        return fullReads.get();
     }
 
     private void run() {
@@ -101,14 +107,13 @@ public final class ChangeFeed implements AutoCloseable {
         while (running) {
             try (Connection c = db.dedicatedConnection(); Statement s = c.createStatement()) {
                 c.setNetworkTimeout(Runnable::run, (int) heartbeat.toMillis());
-                s.execute("LISTEN " + CHANNEL);
+                s.execute("LISTEN " + ChangeLog.CHANNEL);
                 listening = c;
-                // Changes made before LISTEN took effect (since this node's start-up loads, or
-                // while the connection was down) came with no notification for us: reread.
                 if (!first) {
-                    LOG.info("listening for changes again; reloading what may have been missed");
+                    LOG.info("listening for changes again; reading the changes missed meanwhile");
                 }
-                reload(EnumSet.allOf(Topic.class));
+                // Changes committed before LISTEN took effect came with no notification for us.
+                behind = true;
                 first = false;
                 backoff = 1_000;
                 listen(c.unwrap(PGConnection.class), s);
@@ -126,59 +131,104 @@ public final class ChangeFeed implements AutoCloseable {
     }
 
     private void listen(PGConnection pg, Statement ping) throws SQLException {
-        long nextFull = System.nanoTime() + fullReload.toNanos();
+        long nextCheck = System.nanoTime() + safetyNet.toNanos();
         long nextPing = System.nanoTime() + heartbeat.toNanos();
         while (running) {
+            if (behind) {
+                behind = !catchUp();
+            }
             // Waits for notifications up to half a second, whatever the network timeout.
             PGNotification[] got = pg.getNotifications(500);
             if (System.nanoTime() >= nextPing) {
                 ping.execute("SELECT 1"); // throws after the network timeout on a dead connection
                 nextPing = System.nanoTime() + heartbeat.toNanos();
             }
-            Set<Topic> changed = EnumSet.noneOf(Topic.class);
             if (got != null) {
                 for (PGNotification n : got) {
-                    String[] parts = n.getParameter().split(":", 2);
-                    if (parts.length == 2 && !parts[1].equals(node)) {
-                        try {
-                            changed.add(Topic.valueOf(parts[0]));
-                        } catch (IllegalArgumentException ignored) {
-                            // a topic of a newer node: its periodic reload covers it
-                        }
+                    if (!behind) {
+                        ChangeLog.Notice.parse(n.getParameter()).ifPresent(this::heard);
                     }
                 }
             }
-            if (System.nanoTime() >= nextFull) {
-                changed = EnumSet.allOf(Topic.class);
-                nextFull = System.nanoTime() + fullReload.toNanos();
+            if (System.nanoTime() >= nextCheck) {
+                nextCheck = System.nanoTime() + safetyNet.toNanos();
+                behind = behind || db.transaction(c -> db.changes().current(c)) > watermark.get();
             }
-            reload(changed);
         }
     }
 
     /**
-     * Reloads {@code topics} and every topic whose reload failed before. A failure is retried at
-     * the next round (half a second on): after a reconnection the pool may not have its own
-     * connections back yet, and waiting for the next full reload would serve stale data meanwhile.
+     * A notification that follows on from the watermark: this node's own changes are in memory
+     * already; another node's single change is reread at once. Anything else (a gap, a batch)
+     * sends the feed to the log.
      */
-    private void reload(Set<Topic> topics) {
-        EnumSet<Topic> due = EnumSet.copyOf(failed);
-        due.addAll(topics);
-        for (Topic t : due) {
-            Runnable r = listeners.get(t);
-            if (r != null) {
-                try {
-                    r.run();
-                    if (failed.remove(t)) {
-                        LOG.info("reloaded {} after an earlier failure", t);
-                    }
-                } catch (RuntimeException e) {
-                    if (failed.add(t)) {
-                        LOG.warn("reloading {} failed ({}); retrying until it succeeds", t, e.getMessage());
-                    }
+    private void heard(ChangeLog.Notice notice) {
+        long w = watermark.get();
+        if (notice.last() <= w) {
+            return; // read already, while catching up
+        }
+        if (notice.first() != w + 1) {
+            behind = true;
+            return;
+        }
+        if (notice.node().equals(db.changes().node())) {
+            watermark.set(notice.last());
+        } else if (notice.change().isPresent()) {
+            if (apply(() -> follower().changed(List.of(notice.change().get())))) {
+                watermark.set(notice.last());
+            } else {
+                behind = true;
+            }
+        } else {
+            behind = true;
+        }
+    }
+
+    /** Reads the log from the watermark and hands on what it holds; false when that failed. */
+    private boolean catchUp() {
+        try {
+            while (true) {
+                long from = watermark.get();
+                Optional<ChangeLog.Read> read = db.transaction(c -> db.changes().after(c, from, CATCH_UP_BATCH));
+                if (read.isEmpty()) {
+                    long seq = db.transaction(c -> db.changes().current(c));
+                    LOG.info("changes since {} are gone from the log; reading everything again", from);
+                    follower().reloadAll();
+                    fullReads.incrementAndGet();
+                    watermark.set(seq);
+                    return true;
+                }
+                if (!read.get().entries().isEmpty()) {
+                    follower().changed(read.get().entries());
+                }
+                watermark.set(read.get().last());
+                if (!read.get().more()) {
+                    return true;
                 }
             }
+        } catch (RuntimeException e) {
+            LOG.warn("could not read the changes since {} ({}); retrying", watermark.get(), e.getMessage());
+            sleep(500);
+            return false;
         }
+    }
+
+    private boolean apply(Runnable work) {
+        try {
+            work.run();
+            return true;
+        } catch (RuntimeException e) {
+            LOG.warn("could not reread a change ({}); reading the log instead", e.getMessage());
+            return false;
+        }
+    }
+
+    private Follower follower() {
+        Follower f = follower;
+        if (f == null) {
+            throw new IllegalStateException("not started");
+        }
+        return f;
     }
 
     private static void sleep(long millis) {

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -23,22 +24,208 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /** Clients with their secrets and per-API grants. */
 public final class ClientRepository {
 
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
+    /** Rows fetched per round trip while streaming. */
+    private static final int FETCH = 1_000;
+    /** Ids per query when reading some clients. */
+    private static final int BATCH = 500;
 
+    /** Every client, in client_id order; see {@link #scan}. */
     public List<Client> findAll(Connection c) throws SQLException {
-        return load(c, null);
+        List<Client> all = new ArrayList<>();
+        scan(c, null, new Interner(), all::add);
+        return all;
     }
 
     public Optional<Client> find(Connection c, String clientId) throws SQLException {
-        return load(c, clientId).stream().findFirst();
+        List<Client> found = new ArrayList<>(1);
+        scan(c, List.of(clientId), new Interner(), found::add);
+        return found.stream().findFirst();
+    }
+
+    /**
+     * Up to {@code limit} clients in client_id order after {@code after}, with the filters that
+     * are present: a name prefix (case-sensitive), a grant at an API, the enabled state. The
+     * primary key gives the order and the start, so a page costs the same at any depth.
+     */
+    public List<Client> page(Connection c, Optional<String> after, int limit, Optional<String> namePrefix,
+                             Optional<String> api, Optional<Boolean> enabled) throws SQLException {
+        List<String> where = new ArrayList<>();
+        List<Object> args = new ArrayList<>();
+        after.ifPresent(a -> {
+            where.add("client_id > ?");
+            args.add(a);
+        });
+        namePrefix.ifPresent(p -> {
+            where.add("substr(name, 1, ?) = ?");
+            args.add(p.length());
+            args.add(p);
+        });
+        api.ifPresent(a -> {
+            where.add("EXISTS (SELECT 1 FROM grants g WHERE g.client_id = clients.client_id AND g.api = ?)");
+            args.add(a);
+        });
+        enabled.ifPresent(e -> {
+            where.add("enabled = ?");
+            args.add(e);
+        });
+        List<String> ids = new ArrayList<>(limit);
+        try (PreparedStatement ps = c.prepareStatement("SELECT client_id FROM clients"
+                + (where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where)) + " ORDER BY client_id LIMIT ?")) {
+            int i = 1;
+            for (Object arg : args) {
+                ps.setObject(i++, arg);
+            }
+            ps.setInt(i, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+        }
+        return find(c, ids, new Interner());
+    }
+
+    /**
+     * The clients an API's change reaches: those granted scopes there and those that have it as
+     * their default API. Read before the change, which the store cascades to them.
+     */
+    public List<String> using(Connection c, String api) throws SQLException {
+        List<String> ids = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT client_id FROM grants WHERE api = ?"
+                + " UNION SELECT client_id FROM clients WHERE default_api = ?")) {
+            ps.setString(1, api);
+            ps.setString(2, api);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
+        }
+        return ids;
+    }
+
+    /** The clients among {@code ids} that exist, in client_id order, read in batches. */
+    public List<Client> find(Connection c, Collection<String> ids, Interner interner) throws SQLException {
+        List<Client> found = new ArrayList<>(ids.size());
+        List<String> all = List.copyOf(ids);
+        for (int from = 0; from < all.size(); from += BATCH) {
+            scan(c, all.subList(from, Math.min(all.size(), from + BATCH)), interner, found::add);
+        }
+        return found;
+    }
+
+    /**
+     * Hands every client to {@code each}, reading the store in one streaming pass: three cursors
+     * (clients, secrets, grants with their scopes), each ordered by client_id and fetched a page
+     * at a time, merged as they go, so memory holds one page of rows and no table-sized map. The
+     * secrets and grants of a client come right where it does in their cursors because the three
+     * are ordered by the same column in one snapshot: call it in a transaction that reads one
+     * ({@link Database#snapshot}).
+     */
+    public void forEach(Connection c, Interner interner, Consumer<Client> each) throws SQLException {
+        scan(c, null, interner, each);
+    }
+
+    private void scan(Connection c, @Nullable List<String> ids, Interner interner, Consumer<Client> each)
+            throws SQLException {
+        String in = ids == null ? "" : " IN (" + String.join(", ", java.util.Collections.nCopies(ids.size(), "?")) + ")";
+        try (PreparedStatement clients = c.prepareStatement("SELECT client_id, name, enabled, auth_methods,"
+                + " grant_types, default_api, created_at, updated_at, token_rate_limit FROM clients"
+                + (ids == null ? "" : " WHERE client_id" + in) + " ORDER BY client_id");
+             PreparedStatement secrets = c.prepareStatement("SELECT client_id, id, digest, hint, created_at,"
+                + " expires_at, last_used_at FROM client_secrets"
+                + (ids == null ? "" : " WHERE client_id" + in) + " ORDER BY client_id");
+             PreparedStatement grants = c.prepareStatement("SELECT g.client_id, g.api, s.scope FROM grants g"
+                + " LEFT JOIN grant_scopes s ON s.client_id = g.client_id AND s.api = g.api"
+                + (ids == null ? "" : " WHERE g.client_id" + in) + " ORDER BY g.client_id, g.api")) {
+            for (PreparedStatement ps : List.of(clients, secrets, grants)) {
+                ps.setFetchSize(FETCH);
+                if (ids != null) {
+                    for (int i = 0; i < ids.size(); i++) {
+                        ps.setString(i + 1, ids.get(i));
+                    }
+                }
+            }
+            try (ResultSet rc = clients.executeQuery(); ResultSet rsec = secrets.executeQuery();
+                 ResultSet rg = grants.executeQuery()) {
+                boolean moreSecrets = rsec.next();
+                boolean moreGrants = rg.next();
+                while (rc.next()) {
+                    String id = rc.getString(1);
+                    List<ClientSecret> own = new ArrayList<>(2);
+                    while (moreSecrets && id.equals(rsec.getString(1))) {
+                        own.add(new ClientSecret(rsec.getString(2), B64D.decode(rsec.getString(3)),
+                                rsec.getString(4), Jdbc.requiredInstant(rsec, "created_at"),
+                                Jdbc.instant(rsec, "expires_at"), Jdbc.instant(rsec, "last_used_at")));
+                        moreSecrets = rsec.next();
+                    }
+                    own.sort(Comparator.comparing(ClientSecret::createdAt).reversed());
+                    Map<String, ScopeSet> granted = new HashMap<>(4);
+                    while (moreGrants && id.equals(rg.getString(1))) {
+                        String api = rg.getString(2);
+                        List<String> scopes = new ArrayList<>();
+                        do {
+                            String scope = rg.getString(3);
+                            if (scope != null) {
+                                scopes.add(scope);
+                            }
+                            moreGrants = rg.next();
+                        } while (moreGrants && id.equals(rg.getString(1)) && api.equals(rg.getString(2)));
+                        granted.put(interner.string(api), interner.scopes(scopes));
+                    }
+                    each.accept(new Client(new ClientId(id), rc.getString(2), rc.getBoolean(3),
+                            interner.authMethods(rc.getString(4)), interner.grantTypes(rc.getString(5)),
+                            Optional.ofNullable(rc.getString(6)).map(interner::string), granted, own,
+                            Jdbc.requiredInstant(rc, "created_at"), Jdbc.requiredInstant(rc, "updated_at"),
+                            Optional.ofNullable(rc.getString(9)).map(RateLimit::parse)));
+                }
+            }
+        }
+    }
+
+    /**
+     * Shares the values many clients hold alike (API identifiers, scope sets, method and grant
+     * type sets) instead of a copy per client: most clients of a registry are granted the same
+     * few things. Bounded: past {@value #MAX} values it starts afresh.
+     */
+    public static final class Interner {
+        private static final int MAX = 10_000;
+        private final Map<Object, Object> values = new HashMap<>();
+
+        @SuppressWarnings("unchecked")
+        private <T> T shared(Object key, java.util.function.Supplier<T> make) {
+            if (values.size() > MAX) {
+                values.clear();
+            }
+            return (T) values.computeIfAbsent(key, k -> make.get());
+        }
+
+        String string(String s) {
+            return shared(s, () -> s);
+        }
+
+        ScopeSet scopes(List<String> scopes) {
+            return shared(List.of("scopes", scopes), () -> ScopeSet.of(scopes.stream().map(Scope::new).toList()));
+        }
+
+        Set<ClientAuthMethod> authMethods(String column) {
+            return shared(List.of("methods", column), () -> Set.copyOf(words(column).stream()
+                    .map(ClientAuthMethod::new).collect(Collectors.toCollection(LinkedHashSet::new))));
+        }
+
+        Set<GrantType> grantTypes(String column) {
+            return shared(List.of("grants", column), () -> Set.copyOf(words(column).stream()
+                    .map(GrantType::new).collect(Collectors.toCollection(LinkedHashSet::new))));
+        }
     }
 
     /**
@@ -66,60 +253,6 @@ public final class ClientRepository {
             }
         }
         return find(c, clientId);
-    }
-
-    private List<Client> load(Connection c, String only) throws SQLException {
-        String where = only == null ? "" : " WHERE client_id = ?";
-        Map<String, List<ClientSecret>> secrets = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM client_secrets" + where)) {
-            bind(ps, only);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    secrets.computeIfAbsent(rs.getString("client_id"), k -> new ArrayList<>()).add(new ClientSecret(
-                            rs.getString("id"), B64D.decode(rs.getString("digest")), rs.getString("hint"),
-                            Jdbc.requiredInstant(rs, "created_at"), Jdbc.instant(rs, "expires_at"),
-                            Jdbc.instant(rs, "last_used_at")));
-                }
-            }
-        }
-        Map<String, Map<String, TreeSet<Scope>>> grants = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT g.client_id, g.api, s.scope FROM grants g"
-                + " LEFT JOIN grant_scopes s ON s.client_id = g.client_id AND s.api = g.api"
-                + (only == null ? "" : " WHERE g.client_id = ?"))) {
-            bind(ps, only);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    TreeSet<Scope> set = grants.computeIfAbsent(rs.getString(1), k -> new TreeMap<>())
-                            .computeIfAbsent(rs.getString(2), k -> new TreeSet<>());
-                    String scope = rs.getString(3);
-                    if (scope != null) {
-                        set.add(new Scope(scope));
-                    }
-                }
-            }
-        }
-        List<Client> clients = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM clients" + where + " ORDER BY client_id")) {
-            bind(ps, only);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String id = rs.getString("client_id");
-                    Map<String, ScopeSet> granted = grants.getOrDefault(id, Map.of()).entrySet().stream()
-                            .collect(Collectors.toMap(Map.Entry::getKey, e -> ScopeSet.of(e.getValue())));
-                    List<ClientSecret> own = new ArrayList<>(secrets.getOrDefault(id, List.of()));
-                    own.sort(Comparator.comparing(ClientSecret::createdAt).reversed());
-                    clients.add(new Client(new ClientId(id), rs.getString("name"), rs.getBoolean("enabled"),
-                            words(rs.getString("auth_methods")).stream().map(ClientAuthMethod::new)
-                                    .collect(Collectors.toCollection(LinkedHashSet::new)),
-                            words(rs.getString("grant_types")).stream().map(GrantType::new)
-                                    .collect(Collectors.toCollection(LinkedHashSet::new)),
-                            Optional.ofNullable(rs.getString("default_api")), granted, own,
-                            Jdbc.requiredInstant(rs, "created_at"), Jdbc.requiredInstant(rs, "updated_at"),
-                            Optional.ofNullable(rs.getString("token_rate_limit")).map(RateLimit::parse)));
-                }
-            }
-        }
-        return clients;
     }
 
     /**
@@ -270,12 +403,6 @@ public final class ClientRepository {
             ps.setString(1, clientId);
             ps.setString(2, api);
             return ps.executeUpdate() > 0;
-        }
-    }
-
-    private static void bind(PreparedStatement ps, String only) throws SQLException {
-        if (only != null) {
-            ps.setString(1, only);
         }
     }
 

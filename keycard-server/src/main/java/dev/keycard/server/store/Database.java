@@ -28,14 +28,16 @@ public final class Database implements AutoCloseable {
     static final int ATTEMPTS = 3;
 
     /** The version of the newest migration under db/migration; a test checks the two agree. */
-    static final String SCHEMA_VERSION = "5";
+    static final String SCHEMA_VERSION = "6";
 
     private final HikariDataSource pool;
     private final boolean sqlite;
+    private final ChangeLog changes;
 
     private Database(HikariDataSource pool, boolean sqlite) {
         this.pool = pool;
         this.sqlite = sqlite;
+        this.changes = new ChangeLog(sqlite);
     }
 
     /**
@@ -155,9 +157,31 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code work}, which only reads, in one transaction that sees one snapshot of the store
+     * throughout (REPEATABLE READ on PostgreSQL; a SQLite transaction always does): for reads
+     * spread over several queries that must agree, such as the registry read at start.
+     */
+    public <T> T snapshot(SqlWork<T> work) {
+        try {
+            return once(work, true);
+        } catch (SQLException e) {
+            throw new StoreException("store operation failed: " + e.getMessage(), e);
+        }
+    }
+
     private <T> T once(SqlWork<T> work) throws SQLException {
+        return once(work, false);
+    }
+
+    private <T> T once(SqlWork<T> work, boolean snapshot) throws SQLException {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
+            if (snapshot && !sqlite) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+                }
+            }
             try {
                 T result = work.run(c);
                 c.commit();
@@ -190,6 +214,11 @@ public final class Database implements AutoCloseable {
         } catch (SQLException e) {
             return false;
         }
+    }
+
+    /** The log of changes, for writes to record theirs and nodes to follow them. */
+    public ChangeLog changes() {
+        return changes;
     }
 
     public boolean isSqlite() {

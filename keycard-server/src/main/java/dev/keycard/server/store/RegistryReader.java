@@ -4,19 +4,32 @@ import dev.keycard.server.api.Api;
 import dev.keycard.server.api.SigningAlg;
 import dev.keycard.server.registry.Client;
 import dev.keycard.server.registry.Registry;
+import dev.keycard.server.store.ChangeLog.Change;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
-/** Fills the in-memory {@link Registry} from the store. Blocking: never on an event loop. */
+/**
+ * Fills the in-memory {@link Registry} from the store: all of it at start, in one streaming pass
+ * ({@link #loadAll}), and afterwards only the rows that changes name ({@link #refresh}). Blocking:
+ * never on an event loop.
+ *
+ * <p>Reads run one at a time and each reads the store as it is when it runs, so whatever order
+ * the changes of concurrent writes are refreshed in, the last refresh of a row publishes its
+ * latest committed state: a view read earlier is never published after one read later.
+ */
 public final class RegistryReader {
 
     private final Database db;
     private final ApiRepository apis;
     private final ClientRepository clients;
     private final Registry registry;
+    /** Shares what clients hold alike across every read (guarded by this). */
+    private final ClientRepository.Interner interner = new ClientRepository.Interner();
 
     public RegistryReader(Database db, ApiRepository apis, ClientRepository clients, Registry registry) {
         this.db = db;
@@ -30,27 +43,54 @@ public final class RegistryReader {
     }
 
     /**
-     * Reads the whole registry from the store and publishes it. Reloads run one at a time, so a
-     * snapshot read earlier can never be published after one read later (two admin writes
-     * finishing together would otherwise leave the older view).
+     * Reads the whole registry in one snapshot of the store and publishes it; before that,
+     * {@code prepare} gets the algorithms its APIs use, so a key for each exists first.
+     *
+     * @return the number of the last change the registry read includes ({@link ChangeLog})
      */
-    public void reload() {
-        reload(algs -> { });
+    public synchronized long loadAll(Consumer<Set<SigningAlg>> prepare) {
+        record Loaded(long seq, List<Api> apis, List<Client> clients) {
+        }
+        Loaded loaded = db.snapshot(c -> {
+            long seq = db.changes().current(c);
+            List<Client> all = new ArrayList<>();
+            clients.forEach(c, interner, all::add);
+            return new Loaded(seq, apis.findAll(c), all);
+        });
+        prepare.accept(Registry.algorithms(loaded.apis()));
+        registry.replace(loaded.apis(), loaded.clients());
+        return loaded.seq();
     }
 
     /**
-     * Like {@link #reload()}, and before the new view is published, {@code prepare} gets the
-     * algorithms it uses, so a key for a newly chosen algorithm exists before any token needs it.
+     * Rereads the APIs and clients {@code changes} name (other kinds are left alone) and publishes
+     * them at once; those the store no longer has leave memory. Before that, {@code prepare} gets
+     * the algorithms of the APIs read.
      */
-    public synchronized void reload(Consumer<Set<SigningAlg>> prepare) {
-        Registry.Snapshot next = db.transaction(c -> {
-            List<Api> a = apis.findAll(c);
-            List<Client> cl = clients.findAll(c);
-            return new Registry.Snapshot(
-                    a.stream().collect(Collectors.toUnmodifiableMap(Api::identifier, Function.identity())),
-                    cl.stream().collect(Collectors.toUnmodifiableMap(x -> x.id().value(), Function.identity())));
-        });
-        prepare.accept(Registry.algorithms(next));
-        registry.replace(next);
+    public synchronized void refresh(Collection<Change> changes, Consumer<Set<SigningAlg>> prepare) {
+        Set<String> apiIds = new LinkedHashSet<>();
+        Set<String> clientIds = new LinkedHashSet<>();
+        for (Change change : changes) {
+            switch (change.kind()) {
+                case API -> apiIds.add(change.id());
+                case CLIENT -> clientIds.add(change.id());
+                default -> { }
+            }
+        }
+        if (apiIds.isEmpty() && clientIds.isEmpty()) {
+            return;
+        }
+        record Read(List<Api> apis, List<Client> clients) {
+        }
+        Read read = db.transaction(c -> new Read(apiIds.isEmpty() ? List.of() : apis.find(c, apiIds),
+                clientIds.isEmpty() ? List.of() : clients.find(c, clientIds, interner)));
+        Set<String> apisGone = new HashSet<>(apiIds);
+        read.apis().forEach(a -> apisGone.remove(a.identifier()));
+        Set<String> clientsGone = new HashSet<>(clientIds);
+        read.clients().forEach(cl -> clientsGone.remove(cl.id().value()));
+        if (!read.apis().isEmpty()) {
+            prepare.accept(Registry.algorithms(read.apis()));
+        }
+        registry.apply(read.apis(), apisGone, read.clients(), clientsGone);
     }
 }

@@ -6,6 +6,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +18,8 @@ import java.util.Map;
  * ({@code ON CONFLICT}) are the same SQL on SQLite (3.24+) and PostgreSQL (9.5+).
  */
 public final class RevocationRepository {
+
+    private static final int BATCH = 500;
 
     /**
      * A revoked token.
@@ -42,6 +46,55 @@ public final class RevocationRepository {
             }
         }
         return out;
+    }
+
+    /** The revoked tokens among {@code jtis} that have not expired at {@code now}. */
+    public List<RevokedToken> findRevokedTokens(Connection c, Collection<String> jtis, Instant now)
+            throws SQLException {
+        List<RevokedToken> out = new ArrayList<>();
+        List<String> all = List.copyOf(jtis);
+        for (int from = 0; from < all.size(); from += BATCH) {
+            List<String> batch = all.subList(from, Math.min(all.size(), from + BATCH));
+            try (PreparedStatement ps = c.prepareStatement("SELECT jti, client_id, expires_at, revoked_at"
+                    + " FROM revoked_tokens WHERE expires_at > ? AND jti IN (" + marks(batch.size()) + ")")) {
+                Jdbc.setInstant(ps, 1, now);
+                for (int i = 0; i < batch.size(); i++) {
+                    ps.setString(i + 2, batch.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new RevokedToken(rs.getString(1), rs.getString(2),
+                                Jdbc.requiredInstant(rs, "expires_at"), Jdbc.requiredInstant(rs, "revoked_at")));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The {@code revoked_before} of those of {@code clientIds} that have one. */
+    public Map<String, Instant> findClientRevocations(Connection c, Collection<String> clientIds) throws SQLException {
+        Map<String, Instant> out = new LinkedHashMap<>();
+        List<String> all = List.copyOf(clientIds);
+        for (int from = 0; from < all.size(); from += BATCH) {
+            List<String> batch = all.subList(from, Math.min(all.size(), from + BATCH));
+            try (PreparedStatement ps = c.prepareStatement("SELECT client_id, revoked_before FROM client_revocations"
+                    + " WHERE client_id IN (" + marks(batch.size()) + ")")) {
+                for (int i = 0; i < batch.size(); i++) {
+                    ps.setString(i + 1, batch.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), Jdbc.requiredInstant(rs, "revoked_before"));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String marks(int n) {
+        return String.join(", ", Collections.nCopies(n, "?"));
     }
 
     /** Records a revoked token; false when its {@code jti} was revoked already (the first record stays). */

@@ -2,8 +2,10 @@ package dev.keycard.server.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keycard.server.testing.Http;
 import dev.keycard.server.testing.TestServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -69,6 +71,36 @@ final class CliEndToEndTest {
         assertEquals(ExitCodes.OK, listed.exitCode(), listed.err());
         assertTrue(listed.out().lines().findFirst().orElse("").startsWith("IDENTIFIER"), listed.out());
         assertTrue(listed.out().contains(JOBS), listed.out());
+    }
+
+    @Test
+    void clientListWhenMoreThanAPageThenFirst100AndAHintAndLimitAllAndFiltersFollowThePages() {
+        Http http = new Http(server().baseUri());
+        for (int i = 0; i < 102; i++) {
+            http.createClient(String.format("many-%03d", i), null);
+        }
+        Result first = admin("client", "list", "--name-prefix", "Client many-");
+        assertEquals(ExitCodes.OK, first.exitCode(), first.err());
+        assertEquals(101, first.out().lines().count(), "a header and the first 100");
+        assertTrue(first.err().contains("--all"), "stderr says how to see the rest: " + first.err());
+
+        Result all = admin("client", "list", "--name-prefix", "Client many-", "--all", "--output", "json");
+        assertEquals(ExitCodes.OK, all.exitCode(), all.err());
+        assertEquals(102, all.json().getJsonArray("items").size());
+        assertNull(all.json().getValue("next"));
+        assertEquals("", all.err());
+
+        Result some = admin("client", "list", "--name-prefix", "Client many-", "--limit", "3", "--output", "json");
+        assertEquals(List.of("many-000", "many-001", "many-002"), some.json().getJsonArray("items").stream()
+                .map(c -> ((JsonObject) c).getString("client_id")).toList());
+        assertTrue(some.json().getString("next").contains("cursor="), some.out());
+
+        Result both = admin("client", "list", "--limit", "3", "--all");
+        assertEquals(ExitCodes.USAGE, both.exitCode(), "--limit and --all exclude each other");
+        Result zero = admin("client", "list", "--limit", "0");
+        assertEquals(ExitCodes.USAGE, zero.exitCode());
+        Result disabled = admin("client", "list", "--enabled", "false", "--name-prefix", "Client many-");
+        assertEquals(1, disabled.out().lines().count(), "only the header: " + disabled.out());
     }
 
     @Test
