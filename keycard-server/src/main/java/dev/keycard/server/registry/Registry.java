@@ -4,42 +4,41 @@ import dev.keycard.server.api.Api;
 import dev.keycard.server.api.SigningAlg;
 import java.util.Collection;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.pcollections.HashPMap;
-import org.pcollections.HashTreePMap;
 
 /**
  * The in-memory registry the token path reads: every API and client. A request reads one
- * consistent snapshot, without locks, and never touches the store. A change replaces only what
- * it is about: the maps are persistent (structure-sharing) maps, so putting or removing one
- * client makes a new snapshot in O(log n) that shares everything else with the one before,
- * whatever the registry's size. Changes are applied one at a time. It knows nothing of the
- * store, which fills it (store.RegistryReader).
+ * consistent state, without locks, and never touches the store. A change replaces only what it is
+ * about: the maps are immutable {@link SnapshotMap}s, so applying a change makes a new state that
+ * shares nearly everything with the one before, at a cost that grows with the square root of the
+ * registry, not with its size; a lookup stays two hash probes. Changes are applied one at a time.
+ * It knows nothing of the store, which fills it (store.RegistryReader).
  */
 public final class Registry {
 
-    /** Everything at one moment. */
-    public record Snapshot(Map<String, Api> apis, Map<String, Client> clients) {
+    private record State(SnapshotMap<String, Api> apis, SnapshotMap<String, Client> clients) {
     }
 
-    private volatile State state = new State(HashTreePMap.empty(), HashTreePMap.empty());
-
-    private record State(HashPMap<String, Api> apis, HashPMap<String, Client> clients) {
-    }
+    private volatile State state = new State(SnapshotMap.empty(), SnapshotMap.empty());
 
     /** Publishes {@code apis} and {@code clients} as the whole registry (at start, or after a full reread). */
     public synchronized void replace(Collection<Api> apis, Collection<Client> clients) {
-        HashPMap<String, Api> a = HashTreePMap.empty();
-        for (Api api : apis) {
-            a = a.plus(api.identifier(), api);
-        }
-        HashPMap<String, Client> c = HashTreePMap.empty();
-        for (Client client : clients) {
-            c = c.plus(client.id().value(), client);
-        }
-        state = new State(a, c);
+        HashMap<String, Client> c = HashMap.newHashMap(clients.size());
+        clients.forEach(client -> c.put(client.id().value(), client));
+        replace(apis, c);
+    }
+
+    /**
+     * Like {@link #replace(Collection, Collection)}, taking {@code clients} (by client_id) as it is:
+     * a registry read whole is handed over without another copy. The caller must not touch it after.
+     */
+    public synchronized void replace(Collection<Api> apis, HashMap<String, Client> clients) {
+        Map<String, Api> a = new HashMap<>();
+        apis.forEach(api -> a.put(api.identifier(), api));
+        state = new State(SnapshotMap.of(a), SnapshotMap.adopt(clients));
     }
 
     /**
@@ -48,22 +47,12 @@ public final class Registry {
      */
     public synchronized void apply(Collection<Api> apis, Collection<String> apisGone, Collection<Client> clients,
                                    Collection<String> clientsGone) {
+        Map<String, Api> a = new HashMap<>();
+        apis.forEach(api -> a.put(api.identifier(), api));
+        Map<String, Client> c = new HashMap<>();
+        clients.forEach(client -> c.put(client.id().value(), client));
         State s = state;
-        HashPMap<String, Api> a = s.apis().minusAll(apisGone);
-        for (Api api : apis) {
-            a = a.plus(api.identifier(), api);
-        }
-        HashPMap<String, Client> c = s.clients().minusAll(clientsGone);
-        for (Client client : clients) {
-            c = c.plus(client.id().value(), client);
-        }
-        state = new State(a, c);
-    }
-
-    /** The registry as it is now; it does not change under the caller. */
-    public Snapshot snapshot() {
-        State s = state;
-        return new Snapshot(s.apis(), s.clients());
+        state = new State(s.apis().with(a, apisGone), s.clients().with(c, clientsGone));
     }
 
     public Optional<Client> client(String clientId) {

@@ -163,16 +163,17 @@ public final class ClientRepository {
                     String id = rc.getString(1);
                     List<ClientSecret> own = new ArrayList<>(2);
                     while (moreSecrets && id.equals(rsec.getString(1))) {
-                        own.add(new ClientSecret(rsec.getString(2), B64D.decode(rsec.getString(3)),
-                                rsec.getString(4), Jdbc.requiredInstant(rsec, "created_at"),
-                                Jdbc.instant(rsec, "expires_at"), Jdbc.instant(rsec, "last_used_at")));
+                        own.add(new ClientSecret(rsec.getString(2), B64D.decode(rsec.getString(3)), rsec.getString(4),
+                                Instant.ofEpochMilli(rsec.getLong(5)), instant(rsec, 6), instant(rsec, 7)));
                         moreSecrets = rsec.next();
                     }
-                    own.sort(Comparator.comparing(ClientSecret::createdAt).reversed());
-                    Map<String, ScopeSet> granted = new HashMap<>(4);
+                    if (own.size() > 1) {
+                        own.sort(Comparator.comparing(ClientSecret::createdAt).reversed());
+                    }
+                    Map<String, ScopeSet> granted = Map.of();
                     while (moreGrants && id.equals(rg.getString(1))) {
                         String api = rg.getString(2);
-                        List<String> scopes = new ArrayList<>();
+                        List<String> scopes = new ArrayList<>(4);
                         do {
                             String scope = rg.getString(3);
                             if (scope != null) {
@@ -180,16 +181,27 @@ public final class ClientRepository {
                             }
                             moreGrants = rg.next();
                         } while (moreGrants && id.equals(rg.getString(1)) && api.equals(rg.getString(2)));
-                        granted.put(interner.string(api), interner.scopes(scopes));
+                        if (granted.isEmpty()) {
+                            granted = Map.of(interner.string(api), interner.scopes(scopes));
+                        } else {
+                            granted = new HashMap<>(granted);
+                            granted.put(interner.string(api), interner.scopes(scopes));
+                        }
                     }
+                    String rateLimit = rc.getString(9);
                     each.accept(new Client(new ClientId(id), rc.getString(2), rc.getBoolean(3),
                             interner.authMethods(rc.getString(4)), interner.grantTypes(rc.getString(5)),
                             Optional.ofNullable(rc.getString(6)).map(interner::string), granted, own,
-                            Jdbc.requiredInstant(rc, "created_at"), Jdbc.requiredInstant(rc, "updated_at"),
-                            Optional.ofNullable(rc.getString(9)).map(RateLimit::parse)));
+                            Instant.ofEpochMilli(rc.getLong(7)), Instant.ofEpochMilli(rc.getLong(8)),
+                            rateLimit == null ? Optional.empty() : Optional.of(RateLimit.parse(rateLimit))));
                 }
             }
         }
+    }
+
+    private static @Nullable Instant instant(ResultSet rs, int column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? null : Instant.ofEpochMilli(v);
     }
 
     /**
@@ -199,31 +211,33 @@ public final class ClientRepository {
      */
     public static final class Interner {
         private static final int MAX = 10_000;
-        private final Map<Object, Object> values = new HashMap<>();
+        private final Map<String, String> strings = new HashMap<>();
+        private final Map<List<String>, ScopeSet> scopeSets = new HashMap<>();
+        private final Map<String, Set<ClientAuthMethod>> methods = new HashMap<>();
+        private final Map<String, Set<GrantType>> grantTypes = new HashMap<>();
 
-        @SuppressWarnings("unchecked")
-        private <T> T shared(Object key, java.util.function.Supplier<T> make) {
+        private static <K, V> V shared(Map<K, V> values, K key, java.util.function.Function<K, V> make) {
             if (values.size() > MAX) {
                 values.clear();
             }
-            return (T) values.computeIfAbsent(key, k -> make.get());
+            return values.computeIfAbsent(key, make);
         }
 
         String string(String s) {
-            return shared(s, () -> s);
+            return shared(strings, s, k -> k);
         }
 
         ScopeSet scopes(List<String> scopes) {
-            return shared(List.of("scopes", scopes), () -> ScopeSet.of(scopes.stream().map(Scope::new).toList()));
+            return shared(scopeSets, scopes, k -> ScopeSet.of(k.stream().map(Scope::new).toList()));
         }
 
         Set<ClientAuthMethod> authMethods(String column) {
-            return shared(List.of("methods", column), () -> Set.copyOf(words(column).stream()
+            return shared(methods, column, k -> Set.copyOf(words(k).stream()
                     .map(ClientAuthMethod::new).collect(Collectors.toCollection(LinkedHashSet::new))));
         }
 
         Set<GrantType> grantTypes(String column) {
-            return shared(List.of("grants", column), () -> Set.copyOf(words(column).stream()
+            return shared(grantTypes, column, k -> Set.copyOf(words(k).stream()
                     .map(GrantType::new).collect(Collectors.toCollection(LinkedHashSet::new))));
         }
     }
@@ -275,6 +289,15 @@ public final class ClientRepository {
                 rs.next();
                 return rs.getInt(1);
             }
+        }
+    }
+
+    /** How many clients there are. */
+    public int count(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT COUNT(*) FROM clients");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getInt(1);
         }
     }
 

@@ -7,6 +7,7 @@ import dev.keycard.server.registry.Registry;
 import dev.keycard.server.store.ChangeLog.Change;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -49,12 +50,13 @@ public final class RegistryReader {
      * @return the number of the last change the registry read includes ({@link ChangeLog})
      */
     public synchronized long loadAll(Consumer<Set<SigningAlg>> prepare) {
-        record Loaded(long seq, List<Api> apis, List<Client> clients) {
+        record Loaded(long seq, List<Api> apis, HashMap<String, Client> clients) {
         }
         Loaded loaded = db.snapshot(c -> {
             long seq = db.changes().current(c);
-            List<Client> all = new ArrayList<>();
-            clients.forEach(c, interner, all::add);
+            // Sized at once: a table-sized map grown step by step copies itself a dozen times.
+            HashMap<String, Client> all = HashMap.newHashMap(clients.count(c));
+            clients.forEach(c, interner, client -> all.put(client.id().value(), client));
             return new Loaded(seq, apis.findAll(c), all);
         });
         prepare.accept(Registry.algorithms(loaded.apis()));

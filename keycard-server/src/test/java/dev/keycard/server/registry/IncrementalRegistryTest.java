@@ -49,7 +49,7 @@ class IncrementalRegistryTest {
     }
 
     @Test
-    void writesWhenMadeThenOnlyTheirOwnEntriesAreReplaced() {
+    void writeWhenMadeThenOnlyItsOwnEntriesReplaced() {
         http.createClient("bystander", JOBS, "jobs:read");
         Client bystander = registry().client("bystander").orElseThrow();
         Client admin = registry().client(server.adminClientId()).orElseThrow();
@@ -73,7 +73,7 @@ class IncrementalRegistryTest {
     }
 
     @Test
-    void apiScopeRemovedThenTheClientsGrantedItLoseItInMemory() {
+    void apiUpdateWhenScopeRemovedThenClientsGrantedItLoseItInMemory() {
         String reports = "https://reports.internal";
         http.createApi(reports, "RS256", "reports:read", "reports:write");
         http.createClient("reporter", reports, "reports:read", "reports:write");
@@ -88,7 +88,7 @@ class IncrementalRegistryTest {
     }
 
     @Test
-    void apiDeletedThenItsGrantsAndDefaultApiLeaveTheClientsInMemory() {
+    void apiDeleteWhenClientsGrantedItThenGrantsAndDefaultApiLeaveMemory() {
         String audit = "https://audit.internal";
         http.createApi(audit, "ES256", "audit:read");
         JsonObject body = new JsonObject().put("client_id", "auditor").put("name", "Auditor")
