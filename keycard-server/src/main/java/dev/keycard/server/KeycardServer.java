@@ -184,7 +184,10 @@ public final class KeycardServer implements AutoCloseable {
             ClientRepository clients = new ClientRepository();
             Registry registry = new Registry();
             RegistryReader registryReader = new RegistryReader(db, new ApiRepository(), clients, registry);
+            long loading = System.nanoTime();
             long seq = registryReader.loadAll(algs -> { });
+            LOG.info("registry: {} clients read in {} ms", registry.clientCount(),
+                    (System.nanoTime() - loading) / 1_000_000);
             Revocations revocations = new Revocations(db, new RevocationRepository(), clock);
             revocations.purge();
             revocations.reload();

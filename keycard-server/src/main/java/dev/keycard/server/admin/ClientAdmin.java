@@ -128,10 +128,12 @@ public final class ClientAdmin {
                 clients.update(c, after);
                 return null;
             });
-            registry.record(c, Change.client(id));
             // Disabled: its tokens are revoked with it, so re-enabling it does not bring them back.
-            return new Revoking<>(after, before.enabled() && !after.enabled()
-                    ? Optional.of(revocations.revokeClientBefore(c, id, now)) : Optional.empty());
+            Optional<RevocationEvent.ClientTokensRevoked> revoked = before.enabled() && !after.enabled()
+                    ? Optional.of(revocations.revokeClientBefore(c, id, now)) : Optional.empty();
+            // Last, as every writer does: rows first, then the change log's sequence (no deadlock).
+            registry.record(c, Change.client(id));
+            return new Revoking<>(after, revoked);
         });
         return done(id, updated);
     }

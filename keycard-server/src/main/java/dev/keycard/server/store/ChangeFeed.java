@@ -116,7 +116,7 @@ public final class ChangeFeed implements AutoCloseable {
                 behind = true;
                 first = false;
                 backoff = 1_000;
-                listen(c.unwrap(PGConnection.class), s);
+                listen(c, s);
             } catch (SQLException | RuntimeException e) {
                 if (!running) {
                     return;
@@ -130,12 +130,18 @@ public final class ChangeFeed implements AutoCloseable {
         }
     }
 
-    private void listen(PGConnection pg, Statement ping) throws SQLException {
+    /**
+     * Listens on {@code c}, which also serves the feed's own reads of the log: it is known to
+     * answer (the heartbeat sees to it), where a pooled connection may be one a network fault has
+     * silenced without closing.
+     */
+    private void listen(Connection c, Statement ping) throws SQLException {
+        PGConnection pg = c.unwrap(PGConnection.class);
         long nextCheck = System.nanoTime() + safetyNet.toNanos();
         long nextPing = System.nanoTime() + heartbeat.toNanos();
         while (running) {
             if (behind) {
-                behind = !catchUp();
+                behind = !catchUp(c);
             }
             // Waits for notifications up to half a second, whatever the network timeout.
             PGNotification[] got = pg.getNotifications(500);
@@ -152,7 +158,7 @@ public final class ChangeFeed implements AutoCloseable {
             }
             if (System.nanoTime() >= nextCheck) {
                 nextCheck = System.nanoTime() + safetyNet.toNanos();
-                behind = behind || db.transaction(c -> db.changes().current(c)) > watermark.get();
+                behind = behind || db.changes().current(c) > watermark.get();
             }
         }
     }
@@ -184,14 +190,17 @@ public final class ChangeFeed implements AutoCloseable {
         }
     }
 
-    /** Reads the log from the watermark and hands on what it holds; false when that failed. */
-    private boolean catchUp() {
+    /**
+     * Reads the log from the watermark on {@code c} and hands on what it holds; false when the
+     * follower failed (a failure of {@code c} itself ends the connection).
+     */
+    private boolean catchUp(Connection c) throws SQLException {
         try {
             while (true) {
                 long from = watermark.get();
-                Optional<ChangeLog.Read> read = db.transaction(c -> db.changes().after(c, from, CATCH_UP_BATCH));
+                Optional<ChangeLog.Read> read = db.changes().after(c, from, CATCH_UP_BATCH);
                 if (read.isEmpty()) {
-                    long seq = db.transaction(c -> db.changes().current(c));
+                    long seq = db.changes().current(c);
                     LOG.info("changes since {} are gone from the log; reading everything again", from);
                     follower().reloadAll();
                     fullReads.incrementAndGet();

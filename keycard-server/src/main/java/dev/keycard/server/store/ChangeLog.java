@@ -184,7 +184,7 @@ public final class ChangeLog {
      *
      * @param entries the changes of kinds this version knows, oldest first
      * @param last the number of the last change read (or the number read after, if none)
-     * @param more whether the log holds more after {@code last}
+     * @param more whether the log may hold more after {@code last} (a full batch was read)
      */
     public record Read(List<Entry> entries, long last, boolean more) {
     }
@@ -198,6 +198,9 @@ public final class ChangeLog {
         List<Entry> out = new ArrayList<>();
         long last = seq;
         int rows = 0;
+        // Read before the rows: a change committed in between is then among the rows, never
+        // counted by the sequence while missing from the rows read (which would look purged).
+        long current = current(c);
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT seq, kind, entity_id FROM changes WHERE seq > ? ORDER BY seq LIMIT ?")) {
             ps.setLong(1, seq);
@@ -215,11 +218,10 @@ public final class ChangeLog {
                 }
             }
         }
-        long current = current(c);
         if (rows == 0 && current > seq) {
-            return Optional.empty(); // changes were made but are gone from the log
+            return Optional.empty(); // changes were committed but are gone from the log
         }
-        return Optional.of(new Read(out, last, current > last));
+        return Optional.of(new Read(out, last, rows == limit));
     }
 
     /** Forgets the changes recorded before {@code before}; returns how many. */

@@ -46,7 +46,7 @@ class ClusterAtScaleTest {
     Path dir2;
 
     @Test
-    void changesReachTheOtherNodeWithin1sAndACutOffNodeCatchesUpFromTheLog() throws Exception {
+    void changeWhen100000ClientsThenOtherNodeServesItWithin1sAndACutOffNodeCatchesUpFromTheLog() throws Exception {
         try (Postgres pg = Postgres.schema()) {
             try (Database migrated = Database.open(pg.url(), "", "", 2)) {
                 assertTrue(migrated.ping());

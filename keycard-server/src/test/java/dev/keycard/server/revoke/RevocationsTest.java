@@ -193,4 +193,32 @@ class RevocationsTest {
         fresh.reload();
         assertFalse(fresh.isRevoked("jti-9", "worker", issued), "forgotten in the store too");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"sqlite", "postgres"})
+    void refreshWhenAnotherNodeRevokedThenRereadFromTheChangeLogAndNewsOnce(String engine) {
+        Revocations here = open(engine);
+        Revocations there = new Revocations(db, repository, clock);
+        there.reload();
+        RevocationStream stream = new RevocationStream(there, clock, Duration.ofHours(1));
+        long before = db.transaction(c -> db.changes().current(c));
+
+        here.revoke("jti-1", "worker", clock.instant().plus(Duration.ofMinutes(5)));
+        here.revokeClientBefore("other", clock.instant());
+        dev.keycard.server.store.ChangeLog.Read read = db.transaction(c -> db.changes().after(c, before, 100))
+                .orElseThrow();
+        assertEquals(List.of("jti-1", "other"), read.entries().stream().map(e -> e.id()).toList(),
+                "each revocation recorded in the change log");
+
+        assertFalse(there.isRevoked("jti-1", "worker", clock.instant()));
+        there.refresh(read.entries());
+        assertTrue(there.isRevoked("jti-1", "worker", clock.instant()));
+        assertTrue(there.isRevoked("jti-2", "other", clock.instant().minusSeconds(1)));
+        String news = stream.news();
+        assertTrue(news.contains("\"jti\":\"jti-1\"") && news.contains("client_tokens_revoked"), news);
+
+        there.refresh(read.entries()); // read again (a repeated notification): nothing new
+        there.reload();                // nor after a full reread
+        assertEquals("", stream.news());
+    }
 }

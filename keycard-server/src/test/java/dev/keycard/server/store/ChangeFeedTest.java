@@ -57,7 +57,7 @@ class ChangeFeedTest {
     }
 
     @Test
-    void anotherNodesChangeIsHandedOnAsItIsNotified() throws Exception {
+    void notifiedWhenAnotherNodeChangesThenHandedOnOnceAndOwnSkipped() throws Exception {
         try (Postgres pg = Postgres.schema();
              Database mine = Database.open(pg.url(), "", "", 2);
              Database other = Database.open(pg.url(), "", "", 2);
@@ -83,7 +83,7 @@ class ChangeFeedTest {
     }
 
     @Test
-    void aThousandChangesMissedWhileCutOffAreReadFromTheLogAndARereadThatFailsIsRetried() throws Exception {
+    void reconnectedWhen1000ChangesMissedThenReadFromTheLogAndAFailedRereadRetried() throws Exception {
         try (Postgres pg = Postgres.schema()) {
             Matcher m = AUTHORITY.matcher(pg.url());
             assertTrue(m.find(), "a PostgreSQL URL with host and port: " + pg.url());
@@ -124,7 +124,7 @@ class ChangeFeedTest {
     }
 
     @Test
-    void aListeningConnectionThatGoesSilentIsFoundByTheHeartbeatAndTheChangeReadAfterReconnecting()
+    void heartbeatWhenListeningConnectionSilentThenReconnectsAndReadsTheChange()
             throws Exception {
         try (Postgres pg = Postgres.schema()) {
             Matcher m = AUTHORITY.matcher(pg.url());
@@ -151,7 +151,7 @@ class ChangeFeedTest {
     }
 
     @Test
-    void aNodeAwayLongerThanTheLogKeepsChangesReadsEverythingAgain() throws Exception {
+    void catchUpWhenTheLogLostChangesSinceTheWatermarkThenFullReread() throws Exception {
         try (Postgres pg = Postgres.schema();
              Database mine = Database.open(pg.url(), "", "", 2);
              Database other = Database.open(pg.url(), "", "", 2)) {
