@@ -112,8 +112,11 @@ public final class ClientCredentialsTokenSource {
     }
 
     /**
-     * Settings of a {@link ClientCredentialsTokenSource}. {@link #build()} checks them and names
-     * the setting that is wrong. Every default is in docs/client.md.
+     * Settings of a {@link ClientCredentialsTokenSource}, shaped as keycard-resource's builder: a bad
+     * value is refused with {@link IllegalArgumentException} (by its setter where it can be judged
+     * alone; null with {@link NullPointerException}), a setter of a list replaces what an earlier
+     * call gave, and {@link #build()} refuses settings that are missing or contradict each other
+     * with {@link IllegalStateException}; each message names the setting. Every default is in docs/client.md.
      */
     public static final class Builder {
         private @Nullable URI issuer;
@@ -142,6 +145,11 @@ public final class ClientCredentialsTokenSource {
         public Builder issuer(URI issuer) {
             this.issuer = Inputs.httpUrl("issuer", issuer, true);
             return this;
+        }
+
+        /** Like {@link #issuer(URI)}; {@link IllegalArgumentException} when it is no URI. */
+        public Builder issuer(String issuer) {
+            return issuer(URI.create(Objects.requireNonNull(issuer, "issuer")));
         }
 
         /** The token endpoint itself, when there is no metadata to read. Or {@link #issuer}. */
@@ -214,23 +222,29 @@ public final class ClientCredentialsTokenSource {
         }
 
         public Builder requestTimeout(Duration timeout) {
-            this.requestTimeout = Objects.requireNonNull(timeout, "requestTimeout");
+            Inputs.positive("requestTimeout", Objects.requireNonNull(timeout, "requestTimeout"));
+            this.requestTimeout = timeout;
             return this;
         }
 
         /** How many times a request is made in all before giving up on network errors, 5xx, 429. */
         public Builder maxAttempts(int maxAttempts) {
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("maxAttempts must be at least 1: " + maxAttempts);
+            }
             this.maxAttempts = maxAttempts;
             return this;
         }
 
         public Builder initialBackoff(Duration backoff) {
-            this.initialBackoff = Objects.requireNonNull(backoff, "initialBackoff");
+            Inputs.positive("initialBackoff", Objects.requireNonNull(backoff, "initialBackoff"));
+            this.initialBackoff = backoff;
             return this;
         }
 
         public Builder maxBackoff(Duration backoff) {
-            this.maxBackoff = Objects.requireNonNull(backoff, "maxBackoff");
+            Inputs.positive("maxBackoff", Objects.requireNonNull(backoff, "maxBackoff"));
+            this.maxBackoff = backoff;
             return this;
         }
 
@@ -246,32 +260,26 @@ public final class ClientCredentialsTokenSource {
             return this;
         }
 
-        /** @throws IllegalArgumentException naming the setting that is missing, wrong or in conflict */
+        /** @throws IllegalStateException naming the setting that is missing or in conflict */
         public ClientCredentialsTokenSource build() {
             if ((issuer == null) == (tokenEndpoint == null)) {
-                throw new IllegalArgumentException("exactly one of issuer and tokenEndpoint is required");
+                throw new IllegalStateException("exactly one of issuer and tokenEndpoint is required");
             }
             if (clientId == null || clientId.isBlank()) {
-                throw new IllegalArgumentException("clientId is required");
+                throw new IllegalStateException("clientId is required");
             }
             int secrets = (secretValue == null ? 0 : 1) + (secretEnv == null ? 0 : 1) + (secretFile == null ? 0 : 1);
             if (secrets != 1) {
-                throw new IllegalArgumentException("exactly one of clientSecret, clientSecretFromEnv and clientSecretFile is required");
+                throw new IllegalStateException("exactly one of clientSecret, clientSecretFromEnv and clientSecretFile is required");
             }
             if (!authMethod.equals(ClientAuthMethod.CLIENT_SECRET_BASIC) && !authMethod.equals(ClientAuthMethod.CLIENT_SECRET_POST)) {
-                throw new IllegalArgumentException("authMethod " + authMethod + " is not supported (client_secret_basic, client_secret_post)");
+                throw new IllegalStateException("authMethod " + authMethod + " is not supported (client_secret_basic, client_secret_post)");
             }
             if (resource != null && audience != null) {
-                throw new IllegalArgumentException("resource and audience are exclusive");
+                throw new IllegalStateException("resource and audience are exclusive");
             }
-            if (maxAttempts < 1) {
-                throw new IllegalArgumentException("maxAttempts must be at least 1: " + maxAttempts);
-            }
-            Inputs.positive("requestTimeout", requestTimeout);
-            Inputs.positive("initialBackoff", initialBackoff);
-            Inputs.positive("maxBackoff", maxBackoff);
             if (initialBackoff.compareTo(maxBackoff) > 0) {
-                throw new IllegalArgumentException("initialBackoff must not exceed maxBackoff");
+                throw new IllegalStateException("initialBackoff must not exceed maxBackoff");
             }
             SecretSource secret = secretValue != null ? SecretSource.value(secretValue)
                     : secretEnv != null ? SecretSource.environment(secretEnv, environment)

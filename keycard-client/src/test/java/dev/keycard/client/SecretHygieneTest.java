@@ -119,15 +119,15 @@ class SecretHygieneTest {
     @Test
     void buildWhenSettingsConflictOrMissingThenRejectedNamingThem() {
         URI endpoint = stub.uri("/token");
-        assertEquals("exactly one of issuer and tokenEndpoint is required", assertThrows(IllegalArgumentException.class,
+        assertEquals("exactly one of issuer and tokenEndpoint is required", assertThrows(IllegalStateException.class,
                 () -> ClientCredentialsTokenSource.builder().clientId("a").clientSecret("s").build()).getMessage());
-        assertEquals("exactly one of issuer and tokenEndpoint is required", assertThrows(IllegalArgumentException.class,
+        assertEquals("exactly one of issuer and tokenEndpoint is required", assertThrows(IllegalStateException.class,
                 () -> ClientCredentialsTokenSource.builder().issuer(endpoint).tokenEndpoint(endpoint).clientId("a").clientSecret("s")
                         .build()).getMessage());
         assertEquals("exactly one of clientSecret, clientSecretFromEnv and clientSecretFile is required",
-                assertThrows(IllegalArgumentException.class, () -> ClientCredentialsTokenSource.builder().tokenEndpoint(endpoint)
+                assertThrows(IllegalStateException.class, () -> ClientCredentialsTokenSource.builder().tokenEndpoint(endpoint)
                         .clientId("a").clientSecret("s").clientSecretFromEnv("S").build()).getMessage());
-        assertEquals("resource and audience are exclusive", assertThrows(IllegalArgumentException.class,
+        assertEquals("resource and audience are exclusive", assertThrows(IllegalStateException.class,
                 () -> ClientCredentialsTokenSource.builder().tokenEndpoint(endpoint).clientId("a").clientSecret("s")
                         .resource("https://a").audience("b").build()).getMessage());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ClientCredentialsTokenSource.builder().tokenEndpoint(endpoint)
@@ -136,5 +136,10 @@ class SecretHygieneTest {
                 .issuer(URI.create("https://a.example/?x=1"))).getMessage().startsWith("issuer must have no query"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ClientCredentialsTokenSource.builder().tokenEndpoint(endpoint)
                 .clientId("a").clientSecret("s").scopes("bad scope").build()).getMessage().contains("not a scope token"));
+        assertEquals("maxAttempts must be at least 1: 0", assertThrows(IllegalArgumentException.class,
+                () -> ClientCredentialsTokenSource.builder().maxAttempts(0)).getMessage(), "refused by the setter");
+        assertEquals("initialBackoff must not exceed maxBackoff", assertThrows(IllegalStateException.class,
+                () -> ClientCredentialsTokenSource.builder().tokenEndpoint(endpoint).clientId("a").clientSecret("s")
+                        .initialBackoff(java.time.Duration.ofSeconds(20)).build()).getMessage());
     }
 }

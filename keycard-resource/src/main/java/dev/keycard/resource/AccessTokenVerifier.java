@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -229,7 +230,13 @@ public final class AccessTokenVerifier implements AutoCloseable {
         }
     }
 
-    /** Settings for a verifier; {@link #build()} checks them. */
+    /**
+     * Settings for a verifier, shaped as keycard-client's builder: a bad value is refused with
+     * {@link IllegalArgumentException} (by its setter where it can be judged alone; null with
+     * {@link NullPointerException}), a setter of a list replaces what an earlier call gave, and
+     * {@link #build()} refuses settings that are missing or contradict each other with {@link
+     * IllegalStateException}; each message names the setting.
+     */
     public static final class Builder {
         private @Nullable String issuer;
         private @Nullable URI jwksUri;
@@ -252,42 +259,57 @@ public final class AccessTokenVerifier implements AutoCloseable {
 
         /**
          * The issuer, compared exactly with each token's {@code iss}; unless {@link #jwksUri} is
-         * given, its key set is found through its metadata (RFC 8414).
+         * given, its key set is found through its metadata (RFC 8414). Required.
          */
-        public Builder issuer(String issuer) {
-            this.issuer = issuer;
+        public Builder issuer(URI issuer) {
+            this.issuer = Objects.requireNonNull(issuer, "issuer").toString();
             return this;
+        }
+
+        /** Like {@link #issuer(URI)}; {@link IllegalArgumentException} when it is no URI. */
+        public Builder issuer(String issuer) {
+            return issuer(URI.create(Objects.requireNonNull(issuer, "issuer")));
         }
 
         /** Where the issuer's key set is, skipping discovery. */
         public Builder jwksUri(URI jwksUri) {
-            this.jwksUri = jwksUri;
+            this.jwksUri = Objects.requireNonNull(jwksUri, "jwksUri");
             return this;
         }
 
-        /** The audiences this API answers to; a token's {@code aud} must contain one. Required. */
+        /**
+         * The audiences this API answers to; a token's {@code aud} must contain one. Required.
+         * Replaces earlier ones.
+         */
         public Builder audiences(String... audiences) {
             return audiences(List.of(audiences));
         }
 
+        /** Like {@link #audiences(String...)}. */
         public Builder audiences(Collection<String> audiences) {
-            this.audiences.addAll(audiences);
+            List<String> copy = List.copyOf(audiences);
+            this.audiences.clear();
+            this.audiences.addAll(copy);
             return this;
         }
 
         /**
          * Restricts the accepted algorithms (JWS names such as {@code RS256}). By default every
          * asymmetric algorithm the issuer's keys allow. {@code none} and HMAC are refused here.
+         * Replaces earlier ones.
          */
         public Builder algorithms(String... names) {
+            List<JWSAlgorithm> chosen = new ArrayList<>();
             for (String name : names) {
                 JWSAlgorithm alg = JWSAlgorithm.parse(name);
                 if (!HeaderCheck.ASYMMETRIC.contains(alg)) {
                     throw new IllegalArgumentException("algorithm " + name
                             + " is not accepted for access tokens; use one of " + HeaderCheck.ASYMMETRIC);
                 }
-                algorithms.add(alg);
+                chosen.add(alg);
             }
+            algorithms.clear();
+            algorithms.addAll(chosen);
             return this;
         }
 
@@ -301,13 +323,13 @@ public final class AccessTokenVerifier implements AutoCloseable {
         }
 
         public Builder clock(Clock clock) {
-            this.clock = clock;
+            this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
         /** The client for metadata and key-set requests; by default one of the verifier's own. */
         public Builder httpClient(HttpClient httpClient) {
-            this.httpClient = httpClient;
+            this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
             return this;
         }
 
@@ -349,14 +371,14 @@ public final class AccessTokenVerifier implements AutoCloseable {
          * cached or not. Off by default: without it a revoked token is accepted until its {@code exp}.
          */
         public Builder revocationEvents(String clientId, String clientSecret) {
-            this.revocationClientId = clientId;
-            this.revocationClientSecret = clientSecret;
+            this.revocationClientId = Objects.requireNonNull(clientId, "clientId");
+            this.revocationClientSecret = Objects.requireNonNull(clientSecret, "clientSecret");
             return this;
         }
 
         /** Where the revocation events are, skipping discovery. */
         public Builder revocationEventsUri(URI uri) {
-            this.revocationEventsUri = uri;
+            this.revocationEventsUri = Objects.requireNonNull(uri, "revocationEventsUri");
             return this;
         }
 

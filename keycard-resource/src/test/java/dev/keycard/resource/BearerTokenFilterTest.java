@@ -25,7 +25,7 @@ class BearerTokenFilterTest extends BearerAdapterContract {
     protected URI start(AccessTokenVerifier verifier) throws Exception {
         jetty = new Server(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         ServletContextHandler context = new ServletContextHandler();
-        context.addFilter(new FilterHolder(new BearerTokenFilter(verifier)), "/*", EnumSet.of(DispatcherType.REQUEST));
+        context.addFilter(new FilterHolder(BearerTokenFilter.create(verifier)), "/*", EnumSet.of(DispatcherType.REQUEST));
         context.addServlet(new ServletHolder(new JobsServlet()), "/*");
         jetty.setHandler(context);
         jetty.start();

@@ -101,7 +101,7 @@ public class KeycardClientAutoConfiguration {
         }
         try {
             return b.build();
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | IllegalStateException e) {
             throw new InvalidConfigurationPropertyValueException(at + "*", null, e.getMessage());
         }
     }

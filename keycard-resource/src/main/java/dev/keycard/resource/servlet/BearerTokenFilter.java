@@ -23,8 +23,11 @@ import java.util.Optional;
  * The verified token is left in the request attribute {@link #TOKEN_ATTRIBUTE}; read it with
  * {@link #token(ServletRequest)}.
  *
+ * <p>Shaped as the Vert.x adapter ({@code BearerTokenHandler}): {@link #create} from a verifier,
+ * then {@link #requireScopes} for what a path needs.
+ *
  * <pre>{@code
- * var filter = new BearerTokenFilter(verifier).requireScopes("jobs:read");
+ * var filter = BearerTokenFilter.create(verifier).requireScopes("jobs:read");
  * context.addFilter(new FilterHolder(filter), "/jobs/*", EnumSet.of(DispatcherType.REQUEST));
  * }</pre>
  */
@@ -37,6 +40,11 @@ public final class BearerTokenFilter implements Filter {
     private final ScopeSet required;
 
     /** A filter that requires a valid token and no particular scope. */
+    public static BearerTokenFilter create(AccessTokenVerifier verifier) {
+        return new BearerTokenFilter(verifier);
+    }
+
+    /** Like {@link #create}, for containers and code that construct filters. */
     public BearerTokenFilter(AccessTokenVerifier verifier) {
         this(new BearerAuthentication(verifier), ScopeSet.empty());
     }
@@ -46,9 +54,16 @@ public final class BearerTokenFilter implements Filter {
         this.required = required;
     }
 
-    /** A filter like this one that also requires these scopes. */
+    /** A filter like this one that requires these scopes (instead of any it required). */
     public BearerTokenFilter requireScopes(String... scopes) {
         return new BearerTokenFilter(authentication, ScopeSet.of(scopes));
+    }
+
+    /** Like {@link #requireScopes(String...)}, with the scopes as the Vert.x adapter takes them. */
+    public BearerTokenFilter requireScopes(Iterable<String> scopes) {
+        java.util.List<String> list = new java.util.ArrayList<>();
+        scopes.forEach(list::add);
+        return requireScopes(list.toArray(String[]::new));
     }
 
     @Override

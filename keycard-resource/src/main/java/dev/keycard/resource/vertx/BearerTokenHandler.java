@@ -20,6 +20,9 @@ import java.util.function.BiConsumer;
  * the event loop: it completes at once from the key set in memory, and when keys must be fetched
  * the request is paused and resumed on its own context.
  *
+ * <p>Shaped as the Servlet adapter ({@code BearerTokenFilter}): {@link #create} from a verifier,
+ * then {@link #requireScopes} for what a path needs.
+ *
  * <pre>{@code
  * var bearer = BearerTokenHandler.create(verifier);
  * Handler<HttpServerRequest> list = bearer.requireScopes(List.of("jobs:read"), (req, token) -> ...);
@@ -33,6 +36,7 @@ public final class BearerTokenHandler {
         this.authentication = authentication;
     }
 
+    /** Protection that requires a valid token; each handler made by {@link #requireScopes} adds its scopes. */
     public static BearerTokenHandler create(AccessTokenVerifier verifier) {
         return new BearerTokenHandler(new BearerAuthentication(verifier));
     }
