@@ -202,7 +202,7 @@ public final class KeycardServer implements AutoCloseable {
 
             AtomicReference<String> issuer = new AtomicReference<>(config.issuer());
             SecretUsage usage = new SecretUsage();
-            TokenIssuer tokenIssuer = new TokenIssuer(keys, issuer::get, random);
+            TokenIssuer tokenIssuer = new TokenIssuer(keys::ring, issuer::get, random);
             ClientAuthEvents authEvents = new ClientAuthEvents(metrics, audit);
             ClientAuthenticator authenticator = new ClientAuthenticator(registry, usage, authEvents,
                     new AuthThrottle(config.rateLimits().failedAuthFree(), config.rateLimits().failedAuthMaxBackoff()));

@@ -6,7 +6,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.keycard.protocol.OAuthError;
 import dev.keycard.protocol.TokenResponse;
-import dev.keycard.server.keys.KeyManager;
+import dev.keycard.server.keys.KeyRing;
 import dev.keycard.server.keys.SigningKey;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -25,18 +25,22 @@ public final class TokenIssuer {
 
     private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
 
-    private final KeyManager keys;
+    private final Supplier<KeyRing> keys;
     private final Supplier<String> issuer;
     private final SecureRandom random;
 
-    public TokenIssuer(KeyManager keys, Supplier<String> issuer, SecureRandom random) {
+    /**
+     * @param keys the signing keys as they are now ({@code KeyManager::ring})
+     * @param issuer the issuer identifier, {@code iss}
+     */
+    public TokenIssuer(Supplier<KeyRing> keys, Supplier<String> issuer, SecureRandom random) {
         this.keys = keys;
         this.issuer = issuer;
         this.random = random;
     }
 
     public TokenResponse issue(TokenDecision decision, Instant now) {
-        SigningKey key = keys.ring().current(decision.api().signingAlg()).orElseThrow(() ->
+        SigningKey key = keys.get().current(decision.api().signingAlg()).orElseThrow(() ->
                 OAuthError.TEMPORARILY_UNAVAILABLE.describe("no signing key is ready; retry shortly")
                         .detail("no key for %s", decision.api().signingAlg()).toException());
         Instant expires = now.plus(decision.lifetime());
