@@ -14,6 +14,8 @@ public record ClientAuthMethod(String value) {
     public static final ClientAuthMethod CLIENT_SECRET_BASIC = new ClientAuthMethod("client_secret_basic");
     /** {@code client_id} and {@code client_secret} in the request body, RFC 6749 §2.3.1. */
     public static final ClientAuthMethod CLIENT_SECRET_POST = new ClientAuthMethod("client_secret_post");
+    /** A JWT the client signs with its own private key, RFC 7523 §2.2 and OpenID Connect Core §9. */
+    public static final ClientAuthMethod PRIVATE_KEY_JWT = new ClientAuthMethod("private_key_jwt");
 
     public ClientAuthMethod {
         Objects.requireNonNull(value, "value");

@@ -6,7 +6,10 @@ import dev.keycard.server.admin.Bootstrap;
 import dev.keycard.server.api.Api;
 import dev.keycard.server.api.SigningAlg;
 import dev.keycard.server.client.AuthThrottle;
+import dev.keycard.server.client.AssertionReplay;
+import dev.keycard.server.client.ClientAssertions;
 import dev.keycard.server.client.ClientAuthenticator;
+import dev.keycard.server.client.ClientKeySets;
 import dev.keycard.server.client.TokenRateLimits;
 import dev.keycard.server.client.SecretUsage;
 import dev.keycard.server.client.Secrets;
@@ -32,6 +35,7 @@ import dev.keycard.server.revoke.RevocationAudit;
 import dev.keycard.server.revoke.Revocations;
 import dev.keycard.server.revoke.TokenRevocation;
 import dev.keycard.server.store.ApiRepository;
+import dev.keycard.server.store.AssertionJtiRepository;
 import dev.keycard.server.store.ChangeFeed;
 import dev.keycard.server.store.ChangeLog;
 import dev.keycard.server.store.ClientRepository;
@@ -49,6 +53,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -83,6 +88,10 @@ public final class KeycardServer implements AutoCloseable {
      * in case a notification was lost, and read the changes they missed.
      */
     private static final Duration CLUSTER_SAFETY_NET = Duration.ofSeconds(30);
+    /** The longest a request waits for its client assertion's jti to be recorded. */
+    private static final Duration ASSERTION_WAIT = Duration.ofSeconds(5);
+    /** Expired client assertion ids leave memory and the store this often. */
+    private static final Duration ASSERTION_PURGE_EVERY = Duration.ofMinutes(1);
 
     private final HttpRuntime http;
     private final ScheduledExecutorService background;
@@ -103,12 +112,15 @@ public final class KeycardServer implements AutoCloseable {
     private final Audit audit;
     private final Metrics metrics;
     private final Clock clock;
+    /** Closed after HTTP and the background tasks, before the store. */
+    private final List<AutoCloseable> closeables;
 
     private KeycardServer(HttpRuntime http, ScheduledExecutorService background, Database db,
                           ClientRepository clients, SecretUsage usage, String host, int port,
                           OptionalInt managementPort, String issuer, Optional<Bootstrap.AdminCredentials> created,
                           TokenEndpoint tokens, KeyManager keys, Revocations revocations, ChangeFeed feed,
-                          Audit audit, Metrics metrics, Clock clock, Registry registry) {
+                          Audit audit, Metrics metrics, Clock clock, Registry registry,
+                          List<AutoCloseable> closeables) {
         this.http = http;
         this.background = background;
         this.db = db;
@@ -127,6 +139,7 @@ public final class KeycardServer implements AutoCloseable {
         this.metrics = metrics;
         this.clock = clock;
         this.registry = registry;
+        this.closeables = closeables;
     }
 
     public static KeycardServer start(ServerConfig config) throws Exception {
@@ -166,6 +179,7 @@ public final class KeycardServer implements AutoCloseable {
         Database db = null;
         HttpRuntime http = null;
         ScheduledExecutorService background = null;
+        List<AutoCloseable> closing = new ArrayList<>();
         Audit audit = null;
         try {
             Optional<Provider> provider = await(crypto);
@@ -204,8 +218,14 @@ public final class KeycardServer implements AutoCloseable {
             SecretUsage usage = new SecretUsage();
             TokenIssuer tokenIssuer = new TokenIssuer(keys::ring, issuer::get, random);
             ClientAuthEvents authEvents = new ClientAuthEvents(metrics, audit);
+            ClientKeySets keySets = new ClientKeySets(config.assertions().jwksTimeout(),
+                    config.assertions().jwksMaxBytes(), config.assertions().jwksRefetch());
+            AssertionReplay replay = new AssertionReplay(db, new AssertionJtiRepository(), clock, ASSERTION_WAIT);
+            closing.add(keySets);
+            closing.add(replay);
             ClientAuthenticator authenticator = new ClientAuthenticator(registry, usage, authEvents,
-                    new AuthThrottle(config.rateLimits().failedAuthFree(), config.rateLimits().failedAuthMaxBackoff()));
+                    new AuthThrottle(config.rateLimits().failedAuthFree(), config.rateLimits().failedAuthMaxBackoff()),
+                    new ClientAssertions(registry, keySets, replay, config.assertions(), issuer::get));
             TokenEndpoint tokens = new TokenEndpoint(authenticator,
                     new TokenRateLimits(config.rateLimits().clientTokens()), authEvents,
                     List.of(new ClientCredentialsGrant(registry, config.tokenMaxLifetime())), tokenIssuer, clock,
@@ -235,7 +255,8 @@ public final class KeycardServer implements AutoCloseable {
             OptionalInt managementPort = HttpServers.bindManagement(http, config, () -> true, store::ping, metrics);
             await(warm);
             KeycardServer server = new KeycardServer(http, background, db, clients, usage, config.host(), port,
-                    managementPort, issuer.get(), created, tokens, keys, revocations, feed, audit, metrics, clock, registry);
+                    managementPort, issuer.get(), created, tokens, keys, revocations, feed, audit, metrics, clock, registry,
+                    closing);
             keys.start();
             feed.start(seq, new ChangeFeed.Follower() {
                 @Override
@@ -258,6 +279,10 @@ public final class KeycardServer implements AutoCloseable {
             every(background, config.secretUsageFlush(), server::flushUsage);
             every(background, AUDIT_SUMMARY_EVERY, () -> authEvents.closeWindows(clock.instant()));
             every(background, REVOCATION_PURGE_EVERY, server::purgeRevocations);
+            every(background, ASSERTION_PURGE_EVERY, () -> {
+                replay.purge();
+                keySets.retain(id -> registry.client(id).isPresent());
+            });
             LOG.info("Keycard ready: issuer {}", issuer.get());
             return server;
         } catch (Exception | Error e) {
@@ -269,6 +294,7 @@ public final class KeycardServer implements AutoCloseable {
             if (background != null) {
                 background.shutdownNow();
             }
+            closeQuietly(closing);
             Database opened = db != null ? db : quietly(opening);
             if (opened != null) {
                 opened.close();
@@ -438,6 +464,7 @@ public final class KeycardServer implements AutoCloseable {
         }
         feed.close();
         keys.close();
+        closeQuietly(closeables);
         flushing.lock(); // the last flush waits for one still running, and is not skipped
         try {
             flushUsage();
@@ -447,6 +474,16 @@ public final class KeycardServer implements AutoCloseable {
         audit.close(); // after everything that emits: HTTP, the feed, the key ticker
         metrics.close();
         db.close();
+    }
+
+    private static void closeQuietly(List<AutoCloseable> closeables) {
+        for (AutoCloseable c : closeables) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warn("could not close {}: {}", c.getClass().getSimpleName(), e.toString());
+            }
+        }
     }
 
     private static String hostForUrl(String host) {

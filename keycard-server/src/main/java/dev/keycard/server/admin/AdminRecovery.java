@@ -1,5 +1,6 @@
 package dev.keycard.server.admin;
 
+import dev.keycard.protocol.ClientAuthMethod;
 import dev.keycard.protocol.GrantType;
 import dev.keycard.protocol.Scope;
 import dev.keycard.protocol.ScopeSet;
@@ -66,9 +67,10 @@ public final class AdminRecovery {
                 clients.insertSecret(c, id, secret);
                 Set<GrantType> grantTypes = new HashSet<>(before.grantTypes());
                 grantTypes.add(GrantType.CLIENT_CREDENTIALS);
-                clients.update(c, new Client(before.id(), before.name(), true, before.authMethods().isEmpty()
-                        ? ClientAdmin.METHODS : before.authMethods(), grantTypes, before.defaultApi(), before.grants(),
-                        before.secrets(), before.createdAt(), now, before.tokenRateLimit()));
+                Set<ClientAuthMethod> methods = new HashSet<>(before.authMethods());
+                methods.addAll(ClientAdmin.METHODS); // the new secret must work, whatever it used before
+                clients.update(c, new Client(before.id(), before.name(), true, methods, grantTypes, before.defaultApi(), before.grants(),
+                        before.secrets(), before.createdAt(), now, before.tokenRateLimit(), before.keys()));
                 Set<Scope> scopes = new TreeSet<>();
                 Optional.ofNullable(before.grants().get(Api.ADMIN_IDENTIFIER)).ifPresent(g -> scopes.addAll(g.asSet()));
                 scopes.add(new Scope(Api.ADMIN_SCOPE));

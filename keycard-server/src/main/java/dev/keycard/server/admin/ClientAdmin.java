@@ -6,6 +6,7 @@ import dev.keycard.protocol.GrantType;
 import dev.keycard.protocol.ScopeSet;
 import dev.keycard.server.api.Api;
 import dev.keycard.server.registry.Client;
+import dev.keycard.server.registry.ClientKeys;
 import dev.keycard.server.registry.ClientSecret;
 import dev.keycard.server.client.Secrets;
 import dev.keycard.server.revoke.RevocationEvent;
@@ -30,6 +31,10 @@ import java.util.Set;
  */
 public final class ClientAdmin {
 
+    /** A client registered just now, and its secret when it authenticates with one. */
+    public record Created(Client client, Optional<NewSecret> secret) {
+    }
+
     /** A secret made just now, with the only copy of its value. */
     public record NewSecret(Client client, ClientSecret secret, String value) {
         @Override
@@ -38,9 +43,12 @@ public final class ClientAdmin {
         }
     }
 
-    /** The authentication methods a client may have, and gets by default. */
+    /** The authentication methods by a secret, which a client without keys gets by default. */
     public static final Set<ClientAuthMethod> METHODS = Set.of(ClientAuthMethod.CLIENT_SECRET_BASIC,
             ClientAuthMethod.CLIENT_SECRET_POST);
+    /** Every authentication method a client may have. */
+    public static final Set<ClientAuthMethod> ALL_METHODS = Set.of(ClientAuthMethod.CLIENT_SECRET_BASIC,
+            ClientAuthMethod.CLIENT_SECRET_POST, ClientAuthMethod.PRIVATE_KEY_JWT);
     /** The grants a client may have, and gets by default. */
     public static final Set<GrantType> GRANT_TYPES = Set.of(GrantType.CLIENT_CREDENTIALS);
     private static final int MAX_ACTIVE_SECRETS = 2;
@@ -84,15 +92,21 @@ public final class ClientAdmin {
         return db.transaction(c -> find(c, id));
     }
 
-    public NewSecret create(CreateClient command) {
+    public Created create(CreateClient command) {
         Optional<String> defaultApi = command.defaultApi();
         Map<String, ScopeSet> grants = command.grants();
         Instant now = clock.instant();
-        String value = secrets.generate();
-        ClientSecret secret = secrets.stored(value, now);
+        ClientKeys keys = command.keys();
+        Set<ClientAuthMethod> methods = command.authMethods()
+                .orElse(keys.present() ? Set.of(ClientAuthMethod.PRIVATE_KEY_JWT) : METHODS);
+        requireKeys(methods, keys);
+        boolean usesSecret = methods.stream().anyMatch(METHODS::contains);
+        String value = usesSecret ? secrets.generate() : null;
+        ClientSecret secret = usesSecret ? secrets.stored(value, now) : null;
         Client client = new Client(new ClientId(command.clientId().orElseGet(() -> secrets.newId("kc_"))),
-                command.name(), true, command.authMethods().orElse(METHODS), command.grantTypes().orElse(GRANT_TYPES),
-                defaultApi, grants, List.of(secret), now, now, command.tokenRateLimit());
+                command.name(), true, methods, command.grantTypes().orElse(GRANT_TYPES),
+                defaultApi, grants, secret == null ? List.of() : List.of(secret), now, now, command.tokenRateLimit(),
+                keys);
         db.transaction(c -> {
             if (clients.exists(c, client.id().value())) {
                 throw AdminProblem.conflict("a client with client_id " + client.id() + " exists");
@@ -108,7 +122,14 @@ public final class ClientAdmin {
             return null;
         });
         registry.committed(Change.client(client.id().value()));
-        return new NewSecret(client, secret, value);
+        return new Created(client, secret == null ? Optional.empty() : Optional.of(new NewSecret(client, secret, value)));
+    }
+
+    /** A client that may use {@code private_key_jwt} has keys to verify it with. */
+    private static void requireKeys(Set<ClientAuthMethod> methods, ClientKeys keys) {
+        if (methods.contains(ClientAuthMethod.PRIVATE_KEY_JWT) && !keys.present()) {
+            throw AdminProblem.invalid("auth_methods", "private_key_jwt needs the client's keys: jwks or jwks_uri");
+        }
     }
 
     public Client update(String id, UpdateClient command) {
@@ -123,7 +144,8 @@ public final class ClientAdmin {
                     command.enabled().orElse(before.enabled()), command.authMethods().orElse(before.authMethods()),
                     command.grantTypes().orElse(before.grantTypes()), command.defaultApi().applyTo(before::defaultApi),
                     before.grants(), before.secrets(), before.createdAt(), now,
-                    command.tokenRateLimit().applyTo(before::tokenRateLimit));
+                    command.tokenRateLimit().applyTo(before::tokenRateLimit), command.keysAfter(before.keys()));
+            requireKeys(after.authMethods(), after.keys());
             lastAdministrator.guard(c, before, () -> {
                 clients.update(c, after);
                 return null;

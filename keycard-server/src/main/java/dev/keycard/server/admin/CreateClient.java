@@ -4,26 +4,29 @@ import dev.keycard.protocol.ClientAuthMethod;
 import dev.keycard.protocol.GrantType;
 import dev.keycard.protocol.ScopeSet;
 import dev.keycard.server.config.RateLimit;
+import dev.keycard.server.registry.ClientKeys;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Register a client; it gets a secret, shown once.
+ * Register a client; it gets a secret, shown once, when it authenticates with one.
  *
  * @param clientId empty: one is generated
- * @param authMethods empty: both secret methods
+ * @param authMethods empty: {@code private_key_jwt} for a client with keys, else both secret methods
  * @param grantTypes empty: client_credentials
  * @param grants for each API identifier, the scopes granted there
  * @param tokenRateLimit empty: the server's default
+ * @param keys its public keys for {@code private_key_jwt}, if any
  */
 public record CreateClient(Optional<String> clientId, String name, Optional<Set<ClientAuthMethod>> authMethods,
                            Optional<Set<GrantType>> grantTypes, Optional<String> defaultApi,
-                           Map<String, ScopeSet> grants, Optional<RateLimit> tokenRateLimit) {
+                           Map<String, ScopeSet> grants, Optional<RateLimit> tokenRateLimit, ClientKeys keys) {
 
     public CreateClient {
         Objects.requireNonNull(name, "name");
         grants = Map.copyOf(grants);
+        Objects.requireNonNull(keys, "keys");
     }
 }

@@ -47,11 +47,15 @@ public final class ClientCommand implements Callable<Integer> {
             @Option(names = "--default-api", paramLabel = "API",
                     description = "The API a token request without resource is for.") @Nullable String defaultApi,
             @Option(names = "--auth-method", paramLabel = "METHOD",
-                    description = "client_secret_basic, client_secret_post; repeat for more.") @Nullable List<String> authMethods,
+                    description = "client_secret_basic, client_secret_post, private_key_jwt; repeat for more. "
+                            + "Default: private_key_jwt with --jwks-file or --jwks-uri, else the two secret methods.")
+                    @Nullable List<String> authMethods,
             @Option(names = "--token-rate-limit", paramLabel = "RATE",
                     description = "Its limit on token requests: N/s, N/m, N/h or off; default: the server's "
-                            + "rate-limit.client-tokens.") @Nullable String tokenRateLimit) {
+                            + "rate-limit.client-tokens.") @Nullable String tokenRateLimit,
+            @Mixin KeyOptions keys) {
         JsonObject body = new JsonObject().put("name", name);
+        keys.addTo(body, false);
         if (tokenRateLimit != null) {
             body.put("token_rate_limit", tokenRateLimit);
         }
@@ -112,8 +116,10 @@ public final class ClientCommand implements Callable<Integer> {
                     @Nullable List<String> authMethods,
             @Option(names = "--token-rate-limit", paramLabel = "RATE",
                     description = "N/s, N/m, N/h or off; an empty value returns to the server's default.")
-                    @Nullable String tokenRateLimit) {
+                    @Nullable String tokenRateLimit,
+            @Mixin KeyOptions keys) {
         JsonObject body = new JsonObject();
+        keys.addTo(body, true);
         if (tokenRateLimit != null) {
             body.put("token_rate_limit", tokenRateLimit.isEmpty() ? null : tokenRateLimit);
         }
@@ -129,7 +135,7 @@ public final class ClientCommand implements Callable<Integer> {
         if (body.isEmpty()) {
             throw new CliException(ExitCodes.USAGE,
                     "error: nothing to update: give at least one of --name, --default-api, --auth-method,"
-                            + " --token-rate-limit");
+                            + " --token-rate-limit, --jwks-file, --jwks-uri, --signing-alg");
         }
         return printClient(admin, http -> http.patch(AdminHttp.path("clients", clientId), body));
     }

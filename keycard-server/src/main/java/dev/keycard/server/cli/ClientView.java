@@ -46,6 +46,7 @@ final class ClientView {
                 .row("default_api:", client.getValue("default_api"))
                 .row("token_rate_limit:", client.getValue("token_rate_limit") == null ? "(server default)"
                         : client.getValue("token_rate_limit"));
+        keys(table, client);
         String label = "grants:";
         for (Object grant : array(client, "grants")) {
             if (grant instanceof JsonObject g) {
@@ -84,11 +85,40 @@ final class ClientView {
         table.print(out);
     }
 
-    /** A new client, then its secret, labelled, and the warning that it will not be shown again. */
+    /**
+     * The client's private_key_jwt keys: the URL it publishes them at, or each inline key's
+     * {@code kid}, type and curve or size; and the one algorithm it signs with, if declared.
+     */
+    private static void keys(Table table, JsonObject client) {
+        if (client.getValue("jwks_uri") != null) {
+            table.row("jwks_uri:", client.getValue("jwks_uri"));
+        }
+        if (client.getValue("jwks") instanceof JsonObject jwks) {
+            String label = "keys:";
+            for (Object key : jwks.getJsonArray("keys", new JsonArray())) {
+                if (key instanceof JsonObject k) {
+                    table.row(label, Table.clean(k.getValue("kid") == null ? "(no kid)" : k.getValue("kid")) + " "
+                            + Table.clean(k.getValue("kty")) + (k.getValue("crv") == null ? ""
+                            : " " + Table.clean(k.getValue("crv"))));
+                    label = "";
+                }
+            }
+        }
+        if (client.getValue("token_endpoint_auth_signing_alg") != null) {
+            table.row("signing_alg:", client.getValue("token_endpoint_auth_signing_alg"));
+        }
+    }
+
+    /**
+     * A new client, then its secret, labelled, and the warning that it will not be shown again; a
+     * client that authenticates with its keys has no secret to show.
+     */
     static void created(PrintWriter out, JsonObject client) {
         show(out, client);
-        out.println("client_secret: " + Table.clean(client.getValue("client_secret")));
-        out.println(SHOWN_ONCE);
+        if (client.getValue("client_secret") != null) {
+            out.println("client_secret: " + Table.clean(client.getValue("client_secret")));
+            out.println(SHOWN_ONCE);
+        }
     }
 
     /** The answer to a rotation: the new secret's id and hint, the secret itself, and the warning. */

@@ -8,7 +8,8 @@ import dev.keycard.protocol.ClientAuthMethod;
  *
  * @param client the client as registered
  * @param method how it authenticated
- * @param secretId the secret that matched
+ * @param secretId the secret that matched; for a client assertion, {@code key:} and the kid of
+ *     the key that verified it
  */
 public record AuthenticatedClient(Client client, ClientAuthMethod method, String secretId) {
 }

@@ -19,9 +19,10 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Client authentication at the token endpoint, RFC 6749 §2.3: {@code client_secret_basic} (HTTP
- * Basic over the form-encoded id and secret, §2.3.1) or {@code client_secret_post}, exactly one
- * per request. Every failure of the credentials themselves is the same {@code invalid_client},
+ * Client authentication at the token, introspection and revocation endpoints, RFC 6749 §2.3:
+ * {@code client_secret_basic} (HTTP Basic over the form-encoded id and secret, §2.3.1),
+ * {@code client_secret_post}, or a client assertion (RFC 7521 §4.2, {@link ClientAssertions}),
+ * exactly one per request. Every failure of the credentials themselves is the same {@code invalid_client},
  * whatever the cause; the cause goes to the private detail. An unknown client costs the same
  * digest and comparison as a known one. Failures and uses of a secret in its grace period are
  * reported to {@link ClientAuthEvents} (audit and metrics), never with the secret. Failures make
@@ -38,12 +39,23 @@ public final class ClientAuthenticator {
     private final SecretUsage usage;
     private final ClientAuthEvents events;
     private final AuthThrottle throttle;
+    private final ClientAssertions assertions;
 
-    public ClientAuthenticator(Registry registry, SecretUsage usage, ClientAuthEvents events, AuthThrottle throttle) {
+    public ClientAuthenticator(Registry registry, SecretUsage usage, ClientAuthEvents events, AuthThrottle throttle,
+                               ClientAssertions assertions) {
         this.registry = registry;
         this.usage = usage;
         this.events = events;
         this.throttle = throttle;
+        this.assertions = assertions;
+    }
+
+    /**
+     * Whether the request authenticates with a client assertion: its check may wait on the store
+     * (single use) or on a client's {@code jwks_uri}, so the caller runs it off the event loop.
+     */
+    public static boolean usesAssertion(Form form) {
+        return form.get("client_assertion").isPresent() || form.get("client_assertion_type").isPresent();
     }
 
     /**
@@ -57,6 +69,13 @@ public final class ClientAuthenticator {
     public AuthenticatedClient authenticate(@Nullable String authorization, Form form, String source, Instant now) {
         Optional<String> bodyId = form.get("client_id");
         Optional<String> bodySecret = form.get("client_secret");
+        if (usesAssertion(form)) {
+            if (authorization != null || bodySecret.isPresent()) {
+                throw OAuthError.INVALID_REQUEST.describe("use exactly one client authentication method")
+                        .detail("a client_assertion with a secret").toException();
+            }
+            return assertion(form, bodyId, source, now);
+        }
         String clientId;
         String secret;
         ClientAuthMethod method;
@@ -86,6 +105,49 @@ public final class ClientAuthenticator {
             throw tooMany(wait.get(), clientId, source, now);
         }
         return verify(clientId, secret, method, source, now);
+    }
+
+    /** RFC 7521 §4.2: both parameters, one assertion, and a client_id, if sent, naming its subject. */
+    private AuthenticatedClient assertion(Form form, Optional<String> bodyId, String source, Instant now) {
+        Optional<String> type = form.get("client_assertion_type");
+        Optional<String> assertion = form.get("client_assertion");
+        if (type.isEmpty() || assertion.isEmpty()) {
+            throw OAuthError.INVALID_REQUEST.describe("client_assertion and client_assertion_type go together")
+                    .toException();
+        }
+        String claimed = bodyId.orElse("");
+        ClientAssertions.Parsed parsed;
+        try {
+            parsed = assertions.parse(type.get(), assertion.get());
+        } catch (ClientAssertions.Refused r) {
+            throw refused(claimed, source, now, r);
+        }
+        String clientId = parsed.clientId();
+        if (bodyId.isPresent() && !bodyId.get().equals(clientId)) {
+            throw failed(clientId, source, "wrong_subject", ClientAuthMethod.PRIVATE_KEY_JWT, now,
+                    "client_id %s differs from the client_assertion's subject", bodyId.get());
+        }
+        Optional<AuthThrottle.Wait> wait = throttle.check(source, throttleKey(clientId), now);
+        if (wait.isPresent()) {
+            throw tooMany(wait.get(), clientId, source, now);
+        }
+        ClientAssertions.Verified verified;
+        try {
+            verified = assertions.verify(parsed, now);
+        } catch (ClientAssertions.Refused r) {
+            throw refused(clientId, source, now, r);
+        }
+        throttle.succeeded(source, clientId, now);
+        return new AuthenticatedClient(verified.client(), ClientAuthMethod.PRIVATE_KEY_JWT, "key:" + verified.keyId());
+    }
+
+    private dev.keycard.protocol.OAuthException refused(String clientId, String source, Instant now,
+                                                        ClientAssertions.Refused r) {
+        if (r.unavailable) {
+            return OAuthError.TEMPORARILY_UNAVAILABLE.describe("the client assertion cannot be checked now; retry shortly")
+                    .detail(r.getMessage()).toException();
+        }
+        return failed(clientId, source, r.reason, ClientAuthMethod.PRIVATE_KEY_JWT, now, "%s", r.getMessage());
     }
 
     /**

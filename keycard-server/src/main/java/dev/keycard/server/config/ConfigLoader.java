@@ -137,6 +137,10 @@ public final class ConfigLoader {
                 new ServerConfig.KeyPolicy(values.get(Settings.KEYS_ROTATION_PERIOD), publishLead, jwksMaxAge),
                 new ServerConfig.RateLimits(values.get(Settings.RATE_LIMIT_CLIENT_TOKENS),
                         values.get(Settings.RATE_LIMIT_FAILED_AUTH), values.get(Settings.RATE_LIMIT_FAILED_AUTH_MAX_BACKOFF)),
+                new ServerConfig.AssertionPolicy(values.get(Settings.ASSERTION_MAX_LIFETIME),
+                        values.get(Settings.ASSERTION_CLOCK_SKEW), values.get(Settings.ASSERTION_TOKEN_ENDPOINT_AUDIENCE),
+                        values.get(Settings.ASSERTION_ALLOW_HTTP_JWKS_URI), values.get(Settings.ASSERTION_JWKS_TIMEOUT),
+                        values.get(Settings.ASSERTION_JWKS_MAX_BYTES), values.get(Settings.ASSERTION_JWKS_REFETCH)),
                 values.get(Settings.METRICS_ENABLED), values.get(Settings.LOG_FORMAT), values.get(Settings.LOG_ACCESS),
                 values.get(Settings.LOG_LEVEL));
     }

@@ -44,6 +44,7 @@ public record ServerConfig(
         boolean useNativeCrypto,
         KeyPolicy keys,
         RateLimits rateLimits,
+        AssertionPolicy assertions,
         boolean metricsEnabled,
         LogFormat logFormat,
         boolean accessLog,
@@ -54,6 +55,19 @@ public record ServerConfig(
      * after failed authentication ({@code failedAuthFree} failures free, 0: off).
      */
     public record RateLimits(RateLimit clientTokens, int failedAuthFree, Duration failedAuthMaxBackoff) {
+    }
+
+    /**
+     * What a client assertion must be ({@code private_key_jwt}): {@code exp} at most
+     * {@code maxLifetime} ahead; times compared with {@code clockSkew} of tolerance; the token
+     * endpoint's URL accepted as {@code aud} beside the issuer identifier only when
+     * {@code tokenEndpointAudience}; a client's {@code jwks_uri} over plain http only when
+     * {@code allowHttpJwksUri}, fetched within {@code jwksTimeout} and at most {@code jwksMaxBytes},
+     * again for an unknown {@code kid} at most once per {@code jwksRefetch}.
+     */
+    public record AssertionPolicy(Duration maxLifetime, Duration clockSkew, boolean tokenEndpointAudience,
+                                  boolean allowHttpJwksUri, Duration jwksTimeout, int jwksMaxBytes,
+                                  Duration jwksRefetch) {
     }
 
     /**

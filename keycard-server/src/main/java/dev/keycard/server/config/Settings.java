@@ -89,6 +89,28 @@ public final class Settings {
     public static final Setting<Duration> RATE_LIMIT_FAILED_AUTH_MAX_BACKOFF = Setting.duration(
             "rate-limit.failed-auth-max-backoff", "5m", "The longest wait after failed authentications.",
             Duration.ofSeconds(1), Duration.ofHours(1));
+    public static final Setting<Duration> ASSERTION_MAX_LIFETIME = Setting.duration("client-assertion.max-lifetime", "5m",
+            "A client assertion (private_key_jwt) whose exp is further ahead than this is refused.",
+            Duration.ofSeconds(10), Duration.ofHours(1));
+    public static final Setting<Duration> ASSERTION_CLOCK_SKEW = Setting.duration("client-assertion.clock-skew", "30s",
+            "Tolerance when comparing a client assertion's exp, nbf and iat with Keycard's clock.",
+            Duration.ZERO, Duration.ofMinutes(5));
+    public static final Setting<Boolean> ASSERTION_TOKEN_ENDPOINT_AUDIENCE = Setting.bool(
+            "client-assertion.token-endpoint-audience", "false",
+            "Also accept the token endpoint's URL as a client assertion's aud (older clients send it); by default only the issuer identifier, so that an assertion cannot be replayed at another server.");
+    public static final Setting<Boolean> ASSERTION_ALLOW_HTTP_JWKS_URI = Setting.bool(
+            "client-assertion.allow-http-jwks-uri", "false",
+            "Allow clients a jwks_uri over plain http, for development; by default https only.");
+    public static final Setting<Duration> ASSERTION_JWKS_TIMEOUT = Setting.duration("client-assertion.jwks-timeout", "5s",
+            "The longest fetch of a client's jwks_uri, and the longest a token request waits for one.",
+            Duration.ofMillis(100), Duration.ofMinutes(1));
+    public static final Setting<Integer> ASSERTION_JWKS_MAX_BYTES = Setting.integer("client-assertion.jwks-max-bytes",
+            "262144", "The largest JWK Set fetched from a client's jwks_uri; a larger answer is abandoned.",
+            1024, 16 * 1024 * 1024);
+    public static final Setting<Duration> ASSERTION_JWKS_REFETCH = Setting.duration(
+            "client-assertion.jwks-refetch-interval", "30s",
+            "A client's jwks_uri is fetched again for an assertion whose kid it does not know (a key rotation) at most this often.",
+            Duration.ofSeconds(1), Duration.ofHours(1));
     public static final Setting<Boolean> METRICS_ENABLED = Setting.bool("metrics.enabled", "false",
             "Serve GET /metrics (Prometheus text format, with JVM metrics) on the management port, else on the HTTP port, without authentication: keep it off the public network.");
     public static final Setting<LogFormat> LOG_FORMAT = new Setting<>("log.format", "text",
@@ -108,7 +130,9 @@ public final class Settings {
             STORE_POOL_SIZE, MASTER_KEY, MASTER_KEY_FILE, TOKEN_DEFAULT_LIFETIME, TOKEN_MAX_LIFETIME,
             SECRET_GRACE_PERIOD, SECRET_USAGE_FLUSH, ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, KEYS_ROTATION_PERIOD,
             KEYS_PUBLISH_LEAD, KEYS_JWKS_MAX_AGE, CRYPTO_PROVIDER, RATE_LIMIT_CLIENT_TOKENS, RATE_LIMIT_FAILED_AUTH,
-            RATE_LIMIT_FAILED_AUTH_MAX_BACKOFF, METRICS_ENABLED, LOG_FORMAT, LOG_ACCESS, LOG_LEVEL);
+            RATE_LIMIT_FAILED_AUTH_MAX_BACKOFF, ASSERTION_MAX_LIFETIME, ASSERTION_CLOCK_SKEW,
+            ASSERTION_TOKEN_ENDPOINT_AUDIENCE, ASSERTION_ALLOW_HTTP_JWKS_URI, ASSERTION_JWKS_TIMEOUT,
+            ASSERTION_JWKS_MAX_BYTES, ASSERTION_JWKS_REFETCH, METRICS_ENABLED, LOG_FORMAT, LOG_ACCESS, LOG_LEVEL);
 
     private Settings() {
     }

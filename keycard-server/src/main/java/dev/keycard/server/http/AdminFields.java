@@ -133,6 +133,18 @@ final class AdminFields {
         return Optional.of(a);
     }
 
+    Optional<JsonObject> object(String name) {
+        Object v = body.getValue(name);
+        if (v == null) {
+            return Optional.empty();
+        }
+        if (!(v instanceof JsonObject o)) {
+            error(name, "must be an object");
+            return Optional.empty();
+        }
+        return Optional.of(o);
+    }
+
     void rejectUnknown(Set<String> known) {
         for (String name : body.fieldNames()) {
             if (!known.contains(name)) {

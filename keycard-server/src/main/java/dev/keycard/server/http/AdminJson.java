@@ -56,6 +56,9 @@ final class AdminJson {
                 .put("default_api", c.defaultApi().orElse(null))
                 .put("grants", grants)
                 .put("token_rate_limit", c.tokenRateLimit().map(RateLimit::toString).orElse(null))
+                .put("jwks", c.keys().jwks().map(JsonObject::new).orElse(null))
+                .put("jwks_uri", c.keys().jwksUri().map(java.net.URI::toString).orElse(null))
+                .put("token_endpoint_auth_signing_alg", c.keys().signingAlg().orElse(null))
                 .put("secrets", secrets(c.secrets(), now))
                 .put("created_at", c.createdAt().toString())
                 .put("updated_at", c.updatedAt().toString());

@@ -5,6 +5,7 @@ import dev.keycard.protocol.GrantType;
 import dev.keycard.protocol.ScopeSet;
 import dev.keycard.server.admin.ClientAdmin;
 import dev.keycard.server.admin.CreateApi;
+import dev.keycard.server.admin.ClientKeyRules;
 import dev.keycard.server.admin.CreateClient;
 import dev.keycard.server.admin.Patch;
 import dev.keycard.server.admin.RotateSecret;
@@ -17,6 +18,8 @@ import dev.keycard.server.config.ClientIdRules;
 import dev.keycard.server.config.RateLimit;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import dev.keycard.server.registry.ClientKeys;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -38,15 +41,20 @@ final class AdminRequests {
     private static final Set<String> UPDATE_API = Set.of("name", "scopes", "token_lifetime", "signing_alg", "enabled",
             "token_type");
     private static final Set<String> CREATE_CLIENT = Set.of("client_id", "name", "auth_methods", "grant_types",
-            "default_api", "grants", "token_rate_limit");
+            "default_api", "grants", "token_rate_limit", "jwks", "jwks_uri", "token_endpoint_auth_signing_alg");
     private static final Set<String> UPDATE_CLIENT = Set.of("name", "auth_methods", "grant_types", "default_api",
-            "enabled", "token_rate_limit");
+            "enabled", "token_rate_limit", "jwks", "jwks_uri", "token_endpoint_auth_signing_alg");
 
     private final Duration maxLifetime;
+    private final boolean allowHttpJwksUri;
 
-    /** @param maxLifetime {@code token.max-lifetime}: no API's tokens may live longer */
-    AdminRequests(Duration maxLifetime) {
+    /**
+     * @param maxLifetime {@code token.max-lifetime}: no API's tokens may live longer
+     * @param allowHttpJwksUri {@code client-assertion.allow-http-jwks-uri}: a client's jwks_uri may be http
+     */
+    AdminRequests(Duration maxLifetime, boolean allowHttpJwksUri) {
         this.maxLifetime = maxLifetime;
+        this.allowHttpJwksUri = allowHttpJwksUri;
     }
 
     CreateApi createApi(JsonObject body) {
@@ -76,8 +84,13 @@ final class AdminRequests {
         Optional<String> id = f.text("client_id", false, 128);
         id.filter(v -> !ClientIdRules.isValid(v)).ifPresent(v -> f.error("client_id", ClientIdRules.RULE));
         Optional<String> name = f.text("name", true, 200);
+        Patch<String> jwks = jwks(f);
+        Patch<URI> jwksUri = jwksUri(f);
+        Patch<String> alg = signingAlg(f);
+        boolean both = bothKeys(f, jwks, jwksUri);
         CreateClient command = new CreateClient(id, name.orElse(""), methods(f), grantTypes(f),
-                f.text("default_api", false, 2048), grants(f), rateLimit(f));
+                f.text("default_api", false, 2048), grants(f), rateLimit(f),
+                both ? ClientKeys.NONE : new ClientKeys(jwks.value(), jwksUri.value(), alg.value()));
         f.check();
         return command;
     }
@@ -92,8 +105,12 @@ final class AdminRequests {
         Optional<Boolean> enabled = f.bool("enabled");
         Patch<RateLimit> rate = f.isNull("token_rate_limit") ? Patch.clear()
                 : rateLimit(f).map(Patch::set).orElse(Patch.keep());
+        Patch<String> jwks = jwks(f);
+        Patch<URI> jwksUri = jwksUri(f);
+        bothKeys(f, jwks, jwksUri);
+        Patch<String> alg = signingAlg(f);
         f.check();
-        return new UpdateClient(name, methods, grantTypes, defaultApi, enabled, rate);
+        return new UpdateClient(name, methods, grantTypes, defaultApi, enabled, rate, jwks, jwksUri, alg);
     }
 
     RotateSecret rotateSecret(JsonObject body) {
@@ -167,8 +184,9 @@ final class AdminRequests {
         Set<ClientAuthMethod> out = new LinkedHashSet<>();
         for (String n : names.get()) {
             ClientAuthMethod m = new ClientAuthMethod(n.isEmpty() ? "?" : n);
-            if (!ClientAdmin.METHODS.contains(m)) {
-                f.error("auth_methods", "'" + n + "' is not one of client_secret_basic, client_secret_post");
+            if (!ClientAdmin.ALL_METHODS.contains(m)) {
+                f.error("auth_methods", "'" + n + "' is not one of client_secret_basic, client_secret_post,"
+                        + " private_key_jwt");
                 return Optional.empty();
             }
             out.add(m);
@@ -210,6 +228,52 @@ final class AdminRequests {
             f.scopeSet("grants", names).ifPresent(s -> out.put(api, s));
         }
         return out;
+    }
+
+    /** An inline JWK Set of public keys (RFC 7517 §5), as its JSON; null clears it. */
+    private static Patch<String> jwks(AdminFields f) {
+        if (f.isNull("jwks")) {
+            return Patch.clear();
+        }
+        return f.object("jwks").map(JsonObject::encode).flatMap(json -> {
+            Optional<String> problem = ClientKeyRules.jwksProblem(json);
+            problem.ifPresent(p -> f.error("jwks", p));
+            return problem.isPresent() ? Optional.<String>empty() : Optional.of(json);
+        }).map(Patch::set).orElse(Patch.keep());
+    }
+
+    /** The URL of the client's JWK Set; null clears it. */
+    private Patch<URI> jwksUri(AdminFields f) {
+        if (f.isNull("jwks_uri")) {
+            return Patch.clear();
+        }
+        return f.text("jwks_uri", false, 2048).flatMap(text -> {
+            Optional<String> problem = ClientKeyRules.jwksUriProblem(text, allowHttpJwksUri);
+            problem.ifPresent(p -> f.error("jwks_uri", p));
+            return problem.isPresent() ? Optional.<URI>empty() : Optional.of(URI.create(text));
+        }).map(Patch::set).orElse(Patch.keep());
+    }
+
+    /** RFC 7591 §2: jwks and jwks_uri "MUST NOT both be present". */
+    private static boolean bothKeys(AdminFields f, Patch<String> jwks, Patch<URI> jwksUri) {
+        boolean both = jwks.value().isPresent() && jwksUri.value().isPresent();
+        if (both) {
+            f.error("jwks_uri", "jwks and jwks_uri are alternatives: give one (RFC 7591 §2)");
+        }
+        return both;
+    }
+
+    /** The one algorithm the client's assertions use; null clears it. */
+    private static Patch<String> signingAlg(AdminFields f) {
+        String field = "token_endpoint_auth_signing_alg";
+        if (f.isNull(field)) {
+            return Patch.clear();
+        }
+        return f.text(field, false, 16).flatMap(alg -> {
+            Optional<String> problem = ClientKeyRules.algProblem(alg);
+            problem.ifPresent(p -> f.error(field, p));
+            return problem.isPresent() ? Optional.<String>empty() : Optional.of(alg);
+        }).map(Patch::set).orElse(Patch.keep());
     }
 
     /** {@code "50/s"}, {@code "600/m"}, {@code "1000/h"} or {@code "off"}. */

@@ -108,9 +108,10 @@ final class AdminRouteTable {
                     AdminQueries.next(PREFIX + "clients", q, page));
         }));
         r.add(new Route(HttpMethod.POST, PREFIX + "clients", (p, b, q) -> {
-            ClientAdmin.NewSecret created = clients.create(read.createClient(b));
-            return Result.created(json.client(created.client(), clock.instant()).put("client_secret", created.value()),
-                    PREFIX + "clients/" + encode(created.client().id().value()));
+            ClientAdmin.Created created = clients.create(read.createClient(b));
+            JsonObject body = json.client(created.client(), clock.instant());
+            created.secret().ifPresent(s -> body.put("client_secret", s.value()));
+            return Result.created(body, PREFIX + "clients/" + encode(created.client().id().value()));
         }));
         r.add(new Route(HttpMethod.GET, PREFIX + "clients/{id}", (p, b, q) ->
                 Result.ok(json.client(clients.get(p.get("id")), clock.instant()))));

@@ -58,12 +58,13 @@ public final class AdminRoutes implements Handler<HttpServerRequest> {
      * The admin API over HTTP, calling {@code cases}.
      *
      * @param maxLifetime {@code token.max-lifetime}, the longest token lifetime an API may ask for
+     * @param allowHttpJwksUri {@code client-assertion.allow-http-jwks-uri}: a client's jwks_uri may be http
      */
     public static AdminRoutes of(RouteSupport support, AdminUseCases cases, KeyManager keys, Registry registry,
                                  Revocations revocations, Supplier<String> issuer, SecretUsage usage,
-                                 Duration maxLifetime, Clock clock, Audit audit) {
+                                 Duration maxLifetime, boolean allowHttpJwksUri, Clock clock, Audit audit) {
         return new AdminRoutes(support, new AdminAuth(keys, registry, issuer, clock, revocations),
-                AdminRouteTable.of(cases, new AdminRequests(maxLifetime), new AdminJson(usage), clock), audit);
+                AdminRouteTable.of(cases, new AdminRequests(maxLifetime, allowHttpJwksUri), new AdminJson(usage), clock), audit);
     }
 
     @Override

@@ -50,7 +50,7 @@ public final class HttpServers {
         MetadataRoutes metadata = new MetadataRoutes(e.issuer(), e.tokens().grantTypes(), e.keys(),
                 config.keys().jwksMaxAge());
         AdminRoutes admin = AdminRoutes.of(support, e.admin(), e.keys(), e.registry(), e.revocations(), e.issuer(),
-                e.usage(), config.tokenMaxLifetime(), e.clock(), e.audit());
+                e.usage(), config.tokenMaxLifetime(), config.assertions().allowHttpJwksUri(), e.clock(), e.audit());
         Map<String, Handler<HttpServerRequest>> paths = new HashMap<>(Map.of(
                 "/oauth2/token", token,
                 "/oauth/token", token,

@@ -1,7 +1,5 @@
 package dev.keycard.server.http;
 
-import dev.keycard.protocol.OAuthException;
-import dev.keycard.server.introspect.Introspection;
 import dev.keycard.server.introspect.IntrospectionJwt;
 import dev.keycard.server.introspect.TokenIntrospection;
 import dev.keycard.server.token.TokenHttpRequest;
@@ -13,7 +11,8 @@ import io.vertx.core.json.JsonObject;
 /**
  * {@code POST /oauth2/introspect} over HTTP, RFC 7662 §2: JSON (§2.2), or a signed JWT (RFC 9701
  * §5) when the request's {@code Accept} asks for one. Errors as RFC 7662 §2.3 says (those of RFC
- * 6749 §5.2). The whole request runs on the event loop: introspection reads only memory.
+ * 6749 §5.2). The whole request runs on the event loop: introspection reads only memory (a
+ * request with a client assertion: on a worker thread, {@link OAuthFormRoute#run}).
  */
 final class IntrospectionRoute extends OAuthFormRoute {
 
@@ -28,8 +27,7 @@ final class IntrospectionRoute extends OAuthFormRoute {
 
     @Override
     void respond(HttpServerRequest request, TokenHttpRequest http) {
-        try {
-            Introspection answer = endpoint.handle(http);
+        run(request, http, () -> endpoint.handle(http), answer -> {
             if (IntrospectionJwt.isAsked(request.getHeader("Accept"))) {
                 HttpServerResponse r = request.response().setStatusCode(200);
                 r.headers().set("Content-Type", IntrospectionJwt.MEDIA_TYPE).set("Cache-Control", "no-store")
@@ -38,10 +36,6 @@ final class IntrospectionRoute extends OAuthFormRoute {
             } else {
                 Responses.noStoreJson(request, 200, new JsonObject(answer.members()).encode());
             }
-        } catch (OAuthException e) {
-            refuse(request, e);
-        } catch (RuntimeException e) {
-            fail(request, e);
-        }
+        });
     }
 }

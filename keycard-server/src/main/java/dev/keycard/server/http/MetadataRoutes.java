@@ -1,6 +1,7 @@
 package dev.keycard.server.http;
 
 import dev.keycard.protocol.ClientAuthMethod;
+import dev.keycard.server.client.ClientAssertions;
 import dev.keycard.protocol.GrantType;
 import dev.keycard.server.api.SigningAlg;
 import dev.keycard.server.keys.KeyManager;
@@ -58,20 +59,26 @@ final class MetadataRoutes {
         grantTypes.stream().map(GrantType::value).sorted().forEach(grants::add);
         JsonArray authMethods = new JsonArray()
                 .add(ClientAuthMethod.CLIENT_SECRET_BASIC.value())
-                .add(ClientAuthMethod.CLIENT_SECRET_POST.value());
+                .add(ClientAuthMethod.CLIENT_SECRET_POST.value())
+                .add(ClientAuthMethod.PRIVATE_KEY_JWT.value());
+        // RFC 8414 §2: the algorithms private_key_jwt assertions may be signed with, at each endpoint.
+        JsonArray assertionAlgs = new JsonArray(ClientAssertions.ALGORITHMS.stream().map(SigningAlg::name).toList());
         return new JsonObject()
                 .put("issuer", iss)
                 .put("token_endpoint", iss + "/oauth2/token")
                 .put("jwks_uri", iss + "/oauth2/jwks")
                 .put("grant_types_supported", grants)
                 .put("token_endpoint_auth_methods_supported", authMethods)
+                .put("token_endpoint_auth_signing_alg_values_supported", assertionAlgs)
                 .put("response_types_supported", new JsonArray())
                 .put("access_token_signing_alg_values_supported", algs)
                 .put("introspection_endpoint", iss + "/oauth2/introspect")
                 .put("introspection_endpoint_auth_methods_supported", authMethods.copy())
+                .put("introspection_endpoint_auth_signing_alg_values_supported", assertionAlgs.copy())
                 .put("introspection_signing_alg_values_supported", new JsonArray().add(SigningAlg.RS256.name()))
                 .put("revocation_endpoint", iss + "/oauth2/revoke")
                 .put("revocation_endpoint_auth_methods_supported", authMethods.copy())
+                .put("revocation_endpoint_auth_signing_alg_values_supported", assertionAlgs.copy())
                 // Not in RFC 8414's registry, hence the prefix: Server-Sent Events of revocations.
                 .put("keycard_revocation_events_endpoint", iss + "/oauth2/revocation-events")
                 .encodePrettily();

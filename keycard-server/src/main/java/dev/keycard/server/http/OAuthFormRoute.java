@@ -2,10 +2,14 @@ package dev.keycard.server.http;
 
 import dev.keycard.protocol.OAuthError;
 import dev.keycard.protocol.OAuthException;
+import dev.keycard.protocol.FormCodec;
+import dev.keycard.server.client.ClientAuthenticator;
 import dev.keycard.server.token.TokenHttpRequest;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +45,46 @@ abstract class OAuthFormRoute implements Handler<HttpServerRequest> {
 
     /** Answers a request whose body has arrived within the limits. */
     abstract void respond(HttpServerRequest request, TokenHttpRequest http);
+
+    /**
+     * Runs {@code work}, then {@code answer} with its result, answering a refusal or a failure
+     * itself. On the event loop, as the endpoints read only memory, except for a request that
+     * authenticates with a client assertion: its check may wait for the store (the single use of
+     * its {@code jti}) or for a client's key set, so it runs on a worker thread.
+     */
+    final <T> void run(HttpServerRequest request, TokenHttpRequest http, Callable<T> work, Consumer<T> answer) {
+        if (!usesAssertion(http.body())) {
+            try {
+                answer.accept(work.call());
+            } catch (OAuthException e) {
+                refuse(request, e);
+            } catch (Exception e) {
+                fail(request, e);
+            }
+            return;
+        }
+        vertx.executeBlocking(work, false).onComplete(done -> {
+            try {
+                if (done.succeeded()) {
+                    answer.accept(done.result());
+                } else if (done.cause() instanceof OAuthException e) {
+                    refuse(request, e);
+                } else {
+                    fail(request, done.cause());
+                }
+            } catch (RuntimeException e) {
+                fail(request, e);
+            }
+        });
+    }
+
+    private static boolean usesAssertion(byte[] body) {
+        try {
+            return ClientAuthenticator.usesAssertion(FormCodec.decode(body));
+        } catch (RuntimeException e) {
+            return false; // not a form: the endpoint refuses it without looking further
+        }
+    }
 
     /** Answers a refusal; its private detail goes to the debug log only. */
     final void refuse(HttpServerRequest request, OAuthException e) {

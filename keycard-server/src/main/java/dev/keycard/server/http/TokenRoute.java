@@ -1,6 +1,5 @@
 package dev.keycard.server.http;
 
-import dev.keycard.protocol.OAuthException;
 import dev.keycard.server.token.TokenEndpoint;
 import dev.keycard.server.token.TokenHttpRequest;
 import io.vertx.core.Vertx;
@@ -8,7 +7,8 @@ import io.vertx.core.http.HttpServerRequest;
 
 /**
  * {@code POST /oauth2/token} over HTTP. The whole request runs on the event loop: the pipeline
- * reads only memory, and signing is the CPU work the loop is there for.
+ * reads only memory, and signing is the CPU work the loop is there for. A request with a client
+ * assertion runs on a worker thread ({@link OAuthFormRoute#run}).
  */
 final class TokenRoute extends OAuthFormRoute {
 
@@ -21,12 +21,6 @@ final class TokenRoute extends OAuthFormRoute {
 
     @Override
     void respond(HttpServerRequest request, TokenHttpRequest http) {
-        try {
-            Responses.noStoreJson(request, 200, endpoint.handle(http).toJson());
-        } catch (OAuthException e) {
-            refuse(request, e);
-        } catch (RuntimeException e) {
-            fail(request, e);
-        }
+        run(request, http, () -> endpoint.handle(http), token -> Responses.noStoreJson(request, 200, token.toJson()));
     }
 }

@@ -5,9 +5,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
@@ -86,11 +84,7 @@ final class KeyMaterial {
 
     /** A verifier for a public JWK. */
     JWSVerifier verifier(SigningAlg alg, JWK jwk) throws GeneralSecurityException, JOSEException {
-        return switch (alg) {
-            case RS256, PS256 -> new RSASSAVerifier(jwk.toRSAKey().toRSAPublicKey());
-            case ES256 -> new ECDSAVerifier(jwk.toECKey().toECPublicKey());
-            case EdDSA -> new Ed25519Jca.Verifier(Ed25519Jca.publicKey(jwk.toOctetKeyPair().getX().decode()));
-        };
+        return JwsVerifiers.of(alg, jwk);
     }
 
     private JWSSigner signerWith(SigningAlg alg, JWK jwk, Optional<Provider> p)

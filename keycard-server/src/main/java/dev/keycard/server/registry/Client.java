@@ -24,11 +24,21 @@ import java.util.Set;
  * @param grants for each API identifier, the scopes it may get there
  * @param secrets its secrets, current first
  * @param tokenRateLimit its own limit on token requests; empty: the server's default
+ * @param keys the public keys its {@code private_key_jwt} assertions are signed with
  */
 public record Client(ClientId id, String name, boolean enabled, Set<ClientAuthMethod> authMethods,
                      Set<GrantType> grantTypes, Optional<String> defaultApi, Map<String, ScopeSet> grants,
                      List<ClientSecret> secrets, Instant createdAt, Instant updatedAt,
-                     Optional<RateLimit> tokenRateLimit) {
+                     Optional<RateLimit> tokenRateLimit, ClientKeys keys) {
+
+    /** A client without keys. */
+    public Client(ClientId id, String name, boolean enabled, Set<ClientAuthMethod> authMethods,
+                  Set<GrantType> grantTypes, Optional<String> defaultApi, Map<String, ScopeSet> grants,
+                  List<ClientSecret> secrets, Instant createdAt, Instant updatedAt,
+                  Optional<RateLimit> tokenRateLimit) {
+        this(id, name, enabled, authMethods, grantTypes, defaultApi, grants, secrets, createdAt, updatedAt,
+                tokenRateLimit, ClientKeys.NONE);
+    }
 
     /** A client with the server's default token rate limit. */
     public Client(ClientId id, String name, boolean enabled, Set<ClientAuthMethod> authMethods,
@@ -49,7 +59,9 @@ public record Client(ClientId id, String name, boolean enabled, Set<ClientAuthMe
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(updatedAt, "updatedAt");
         Objects.requireNonNull(tokenRateLimit, "tokenRateLimit");
+        Objects.requireNonNull(keys, "keys");
     }
+
 
     /**
      * Whether a token issued at {@code issuedAt} can have been issued to this client, rather than

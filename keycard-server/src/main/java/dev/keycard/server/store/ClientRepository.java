@@ -6,8 +6,10 @@ import dev.keycard.protocol.GrantType;
 import dev.keycard.protocol.Scope;
 import dev.keycard.protocol.ScopeSet;
 import dev.keycard.server.registry.Client;
+import dev.keycard.server.registry.ClientKeys;
 import dev.keycard.server.registry.ClientSecret;
 import dev.keycard.server.config.RateLimit;
+import java.net.URI;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -139,7 +141,8 @@ public final class ClientRepository {
             throws SQLException {
         String in = ids == null ? "" : " IN (" + String.join(", ", java.util.Collections.nCopies(ids.size(), "?")) + ")";
         try (PreparedStatement clients = c.prepareStatement("SELECT client_id, name, enabled, auth_methods,"
-                + " grant_types, default_api, created_at, updated_at, token_rate_limit FROM clients"
+                + " grant_types, default_api, created_at, updated_at, token_rate_limit, jwks, jwks_uri,"
+                + " token_endpoint_auth_signing_alg FROM clients"
                 + (ids == null ? "" : " WHERE client_id" + in) + " ORDER BY client_id");
              PreparedStatement secrets = c.prepareStatement("SELECT client_id, id, digest, hint, created_at,"
                 + " expires_at, last_used_at FROM client_secrets"
@@ -193,7 +196,8 @@ public final class ClientRepository {
                             interner.authMethods(rc.getString(4)), interner.grantTypes(rc.getString(5)),
                             Optional.ofNullable(rc.getString(6)).map(interner::string), granted, own,
                             Instant.ofEpochMilli(rc.getLong(7)), Instant.ofEpochMilli(rc.getLong(8)),
-                            rateLimit == null ? Optional.empty() : Optional.of(RateLimit.parse(rateLimit))));
+                            rateLimit == null ? Optional.empty() : Optional.of(RateLimit.parse(rateLimit)),
+                            keys(rc)));
                 }
             }
         }
@@ -301,6 +305,23 @@ public final class ClientRepository {
         }
     }
 
+    private static ClientKeys keys(ResultSet rc) throws SQLException {
+        String jwks = rc.getString(10);
+        String uri = rc.getString(11);
+        String alg = rc.getString(12);
+        if (jwks == null && uri == null && alg == null) {
+            return ClientKeys.NONE;
+        }
+        return new ClientKeys(Optional.ofNullable(jwks), Optional.ofNullable(uri).map(URI::create),
+                Optional.ofNullable(alg));
+    }
+
+    private static void setKeys(PreparedStatement ps, int first, ClientKeys keys) throws SQLException {
+        ps.setString(first, keys.jwks().orElse(null));
+        ps.setString(first + 1, keys.jwksUri().map(URI::toString).orElse(null));
+        ps.setString(first + 2, keys.signingAlg().orElse(null));
+    }
+
     public boolean exists(Connection c, String clientId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM clients WHERE client_id = ?")) {
             ps.setString(1, clientId);
@@ -313,8 +334,8 @@ public final class ClientRepository {
     /** Inserts a client with its secrets and grants. */
     public void insert(Connection c, Client client) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO clients (client_id, name, enabled, auth_methods,"
-                + " grant_types, default_api, created_at, updated_at, token_rate_limit)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " grant_types, default_api, created_at, updated_at, token_rate_limit, jwks, jwks_uri,"
+                + " token_endpoint_auth_signing_alg) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, client.id().value());
             ps.setString(2, client.name());
             ps.setBoolean(3, client.enabled());
@@ -324,6 +345,7 @@ public final class ClientRepository {
             Jdbc.setInstant(ps, 7, client.createdAt());
             Jdbc.setInstant(ps, 8, client.updatedAt());
             ps.setString(9, client.tokenRateLimit().map(RateLimit::toString).orElse(null));
+            setKeys(ps, 10, client.keys());
             ps.executeUpdate();
         }
         for (ClientSecret s : client.secrets()) {
@@ -334,10 +356,11 @@ public final class ClientRepository {
         }
     }
 
-    /** Updates name, enabled, methods, grant types, default API and token rate limit. */
+    /** Updates name, enabled, methods, grant types, default API, token rate limit and keys. */
     public void update(Connection c, Client client) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE clients SET name = ?, enabled = ?, auth_methods = ?,"
-                + " grant_types = ?, default_api = ?, updated_at = ?, token_rate_limit = ? WHERE client_id = ?")) {
+                + " grant_types = ?, default_api = ?, updated_at = ?, token_rate_limit = ?, jwks = ?, jwks_uri = ?,"
+                + " token_endpoint_auth_signing_alg = ? WHERE client_id = ?")) {
             ps.setString(1, client.name());
             ps.setBoolean(2, client.enabled());
             ps.setString(3, join(client.authMethods().stream().map(ClientAuthMethod::value).toList()));
@@ -345,7 +368,8 @@ public final class ClientRepository {
             ps.setString(5, client.defaultApi().orElse(null));
             Jdbc.setInstant(ps, 6, client.updatedAt());
             ps.setString(7, client.tokenRateLimit().map(RateLimit::toString).orElse(null));
-            ps.setString(8, client.id().value());
+            setKeys(ps, 8, client.keys());
+            ps.setString(11, client.id().value());
             ps.executeUpdate();
         }
     }

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.nio.file.Files;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
@@ -110,6 +111,24 @@ final class CliEndToEndTest {
         assertEquals(ExitCodes.OK, created.exitCode(), created.err());
         assertTrue(created.out().lines().anyMatch(line -> line.startsWith("client_secret: kcs_")), created.out());
         assertTrue(created.out().contains("shown only once"), created.out());
+    }
+
+    @Test
+    void clientCreateWhenGivenAJwksFileThenNoSecretAndShowListsTheKeys(@TempDir Path dir) throws Exception {
+        Path jwks = dir.resolve("batch.jwks.json");
+        Files.writeString(jwks, new com.nimbusds.jose.jwk.JWKSet(new com.nimbusds.jose.jwk.gen.ECKeyGenerator(
+                com.nimbusds.jose.jwk.Curve.P_256).keyID("batch-2026").generate()).toPublicJWKSet().toString());
+        Result created = admin("client", "create", "--name", "Keyed client", "--id", "keyed-client",
+                "--grant", JOBS + "=jobs:read", "--jwks-file", jwks.toString(), "--signing-alg", "ES256");
+        assertEquals(ExitCodes.OK, created.exitCode(), created.err());
+        assertFalse(created.out().contains("client_secret"), created.out());
+        Result shown = admin("client", "show", "keyed-client");
+        assertTrue(shown.out().contains("batch-2026 EC P-256"), shown.out());
+        assertTrue(shown.out().contains("private_key_jwt"), shown.out());
+        Result both = admin("client", "create", "--name", "Both", "--jwks-file", jwks.toString(),
+                "--jwks-uri", "https://keys.example/jwks");
+        assertEquals(ExitCodes.USAGE, both.exitCode(), both.out());
+        assertTrue(both.err().contains("alternatives"), both.err());
     }
 
     @Test

@@ -15,6 +15,7 @@ import dev.keycard.server.event.AuditEvent;
 import dev.keycard.server.event.ClientAuthEvents;
 import dev.keycard.server.event.Metrics;
 import dev.keycard.server.registry.Client;
+import dev.keycard.server.registry.Registry;
 import dev.keycard.server.testing.TestApis;
 import dev.keycard.server.testing.TestClients;
 import java.nio.charset.StandardCharsets;
@@ -42,15 +43,21 @@ class ClientAuthenticatorTest {
     final Metrics metrics = new Metrics(false);
     final SecretUsage usage = new SecretUsage();
 
+    final ClientKeySets keySets = new ClientKeySets(Duration.ofSeconds(1), 65536, Duration.ofSeconds(30));
+    final java.util.Set<String> spent = new java.util.HashSet<>();
+
     @AfterEach
     void close() {
+        keySets.close();
         audit.close();
         metrics.close();
     }
 
     ClientAuthenticator authenticator(Client... clients) {
-        return new ClientAuthenticator(TestApis.registry(List.of(TestApis.jobs().build()), List.of(clients)), usage,
-                new ClientAuthEvents(metrics, audit), new AuthThrottle(5, Duration.ofMinutes(5)));
+        Registry registry = TestApis.registry(List.of(TestApis.jobs().build()), List.of(clients));
+        return new ClientAuthenticator(registry, usage, new ClientAuthEvents(metrics, audit),
+                new AuthThrottle(5, Duration.ofMinutes(5)), ClientAssertionsTest.assertions(registry, keySets,
+                        (client, jti, exp) -> spent.add(client + " " + jti)));
     }
 
     static String basic(String id, String secret) {

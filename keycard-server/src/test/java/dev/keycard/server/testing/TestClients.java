@@ -6,6 +6,7 @@ import dev.keycard.protocol.GrantType;
 import dev.keycard.protocol.ScopeSet;
 import dev.keycard.server.client.Secrets;
 import dev.keycard.server.registry.Client;
+import dev.keycard.server.registry.ClientKeys;
 import dev.keycard.server.registry.ClientSecret;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,6 +55,7 @@ public final class TestClients {
         private final Map<String, ScopeSet> grants = new LinkedHashMap<>();
         private final List<ClientSecret> secrets = new ArrayList<>(List.of(secret(SECRET, CREATED, null)));
         private Instant created = CREATED;
+        private ClientKeys keys = ClientKeys.NONE;
 
         private Builder(String id) {
             this.id = id;
@@ -104,6 +106,22 @@ public final class TestClients {
             return this;
         }
 
+        /**
+         * Authenticates with {@code private_key_jwt} only, verified by the inline JWK Set
+         * {@code jwks}; no secret.
+         */
+        public Builder privateKeyJwt(String jwks) {
+            return keys(new ClientKeys(Optional.of(jwks), Optional.empty(), Optional.empty()));
+        }
+
+        /** Authenticates with {@code private_key_jwt} only, with {@code keys}; no secret. */
+        public Builder keys(ClientKeys keys) {
+            this.keys = keys;
+            this.methods = Set.of(ClientAuthMethod.PRIVATE_KEY_JWT);
+            secrets.clear();
+            return this;
+        }
+
         public Builder createdAt(Instant created) {
             this.created = created;
             return this;
@@ -111,7 +129,7 @@ public final class TestClients {
 
         public Client build() {
             return new Client(new ClientId(id), name, enabled, methods, grantTypes, defaultApi, grants, secrets, created,
-                    created);
+                    created, Optional.empty(), keys);
         }
 
         private static ClientSecret secret(String value, Instant created, Instant expires) {

@@ -160,21 +160,24 @@ class AccessTokenFormatTest {
         assertEquals(server.issuer() + "/oauth2/token", m.getString("token_endpoint"));
         assertEquals(server.issuer() + "/oauth2/jwks", m.getString("jwks_uri"));
         assertEquals(List.of("client_credentials"), m.getJsonArray("grant_types_supported").getList());
-        assertEquals(List.of("client_secret_basic", "client_secret_post"),
+        assertEquals(List.of("client_secret_basic", "client_secret_post", "private_key_jwt"),
                 m.getJsonArray("token_endpoint_auth_methods_supported").getList());
         assertTrue(m.containsKey("response_types_supported"));
         assertEquals(server.issuer() + "/oauth2/introspect", m.getString("introspection_endpoint"));
-        assertEquals(List.of("client_secret_basic", "client_secret_post"),
+        assertEquals(List.of("client_secret_basic", "client_secret_post", "private_key_jwt"),
                 m.getJsonArray("introspection_endpoint_auth_methods_supported").getList());
         assertEquals(List.of("RS256"), m.getJsonArray("introspection_signing_alg_values_supported").getList());
         assertEquals(server.issuer() + "/oauth2/revoke", m.getString("revocation_endpoint"));
-        assertEquals(List.of("client_secret_basic", "client_secret_post"),
+        assertEquals(List.of("client_secret_basic", "client_secret_post", "private_key_jwt"),
                 m.getJsonArray("revocation_endpoint_auth_methods_supported").getList());
         assertEquals(Set.of("issuer", "token_endpoint", "jwks_uri", "grant_types_supported",
                 "token_endpoint_auth_methods_supported", "response_types_supported",
                 "access_token_signing_alg_values_supported", "introspection_endpoint",
                 "introspection_endpoint_auth_methods_supported", "introspection_signing_alg_values_supported",
                 "revocation_endpoint", "revocation_endpoint_auth_methods_supported",
+                "token_endpoint_auth_signing_alg_values_supported",
+                "introspection_endpoint_auth_signing_alg_values_supported",
+                "revocation_endpoint_auth_signing_alg_values_supported",
                 "keycard_revocation_events_endpoint"), m.fieldNames());
         assertEquals(server.issuer() + "/oauth2/revocation-events", m.getString("keycard_revocation_events_endpoint"));
     }

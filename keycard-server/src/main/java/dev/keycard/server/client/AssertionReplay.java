@@ -1,0 +1,173 @@
+package dev.keycard.server.client;
+
+import dev.keycard.server.store.AssertionJtiRepository;
+import dev.keycard.server.store.Database;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Single use of client assertions (RFC 7523 §3 item 7): a {@code jti} is accepted once per
+ * client until the assertion's {@code exp}, on every node and across a restart. Called only after
+ * the signature verified, so nobody without the client's key can spend its {@code jti}s.
+ *
+ * <p>Two layers. In memory, the {@code jti}s this node accepted lately (bounded): a replay to the
+ * same node is refused without touching the store. In the store ({@link AssertionJtiRepository}),
+ * the record every node and every restart sees: a {@code jti} counts as used once its row is
+ * committed, and the answer waits for that commit. Writes are grouped: one writer thread takes
+ * every use waiting and records them in one transaction, so under load a commit (one fsync on
+ * SQLite, one round trip and one WAL flush on PostgreSQL) serves many requests, not one each.
+ */
+public final class AssertionReplay implements ClientAssertions.SingleUse, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AssertionReplay.class);
+    /** The most uses recorded in one transaction. */
+    static final int MAX_BATCH = 256;
+    /** The most {@code jti}s remembered in memory; past it, the store alone decides. */
+    static final int MAX_REMEMBERED = 100_000;
+
+    /** The store could not say whether the assertion is new: refuse it, and let the client retry. */
+    public static final class Unavailable extends Exception {
+        public Unavailable(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private record Pending(AssertionJtiRepository.Use use, CompletableFuture<Boolean> first) {
+    }
+
+    private final Database db;
+    private final AssertionJtiRepository repository;
+    private final Clock clock;
+    private final Duration wait;
+    private final ConcurrentHashMap<String, Long> remembered = new ConcurrentHashMap<>();
+    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Thread writer;
+    private volatile boolean closed;
+
+    /** @param wait the longest a request waits for its use to be recorded */
+    public AssertionReplay(Database db, AssertionJtiRepository repository, Clock clock, Duration wait) {
+        this.db = db;
+        this.repository = repository;
+        this.clock = clock;
+        this.wait = wait;
+        this.writer = Thread.ofPlatform().daemon().name("keycard-assertion-jtis").start(this::write);
+    }
+
+    /**
+     * Records a use of {@code jti} by {@code clientId}, valid until {@code expiresAt}.
+     *
+     * @return true the first time; false when it was used before, here or on another node
+     * @throws Unavailable when the store does not record it in time
+     */
+    @Override
+    public boolean firstUse(String clientId, String jti, Instant expiresAt) throws Unavailable {
+        String key = clientId + ' ' + jti; // a client_id has no space
+        long now = clock.millis();
+        long exp = expiresAt.toEpochMilli();
+        boolean remember = remembered.size() < MAX_REMEMBERED || remembered.containsKey(key);
+        if (remember) {
+            boolean[] fresh = {false};
+            remembered.compute(key, (k, held) -> {
+                if (held == null || held <= now) {
+                    fresh[0] = true;
+                    return exp;
+                }
+                return held;
+            });
+            if (!fresh[0]) {
+                return false; // used before on this node, or by a request still in flight here
+            }
+        }
+        CompletableFuture<Boolean> first = new CompletableFuture<>();
+        if (closed || !queue.offer(new Pending(new AssertionJtiRepository.Use(clientId, jti, expiresAt), first))) {
+            forget(remember, key, exp);
+            throw new Unavailable("the server is stopping");
+        }
+        try {
+            return first.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            // It may still be committed: then a retry with the same jti is a replay, as it should be.
+            throw new Unavailable("the store did not record the assertion within " + wait.toMillis() + " ms");
+        } catch (ExecutionException e) {
+            forget(remember, key, exp);
+            throw new Unavailable("the store could not record the assertion: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unavailable("interrupted");
+        }
+    }
+
+    private void forget(boolean remembered, String key, long exp) {
+        if (remembered) {
+            this.remembered.remove(key, exp);
+        }
+    }
+
+    private void write() {
+        List<Pending> batch = new ArrayList<>(MAX_BATCH);
+        while (!closed || !queue.isEmpty()) {
+            try {
+                Pending head = queue.poll(1, TimeUnit.SECONDS);
+                if (head == null) {
+                    continue;
+                }
+                batch.add(head);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                List<AssertionJtiRepository.Use> uses = batch.stream().map(Pending::use).toList();
+                Instant now = clock.instant();
+                boolean[] first = db.transaction(c -> repository.record(c, uses, now));
+                for (int i = 0; i < batch.size(); i++) {
+                    batch.get(i).first().complete(first[i]);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail(batch, e);
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("could not record {} client assertion(s); their requests are refused: {}", batch.size(),
+                        e.toString());
+                fail(batch, e);
+            }
+            batch.clear();
+        }
+    }
+
+    private static void fail(List<Pending> batch, Exception e) {
+        batch.forEach(p -> p.first().completeExceptionally(e));
+    }
+
+    /** Forgets what has expired, in memory and in the store; called now and then. */
+    public void purge() {
+        long now = clock.millis();
+        remembered.values().removeIf(exp -> exp <= now);
+        int gone = db.transaction(c -> repository.purge(c, Instant.ofEpochMilli(now)));
+        if (gone > 0) {
+            LOG.debug("purged {} expired client assertion ids", gone);
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            writer.join(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<Pending> left = new ArrayList<>();
+        queue.drainTo(left);
+        fail(left, new IllegalStateException("stopped"));
+    }
+}

@@ -1,0 +1,264 @@
+package dev.keycard.server.client;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.KeySourceException;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.keycard.protocol.ClientAuthMethod;
+import dev.keycard.server.api.SigningAlg;
+import dev.keycard.server.config.ServerConfig.AssertionPolicy;
+import dev.keycard.server.keys.JwsVerifiers;
+import dev.keycard.server.registry.Client;
+import dev.keycard.server.registry.Registry;
+import java.security.GeneralSecurityException;
+import java.text.ParseException;
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The client-assertion pipeline: a {@code client_assertion} (RFC 7521 §4.2) is parsed once, its
+ * issuer picks what verifies it, and the result is an authenticated client, as a secret check
+ * gives one. Today the issuer is the client itself ({@code private_key_jwt}, RFC 7523 §2.2 and
+ * §3, OpenID Connect Core §9): {@code iss} = {@code sub} = its client_id, verified with the keys
+ * it registered ({@link ClientKeySets}).
+ *
+ * <p>The checks, cheapest first, the signature before anything is recorded:
+ * <ol>
+ *   <li>a JWS compact serialization; {@code alg} one of RS256, PS256, ES256, EdDSA (never
+ *       {@code none}, never a MAC: a public key used as an HMAC secret proves nothing), and the
+ *       client's {@code token_endpoint_auth_signing_alg} when it declared one;</li>
+ *   <li>{@code typ} absent, {@code JWT} or {@code client-authentication+jwt}
+ *       (draft-ietf-oauth-rfc7523bis §4): an access token ({@code at+jwt}), a DPoP proof
+ *       ({@code dpop+jwt}) or any other typed JWT the client signed for another purpose is not
+ *       an assertion;</li>
+ *   <li>{@code iss} = {@code sub} = the client, registered, enabled, allowed
+ *       {@code private_key_jwt};</li>
+ *   <li>{@code aud} holds Keycard's issuer identifier (rfc7523bis: the issuer, not an endpoint
+ *       URL, so an assertion made for another server cannot be forwarded here; the token
+ *       endpoint's URL only when {@code client-assertion.token-endpoint-audience} allows it);</li>
+ *   <li>{@code exp} present, not past, at most {@code client-assertion.max-lifetime} ahead;
+ *       {@code nbf} and {@code iat} not in the future; each with the configured skew;</li>
+ *   <li>{@code jti} present;</li>
+ *   <li>the signature, by a key the client registered;</li>
+ *   <li>the {@code jti} unused ({@link AssertionReplay}), and then recorded.</li>
+ * </ol>
+ */
+public final class ClientAssertions {
+
+    /** {@code client_assertion_type} of a JWT assertion, RFC 7523 §2.2. */
+    public static final String JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+    /** The algorithms an assertion may be signed with: asymmetric only, never {@code none} or a MAC. */
+    public static final List<SigningAlg> ALGORITHMS = List.of(SigningAlg.RS256, SigningAlg.PS256, SigningAlg.ES256,
+            SigningAlg.EdDSA);
+    private static final int MAX_JTI = 256;
+    private static final int MAX_CANDIDATE_KEYS = 8;
+
+    /** A refusal: the reason for audit and metrics, the detail for the debug log. */
+    static final class Refused extends Exception {
+        final String reason;
+        final boolean unavailable;
+
+        Refused(String reason, String detail) {
+            this(reason, detail, false);
+        }
+
+        Refused(String reason, String detail, boolean unavailable) {
+            super(detail, null, false, false);
+            this.reason = reason;
+            this.unavailable = unavailable;
+        }
+    }
+
+    /** Where the {@code jti}s of accepted assertions are spent ({@link AssertionReplay}). */
+    @FunctionalInterface
+    public interface SingleUse {
+        /**
+         * @return true the first time {@code jti} of {@code clientId} is used before {@code expiresAt}
+         * @throws AssertionReplay.Unavailable when that cannot be known now
+         */
+        boolean firstUse(String clientId, String jti, Instant expiresAt) throws AssertionReplay.Unavailable;
+    }
+
+    /** A verified assertion: the client, and the kid of the key that signed it. */
+    record Verified(Client client, String keyId) {
+    }
+
+    /** An assertion parsed, not yet trusted: the client it claims to come from. */
+    record Parsed(SignedJWT jwt, JWTClaimsSet claims, String clientId) {
+    }
+
+    private final Registry registry;
+    private final ClientKeySets keySets;
+    private final SingleUse replay;
+    private final AssertionPolicy policy;
+    private final Supplier<String> issuer;
+
+    public ClientAssertions(Registry registry, ClientKeySets keySets, SingleUse replay, AssertionPolicy policy,
+                            Supplier<String> issuer) {
+        this.registry = registry;
+        this.keySets = keySets;
+        this.replay = replay;
+        this.policy = policy;
+        this.issuer = issuer;
+    }
+
+    /**
+     * Parses the assertion and reads who it claims to be, checking nothing it says yet beyond its
+     * form: the caller backs off by that client id before paying for a signature.
+     *
+     * @param type {@code client_assertion_type}
+     */
+    Parsed parse(String type, String assertion) throws Refused {
+        if (!JWT_BEARER.equals(type)) {
+            throw new Refused("unsupported_assertion_type", "client_assertion_type " + printable(type));
+        }
+        SignedJWT jwt;
+        JWTClaimsSet claims;
+        try {
+            jwt = SignedJWT.parse(assertion);
+            claims = jwt.getJWTClaimsSet();
+        } catch (ParseException | RuntimeException e) {
+            throw new Refused("malformed_assertion", "client_assertion is not a signed JWT: " + e.getMessage());
+        }
+        String iss = claims.getIssuer();
+        String sub = claims.getSubject();
+        if (iss == null || sub == null) {
+            throw new Refused("wrong_subject", "client_assertion without iss or sub");
+        }
+        if (!iss.equals(sub)) {
+            throw new Refused("wrong_subject", "client_assertion iss and sub differ");
+        }
+        return new Parsed(jwt, claims, iss);
+    }
+
+    /** Everything but the single use of its {@code jti}; then that, last. */
+    Verified verify(Parsed parsed, Instant now) throws Refused {
+        JWSHeader header = parsed.jwt().getHeader();
+        JWTClaimsSet claims = parsed.claims();
+        String clientId = parsed.clientId();
+        SigningAlg alg = SigningAlg.named(header.getAlgorithm().getName()).filter(ALGORITHMS::contains)
+                .orElseThrow(() -> new Refused("algorithm_not_allowed",
+                        "client_assertion alg " + printable(header.getAlgorithm().getName())));
+        checkType(header.getType());
+        if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
+            throw new Refused("malformed_assertion", "client_assertion with crit " + header.getCriticalParams());
+        }
+        Client client = registry.client(clientId)
+                .orElseThrow(() -> new Refused("unknown_client", "unknown client_id " + clientId));
+        if (!client.authMethods().contains(ClientAuthMethod.PRIVATE_KEY_JWT) || !client.keys().present()) {
+            throw new Refused("method_not_allowed", "client " + clientId + " may not use private_key_jwt");
+        }
+        if (client.keys().signingAlg().filter(a -> !a.equals(alg.name())).isPresent()) {
+            throw new Refused("algorithm_not_allowed", "client " + clientId + " signs with "
+                    + client.keys().signingAlg().get() + ", not " + alg.name());
+        }
+        checkAudience(claims.getAudience());
+        Instant expires = checkTimes(claims, now);
+        String jti = claims.getJWTID();
+        if (jti == null || jti.isEmpty() || jti.length() > MAX_JTI) {
+            throw new Refused("malformed_assertion", "client_assertion without a jti of 1 to " + MAX_JTI + " characters");
+        }
+        String keyId = checkSignature(client, parsed.jwt(), alg);
+        if (!client.enabled()) {
+            throw new Refused("disabled", "client " + clientId + " is disabled");
+        }
+        try {
+            if (!replay.firstUse(clientId, jti, expires)) {
+                throw new Refused("replayed_assertion", "client_assertion jti used before by " + clientId);
+            }
+        } catch (AssertionReplay.Unavailable e) {
+            throw new Refused("store_unavailable", e.getMessage(), true);
+        }
+        return new Verified(client, keyId);
+    }
+
+    private static void checkType(@Nullable JOSEObjectType type) throws Refused {
+        if (type == null) {
+            return;
+        }
+        String t = type.getType().toLowerCase(Locale.ROOT);
+        if (t.startsWith("application/")) { // RFC 7515 §4.1.9: the prefix may be left out, or not
+            t = t.substring("application/".length());
+        }
+        if (!t.equals("jwt") && !t.equals("client-authentication+jwt")) {
+            throw new Refused("wrong_type", "client_assertion typ " + printable(type.getType()));
+        }
+    }
+
+    private void checkAudience(List<String> audience) throws Refused {
+        String iss = issuer.get();
+        for (String aud : audience) {
+            if (aud.equals(iss) || (policy.tokenEndpointAudience() && aud.equals(iss + "/oauth2/token"))) {
+                return;
+            }
+        }
+        throw new Refused("wrong_audience", audience.isEmpty() ? "client_assertion without aud"
+                : "client_assertion for another audience");
+    }
+
+    /** @return {@code exp} */
+    private Instant checkTimes(JWTClaimsSet claims, Instant now) throws Refused {
+        Date exp = claims.getExpirationTime();
+        if (exp == null) {
+            throw new Refused("malformed_assertion", "client_assertion without exp");
+        }
+        Instant expires = exp.toInstant();
+        if (!expires.isAfter(now.minus(policy.clockSkew()))) {
+            throw new Refused("expired_assertion", "client_assertion expired at " + expires);
+        }
+        if (expires.isAfter(now.plus(policy.maxLifetime()).plus(policy.clockSkew()))) {
+            throw new Refused("assertion_lifetime", "client_assertion exp " + expires + " is more than "
+                    + policy.maxLifetime() + " ahead");
+        }
+        Instant latest = now.plus(policy.clockSkew());
+        if (claims.getNotBeforeTime() != null && claims.getNotBeforeTime().toInstant().isAfter(latest)) {
+            throw new Refused("assertion_not_yet_valid", "client_assertion nbf in the future");
+        }
+        if (claims.getIssueTime() != null && claims.getIssueTime().toInstant().isAfter(latest)) {
+            throw new Refused("assertion_not_yet_valid", "client_assertion iat in the future");
+        }
+        return expires;
+    }
+
+    /** @return the kid of the key that verified it ("" for a key without one) */
+    private String checkSignature(Client client, SignedJWT jwt, SigningAlg alg) throws Refused {
+        List<JWK> keys;
+        try {
+            keys = keySets.candidates(client, jwt.getHeader());
+        } catch (KeySourceException e) {
+            throw new Refused("keys_unavailable", "keys of client " + client.id() + ": " + e.getMessage());
+        }
+        int tried = 0;
+        for (JWK key : keys) {
+            if (tried++ == MAX_CANDIDATE_KEYS) {
+                break;
+            }
+            try {
+                if (jwt.verify(JwsVerifiers.of(alg, key))) {
+                    return Optional.ofNullable(key.getKeyID()).orElse("");
+                }
+            } catch (JOSEException | GeneralSecurityException | RuntimeException e) {
+                // a key of another type or curve under the same kid: not this one
+            }
+        }
+        throw new Refused("wrong_key", keys.isEmpty() ? "no key of client " + client.id() + " fits the assertion"
+                : "the assertion's signature does not verify with the keys of client " + client.id());
+    }
+
+    /** For a log line: at most 64 printable ASCII characters. */
+    private static String printable(@Nullable String value) {
+        if (value == null) {
+            return "(none)";
+        }
+        String cut = value.length() > 64 ? value.substring(0, 64) + "…" : value;
+        return cut.replaceAll("[^\\x20-\\x7e…]", "?");
+    }
+}

@@ -1,0 +1,107 @@
+package dev.keycard.server.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.keycard.server.testing.Eventually;
+import dev.keycard.server.testing.Http;
+import dev.keycard.server.testing.Postgres;
+import dev.keycard.server.testing.TestServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A private_key_jwt assertion is used once across the nodes of one PostgreSQL store (RFC 7523 §3 item 7). */
+class AssertionReplayClusterTest {
+
+    private static final String JOBS = "https://jobs.internal";
+    private static final String ISSUER = "https://keycard.internal";
+
+    @TempDir
+    Path dir1;
+    @TempDir
+    Path dir2;
+    private Postgres pg;
+    private TestServer node1;
+    private TestServer node2;
+
+    @AfterEach
+    void stop() {
+        for (TestServer node : new TestServer[] {node2, node1}) {
+            if (node != null) {
+                node.close();
+            }
+        }
+        if (pg != null) {
+            pg.close();
+        }
+    }
+
+    static HttpResponse<String> token(Http http, String assertion) {
+        return http.send(http.request("/oauth2/token").header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(Http.form("grant_type", "client_credentials",
+                        "client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                        "client_assertion", assertion))));
+    }
+
+    static String assertion(ECKey key, String clientId) throws Exception {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(),
+                new JWTClaimsSet.Builder().issuer(clientId).subject(clientId).audience(ISSUER)
+                        .expirationTime(Date.from(Instant.now().plusSeconds(60))).jwtID(UUID.randomUUID().toString())
+                        .build());
+        jwt.sign(new ECDSASigner(key));
+        return jwt.serialize();
+    }
+
+    @Test
+    void tokenWhenAnAssertionUsedOnNode1IsReplayedOnNode2ThenRefused() throws Exception {
+        pg = Postgres.schema();
+        Map<String, String> shared = Map.of("store.url", pg.url(),
+                "master-key", Base64.getEncoder().encodeToString(new byte[32]), "issuer", ISSUER);
+        node1 = TestServer.start(dir1, shared);
+        node2 = TestServer.start(dir2, shared);
+        Http h1 = new Http(node1.baseUri());
+        Http h2 = new Http(node2.baseUri());
+        h1.createApi(JOBS, "ES256", "jobs:read");
+        ECKey key = new ECKeyGenerator(Curve.P_256).keyID("k1").generate();
+        HttpResponse<String> created = h1.admin("POST", "/admin/v1/clients", new JsonObject()
+                .put("client_id", "batch").put("name", "Batch")
+                .put("jwks", new JsonObject(new JWKSet(key).toPublicJWKSet().toString()))
+                .put("grants", new JsonArray().add(new JsonObject().put("api", JOBS).put("scopes", List.of("jobs:read")))));
+        assertEquals(201, created.statusCode(), created.body());
+        assertTrue(Eventually.within(Duration.ofSeconds(5), () -> {
+            try {
+                return token(h2, assertion(key, "batch")).statusCode() == 200;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }), "node 2 did not learn of the client");
+
+        String once = assertion(key, "batch");
+        assertEquals(200, token(h1, once).statusCode());
+        HttpResponse<String> replay = token(h2, once);
+        assertEquals(401, replay.statusCode(), replay.body());
+        assertEquals("invalid_client", new JsonObject(replay.body()).getString("error"));
+    }
+}
