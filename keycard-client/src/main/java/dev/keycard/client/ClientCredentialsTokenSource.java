@@ -1,6 +1,8 @@
 package dev.keycard.client;
 
+import dev.keycard.client.internal.AssertionSigner;
 import dev.keycard.client.internal.CacheKey;
+import dev.keycard.client.internal.ClientCredentials;
 import dev.keycard.client.internal.Inputs;
 import dev.keycard.client.internal.MetadataDiscovery;
 import dev.keycard.client.internal.Retrier;
@@ -11,6 +13,7 @@ import dev.keycard.protocol.ClientAuthMethod;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
+import java.security.PrivateKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -125,6 +128,8 @@ public final class ClientCredentialsTokenSource {
         private @Nullable String secretValue;
         private @Nullable String secretEnv;
         private @Nullable Path secretFile;
+        private @Nullable AssertionSigner signer;
+        private @Nullable Path assertionFile;
         private ClientAuthMethod authMethod = ClientAuthMethod.CLIENT_SECRET_BASIC;
         private final List<String> scopes = new ArrayList<>();
         private @Nullable String resource;
@@ -178,6 +183,45 @@ public final class ClientCredentialsTokenSource {
         /** The file that holds the secret, read at each token request: rotate it without a restart. */
         public Builder clientSecretFile(Path file) {
             this.secretFile = Objects.requireNonNull(file, "clientSecretFile");
+            return this;
+        }
+
+        /**
+         * Authenticate with {@code private_key_jwt} (RFC 7523 §2.2): each token request carries a
+         * new assertion signed with {@code key}, valid 60 s, with a random {@code jti} and the
+         * issuer as audience (so {@link #issuer} is needed). RS256 for an RSA key, ES256 for P-256,
+         * EdDSA for Ed25519. No secret exists. Instead of a secret or an assertion file.
+         *
+         * @param keyId the {@code kid} of the public key as registered; null when the client
+         *     registered it without one
+         * @throws IllegalArgumentException for a key of another type or curve, or RSA under 2048 bits
+         */
+        public Builder privateKeyJwt(PrivateKey key, @Nullable String keyId) {
+            this.signer = AssertionSigner.of(key, keyId);
+            return this;
+        }
+
+        /**
+         * Like {@link #privateKeyJwt(PrivateKey, String)}, with the key read once from a file: a
+         * private JWK (its {@code kid} and, for RSA, {@code alg} PS256 are used) or a PEM PKCS#8
+         * {@code PRIVATE KEY}.
+         *
+         * @throws IllegalArgumentException naming the file when it holds no usable key
+         */
+        public Builder privateKeyJwt(Path keyFile) {
+            this.signer = AssertionSigner.fromFile(Objects.requireNonNull(keyFile, "privateKeyJwt"));
+            return this;
+        }
+
+        /**
+         * Authenticate with a JWT the platform issued to this workload, read from {@code file} at
+         * every token request (a Kubernetes projected service-account token, which the kubelet
+         * replaces before it expires; a CI system's OIDC token). Keycard maps its issuer and
+         * subject to a client (workload identity federation). Instead of a secret or a key;
+         * {@link #clientId} is then optional and, when given, sent along.
+         */
+        public Builder clientAssertionFile(Path file) {
+            this.assertionFile = Objects.requireNonNull(file, "clientAssertionFile");
             return this;
         }
 
@@ -265,12 +309,18 @@ public final class ClientCredentialsTokenSource {
             if ((issuer == null) == (tokenEndpoint == null)) {
                 throw new IllegalStateException("exactly one of issuer and tokenEndpoint is required");
             }
-            if (clientId == null || clientId.isBlank()) {
+            if ((clientId == null || clientId.isBlank()) && assertionFile == null) {
                 throw new IllegalStateException("clientId is required");
             }
             int secrets = (secretValue == null ? 0 : 1) + (secretEnv == null ? 0 : 1) + (secretFile == null ? 0 : 1);
-            if (secrets != 1) {
-                throw new IllegalStateException("exactly one of clientSecret, clientSecretFromEnv and clientSecretFile is required");
+            int methods = secrets + (signer == null ? 0 : 1) + (assertionFile == null ? 0 : 1);
+            if (methods != 1) {
+                throw new IllegalStateException("exactly one of clientSecret, clientSecretFromEnv, clientSecretFile,"
+                        + " privateKeyJwt and clientAssertionFile is required");
+            }
+            if (signer != null && issuer == null) {
+                throw new IllegalStateException("privateKeyJwt needs issuer: the assertion's audience is the issuer"
+                        + " identifier");
             }
             if (!authMethod.equals(ClientAuthMethod.CLIENT_SECRET_BASIC) && !authMethod.equals(ClientAuthMethod.CLIENT_SECRET_POST)) {
                 throw new IllegalStateException("authMethod " + authMethod + " is not supported (client_secret_basic, client_secret_post)");
@@ -281,9 +331,18 @@ public final class ClientCredentialsTokenSource {
             if (initialBackoff.compareTo(maxBackoff) > 0) {
                 throw new IllegalStateException("initialBackoff must not exceed maxBackoff");
             }
-            SecretSource secret = secretValue != null ? SecretSource.value(secretValue)
-                    : secretEnv != null ? SecretSource.environment(secretEnv, environment)
-                    : SecretSource.file(Objects.requireNonNull(secretFile));
+            String id = clientId != null ? clientId : "(from the assertion)";
+            ClientCredentials credentials;
+            if (signer != null) {
+                credentials = new ClientCredentials.PrivateKeyJwt(id, signer, Objects.requireNonNull(issuer).toString(),
+                        clock);
+            } else if (assertionFile != null) {
+                credentials = new ClientCredentials.AssertionFile(clientId, assertionFile);
+            } else {
+                credentials = new ClientCredentials.Secret(id, secretValue != null ? SecretSource.value(secretValue)
+                        : secretEnv != null ? SecretSource.environment(secretEnv, environment)
+                        : SecretSource.file(Objects.requireNonNull(secretFile)), authMethod);
+            }
             String targetParameter = audience != null ? "audience" : "resource";
             CacheKey defaultKey = Inputs.cacheKey(scopes, audience != null ? audience : resource, targetParameter);
             HttpClient http = httpClient != null ? httpClient
@@ -293,24 +352,26 @@ public final class ClientCredentialsTokenSource {
             Supplier<CompletableFuture<URI>> endpoint = issuer != null
                     ? new MetadataDiscovery(issuer, http, requestTimeout, retrier, clock)::tokenEndpoint
                     : () -> CompletableFuture.completedFuture(Objects.requireNonNull(fixed));
-            TokenRequester requester = new TokenRequester(endpoint, clientId, secret, authMethod, targetParameter,
+            TokenRequester requester = new TokenRequester(endpoint, id, credentials, targetParameter,
                     http, requestTimeout, retrier, clock);
-            TokenCache cache = new TokenCache(requester, clock, random, maxBackoff, clientId);
-            return new ClientCredentialsTokenSource(cache, defaultKey, targetParameter, describe(secret.toString()));
+            TokenCache cache = new TokenCache(requester, clock, random, maxBackoff, id);
+            return new ClientCredentialsTokenSource(cache, defaultKey, targetParameter, describe(credentials.toString()));
         }
 
-        private String describe(String secret) {
+        private String describe(String credentials) {
             return "clientId=" + clientId + (issuer != null ? ", issuer=" + issuer : "")
                     + (tokenEndpoint != null ? ", tokenEndpoint=" + tokenEndpoint : "") + ", authMethod=" + authMethod
-                    + ", secret=" + secret + ", scopes=" + scopes + (resource != null ? ", resource=" + resource : "")
+                    + ", " + credentials + ", scopes=" + scopes + (resource != null ? ", resource=" + resource : "")
                     + (audience != null ? ", audience=" + audience : "");
         }
 
         @Override
         public String toString() {
-            String secret = secretValue != null ? "value(redacted)" : secretEnv != null ? "env:" + secretEnv
-                    : secretFile != null ? "file:" + secretFile : "none";
-            return "ClientCredentialsTokenSource.Builder{" + describe(secret) + "}";
+            String credentials = secretValue != null ? "secret=value(redacted)" : secretEnv != null
+                    ? "secret=env:" + secretEnv : secretFile != null ? "secret=file:" + secretFile
+                    : signer != null ? signer.toString() : assertionFile != null ? "assertionFile:" + assertionFile
+                    : "secret=none";
+            return "ClientCredentialsTokenSource.Builder{" + describe(credentials) + "}";
         }
     }
 }

@@ -124,7 +124,7 @@ class SecretHygieneTest {
         assertEquals("exactly one of issuer and tokenEndpoint is required", assertThrows(IllegalStateException.class,
                 () -> ClientCredentialsTokenSource.builder().issuer(endpoint).tokenEndpoint(endpoint).clientId("a").clientSecret("s")
                         .build()).getMessage());
-        assertEquals("exactly one of clientSecret, clientSecretFromEnv and clientSecretFile is required",
+        assertEquals("exactly one of clientSecret, clientSecretFromEnv, clientSecretFile, privateKeyJwt and clientAssertionFile is required",
                 assertThrows(IllegalStateException.class, () -> ClientCredentialsTokenSource.builder().tokenEndpoint(endpoint)
                         .clientId("a").clientSecret("s").clientSecretFromEnv("S").build()).getMessage());
         assertEquals("resource and audience are exclusive", assertThrows(IllegalStateException.class,

@@ -1,8 +1,6 @@
 package dev.keycard.client.internal;
 
 import dev.keycard.client.AccessToken;
-import dev.keycard.protocol.ClientAuthMethod;
-import dev.keycard.protocol.FormCodec;
 import java.lang.System.Logger.Level;
 import dev.keycard.protocol.BoundedBody;
 import java.net.URI;
@@ -11,7 +9,6 @@ import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -29,8 +26,7 @@ public final class TokenRequester implements Function<CacheKey, CompletableFutur
 
     private final Supplier<CompletableFuture<URI>> endpoint;
     private final String clientId;
-    private final SecretSource secret;
-    private final ClientAuthMethod authMethod;
+    private final ClientCredentials credentials;
     private final String targetParameter;
     private final HttpClient http;
     private final Duration timeout;
@@ -39,15 +35,14 @@ public final class TokenRequester implements Function<CacheKey, CompletableFutur
 
     /**
      * @param endpoint the token endpoint, known or discovered
+     * @param clientId for logs and errors: the client as far as it is known
      * @param targetParameter {@code resource} (RFC 8707) or {@code audience}
      */
-    public TokenRequester(Supplier<CompletableFuture<URI>> endpoint, String clientId, SecretSource secret,
-                          ClientAuthMethod authMethod, String targetParameter, HttpClient http, Duration timeout,
-                          Retrier retrier, Clock clock) {
+    public TokenRequester(Supplier<CompletableFuture<URI>> endpoint, String clientId, ClientCredentials credentials,
+                          String targetParameter, HttpClient http, Duration timeout, Retrier retrier, Clock clock) {
         this.endpoint = endpoint;
         this.clientId = clientId;
-        this.secret = secret;
-        this.authMethod = authMethod;
+        this.credentials = credentials;
         this.targetParameter = targetParameter;
         this.http = http;
         this.timeout = timeout;
@@ -62,7 +57,7 @@ public final class TokenRequester implements Function<CacheKey, CompletableFutur
     }
 
     private CompletableFuture<AccessToken> attempt(URI uri, CacheKey key) {
-        HttpRequest request = request(uri, key, secret.read());
+        HttpRequest request = request(uri, key);
         long sentAt = clock.millis();
         return http.sendAsync(request, BoundedBody.ofString(MAX_BODY_BYTES)).thenApply(r -> {
             try {
@@ -77,30 +72,18 @@ public final class TokenRequester implements Function<CacheKey, CompletableFutur
         });
     }
 
-    private HttpRequest request(URI uri, CacheKey key, String clientSecret) {
+    private HttpRequest request(URI uri, CacheKey key) {
         StringBuilder form = new StringBuilder("grant_type=client_credentials");
         if (!key.scopes().isEmpty()) {
-            param(form, "scope", key.scopes().toString());
+            ClientCredentials.param(form, "scope", key.scopes().toString());
         }
         if (key.target() != null) {
-            param(form, targetParameter, key.target());
+            ClientCredentials.param(form, targetParameter, key.target());
         }
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout)
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Accept", "application/json");
-        if (authMethod.equals(ClientAuthMethod.CLIENT_SECRET_POST)) {
-            param(form, "client_id", clientId);
-            param(form, "client_secret", clientSecret);
-        } else {
-            // §2.3.1: id and secret are form-encoded before they are joined and base64-encoded,
-            // so a ':' in either survives the trip.
-            String pair = FormCodec.encodeComponent(clientId) + ":" + FormCodec.encodeComponent(clientSecret);
-            b.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
-        }
+        credentials.authenticate(b, form);
         return b.POST(HttpRequest.BodyPublishers.ofString(form.toString(), StandardCharsets.UTF_8)).build();
-    }
-
-    private static void param(StringBuilder form, String name, String value) {
-        form.append('&').append(FormCodec.encodeComponent(name)).append('=').append(FormCodec.encodeComponent(value));
     }
 }
