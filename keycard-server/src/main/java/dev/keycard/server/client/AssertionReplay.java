@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -66,13 +65,14 @@ public final class AssertionReplay implements ClientAssertions.SingleUse, AutoCl
     }
 
     /**
-     * Records a use of {@code jti} by {@code clientId}, valid until {@code expiresAt}.
+     * Records a use of {@code jti} by {@code clientId}, valid until {@code expiresAt}, without
+     * blocking: the future completes when the store has committed it (or refused it).
      *
-     * @return true the first time; false when it was used before, here or on another node
-     * @throws Unavailable when the store does not record it in time
+     * @return completes with true the first time, false when it was used before, here or on
+     *     another node; fails with {@link Unavailable} when the store does not record it in time
      */
     @Override
-    public boolean firstUse(String clientId, String jti, Instant expiresAt) throws Unavailable {
+    public CompletableFuture<Boolean> spend(String clientId, String jti, Instant expiresAt) {
         String key = clientId + ' ' + jti; // a client_id has no space
         long now = clock.millis();
         long exp = expiresAt.toEpochMilli();
@@ -87,26 +87,25 @@ public final class AssertionReplay implements ClientAssertions.SingleUse, AutoCl
                 return held;
             });
             if (!fresh[0]) {
-                return false; // used before on this node, or by a request still in flight here
+                return CompletableFuture.completedFuture(false); // used before on this node, or in flight here
             }
         }
         CompletableFuture<Boolean> first = new CompletableFuture<>();
         if (closed || !queue.offer(new Pending(new AssertionJtiRepository.Use(clientId, jti, expiresAt), first))) {
             forget(remember, key, exp);
-            throw new Unavailable("the server is stopping");
+            return CompletableFuture.failedFuture(new Unavailable("the server is stopping"));
         }
-        try {
-            return first.get(wait.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            // It may still be committed: then a retry with the same jti is a replay, as it should be.
-            throw new Unavailable("the store did not record the assertion within " + wait.toMillis() + " ms");
-        } catch (ExecutionException e) {
-            forget(remember, key, exp);
-            throw new Unavailable("the store could not record the assertion: " + e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Unavailable("interrupted");
-        }
+        return first.orTimeout(wait.toMillis(), TimeUnit.MILLISECONDS).handle((isFirst, failure) -> {
+            if (failure == null) {
+                return isFirst;
+            }
+            if (!(failure instanceof TimeoutException)) {
+                forget(remember, key, exp);
+            } // after a timeout it may still be committed: then a retry with the same jti is a replay, as it should be
+            throw new java.util.concurrent.CompletionException(new Unavailable(failure instanceof TimeoutException
+                    ? "the store did not record the assertion within " + wait.toMillis() + " ms"
+                    : "the store could not record the assertion: " + failure));
+        });
     }
 
     private void forget(boolean remembered, String key, long exp) {

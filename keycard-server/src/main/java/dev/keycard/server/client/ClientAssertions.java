@@ -3,14 +3,12 @@ package dev.keycard.server.client;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.keycard.protocol.ClientAuthMethod;
 import dev.keycard.server.api.SigningAlg;
 import dev.keycard.server.config.ServerConfig.AssertionPolicy;
-import dev.keycard.server.keys.JwsVerifiers;
 import dev.keycard.server.registry.Client;
 import dev.keycard.server.registry.Registry;
 import java.security.GeneralSecurityException;
@@ -20,6 +18,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -81,14 +80,19 @@ public final class ClientAssertions {
     @FunctionalInterface
     public interface SingleUse {
         /**
-         * @return true the first time {@code jti} of {@code clientId} is used before {@code expiresAt}
-         * @throws AssertionReplay.Unavailable when that cannot be known now
+         * @return completes with true the first time {@code jti} of {@code clientId} is used before
+         *     {@code expiresAt}, false after; fails with {@link AssertionReplay.Unavailable} when that
+         *     cannot be known now
          */
-        boolean firstUse(String clientId, String jti, Instant expiresAt) throws AssertionReplay.Unavailable;
+        CompletableFuture<Boolean> spend(String clientId, String jti, Instant expiresAt);
     }
 
-    /** A verified assertion: the client, and the kid of the key that signed it. */
-    record Verified(Client client, String keyId) {
+    /**
+     * An assertion whose every check but the signature (when its keys must be fetched) and the
+     * single use of its {@code jti} passed: the client it names, and what completes with the kid
+     * of the key that verified it once both are done (or fails with a {@link Refused}).
+     */
+    record Checking(Client client, CompletableFuture<String> verified) {
     }
 
     /** An assertion parsed, not yet trusted: the client it claims to come from. */
@@ -139,8 +143,12 @@ public final class ClientAssertions {
         return new Parsed(jwt, claims, iss);
     }
 
-    /** Everything but the single use of its {@code jti}; then that, last. */
-    Verified verify(Parsed parsed, Instant now) throws Refused {
+    /**
+     * The checks of the assertion's header and claims, now; the signature (at once for inline
+     * keys, once fetched for a jwks_uri) and then the single use of its {@code jti}, in
+     * {@link Checking#verified()}, which no caller may treat as authenticated before it completes.
+     */
+    Checking verify(Parsed parsed, Instant now) throws Refused {
         JWSHeader header = parsed.jwt().getHeader();
         JWTClaimsSet claims = parsed.claims();
         String clientId = parsed.clientId();
@@ -166,18 +174,25 @@ public final class ClientAssertions {
         if (jti == null || jti.isEmpty() || jti.length() > MAX_JTI) {
             throw new Refused("malformed_assertion", "client_assertion without a jti of 1 to " + MAX_JTI + " characters");
         }
-        String keyId = checkSignature(client, parsed.jwt(), alg);
         if (!client.enabled()) {
             throw new Refused("disabled", "client " + clientId + " is disabled");
         }
-        try {
-            if (!replay.firstUse(clientId, jti, expires)) {
-                throw new Refused("replayed_assertion", "client_assertion jti used before by " + clientId);
-            }
-        } catch (AssertionReplay.Unavailable e) {
-            throw new Refused("store_unavailable", e.getMessage(), true);
-        }
-        return new Verified(client, keyId);
+        CompletableFuture<String> verified = keySets.candidates(client, header)
+                .thenApply(keys -> signedBy(client, parsed.jwt(), alg, keys))
+                .thenCompose(keyId -> replay.spend(clientId, jti, expires).handle((first, failure) -> {
+                    if (failure != null) {
+                        Throwable cause = failure instanceof java.util.concurrent.CompletionException c
+                                && c.getCause() != null ? c.getCause() : failure;
+                        throw new java.util.concurrent.CompletionException(
+                                new Refused("store_unavailable", cause.getMessage(), true));
+                    }
+                    if (!first) {
+                        throw new java.util.concurrent.CompletionException(
+                                new Refused("replayed_assertion", "client_assertion jti used before by " + clientId));
+                    }
+                    return keyId;
+                }));
+        return new Checking(client, verified);
     }
 
     private static void checkType(@Nullable JOSEObjectType type) throws Refused {
@@ -228,29 +243,27 @@ public final class ClientAssertions {
         return expires;
     }
 
-    /** @return the kid of the key that verified it ("" for a key without one) */
-    private String checkSignature(Client client, SignedJWT jwt, SigningAlg alg) throws Refused {
-        List<JWK> keys;
-        try {
-            keys = keySets.candidates(client, jwt.getHeader());
-        } catch (KeySourceException e) {
-            throw new Refused("keys_unavailable", "keys of client " + client.id() + ": " + e.getMessage());
-        }
+    /**
+     * @return the kid of the key that verified it ("" for a key without one)
+     * @throws java.util.concurrent.CompletionException holding a {@link Refused}
+     */
+    private String signedBy(Client client, SignedJWT jwt, SigningAlg alg, List<JWK> keys) {
         int tried = 0;
         for (JWK key : keys) {
             if (tried++ == MAX_CANDIDATE_KEYS) {
                 break;
             }
             try {
-                if (jwt.verify(JwsVerifiers.of(alg, key))) {
+                if (jwt.verify(keySets.verifier(alg, key))) {
                     return Optional.ofNullable(key.getKeyID()).orElse("");
                 }
             } catch (JOSEException | GeneralSecurityException | RuntimeException e) {
                 // a key of another type or curve under the same kid: not this one
             }
         }
-        throw new Refused("wrong_key", keys.isEmpty() ? "no key of client " + client.id() + " fits the assertion"
-                : "the assertion's signature does not verify with the keys of client " + client.id());
+        throw new java.util.concurrent.CompletionException(new Refused("wrong_key", keys.isEmpty()
+                ? "no key of client " + client.id() + " fits the assertion"
+                : "the assertion's signature does not verify with the keys of client " + client.id()));
     }
 
     /** For a log line: at most 64 printable ASCII characters. */

@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -51,8 +53,10 @@ public final class ClientAuthenticator {
     }
 
     /**
-     * Whether the request authenticates with a client assertion: its check may wait on the store
-     * (single use) or on a client's {@code jwks_uri}, so the caller runs it off the event loop.
+     * Whether the request authenticates with a client assertion: its last checks complete later
+     * ({@link AuthenticatedClient#settled()}: the store spends its {@code jti}, a client's
+     * {@code jwks_uri} may have to be fetched), so a caller that waits for them with
+     * {@link AuthenticatedClient#awaitSettled()} runs it off the event loop.
      */
     public static boolean usesAssertion(Form form) {
         return form.get("client_assertion").isPresent() || form.get("client_assertion_type").isPresent();
@@ -62,6 +66,8 @@ public final class ClientAuthenticator {
      * @param authorization the {@code Authorization} header, if sent
      * @param form the request parameters
      * @param source the address the request came from, for the back-off after failures
+     * @return the client; for a client assertion, one whose {@link AuthenticatedClient#settled()}
+     *     may still be pending
      * @throws dev.keycard.protocol.OAuthException {@code invalid_request} for malformed or doubled
      *     credentials, {@code invalid_client} for credentials that do not authenticate,
      *     {@code too_many_requests} (429) while the source or the client id backs off
@@ -131,21 +137,29 @@ public final class ClientAuthenticator {
         if (wait.isPresent()) {
             throw tooMany(wait.get(), clientId, source, now);
         }
-        ClientAssertions.Verified verified;
+        ClientAssertions.Checking checking;
         try {
-            verified = assertions.verify(parsed, now);
+            checking = assertions.verify(parsed, now);
         } catch (ClientAssertions.Refused r) {
             throw refused(clientId, source, now, r);
         }
-        throttle.succeeded(source, clientId, now);
-        return new AuthenticatedClient(verified.client(), ClientAuthMethod.PRIVATE_KEY_JWT, "key:" + verified.keyId());
+        CompletableFuture<Void> settled = checking.verified().handle((keyId, failure) -> {
+            if (failure != null) {
+                Throwable cause = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
+                throw new CompletionException(cause instanceof ClientAssertions.Refused r
+                        ? refused(clientId, source, now, r) : cause);
+            }
+            throttle.succeeded(source, clientId, now);
+            return null;
+        });
+        return new AuthenticatedClient(checking.client(), ClientAuthMethod.PRIVATE_KEY_JWT, "key", settled);
     }
 
     private dev.keycard.protocol.OAuthException refused(String clientId, String source, Instant now,
                                                         ClientAssertions.Refused r) {
         if (r.unavailable) {
             return OAuthError.TEMPORARILY_UNAVAILABLE.describe("the client assertion cannot be checked now; retry shortly")
-                    .detail(r.getMessage()).toException();
+                    .retryAfter(java.time.Duration.ofSeconds(1)).detail(r.getMessage()).toException();
         }
         return failed(clientId, source, r.reason, ClientAuthMethod.PRIVATE_KEY_JWT, now, "%s", r.getMessage());
     }

@@ -1,6 +1,8 @@
 package dev.keycard.server.client;
 
+import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKMatcher;
@@ -10,14 +12,19 @@ import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
 import com.nimbusds.jose.proc.SecurityContext;
+import dev.keycard.server.api.SigningAlg;
+import dev.keycard.server.keys.JwsVerifiers;
 import dev.keycard.server.registry.Client;
 import dev.keycard.server.registry.ClientKeys;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.security.GeneralSecurityException;
 import java.text.ParseException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,11 +50,18 @@ public final class ClientKeySets implements AutoCloseable {
     private record Entry(ClientKeys keys, JWKSource<SecurityContext> source) {
     }
 
+    /** Verifiers made once per key: turning a JWK into a checked public key costs more than a verification. */
+    static final int MAX_VERIFIERS = 10_000;
+
     private final ConcurrentHashMap<String, Entry> sources = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<JWK, JWSVerifier> verifiers = new ConcurrentHashMap<>();
     private final KeySetRetriever retriever;
     private final Duration timeout;
     private final Duration refetch;
     private final ExecutorService refresher;
+    /** Where a request waits for a jwks_uri: a virtual thread each. */
+    private final ExecutorService fetchers = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("keycard-client-keys-", 0).factory());
 
     /**
      * @param timeout the longest fetch of a {@code jwks_uri}, and the longest a request waits for one
@@ -68,19 +82,62 @@ public final class ClientKeySets implements AutoCloseable {
 
     /**
      * The client's keys that could have made a signature with {@code header}: its {@code kid}
-     * when it names one, a key type that fits its {@code alg}, a key meant for signatures.
+     * when it names one, a key type that fits its {@code alg}, a key meant for signatures. At once
+     * for keys registered inline; for a {@code jwks_uri}, on a virtual thread of its own, as the
+     * key set may have to be fetched (never on the caller's thread, which may be an event loop).
      *
-     * @throws KeySourceException when the client's key set cannot be had (its URL fails and no
-     *     earlier set is kept)
+     * @return fails with a {@link ClientAssertions.Refused} ({@code keys_unavailable}) when the
+     *     client's key set cannot be had: its URL fails and no earlier set is kept
      */
-    List<JWK> candidates(Client client, JWSHeader header) throws KeySourceException {
+    CompletableFuture<List<JWK>> candidates(Client client, JWSHeader header) {
         String id = client.id().value();
         Entry entry = sources.get(id);
         if (entry == null || !entry.keys().equals(client.keys())) {
-            entry = new Entry(client.keys(), source(client.keys()));
+            try {
+                entry = new Entry(client.keys(), source(client.keys()));
+            } catch (KeySourceException e) {
+                return CompletableFuture.failedFuture(unavailable(client, e));
+            }
             sources.put(id, entry);
         }
-        return entry.source().get(new JWKSelector(JWKMatcher.forJWSHeader(header)), null);
+        JWKSource<SecurityContext> source = entry.source();
+        JWKSelector selector = new JWKSelector(JWKMatcher.forJWSHeader(header));
+        if (client.keys().jwks().isPresent()) {
+            try {
+                return CompletableFuture.completedFuture(source.get(selector, null));
+            } catch (KeySourceException e) {
+                return CompletableFuture.failedFuture(unavailable(client, e));
+            }
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return source.get(selector, null);
+            } catch (KeySourceException e) {
+                throw unavailable(client, e);
+            }
+        }, fetchers);
+    }
+
+    private static CompletionException unavailable(Client client, KeySourceException e) {
+        return new CompletionException(new ClientAssertions.Refused("keys_unavailable",
+                "keys of client " + client.id() + ": " + e.getMessage()));
+    }
+
+    /**
+     * A verifier of {@code alg} signatures by {@code key}, made once and kept while the key is in
+     * use (a key set that changes brings new JWKs, so a verifier never outlives its key's registration).
+     */
+    JWSVerifier verifier(SigningAlg alg, JWK key) throws JOSEException, GeneralSecurityException {
+        JWSVerifier v = verifiers.get(key);
+        if (v != null && v.supportedJWSAlgorithms().contains(alg.jws())) {
+            return v;
+        }
+        v = JwsVerifiers.of(alg, key);
+        if (verifiers.size() >= MAX_VERIFIERS) {
+            verifiers.clear();
+        }
+        verifiers.put(key, v);
+        return v;
     }
 
     private JWKSource<SecurityContext> source(ClientKeys keys) throws KeySourceException {
@@ -108,11 +165,13 @@ public final class ClientKeySets implements AutoCloseable {
     /** Forgets the key sets of clients that are gone; called now and then. */
     public void retain(Predicate<String> clientExists) {
         sources.keySet().removeIf(id -> !clientExists.test(id));
+        verifiers.clear(); // made again on first use: a minute's worth of verifiers at most
     }
 
     @Override
     public void close() {
         refresher.shutdownNow();
+        fetchers.shutdownNow();
         for (Entry e : sources.values()) {
             if (e.source() instanceof AutoCloseable closeable) {
                 try {

@@ -12,7 +12,7 @@ import io.vertx.core.json.JsonObject;
  * {@code POST /oauth2/introspect} over HTTP, RFC 7662 §2: JSON (§2.2), or a signed JWT (RFC 9701
  * §5) when the request's {@code Accept} asks for one. Errors as RFC 7662 §2.3 says (those of RFC
  * 6749 §5.2). The whole request runs on the event loop: introspection reads only memory (a
- * request with a client assertion: on a worker thread, {@link OAuthFormRoute#run}).
+ * request with a client assertion: on a virtual thread, {@link OAuthFormRoute#run}).
  */
 final class IntrospectionRoute extends OAuthFormRoute {
 

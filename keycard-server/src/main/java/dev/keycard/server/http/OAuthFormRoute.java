@@ -5,10 +5,13 @@ import dev.keycard.protocol.OAuthException;
 import dev.keycard.protocol.FormCodec;
 import dev.keycard.server.client.ClientAuthenticator;
 import dev.keycard.server.token.TokenHttpRequest;
+import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +22,14 @@ import org.slf4j.LoggerFactory;
  * refusal or an unexpected failure as RFC 6749 §5.2 says. A route says how to answer the request.
  */
 abstract class OAuthFormRoute implements Handler<HttpServerRequest> {
+
+    /**
+     * Where requests with a client assertion run: a virtual thread each, as they mostly wait (for
+     * the commit that spends their jti, shared with the requests around them), and a bounded pool
+     * of platform threads would cap how many wait together, so how many one commit serves.
+     */
+    private static final ExecutorService ASSERTION_THREADS = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("keycard-assertion-", 0).factory());
 
     protected final Vertx vertx;
     private final RouteSupport support;
@@ -50,7 +61,7 @@ abstract class OAuthFormRoute implements Handler<HttpServerRequest> {
      * Runs {@code work}, then {@code answer} with its result, answering a refusal or a failure
      * itself. On the event loop, as the endpoints read only memory, except for a request that
      * authenticates with a client assertion: its check may wait for the store (the single use of
-     * its {@code jti}) or for a client's key set, so it runs on a worker thread.
+     * its {@code jti}) or for a client's key set, so it runs on a virtual thread of its own.
      */
     final <T> void run(HttpServerRequest request, TokenHttpRequest http, Callable<T> work, Consumer<T> answer) {
         if (!usesAssertion(http.body())) {
@@ -63,18 +74,30 @@ abstract class OAuthFormRoute implements Handler<HttpServerRequest> {
             }
             return;
         }
-        vertx.executeBlocking(work, false).onComplete(done -> {
+        Context context = vertx.getOrCreateContext();
+        ASSERTION_THREADS.execute(() -> {
+            T result = null;
+            Throwable failure = null;
             try {
-                if (done.succeeded()) {
-                    answer.accept(done.result());
-                } else if (done.cause() instanceof OAuthException e) {
-                    refuse(request, e);
-                } else {
-                    fail(request, done.cause());
-                }
-            } catch (RuntimeException e) {
-                fail(request, e);
+                result = work.call();
+            } catch (Throwable e) {
+                failure = e;
             }
+            T done = result;
+            Throwable failed = failure;
+            context.runOnContext(v -> {
+                try {
+                    if (failed == null) {
+                        answer.accept(done);
+                    } else if (failed instanceof OAuthException e) {
+                        refuse(request, e);
+                    } else {
+                        fail(request, failed);
+                    }
+                } catch (RuntimeException e) {
+                    fail(request, e);
+                }
+            });
         });
     }
 

@@ -1,14 +1,19 @@
 package dev.keycard.server.http;
 
+import dev.keycard.protocol.OAuthException;
 import dev.keycard.server.token.TokenEndpoint;
 import dev.keycard.server.token.TokenHttpRequest;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import java.util.concurrent.CompletionException;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
  * {@code POST /oauth2/token} over HTTP. The whole request runs on the event loop: the pipeline
  * reads only memory, and signing is the CPU work the loop is there for. A request with a client
- * assertion runs on a worker thread ({@link OAuthFormRoute#run}).
+ * assertion is answered once its last checks settle (its {@code jti} committed to the store, a
+ * client's key set fetched), which the event loop does not wait for: the pipeline goes on on the
+ * loop when they have ({@link TokenEndpoint#handleAsync}).
  */
 final class TokenRoute extends OAuthFormRoute {
 
@@ -21,6 +26,21 @@ final class TokenRoute extends OAuthFormRoute {
 
     @Override
     void respond(HttpServerRequest request, TokenHttpRequest http) {
-        run(request, http, () -> endpoint.handle(http), token -> Responses.noStoreJson(request, 200, token.toJson()));
+        Context context = vertx.getOrCreateContext();
+        endpoint.handleAsync(http, task -> context.runOnContext(v -> task.run())).whenComplete((token, failure) -> {
+            try {
+                if (failure == null) {
+                    Responses.noStoreJson(request, 200, token.toJson());
+                } else if (failure instanceof OAuthException e) {
+                    refuse(request, e);
+                } else if (failure instanceof CompletionException c && c.getCause() instanceof OAuthException e) {
+                    refuse(request, e);
+                } else {
+                    fail(request, failure);
+                }
+            } catch (RuntimeException e) {
+                fail(request, e);
+            }
+        });
     }
 }

@@ -18,6 +18,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -66,35 +70,87 @@ public final class TokenEndpoint {
         return handlers.keySet();
     }
 
+    /**
+     * Answers a token request, waiting for the client's authentication to settle: for callers that
+     * may block (tests, benchmarks, worker threads).
+     */
     public TokenResponse handle(TokenHttpRequest http) {
-        long started = System.nanoTime();
         try {
-            Form form = FormPost.parse(http, "token endpoint", MAY_REPEAT);
-            Instant now = clock.instant();
-            AuthenticatedClient client = authenticator.authenticate(http.authorization(), form, http.source(), now);
-            http.caller().authenticated(client.client().id().value());
-            rateLimits.take(client.client(), now).ifPresent(wait -> {
-                events.rateLimited(RequestLimit.TOKEN_RATE.label(), client.client().id().value(), http.source(), now);
-                throw OAuthError.TOO_MANY_REQUESTS.describe("too many token requests for this client; retry later")
-                        .retryAfter(wait).detail("over %s", rateLimits.limitOf(client.client())).toException();
-            });
-            String grantType = form.get("grant_type").orElseThrow(() ->
-                    OAuthError.INVALID_REQUEST.describe("grant_type is required").toException());
-            GrantHandler handler = handlers.get(new GrantType(grantType));
-            if (handler == null) {
-                throw OAuthError.UNSUPPORTED_GRANT_TYPE.describe("grant_type is not supported by this server")
-                        .toException();
-            }
-            TokenDecision decision = handler.decide(new TokenRequest(form, client, now));
-            TokenResponse response = issuer.issue(decision, now);
-            metrics.tokenIssued(decision.api(), System.nanoTime() - started);
-            return response;
-        } catch (OAuthException e) {
-            metrics.tokenRefused(e.error().error().code());
-            throw e;
-        } catch (RuntimeException e) { // answered as server_error
-            metrics.tokenRefused(OAuthError.SERVER_ERROR.code());
-            throw e;
+            return handleAsync(http, Runnable::run).toCompletableFuture().join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
         }
+    }
+
+    /**
+     * Answers a token request without blocking. Everything up to the client's authentication runs
+     * on the calling thread; a client assertion's last checks ({@link AuthenticatedClient#settled()})
+     * complete later, and the rest (the rate limit, the grant, signing) then runs on {@code then}
+     * (the request's event loop). A request authenticated by a secret completes at once.
+     *
+     * @return fails with the {@link OAuthException} that refuses the request
+     */
+    public CompletionStage<TokenResponse> handleAsync(TokenHttpRequest http, Executor then) {
+        long started = System.nanoTime();
+        Form form;
+        Instant now;
+        AuthenticatedClient client;
+        try {
+            form = FormPost.parse(http, "token endpoint", MAY_REPEAT);
+            now = clock.instant();
+            client = authenticator.authenticate(http.authorization(), form, http.source(), now);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(refused(e));
+        }
+        if (client.isSettled()) {
+            try {
+                return CompletableFuture.completedFuture(issue(http, form, client, now, started));
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(refused(e));
+            }
+        }
+        return client.settled().handleAsync((ok, failure) -> {
+            if (failure != null) {
+                Throwable cause = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
+                throw new CompletionException(refused(cause));
+            }
+            try {
+                return issue(http, form, client, now, started);
+            } catch (RuntimeException e) {
+                throw new CompletionException(refused(e));
+            }
+        }, then);
+    }
+
+    /** The pipeline after authentication: rate limit, grant, signing. */
+    private TokenResponse issue(TokenHttpRequest http, Form form, AuthenticatedClient client, Instant now,
+                                long started) {
+        http.caller().authenticated(client.client().id().value());
+        rateLimits.take(client.client(), now).ifPresent(wait -> {
+            events.rateLimited(RequestLimit.TOKEN_RATE.label(), client.client().id().value(), http.source(), now);
+            throw OAuthError.TOO_MANY_REQUESTS.describe("too many token requests for this client; retry later")
+                    .retryAfter(wait).detail("over %s", rateLimits.limitOf(client.client())).toException();
+        });
+        String grantType = form.get("grant_type").orElseThrow(() ->
+                OAuthError.INVALID_REQUEST.describe("grant_type is required").toException());
+        GrantHandler handler = handlers.get(new GrantType(grantType));
+        if (handler == null) {
+            throw OAuthError.UNSUPPORTED_GRANT_TYPE.describe("grant_type is not supported by this server")
+                    .toException();
+        }
+        TokenDecision decision = handler.decide(new TokenRequest(form, client, now));
+        TokenResponse response = issuer.issue(decision, now);
+        metrics.tokenIssued(decision.api(), System.nanoTime() - started);
+        return response;
+    }
+
+    /** Counts a refusal ({@code server_error} for anything unexpected) and gives it back. */
+    private RuntimeException refused(Throwable e) {
+        if (e instanceof OAuthException oauth) {
+            metrics.tokenRefused(oauth.error().error().code());
+            return oauth;
+        }
+        metrics.tokenRefused(OAuthError.SERVER_ERROR.code());
+        return e instanceof RuntimeException r ? r : new CompletionException(e);
     }
 }

@@ -56,7 +56,8 @@ class ClientAssertionsTest {
 
     final ClientKeySets keySets = new ClientKeySets(Duration.ofSeconds(1), 65536, Duration.ofSeconds(30));
     final Set<String> spent = new HashSet<>();
-    final ClientAssertions.SingleUse once = (client, jti, exp) -> spent.add(client + " " + jti);
+    final ClientAssertions.SingleUse once = (client, jti, exp) ->
+            java.util.concurrent.CompletableFuture.completedFuture(spent.add(client + " " + jti));
 
     @AfterEach
     void close() {
@@ -97,8 +98,20 @@ class ClientAssertionsTest {
         return sign(key, new JWSHeader.Builder(key.alg().jws()), claims);
     }
 
-    ClientAssertions.Verified verify(ClientAssertions pipeline, String assertion) throws ClientAssertions.Refused {
-        return pipeline.verify(pipeline.parse(ClientAssertions.JWT_BEARER, assertion), NOW);
+    /** The client and the kid of the key that verified its assertion, once every check has completed. */
+    record Verified(Client client, String keyId) {
+    }
+
+    Verified verify(ClientAssertions pipeline, String assertion) throws ClientAssertions.Refused {
+        ClientAssertions.Checking checking = pipeline.verify(pipeline.parse(ClientAssertions.JWT_BEARER, assertion), NOW);
+        try {
+            return new Verified(checking.client(), checking.verified().join());
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof ClientAssertions.Refused r) {
+                throw r;
+            }
+            throw e;
+        }
     }
 
     ClientAssertions pipeline(Client... clients) {
@@ -113,7 +126,7 @@ class ClientAssertionsTest {
     @EnumSource(SigningAlg.class)
     void verifyWhenSignedByARegisteredKeyOfEachAlgorithmThenTheClientIsAuthenticated(SigningAlg alg) throws Exception {
         SigningKey key = key(alg, "k-" + alg);
-        ClientAssertions.Verified verified = verify(pipeline(worker("batch", key)), sign(key, claims("batch", c -> c)));
+        Verified verified = verify(pipeline(worker("batch", key)), sign(key, claims("batch", c -> c)));
         assertEquals("batch", verified.client().id().value());
         assertEquals("k-" + alg, verified.keyId());
     }
@@ -203,7 +216,7 @@ class ClientAssertionsTest {
         SigningKey key = key(SigningAlg.ES256, "k");
         ClientAssertions p = assertions(TestApis.registry(List.of(TestApis.jobs().build()),
                 List.of(worker("batch", key))), keySets, (c, j, e) -> {
-                    throw new AssertionReplay.Unavailable("store down");
+                    return java.util.concurrent.CompletableFuture.failedFuture(new AssertionReplay.Unavailable("store down"));
                 });
         ClientAssertions.Refused r = assertThrows(ClientAssertions.Refused.class,
                 () -> verify(p, sign(key, claims("batch", c -> c))));

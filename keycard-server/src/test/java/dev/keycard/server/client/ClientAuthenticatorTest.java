@@ -57,7 +57,7 @@ class ClientAuthenticatorTest {
         Registry registry = TestApis.registry(List.of(TestApis.jobs().build()), List.of(clients));
         return new ClientAuthenticator(registry, usage, new ClientAuthEvents(metrics, audit),
                 new AuthThrottle(5, Duration.ofMinutes(5)), ClientAssertionsTest.assertions(registry, keySets,
-                        (client, jti, exp) -> spent.add(client + " " + jti)));
+                        (client, jti, exp) -> java.util.concurrent.CompletableFuture.completedFuture(spent.add(client + " " + jti))));
     }
 
     static String basic(String id, String secret) {
@@ -82,7 +82,7 @@ class ClientAuthenticatorTest {
                 form("grant_type=client_credentials"), SOURCE, NOW);
         assertEquals(worker, who.client());
         assertEquals(ClientAuthMethod.CLIENT_SECRET_BASIC, who.method());
-        assertEquals(NOW, usage.drain().get(who.secretId()));
+        assertEquals(NOW, usage.drain().get(who.credentialId()));
     }
 
     @Test
