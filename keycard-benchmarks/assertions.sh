@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# ES256 tokens for a client that authenticates with a secret and for one that authenticates with
+# an ES256 private_key_jwt assertion (RFC 7523), side by side against one fresh server on
+# 127.0.0.1, in alternating rounds:
+#   keycard-benchmarks/assertions.sh [--store sqlite|postgresql] [--duration 15] [--rounds 2]
+# Each assertion request carries its own assertion (each is used once), made beforehand by
+# scale/ScaleDriver.java. Prints Markdown on stdout (progress on stderr).
+# PostgreSQL: KEYCARD_SCALE_POSTGRES_URL, default jdbc:postgresql://127.0.0.1:5432/test?user=postgres;
+# a fresh schema is made and dropped.
+# Needs wrk, curl, python3, a JDK >= 21 (bin/find-jdk) and keycard-server/target/keycard.jar
+# (./keycard --help builds it).
+set -euo pipefail
+
+command_line=$(printf '%q ' "$0" "$@")
+command_line=${command_line% }
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+
+store=sqlite duration=15 rounds=2 warmup=10 start_limit=120
+# Requests per second one wrk thread may send (two threads): above what two cores answer.
+per_second_ceiling=6000
+
+usage() {
+  echo "usage: keycard-benchmarks/assertions.sh [--store sqlite|postgresql] [--duration SECONDS] [--rounds N]"
+}
+bad_usage() { echo "assertions.sh: $*" >&2; usage >&2; exit 2; }
+die() { echo "assertions.sh: $*" >&2; exit 1; }
+value_of() {
+  [ $# -ge 2 ] && [ -n "$2" ] || bad_usage "$1 needs a value"
+  printf '%s' "$2"
+}
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --store) store=$(value_of "$@"); shift 2 ;;
+    --duration) duration=$(value_of "$@"); shift 2 ;;
+    --rounds) rounds=$(value_of "$@"); shift 2 ;;
+    --store=*) store=${1#*=}; shift ;;
+    --duration=*) duration=${1#*=}; shift ;;
+    --rounds=*) rounds=${1#*=}; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) bad_usage "unknown argument: $1" ;;
+  esac
+done
+for n in "$duration" "$rounds"; do
+  [[ $n =~ ^[1-9][0-9]*$ ]] || bad_usage "'$n' is not a positive whole number"
+done
+case "$store" in sqlite|postgresql) ;; *) bad_usage "--store is sqlite or postgresql, not '$store'" ;; esac
+command -v wrk >/dev/null 2>&1 || die "wrk is not installed. On Debian/Ubuntu: apt-get install -y wrk"
+for tool in curl python3; do
+  command -v "$tool" >/dev/null 2>&1 || die "$tool is not installed (on Debian/Ubuntu: apt-get install -y $tool)"
+done
+
+script=assertions.sh
+# shellcheck source=server-lib.sh
+source "$here/server-lib.sh"
+
+api=https://jobs.bench
+body="grant_type=client_credentials&resource=$(python3 -c 'import sys, urllib.parse as u; print(u.quote_plus(sys.argv[1]))' "$api")"
+
+secret_tokens() { # label
+  local r
+  TOKEN_AUTHORIZATION=$secret_authorization TOKEN_BODY=$body \
+    run_wrk "$here/token.lua" "$warmup" /oauth2/token "$work/warm.txt" > /dev/null
+  r=$(TOKEN_AUTHORIZATION=$secret_authorization TOKEN_BODY=$body \
+    run_wrk "$here/token.lua" "$duration" /oauth2/token "$work/wrk.txt")
+  read -r rate p50 p99 non2xx <<< "$r"
+  [ "$non2xx" = 0 ] || die "$non2xx secret token requests failed"
+  echo "| $1 | client_secret_basic | $rate | $p50 ms | $p99 ms |"
+}
+assertion_tokens() { # label
+  local r count
+  count=$((per_second_ceiling * (warmup > duration ? warmup : duration)))
+  for thread in 1 2; do # fresh assertions for each wrk run, a file per wrk thread
+    driver assertions "$work/key.json" keyed-bench "$issuer" "$body" "$count" "$work/warm-bodies.$thread" &
+    driver assertions "$work/key.json" keyed-bench "$issuer" "$body" "$count" "$work/bodies.$thread" &
+  done
+  wait
+  ASSERTION_BODIES=$work/warm-bodies run_wrk "$here/scale/assertion.lua" "$warmup" /oauth2/token "$work/warm.txt" > /dev/null
+  r=$(ASSERTION_BODIES=$work/bodies run_wrk "$here/scale/assertion.lua" "$duration" /oauth2/token "$work/wrk.txt")
+  read -r rate p50 p99 non2xx <<< "$r"
+  [ "$non2xx" = 0 ] || die "$non2xx assertion token requests failed (more than $count per thread?)"
+  echo "| $1 | private_key_jwt (ES256) | $rate | $p50 ms | $p99 ms |"
+}
+
+echo "assertions.sh: starting Keycard ($store) on $base" >&2
+start_server
+issuer=$base
+[ "$(admin_call POST /admin/v1/apis "{\"identifier\":\"$api\",\"name\":\"Bench\",\"scopes\":[\"bench:read\"],\
+\"signing_alg\":\"ES256\",\"token_lifetime\":3600}" "$work/api.json")" = 201 ] || die "API: $(cat "$work/api.json")"
+[ "$(admin_call POST /admin/v1/clients "{\"client_id\":\"secret-bench\",\"name\":\"Secret\",\
+\"grants\":[{\"api\":\"$api\",\"scopes\":[\"bench:read\"]}]}" "$work/secret.json")" = 201 ] \
+  || die "client: $(cat "$work/secret.json")"
+secret=$(json_field client_secret < "$work/secret.json")
+secret_authorization=$(python3 -c 'import base64, sys; print("Basic " + base64.b64encode(("secret-bench:" + sys.argv[1]).encode()).decode())' "$secret")
+driver keyed-client "$base" keyed-bench "$api" "$work/key.json" || die "no private_key_jwt client"
+
+rows=()
+for round in $(seq 1 "$rounds"); do
+  echo "assertions.sh: round $round of $rounds" >&2
+  rows+=("$(secret_tokens "round $round")")
+  rows+=("$(assertion_tokens "round $round")")
+done
+
+cpu_model=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+cat <<EOF
+### private_key_jwt against a secret, $store
+
+- command: \`$command_line\`
+- machine: $(nproc) cores, ${cpu_model:-unknown CPU}; JDK: $("$java" -version 2>&1 | head -n 1)
+- JVM options: \`$java_opts\`; load: wrk, 2 threads, 64 connections, ${duration}s after a ${warmup}s warm-up,
+  the secret and the assertion client in alternating runs against one server; an ES256 API
+
+| run | client authentication | tokens/s | p50 | p99 |
+|---|---|---:|---:|---:|
+$(printf '%s\n' "${rows[@]}")
+EOF

@@ -1,0 +1,34 @@
+-- wrk script of keycard-benchmarks/assertions.sh: token requests authenticated with
+-- private_key_jwt, each with its own assertion (an assertion is used once). The bodies are made
+-- beforehand by ScaleDriver's assertions mode, one per line, a file per wrk thread:
+--   ASSERTION_BODIES  the files' path, without its ".N" suffix (N = 1, 2, ... per thread)
+local prefix = os.getenv("ASSERTION_BODIES")
+if prefix == nil or prefix == "" then
+  error("assertion.lua: set ASSERTION_BODIES")
+end
+
+local counter = 0
+function setup(thread)
+  counter = counter + 1
+  thread:set("id", counter)
+end
+
+local bodies = {}
+local next_body = 1
+function init(args)
+  for line in io.lines(prefix .. "." .. id) do
+    bodies[#bodies + 1] = line
+  end
+end
+
+function request()
+  local body = bodies[next_body]
+  if body == nil then
+    body = bodies[1] -- out of assertions: a replay, which Keycard refuses and done() counts
+  else
+    next_body = next_body + 1
+  end
+  return wrk.format("POST", "/oauth2/token", {["Content-Type"] = "application/x-www-form-urlencoded"}, body)
+end
+
+dofile((debug.getinfo(1, "S").source:match("^@(.*/)") or "./") .. "../result.lua")
