@@ -69,6 +69,7 @@ final class Demo {
                 account.line("jobs-api", "Service B on " + jobsApi.baseUri() + ", tokens verified by keycard-resource");
                 workerCycles(keycard, jobsApi, clients.batchWorkerSecret());
                 new ReportGenerator(keycard.issuer(), jobsApi.baseUri(), clients.reportGeneratorSecret(), account).run();
+                keyWorker(keycard, jobsApi, clients.keyWorkerKey());
             }
         } finally {
             for (Logger logger : LOGGERS) {
@@ -119,6 +120,22 @@ final class Demo {
         }
         account.expect("batch-worker used one cached token for all " + cycles + " cycles", tokensUsed.size() == 1,
                 tokensUsed.size() + " tokens");
+    }
+
+    /**
+     * key-worker has no secret at all: keycard-client signs a fresh assertion with its private key
+     * for each token request (private_key_jwt), and the jobs API sees an ordinary token.
+     */
+    private void keyWorker(KeycardServer keycard, JobsApi jobsApi, java.security.PrivateKey key) throws Exception {
+        account.heading("key-worker: no secret, a private key");
+        ClientCredentialsTokenSource tokens = ClientCredentialsTokenSource.builder().issuer(URI.create(keycard.issuer()))
+                .clientId("key-worker").privateKeyJwt(key, Registration.KEY_WORKER_KID).scopes("jobs:read")
+                .resource(JobsApi.IDENTIFIER).build();
+        java.net.http.HttpResponse<String> list = bearer(tokens).send(java.net.http.HttpRequest.newBuilder(
+                jobsApi.baseUri().resolve("/jobs")).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        account.line("key-worker", "token by private_key_jwt; GET  /jobs -> " + list.statusCode());
+        account.expect("key-worker, authenticated by its private key alone, listed the jobs", list.statusCode() == 200,
+                String.valueOf(list.statusCode()));
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.keycard.demo;
 
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
 import dev.keycard.client.ClientCredentialsTokenSource;
 import dev.keycard.server.KeycardServer;
 import io.vertx.core.json.JsonObject;
@@ -8,17 +10,29 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.spec.ECGenParameterSpec;
 import java.util.List;
 
 /**
- * Registers the jobs API and the two clients through Keycard's admin API, as an operator's script
+ * Registers the jobs API and the three clients through Keycard's admin API, as an operator's script
  * would: with a token Keycard issues to its own admin client, obtained by keycard-client.
  */
 final class Registration {
 
-    /** The secrets Keycard generated for the two clients, shown once. */
-    record Clients(String batchWorkerSecret, String reportGeneratorSecret) {
+    /**
+     * The secrets Keycard generated for two clients, shown once, and the private key of the third,
+     * which has no secret: it authenticates with private_key_jwt (RFC 7523).
+     */
+    record Clients(String batchWorkerSecret, String reportGeneratorSecret, PrivateKey keyWorkerKey) {
     }
+
+    /** The kid under which key-worker's public key is registered. */
+    static final String KEY_WORKER_KID = "key-worker-1";
 
     private final KeycardServer keycard;
     private final Account account;
@@ -41,7 +55,27 @@ final class Registration {
         account.line("admin API", "API " + JobsApi.IDENTIFIER + " with scopes jobs:read jobs:write reports:read");
         String worker = client("batch-worker", "Batch worker", "jobs:read", "jobs:write");
         String reports = client("report-generator", "Report generator", "reports:read");
-        return new Clients(worker, reports);
+        return new Clients(worker, reports, keyedClient("key-worker", "Key worker", "jobs:read"));
+    }
+
+    /** A client registered with the public half of a P-256 key made here; the private half never leaves the demo. */
+    private PrivateKey keyedClient(String id, String name, String... scopes) throws IOException, InterruptedException {
+        KeyPair pair;
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            pair = generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("no P-256 key pair", e);
+        }
+        JsonObject jwk = new JsonObject(new ECKey.Builder(Curve.P_256, (ECPublicKey) pair.getPublic())
+                .keyID(KEY_WORKER_KID).build().toPublicJWK().toJSONString());
+        post("/admin/v1/clients", new JsonObject().put("client_id", id).put("name", name)
+                .put("jwks", new JsonObject().put("keys", List.of(jwk)))
+                .put("grants", List.of(new JsonObject().put("api", JobsApi.IDENTIFIER).put("scopes", List.of(scopes)))));
+        account.line("admin API", "client " + id + " granted " + String.join(" ", scopes) + ", registered with its public"
+                + " key " + KEY_WORKER_KID + " (private_key_jwt, no secret)");
+        return pair.getPrivate();
     }
 
     private String client(String id, String name, String... scopes) throws IOException, InterruptedException {
