@@ -132,6 +132,35 @@ final class CliEndToEndTest {
     }
 
     @Test
+    void clientCreateWhenGivenAPemPublicKeyThenTheClientGetsTokensWithTheMatchingPrivateKey(@TempDir Path dir)
+            throws Exception {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("EC");
+        generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        java.security.KeyPair pair = generator.generateKeyPair();
+        Path pem = dir.resolve("worker.pub.pem"); // as openssl pkey -pubout writes it
+        Files.writeString(pem, "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes())
+                .encodeToString(pair.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
+        Result created = admin("client", "create", "--name", "PEM client", "--id", "pem-client",
+                "--grant", JOBS + "=jobs:read", "--jwks-file", pem.toString());
+        assertEquals(ExitCodes.OK, created.exitCode(), created.err());
+        assertTrue(created.out().contains(" EC P-256"), created.out());
+
+        com.nimbusds.jwt.SignedJWT assertion = new com.nimbusds.jwt.SignedJWT(
+                new com.nimbusds.jose.JWSHeader(com.nimbusds.jose.JWSAlgorithm.ES256),
+                new com.nimbusds.jwt.JWTClaimsSet.Builder().issuer("pem-client").subject("pem-client")
+                        .audience(server().issuer()).jwtID(java.util.UUID.randomUUID().toString())
+                        .expirationTime(new java.util.Date(System.currentTimeMillis() + 60_000)).build());
+        assertion.sign(new com.nimbusds.jose.crypto.ECDSASigner((java.security.interfaces.ECPrivateKey) pair.getPrivate()));
+        Http http = new Http(server().baseUri());
+        java.net.http.HttpResponse<String> token = http.send(http.request("/oauth2/token")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(Http.form("grant_type", "client_credentials",
+                        "client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                        "client_assertion", assertion.serialize()))));
+        assertEquals(200, token.statusCode(), token.body());
+    }
+
+    @Test
     void tokenWhenClientHasGrantThenJwtHasAudienceAndScope() {
         Client client = createClient("Token client");
 
