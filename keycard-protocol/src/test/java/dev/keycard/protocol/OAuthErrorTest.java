@@ -33,7 +33,7 @@ class OAuthErrorTest {
 
     @Test
     void describedWhenCopiedWithADetailOrAWaitThenTheDescriptionIsNotEscapedAgain() {
-        OAuthError.Described d = OAuthError.INVALID_REQUEST.describe("parameter is repeated: §").detail("x")
+        OAuthError.Described d = OAuthError.INVALID_REQUEST.describe("parameter is repeated: \u00a7").detail("x")
                 .retryAfter(java.time.Duration.ofSeconds(3));
         assertEquals("parameter is repeated: %C2%A7", d.description());
     }

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +53,8 @@ public final class AssertionReplay implements ClientAssertions.SingleUse, AutoCl
     private final Duration wait;
     private final ConcurrentHashMap<String, Long> remembered = new ConcurrentHashMap<>();
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-    private final Thread writer;
+    /** Started by the first assertion: a server whose clients use secrets runs no writer. */
+    private @Nullable Thread writer;
     private volatile boolean closed;
 
     /** @param wait the longest a request waits for its use to be recorded */
@@ -61,7 +63,6 @@ public final class AssertionReplay implements ClientAssertions.SingleUse, AutoCl
         this.repository = repository;
         this.clock = clock;
         this.wait = wait;
-        this.writer = Thread.ofPlatform().daemon().name("keycard-assertion-jtis").start(this::write);
     }
 
     /**
@@ -91,6 +92,7 @@ public final class AssertionReplay implements ClientAssertions.SingleUse, AutoCl
             }
         }
         CompletableFuture<Boolean> first = new CompletableFuture<>();
+        startWriter();
         if (closed || !queue.offer(new Pending(new AssertionJtiRepository.Use(clientId, jti, expiresAt), first))) {
             forget(remember, key, exp);
             return CompletableFuture.failedFuture(new Unavailable("the server is stopping"));
@@ -106,6 +108,12 @@ public final class AssertionReplay implements ClientAssertions.SingleUse, AutoCl
                     ? "the store did not record the assertion within " + wait.toMillis() + " ms"
                     : "the store could not record the assertion: " + failure));
         });
+    }
+
+    private synchronized void startWriter() {
+        if (writer == null && !closed) {
+            writer = Thread.ofPlatform().daemon().name("keycard-assertion-jtis").start(this::write);
+        }
     }
 
     private void forget(boolean remembered, String key, long exp) {
@@ -159,11 +167,17 @@ public final class AssertionReplay implements ClientAssertions.SingleUse, AutoCl
 
     @Override
     public void close() {
-        closed = true;
-        try {
-            writer.join(Duration.ofSeconds(5));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        Thread running;
+        synchronized (this) {
+            closed = true;
+            running = writer;
+        }
+        if (running != null) {
+            try {
+                running.join(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         List<Pending> left = new ArrayList<>();
         queue.drainTo(left);

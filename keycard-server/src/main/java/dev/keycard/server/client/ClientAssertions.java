@@ -271,7 +271,7 @@ public final class ClientAssertions {
         if (value == null) {
             return "(none)";
         }
-        String cut = value.length() > 64 ? value.substring(0, 64) + "…" : value;
-        return cut.replaceAll("[^\\x20-\\x7e…]", "?");
+        String cut = value.length() > 64 ? value.substring(0, 64) + "..." : value;
+        return cut.replaceAll("[^\\x20-\\x7e]", "?");
     }
 }

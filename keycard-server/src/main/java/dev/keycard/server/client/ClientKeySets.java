@@ -29,6 +29,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The public keys each client signs its assertions with ({@code private_key_jwt}). An inline JWK
@@ -55,7 +56,9 @@ public final class ClientKeySets implements AutoCloseable {
 
     private final ConcurrentHashMap<String, Entry> sources = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<JWK, JWSVerifier> verifiers = new ConcurrentHashMap<>();
-    private final KeySetRetriever retriever;
+    private final int maxBytes;
+    /** Made at the first jwks_uri: a server whose clients register keys inline starts no HTTP client. */
+    private volatile @Nullable KeySetRetriever retriever;
     private final Duration timeout;
     private final Duration refetch;
     private final ExecutorService refresher;
@@ -71,8 +74,7 @@ public final class ClientKeySets implements AutoCloseable {
     public ClientKeySets(Duration timeout, int maxBytes, Duration refetch) {
         this.timeout = timeout;
         this.refetch = refetch;
-        this.retriever = new KeySetRetriever(HttpClient.newBuilder().connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NEVER).build(), timeout, maxBytes);
+        this.maxBytes = maxBytes;
         this.refresher = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "keycard-client-keys");
             t.setDaemon(true);
@@ -150,7 +152,7 @@ public final class ClientKeySets implements AutoCloseable {
         }
         URI uri = keys.jwksUri().orElseThrow(() -> new KeySourceException("the client has no keys"));
         try {
-            return JWKSourceBuilder.<SecurityContext>create(uri.toURL(), retriever)
+            return JWKSourceBuilder.<SecurityContext>create(uri.toURL(), retriever())
                     .cache(TIME_TO_LIVE.toMillis(), timeout.toMillis())
                     .refreshAheadCache(REFRESH_AHEAD.toMillis(), null, refresher, false, null, false)
                     .rateLimited(refetch.toMillis())
@@ -160,6 +162,21 @@ public final class ClientKeySets implements AutoCloseable {
         } catch (MalformedURLException | IllegalArgumentException e) {
             throw new KeySourceException("the registered jwks_uri is not a URL: " + e.getMessage());
         }
+    }
+
+    private KeySetRetriever retriever() {
+        KeySetRetriever r = retriever;
+        if (r == null) {
+            synchronized (this) {
+                r = retriever;
+                if (r == null) {
+                    r = new KeySetRetriever(HttpClient.newBuilder().connectTimeout(timeout)
+                            .followRedirects(HttpClient.Redirect.NEVER).build(), timeout, maxBytes);
+                    retriever = r;
+                }
+            }
+        }
+        return r;
     }
 
     /** Forgets the key sets of clients that are gone; called now and then. */
