@@ -219,7 +219,8 @@ public final class KeycardServer implements AutoCloseable {
             TokenIssuer tokenIssuer = new TokenIssuer(keys::ring, issuer::get, random);
             ClientAuthEvents authEvents = new ClientAuthEvents(metrics, audit);
             ClientKeySets keySets = new ClientKeySets(config.assertions().jwksTimeout(),
-                    config.assertions().jwksMaxBytes(), config.assertions().jwksRefetch());
+                    config.assertions().jwksMaxBytes(), config.assertions().jwksRefetch(),
+                    config.assertions().allowHttpJwksUri());
             AssertionReplay replay = new AssertionReplay(db, new AssertionJtiRepository(), clock, ASSERTION_WAIT);
             closing.add(keySets);
             closing.add(replay);
@@ -281,7 +282,8 @@ public final class KeycardServer implements AutoCloseable {
             every(background, REVOCATION_PURGE_EVERY, server::purgeRevocations);
             every(background, ASSERTION_PURGE_EVERY, () -> {
                 replay.purge();
-                keySets.retain(id -> registry.client(id).isPresent());
+                keySets.retain(id -> registry.client(id).isPresent(),
+                        name -> registry.trustSources().stream().anyMatch(t -> t.name().equals(name)));
             });
             LOG.info("Keycard ready: issuer {}", issuer.get());
             return server;

@@ -8,6 +8,7 @@ import dev.keycard.server.store.ApiRepository;
 import dev.keycard.server.store.ClientRepository;
 import dev.keycard.server.store.Database;
 import dev.keycard.server.store.RegistryReader;
+import dev.keycard.server.store.TrustSourceRepository;
 import java.time.Clock;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -32,6 +33,8 @@ public final class Admin {
         ClientAdmin clients = new ClientAdmin(db, clientRepository, apiRepository, secrets, clock,
                 config.secretGracePeriod(), revocations, refresh);
         TokenRevocationAdmin revoke = new TokenRevocationAdmin(db, new ClientRepository(), revocations, clock);
-        return new AdminUseCases(apis, clients, new KeyAdmin(keys), revoke);
+        TrustAdmin trust = new TrustAdmin(db, new TrustSourceRepository(), clock, refresh,
+                config.assertions().allowHttpJwksUri());
+        return new AdminUseCases(apis, clients, new KeyAdmin(keys), revoke, trust);
     }
 }

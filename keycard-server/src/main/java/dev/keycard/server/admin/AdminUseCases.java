@@ -7,6 +7,8 @@ package dev.keycard.server.admin;
  * @param clients clients, their grants and secrets
  * @param keys signing keys
  * @param revocations every token of a client at once
+ * @param trust the trust sources of workload identity federation
  */
-public record AdminUseCases(ApiAdmin apis, ClientAdmin clients, KeyAdmin keys, TokenRevocationAdmin revocations) {
+public record AdminUseCases(ApiAdmin apis, ClientAdmin clients, KeyAdmin keys, TokenRevocationAdmin revocations,
+                            TrustAdmin trust) {
 }

@@ -8,6 +8,8 @@ import dev.keycard.server.api.Api;
 import dev.keycard.server.registry.Client;
 import dev.keycard.server.registry.ClientKeys;
 import dev.keycard.server.registry.ClientSecret;
+import dev.keycard.server.registry.FederatedIdentity;
+import dev.keycard.server.registry.TrustSource;
 import dev.keycard.server.client.Secrets;
 import dev.keycard.server.revoke.RevocationEvent;
 import dev.keycard.server.revoke.Revocations;
@@ -15,6 +17,7 @@ import dev.keycard.server.store.ApiRepository;
 import dev.keycard.server.store.ChangeLog.Change;
 import dev.keycard.server.store.ClientRepository;
 import dev.keycard.server.store.Database;
+import dev.keycard.server.store.TrustSourceRepository;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -62,6 +65,7 @@ public final class ClientAdmin {
     private final Revocations revocations;
     private final LastAdministrator lastAdministrator;
     private final RegistryRefresh registry;
+    private final TrustSourceRepository trustSources = new TrustSourceRepository();
 
     /**
      * @param revocations where disabling or deleting a client revokes its tokens, in the same
@@ -144,7 +148,8 @@ public final class ClientAdmin {
                     command.enabled().orElse(before.enabled()), command.authMethods().orElse(before.authMethods()),
                     command.grantTypes().orElse(before.grantTypes()), command.defaultApi().applyTo(before::defaultApi),
                     before.grants(), before.secrets(), before.createdAt(), now,
-                    command.tokenRateLimit().applyTo(before::tokenRateLimit), command.keysAfter(before.keys()));
+                    command.tokenRateLimit().applyTo(before::tokenRateLimit), command.keysAfter(before.keys()),
+                    before.identities());
             requireKeys(after.authMethods(), after.keys());
             lastAdministrator.guard(c, before, () -> {
                 clients.update(c, after);
@@ -263,6 +268,46 @@ public final class ClientAdmin {
             registry.record(c, Change.client(id));
             return null;
         }));
+        registry.committed(Change.client(id));
+    }
+
+    /**
+     * Lets a workload authenticate as the client with a trust source's token for {@code subject}.
+     *
+     * @throws AdminProblem 409 when that (trust source, subject) is registered already, to this
+     *     client or another: each maps to exactly one client
+     */
+    public Client addIdentity(String id, AddIdentity command) {
+        Instant now = clock.instant();
+        Client client = db.transaction(c -> {
+            lock(c, id);
+            TrustSource source = trustSources.find(c, command.trustSource())
+                    .orElseThrow(() -> AdminProblem.invalid("trust_source", "names no trust source"));
+            TrustRules.subjectProblem(source, command.subject(), command.force())
+                    .ifPresent(p -> { throw AdminProblem.invalid("subject", p); });
+            FederatedIdentity identity = new FederatedIdentity(secrets.newId("fi_"), source.name(), command.subject(),
+                    command.claims(), now);
+            if (!clients.insertIdentity(c, id, identity)) {
+                throw AdminProblem.conflict("subject " + command.subject() + " of trust source " + source.name()
+                        + " is registered to a client already");
+            }
+            Client after = find(c, id);
+            registry.record(c, Change.client(id));
+            return after;
+        });
+        registry.committed(Change.client(id));
+        return client;
+    }
+
+    public void removeIdentity(String id, String identityId) {
+        db.transaction(c -> {
+            lock(c, id);
+            if (!clients.deleteIdentity(c, id, identityId)) {
+                throw AdminProblem.notFound("client " + id + " has no federated identity " + identityId);
+            }
+            registry.record(c, Change.client(id));
+            return null;
+        });
         registry.committed(Change.client(id));
     }
 

@@ -53,9 +53,17 @@ public final class ClientCommand implements Callable<Integer> {
             @Option(names = "--token-rate-limit", paramLabel = "RATE",
                     description = "Its limit on token requests: N/s, N/m, N/h or off; default: the server's "
                             + "rate-limit.client-tokens.") @Nullable String tokenRateLimit,
+            @Option(names = "--no-secret", description = "A client without a secret or keys, for workloads that "
+                    + "authenticate with a trust source's token (keycard client add-identity).") boolean noSecret,
             @Mixin KeyOptions keys) {
         JsonObject body = new JsonObject().put("name", name);
         keys.addTo(body, false);
+        if (noSecret && authMethods != null) {
+            throw new CliException(ExitCodes.USAGE, "error: --no-secret and --auth-method are alternatives");
+        }
+        if (noSecret && !body.containsKey("jwks") && !body.containsKey("jwks_uri")) {
+            body.put("auth_methods", new JsonArray());
+        }
         if (tokenRateLimit != null) {
             body.put("token_rate_limit", tokenRateLimit);
         }
@@ -204,6 +212,46 @@ public final class ClientCommand implements Callable<Integer> {
         try (AdminHttp http = admin.connect()) {
             JsonObject answer = http.post(AdminHttp.path("clients", clientId, "revoke-tokens"), new JsonObject());
             Output.print(spec, admin.json(), answer, ClientView::tokensRevoked);
+        }
+        return ExitCodes.OK;
+    }
+
+    @Command(name = "add-identity", description = "Let a workload authenticate as the client with a trust source's "
+            + "token for SUBJECT (workload identity federation).")
+    int addIdentity(@Mixin AdminOptions admin, @Parameters(paramLabel = "CLIENT_ID") String clientId,
+                    @Option(names = "--trust", required = true, paramLabel = "NAME", description = "The trust source.")
+                            String trust,
+                    @Option(names = "--subject", required = true, paramLabel = "SUBJECT", description = "The token's "
+                            + "exact sub, e.g. system:serviceaccount:payments:batch-worker, "
+                            + "repo:acme/jobs:ref:refs/heads/main, spiffe://prod.acme/ns/payments/sa/batch-worker.")
+                            String subject,
+                    @Option(names = "--claim", paramLabel = "NAME=VALUE", description = "Another claim the token must "
+                            + "hold exactly, e.g. repository_id=123456; repeat for more.") @Nullable List<String> claims,
+                    @Option(names = "--force", description = "Register a Kubernetes default service account, which "
+                            + "is refused otherwise.") boolean force) {
+        JsonObject conditions = new JsonObject();
+        for (String claim : claims == null ? List.<String>of() : claims) {
+            int eq = claim.indexOf('=');
+            if (eq <= 0) {
+                throw new CliException(ExitCodes.USAGE, "error: --claim takes NAME=VALUE, not '" + Table.clean(claim) + "'");
+            }
+            conditions.put(claim.substring(0, eq), claim.substring(eq + 1));
+        }
+        JsonObject body = new JsonObject().put("trust_source", trust).put("subject", subject).put("claims", conditions);
+        if (force) {
+            body.put("force", true);
+        }
+        return printClient(admin, http -> http.post(AdminHttp.path("clients", clientId, "federated-identities"), body));
+    }
+
+    @Command(name = "remove-identity", description = "Stop a federated identity authenticating as the client.")
+    int removeIdentity(@Mixin AdminOptions admin, @Parameters(index = "0", paramLabel = "CLIENT_ID") String clientId,
+                       @Parameters(index = "1", paramLabel = "IDENTITY_ID") String identityId) {
+        try (AdminHttp http = admin.connect()) {
+            http.delete(AdminHttp.path("clients", clientId, "federated-identities", identityId));
+        }
+        if (!admin.json()) {
+            Output.out(spec).println("removed identity " + Table.clean(identityId) + " of client " + Table.clean(clientId));
         }
         return ExitCodes.OK;
     }

@@ -64,6 +64,19 @@ final class ClientView {
                 label = "";
             }
         }
+        label = "identities:";
+        for (Object identity : array(client, "federated_identities")) {
+            if (identity instanceof JsonObject i) {
+                StringBuilder line = new StringBuilder(Table.clean(i.getValue("id")) + " "
+                        + Table.clean(i.getValue("trust_source")) + " " + Table.clean(i.getValue("subject")));
+                if (i.getValue("claims") instanceof JsonObject claims) {
+                    claims.forEach(e -> line.append(' ').append(Table.clean(e.getKey())).append('=')
+                            .append(Table.clean(e.getValue())));
+                }
+                table.row(label, line.toString());
+                label = "";
+            }
+        }
         table.row("created_at:", client.getValue("created_at"))
                 .row("updated_at:", client.getValue("updated_at"))
                 .print(out);

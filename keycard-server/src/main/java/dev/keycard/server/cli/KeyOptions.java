@@ -65,7 +65,8 @@ final class KeyOptions {
         }
     }
 
-    private static JsonObject read(Path file) {
+    /** A JWK Set, or one PEM public key as a JWK Set of one, read from {@code file}. */
+    static JsonObject read(Path file) {
         String text;
         try {
             if (Files.size(file) > MAX_FILE_BYTES) {

@@ -10,9 +10,12 @@ import dev.keycard.protocol.ClientAuthMethod;
 import dev.keycard.server.api.SigningAlg;
 import dev.keycard.server.config.ServerConfig.AssertionPolicy;
 import dev.keycard.server.registry.Client;
+import dev.keycard.server.registry.FederatedIdentity;
+import dev.keycard.server.registry.TrustSource;
 import dev.keycard.server.registry.Registry;
 import java.security.GeneralSecurityException;
 import java.text.ParseException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
@@ -25,11 +28,15 @@ import org.jspecify.annotations.Nullable;
 /**
  * The client-assertion pipeline: a {@code client_assertion} (RFC 7521 §4.2) is parsed once, its
  * issuer picks what verifies it, and the result is an authenticated client, as a secret check
- * gives one. Today the issuer is the client itself ({@code private_key_jwt}, RFC 7523 §2.2 and
- * §3, OpenID Connect Core §9): {@code iss} = {@code sub} = its client_id, verified with the keys
- * it registered ({@link ClientKeySets}).
+ * gives one. The issuer is either the client itself ({@code private_key_jwt}, RFC 7523 §2.2 and
+ * §3, OpenID Connect Core §9: {@code iss} = {@code sub} = its client_id, verified with the keys it
+ * registered, {@link ClientKeySets}), or a registered {@link TrustSource} whose workload tokens
+ * authenticate the client a {@code sub} is mapped to (workload identity federation; a SPIFFE
+ * JWT-SVID, draft-ietf-oauth-spiffe-client-auth, by its trust domain), checked as
+ * {@link #verifyFederated} says.
  *
- * <p>The checks, cheapest first, the signature before anything is recorded:
+ * <p>The checks of a {@code private_key_jwt} assertion, cheapest first, the signature before
+ * anything is recorded:
  * <ol>
  *   <li>a JWS compact serialization; {@code alg} one of RS256, PS256, ES256, EdDSA (never
  *       {@code none}, never a MAC: a public key used as an HMAC secret proves nothing), and the
@@ -54,6 +61,13 @@ public final class ClientAssertions {
 
     /** {@code client_assertion_type} of a JWT assertion, RFC 7523 §2.2. */
     public static final String JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+    /** {@code client_assertion_type} of a SPIFFE JWT-SVID, draft-ietf-oauth-spiffe-client-auth. */
+    public static final String JWT_SPIFFE = "urn:ietf:params:oauth:client-assertion-type:jwt-spiffe";
+    /**
+     * How a client authenticated with a trust source's token (workload identity federation): the
+     * name audit events and metrics give it. The request is a client assertion all the same.
+     */
+    public static final ClientAuthMethod FEDERATED = new ClientAuthMethod("federated_jwt");
     /** The algorithms an assertion may be signed with: asymmetric only, never {@code none} or a MAC. */
     public static final List<SigningAlg> ALGORITHMS = List.of(SigningAlg.RS256, SigningAlg.PS256, SigningAlg.ES256,
             SigningAlg.EdDSA);
@@ -95,8 +109,18 @@ public final class ClientAssertions {
     record Checking(Client client, CompletableFuture<String> verified) {
     }
 
-    /** An assertion parsed, not yet trusted: the client it claims to come from. */
-    record Parsed(SignedJWT jwt, JWTClaimsSet claims, String clientId) {
+    /**
+     * An assertion parsed, not yet trusted: the client it claims to come from, and the trust
+     * source that issued it when it is a federated workload's token (null for {@code private_key_jwt}).
+     */
+    record Parsed(SignedJWT jwt, JWTClaimsSet claims, String clientId, @Nullable TrustSource source) {
+        Parsed(SignedJWT jwt, JWTClaimsSet claims, String clientId) {
+            this(jwt, claims, clientId, null);
+        }
+
+        ClientAuthMethod method() {
+            return source == null ? ClientAuthMethod.PRIVATE_KEY_JWT : FEDERATED;
+        }
     }
 
     private final Registry registry;
@@ -121,7 +145,8 @@ public final class ClientAssertions {
      * @param type {@code client_assertion_type}
      */
     Parsed parse(String type, String assertion) throws Refused {
-        if (!JWT_BEARER.equals(type)) {
+        boolean spiffe = JWT_SPIFFE.equals(type);
+        if (!JWT_BEARER.equals(type) && !spiffe) {
             throw new Refused("unsupported_assertion_type", "client_assertion_type " + printable(type));
         }
         SignedJWT jwt;
@@ -134,13 +159,49 @@ public final class ClientAssertions {
         }
         String iss = claims.getIssuer();
         String sub = claims.getSubject();
-        if (iss == null || sub == null) {
-            throw new Refused("wrong_subject", "client_assertion without iss or sub");
+        if (sub == null || sub.isEmpty()) {
+            throw new Refused("wrong_subject", "client_assertion without sub");
+        }
+        if (spiffe) { // a JWT-SVID need not name an issuer: its SPIFFE ID's trust domain does
+            TrustSource source = registry.trustSource(trustDomain(sub))
+                    .filter(t -> t.kind() == TrustSource.Kind.SPIFFE)
+                    .orElseThrow(() -> new Refused("unknown_issuer", "no trust source for the trust domain of "
+                            + printable(sub)));
+            return federated(jwt, claims, source, sub);
+        }
+        if (iss == null) {
+            throw new Refused("wrong_subject", "client_assertion without iss");
+        }
+        // A registered issuer is a URL, which no client_id can be (it has no '/'): the two never meet.
+        Optional<TrustSource> source = registry.trustSource(iss);
+        if (source.isPresent()) {
+            if (source.get().kind() == TrustSource.Kind.SPIFFE) {
+                throw new Refused("unsupported_assertion_type", "a JWT-SVID goes with client_assertion_type "
+                        + JWT_SPIFFE);
+            }
+            return federated(jwt, claims, source.get(), sub);
         }
         if (!iss.equals(sub)) {
             throw new Refused("wrong_subject", "client_assertion iss and sub differ");
         }
         return new Parsed(jwt, claims, iss);
+    }
+
+    /** The client the subject of a trust source's token is registered as. */
+    private Parsed federated(SignedJWT jwt, JWTClaimsSet claims, TrustSource source, String sub) throws Refused {
+        Client client = registry.federatedClient(source.name(), sub)
+                .orElseThrow(() -> new Refused("unknown_subject", "no client for subject " + printable(sub)
+                        + " of trust source " + source.name()));
+        return new Parsed(jwt, claims, client.id().value(), source);
+    }
+
+    /** {@code spiffe://<trust domain>} of a SPIFFE ID, or "" when it is not one. */
+    static String trustDomain(String spiffeId) {
+        if (!spiffeId.startsWith("spiffe://")) {
+            return "";
+        }
+        int slash = spiffeId.indexOf('/', "spiffe://".length());
+        return slash < 0 ? spiffeId : spiffeId.substring(0, slash);
     }
 
     /**
@@ -149,6 +210,9 @@ public final class ClientAssertions {
      * {@link Checking#verified()}, which no caller may treat as authenticated before it completes.
      */
     Checking verify(Parsed parsed, Instant now) throws Refused {
+        if (parsed.source() != null) {
+            return verifyFederated(parsed, parsed.source(), now);
+        }
         JWSHeader header = parsed.jwt().getHeader();
         JWTClaimsSet claims = parsed.claims();
         String clientId = parsed.clientId();
@@ -178,7 +242,7 @@ public final class ClientAssertions {
             throw new Refused("disabled", "client " + clientId + " is disabled");
         }
         CompletableFuture<String> verified = keySets.candidates(client, header)
-                .thenApply(keys -> signedBy(client, parsed.jwt(), alg, keys))
+                .thenApply(keys -> signedBy("client " + clientId, parsed.jwt(), alg, keys))
                 .thenCompose(keyId -> replay.spend(clientId, jti, expires).handle((first, failure) -> {
                     if (failure != null) {
                         Throwable cause = failure instanceof java.util.concurrent.CompletionException c
@@ -193,6 +257,95 @@ public final class ClientAssertions {
                     return keyId;
                 }));
         return new Checking(client, verified);
+    }
+
+    /**
+     * A trust source's token (workload identity federation). The platform's own token is the
+     * credential, reused for its whole life (a Kubernetes projected token for up to an hour, by
+     * every request the pod makes), so its {@code jti} is not single-use: what protects it is the
+     * audience dedicated to Keycard (a token made for another service cannot be replayed here),
+     * the cap on its lifetime and age, the exact subject and the claim conditions. The checks:
+     * <ol>
+     *   <li>{@code alg} and {@code typ} as for any assertion ({@code JOSE} also allowed, as a
+     *       JWT-SVID may carry it);</li>
+     *   <li>{@code aud} holds the trust source's audience (Keycard's issuer identifier by default);</li>
+     *   <li>{@code exp} present and not past; the token's age ({@code now - iat}, else
+     *       {@code now - nbf}) at most the trust source's {@code max_token_lifetime}, or, with
+     *       neither, {@code exp} at most that far ahead; {@code nbf}, {@code iat} not in the
+     *       future;</li>
+     *   <li>each claim condition of the matched identity holds exactly its value;</li>
+     *   <li>the client is enabled;</li>
+     *   <li>the signature, by a key the trust source publishes.</li>
+     * </ol>
+     */
+    private Checking verifyFederated(Parsed parsed, TrustSource source, Instant now) throws Refused {
+        JWSHeader header = parsed.jwt().getHeader();
+        JWTClaimsSet claims = parsed.claims();
+        SigningAlg alg = SigningAlg.named(header.getAlgorithm().getName()).filter(ALGORITHMS::contains)
+                .orElseThrow(() -> new Refused("algorithm_not_allowed",
+                        "client_assertion alg " + printable(header.getAlgorithm().getName())));
+        if (header.getType() == null || !header.getType().getType().equalsIgnoreCase("JOSE")) {
+            checkType(header.getType());
+        }
+        if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
+            throw new Refused("malformed_assertion", "client_assertion with crit " + header.getCriticalParams());
+        }
+        Client client = registry.client(parsed.clientId())
+                .orElseThrow(() -> new Refused("unknown_client", "unknown client_id " + parsed.clientId()));
+        String audience = source.audience().orElseGet(issuer);
+        if (!claims.getAudience().contains(audience)) {
+            throw new Refused("wrong_audience", claims.getAudience().isEmpty() ? "token of " + source.name()
+                    + " without aud" : "token of " + source.name() + " for another audience");
+        }
+        checkFederatedTimes(claims, source, now);
+        String sub = claims.getSubject();
+        FederatedIdentity identity = client.identities().stream()
+                .filter(i -> i.trustSource().equals(source.name()) && i.subject().equals(sub)).findFirst()
+                .orElseThrow(() -> new Refused("unknown_subject", "no client for subject " + printable(sub)));
+        for (var condition : identity.claims().entrySet()) {
+            Object value = claims.getClaim(condition.getKey());
+            if (value == null || value instanceof java.util.Collection || value instanceof java.util.Map
+                    || !condition.getValue().equals(String.valueOf(value))) {
+                throw new Refused("claim_mismatch", "token of " + source.name() + ": claim "
+                        + printable(condition.getKey()) + " is not the one registered for client " + client.id());
+            }
+        }
+        if (!client.enabled()) {
+            throw new Refused("disabled", "client " + client.id() + " is disabled");
+        }
+        CompletableFuture<String> verified = keySets.candidates(source, header)
+                .thenApply(keys -> signedBy("trust source " + source.name(), parsed.jwt(), alg, keys));
+        return new Checking(client, verified);
+    }
+
+    private void checkFederatedTimes(JWTClaimsSet claims, TrustSource source, Instant now) throws Refused {
+        Date exp = claims.getExpirationTime();
+        if (exp == null) {
+            throw new Refused("malformed_assertion", "token of " + source.name() + " without exp");
+        }
+        Duration skew = policy.clockSkew();
+        Duration cap = source.maxTokenLifetime();
+        Instant expires = exp.toInstant();
+        if (!expires.isAfter(now.minus(skew))) {
+            throw new Refused("expired_assertion", "token of " + source.name() + " expired at " + expires);
+        }
+        Instant latest = now.plus(skew);
+        Instant iat = claims.getIssueTime() == null ? null : claims.getIssueTime().toInstant();
+        Instant nbf = claims.getNotBeforeTime() == null ? null : claims.getNotBeforeTime().toInstant();
+        if ((nbf != null && nbf.isAfter(latest)) || (iat != null && iat.isAfter(latest))) {
+            throw new Refused("assertion_not_yet_valid", "token of " + source.name() + " from the future");
+        }
+        // Accepted for at most the cap after it was issued, whatever its exp: GitHub's tokens are
+        // issued for hours and meant for the next minutes. Without iat or nbf, it must expire within the cap.
+        Instant issued = iat != null ? iat : nbf;
+        if (issued != null && Duration.between(issued, now).compareTo(cap.plus(skew)) > 0) {
+            throw new Refused("assertion_lifetime", "token of " + source.name() + " issued at " + issued
+                    + " is older than its trust source's max_token_lifetime " + cap);
+        }
+        if (issued == null && Duration.between(now, expires).compareTo(cap.plus(skew)) > 0) {
+            throw new Refused("assertion_lifetime", "token of " + source.name() + " without iat or nbf expires more"
+                    + " than its trust source's max_token_lifetime " + cap + " ahead");
+        }
     }
 
     private static void checkType(@Nullable JOSEObjectType type) throws Refused {
@@ -247,7 +400,7 @@ public final class ClientAssertions {
      * @return the kid of the key that verified it ("" for a key without one)
      * @throws java.util.concurrent.CompletionException holding a {@link Refused}
      */
-    private String signedBy(Client client, SignedJWT jwt, SigningAlg alg, List<JWK> keys) {
+    private String signedBy(String signer, SignedJWT jwt, SigningAlg alg, List<JWK> keys) {
         int tried = 0;
         for (JWK key : keys) {
             if (tried++ == MAX_CANDIDATE_KEYS) {
@@ -262,12 +415,12 @@ public final class ClientAssertions {
             }
         }
         throw new java.util.concurrent.CompletionException(new Refused("wrong_key", keys.isEmpty()
-                ? "no key of client " + client.id() + " fits the assertion"
-                : "the assertion's signature does not verify with the keys of client " + client.id()));
+                ? "no key of " + signer + " fits the assertion"
+                : "the assertion's signature does not verify with the keys of " + signer));
     }
 
     /** For a log line: at most 64 printable ASCII characters. */
-    private static String printable(@Nullable String value) {
+    static String printable(@Nullable String value) {
         if (value == null) {
             return "(none)";
         }

@@ -126,12 +126,13 @@ public final class ClientAuthenticator {
         try {
             parsed = assertions.parse(type.get(), assertion.get());
         } catch (ClientAssertions.Refused r) {
-            throw refused(claimed, source, now, r);
+            throw refused(claimed, source, now, r, ClientAuthMethod.PRIVATE_KEY_JWT);
         }
         String clientId = parsed.clientId();
+        ClientAuthMethod method = parsed.method();
         if (bodyId.isPresent() && !bodyId.get().equals(clientId)) {
-            throw failed(clientId, source, "wrong_subject", ClientAuthMethod.PRIVATE_KEY_JWT, now,
-                    "client_id %s differs from the client_assertion's subject", bodyId.get());
+            throw failed(clientId, source, "wrong_subject", method, now,
+                    "client_id %s differs from the client the client_assertion authenticates", bodyId.get());
         }
         Optional<AuthThrottle.Wait> wait = throttle.check(source, throttleKey(clientId), now);
         if (wait.isPresent()) {
@@ -141,27 +142,28 @@ public final class ClientAuthenticator {
         try {
             checking = assertions.verify(parsed, now);
         } catch (ClientAssertions.Refused r) {
-            throw refused(clientId, source, now, r);
+            throw refused(clientId, source, now, r, method);
         }
         CompletableFuture<Void> settled = checking.verified().handle((keyId, failure) -> {
             if (failure != null) {
                 Throwable cause = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
                 throw new CompletionException(cause instanceof ClientAssertions.Refused r
-                        ? refused(clientId, source, now, r) : cause);
+                        ? refused(clientId, source, now, r, method) : cause);
             }
             throttle.succeeded(source, clientId, now);
             return null;
         });
-        return new AuthenticatedClient(checking.client(), ClientAuthMethod.PRIVATE_KEY_JWT, "key", settled);
+        return new AuthenticatedClient(checking.client(), method,
+                parsed.source() == null ? "key" : "trust:" + parsed.source().name(), settled);
     }
 
     private dev.keycard.protocol.OAuthException refused(String clientId, String source, Instant now,
-                                                        ClientAssertions.Refused r) {
+                                                        ClientAssertions.Refused r, ClientAuthMethod method) {
         if (r.unavailable) {
             return OAuthError.TEMPORARILY_UNAVAILABLE.describe("the client assertion cannot be checked now; retry shortly")
                     .retryAfter(java.time.Duration.ofSeconds(1)).detail(r.getMessage()).toException();
         }
-        return failed(clientId, source, r.reason, ClientAuthMethod.PRIVATE_KEY_JWT, now, "%s", r.getMessage());
+        return failed(clientId, source, r.reason, method, now, "%s", r.getMessage());
     }
 
     /**

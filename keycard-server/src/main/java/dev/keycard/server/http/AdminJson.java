@@ -7,6 +7,8 @@ import dev.keycard.protocol.ScopeSet;
 import dev.keycard.server.api.Api;
 import dev.keycard.server.registry.Client;
 import dev.keycard.server.registry.ClientSecret;
+import dev.keycard.server.registry.FederatedIdentity;
+import dev.keycard.server.registry.TrustSource;
 import dev.keycard.server.client.SecretUsage;
 import dev.keycard.server.config.RateLimit;
 import io.vertx.core.json.JsonArray;
@@ -60,8 +62,31 @@ final class AdminJson {
                 .put("jwks_uri", c.keys().jwksUri().map(java.net.URI::toString).orElse(null))
                 .put("token_endpoint_auth_signing_alg", c.keys().signingAlg().orElse(null))
                 .put("secrets", secrets(c.secrets(), now))
+                .put("federated_identities", new JsonArray(c.identities().stream().map(AdminJson::identity).toList()))
                 .put("created_at", c.createdAt().toString())
                 .put("updated_at", c.updatedAt().toString());
+    }
+
+    static JsonObject identity(FederatedIdentity i) {
+        JsonObject claims = new JsonObject();
+        new TreeMap<>(i.claims()).forEach(claims::put);
+        return new JsonObject().put("id", i.id()).put("trust_source", i.trustSource()).put("subject", i.subject())
+                .put("claims", claims).put("created_at", i.createdAt().toString());
+    }
+
+    /** A trust source; its audience is shown as it applies (Keycard's issuer when none was given). */
+    static JsonObject trustSource(TrustSource t, String issuer) {
+        return new JsonObject()
+                .put("name", t.name())
+                .put("kind", t.kind().wire())
+                .put(t.kind() == TrustSource.Kind.SPIFFE ? "trust_domain" : "issuer",
+                        t.kind() == TrustSource.Kind.SPIFFE ? t.issuer().substring("spiffe://".length()) : t.issuer())
+                .put("keys", t.keys().discovery() ? "discovery" : t.keys().jwksUri().isPresent() ? "jwks_uri" : "jwks")
+                .put("jwks_uri", t.keys().jwksUri().map(java.net.URI::toString).orElse(null))
+                .put("jwks", t.keys().jwks().map(JsonObject::new).orElse(null))
+                .put("audience", t.audience().orElse(issuer))
+                .put("max_token_lifetime", t.maxTokenLifetime().toSeconds())
+                .put("created_at", t.createdAt().toString());
     }
 
     JsonArray secrets(Collection<ClientSecret> secrets, Instant now) {

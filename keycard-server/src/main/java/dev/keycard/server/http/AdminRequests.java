@@ -3,7 +3,10 @@ package dev.keycard.server.http;
 import dev.keycard.protocol.ClientAuthMethod;
 import dev.keycard.protocol.GrantType;
 import dev.keycard.protocol.ScopeSet;
+import dev.keycard.server.admin.AddIdentity;
 import dev.keycard.server.admin.ClientAdmin;
+import dev.keycard.server.admin.CreateTrustSource;
+import dev.keycard.server.admin.TrustRules;
 import dev.keycard.server.admin.CreateApi;
 import dev.keycard.server.admin.ClientKeyRules;
 import dev.keycard.server.admin.CreateClient;
@@ -19,6 +22,7 @@ import dev.keycard.server.config.RateLimit;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import dev.keycard.server.registry.ClientKeys;
+import dev.keycard.server.registry.TrustSource;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
@@ -176,6 +180,71 @@ final class AdminRequests {
         return type;
     }
 
+    private static final Set<String> CREATE_TRUST = Set.of("name", "kind", "issuer", "trust_domain", "jwks_uri", "jwks",
+            "audience", "max_token_lifetime");
+    private static final Set<String> ADD_IDENTITY = Set.of("trust_source", "subject", "claims", "force");
+
+    CreateTrustSource createTrustSource(JsonObject body) {
+        AdminFields f = fields(body, CREATE_TRUST);
+        Optional<String> kindName = f.text("kind", true, 32);
+        Optional<TrustSource.Kind> kind = kindName.flatMap(TrustSource.Kind::fromWire);
+        if (kindName.isPresent() && kind.isEmpty()) {
+            f.error("kind", "must be one of kubernetes, github-actions, spiffe, oidc");
+        }
+        Optional<String> name = f.text("name", false, 64);
+        name.filter(n -> !TrustRules.NAME.matcher(n).matches()).ifPresent(n -> f.error("name", TrustRules.NAME_RULE));
+        Optional<String> issuer = f.text("issuer", false, 2048);
+        Optional<String> trustDomain = f.text("trust_domain", false, 255);
+        boolean spiffe = kind.filter(k -> k == TrustSource.Kind.SPIFFE).isPresent();
+        if (spiffe && issuer.isPresent()) {
+            f.error("issuer", "a SPIFFE trust source names its trust_domain instead");
+        }
+        if (!spiffe && trustDomain.isPresent()) {
+            f.error("trust_domain", "only a SPIFFE trust source has one");
+        }
+        Optional<String> jwks = f.object("jwks").map(JsonObject::encode); // checked for the kind by the use case
+        Optional<String> jwksUri = f.text("jwks_uri", false, 2048);
+        Optional<URI> uri = Optional.empty();
+        if (jwksUri.isPresent()) {
+            try {
+                uri = Optional.of(new URI(jwksUri.get()));
+            } catch (java.net.URISyntaxException e) {
+                f.error("jwks_uri", "is not a URL");
+            }
+        }
+        Optional<String> audience = f.text("audience", false, 2048);
+        Optional<Duration> lifetime = f.number("max_token_lifetime", 60, TrustRules.MAX_LIFETIME.toSeconds())
+                .map(Duration::ofSeconds);
+        f.check();
+        return new CreateTrustSource(name, kind.orElseThrow(), spiffe ? trustDomain : issuer, uri, jwks,
+                audience, lifetime);
+    }
+
+    AddIdentity addIdentity(JsonObject body) {
+        AdminFields f = fields(body, ADD_IDENTITY);
+        Optional<String> source = f.text("trust_source", true, 64);
+        Optional<String> subject = f.text("subject", true, 1024);
+        Map<String, String> claims = new LinkedHashMap<>();
+        f.object("claims").ifPresent(o -> {
+            if (o.size() > TrustRules.MAX_CLAIMS) {
+                f.error("claims", "holds more than " + TrustRules.MAX_CLAIMS + " conditions");
+            }
+            o.forEach(e -> {
+                if (!(e.getValue() instanceof String v) || v.isEmpty() || v.length() > 1024 || e.getKey().isEmpty()
+                        || e.getKey().length() > 128) {
+                    f.error("claims", "each condition is a claim name and the string it must equal");
+                } else if (Set.of("iss", "sub", "aud", "exp", "iat", "nbf", "jti").contains(e.getKey())) {
+                    f.error("claims", "'" + e.getKey() + "' is checked by Keycard itself");
+                } else {
+                    claims.put(e.getKey(), v);
+                }
+            });
+        });
+        boolean force = f.bool("force").orElse(false);
+        f.check();
+        return new AddIdentity(source.orElseThrow(), subject.orElseThrow(), claims, force);
+    }
+
     private static Optional<Set<ClientAuthMethod>> methods(AdminFields f) {
         Optional<List<String>> names = f.strings("auth_methods");
         if (names.isEmpty()) {
@@ -191,10 +260,8 @@ final class AdminRequests {
             }
             out.add(m);
         }
-        if (out.isEmpty()) {
-            f.error("auth_methods", "must name at least one method");
-            return Optional.empty();
-        }
+        // None: a client that authenticates only as a federated workload (its identities), with no
+        // secret and no keys.
         return Optional.of(out);
     }
 

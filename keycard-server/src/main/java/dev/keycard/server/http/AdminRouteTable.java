@@ -8,6 +8,7 @@ import dev.keycard.server.api.Api;
 import dev.keycard.server.keys.KeyRing;
 import dev.keycard.server.registry.Client;
 import dev.keycard.server.registry.ClientSecret;
+import dev.keycard.server.registry.TrustSource;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -81,7 +82,8 @@ final class AdminRouteTable {
     }
 
     /** Every admin route, calling {@code cases}. */
-    static AdminRouteTable of(AdminUseCases cases, AdminRequests read, AdminJson json, Clock clock) {
+    static AdminRouteTable of(AdminUseCases cases, AdminRequests read, AdminJson json, Clock clock,
+                              java.util.function.Supplier<String> issuer) {
         ClientAdmin clients = cases.clients();
         List<Route> r = new ArrayList<>();
         r.add(new Route(HttpMethod.GET, PREFIX + "apis", (p, b, q) -> {
@@ -152,6 +154,30 @@ final class AdminRouteTable {
                         clock.instant()))));
         r.add(new Route(HttpMethod.DELETE, PREFIX + "clients/{id}/grants/{identifier}", (p, b, q) -> {
             clients.deleteGrant(p.get("id"), p.get("identifier"));
+            return Result.noContent();
+        }));
+        r.add(new Route(HttpMethod.POST, PREFIX + "clients/{id}/federated-identities", (p, b, q) ->
+                Result.created(json.client(clients.addIdentity(p.get("id"), read.addIdentity(b)), clock.instant()),
+                        PREFIX + "clients/" + encode(p.get("id")))));
+        r.add(new Route(HttpMethod.DELETE, PREFIX + "clients/{id}/federated-identities/{identity_id}", (p, b, q) -> {
+            clients.removeIdentity(p.get("id"), p.get("identity_id"));
+            return Result.noContent();
+        }));
+        r.add(new Route(HttpMethod.GET, PREFIX + "trust-sources", (p, b, q) -> {
+            Page<TrustSource> page = Page.within(cases.trust().list(), AdminQueries.page(q), TrustSource::name);
+            return Result.page(new JsonArray(page.items().stream()
+                    .map(t -> AdminJson.trustSource(t, issuer.get())).toList()),
+                    AdminQueries.next(PREFIX + "trust-sources", q, page));
+        }));
+        r.add(new Route(HttpMethod.POST, PREFIX + "trust-sources", (p, b, q) -> {
+            TrustSource created = cases.trust().create(read.createTrustSource(b));
+            return Result.created(AdminJson.trustSource(created, issuer.get()),
+                    PREFIX + "trust-sources/" + encode(created.name()));
+        }));
+        r.add(new Route(HttpMethod.GET, PREFIX + "trust-sources/{name}", (p, b, q) ->
+                Result.ok(AdminJson.trustSource(cases.trust().get(p.get("name")), issuer.get()))));
+        r.add(new Route(HttpMethod.DELETE, PREFIX + "trust-sources/{name}", (p, b, q) -> {
+            cases.trust().delete(p.get("name"));
             return Result.noContent();
         }));
         r.add(new Route(HttpMethod.GET, PREFIX + "keys", (p, b, q) -> {

@@ -64,7 +64,8 @@ public final class AdminRoutes implements Handler<HttpServerRequest> {
                                  Revocations revocations, Supplier<String> issuer, SecretUsage usage,
                                  Duration maxLifetime, boolean allowHttpJwksUri, Clock clock, Audit audit) {
         return new AdminRoutes(support, new AdminAuth(keys, registry, issuer, clock, revocations),
-                AdminRouteTable.of(cases, new AdminRequests(maxLifetime, allowHttpJwksUri), new AdminJson(usage), clock), audit);
+                AdminRouteTable.of(cases, new AdminRequests(maxLifetime, allowHttpJwksUri), new AdminJson(usage), clock,
+                        issuer), audit);
     }
 
     @Override

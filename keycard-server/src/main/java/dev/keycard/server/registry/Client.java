@@ -25,11 +25,21 @@ import java.util.Set;
  * @param secrets its secrets, current first
  * @param tokenRateLimit its own limit on token requests; empty: the server's default
  * @param keys the public keys its {@code private_key_jwt} assertions are signed with
+ * @param identities the workloads that authenticate as it with a trusted issuer's token
  */
 public record Client(ClientId id, String name, boolean enabled, Set<ClientAuthMethod> authMethods,
                      Set<GrantType> grantTypes, Optional<String> defaultApi, Map<String, ScopeSet> grants,
                      List<ClientSecret> secrets, Instant createdAt, Instant updatedAt,
-                     Optional<RateLimit> tokenRateLimit, ClientKeys keys) {
+                     Optional<RateLimit> tokenRateLimit, ClientKeys keys, List<FederatedIdentity> identities) {
+
+    /** A client without federated identities. */
+    public Client(ClientId id, String name, boolean enabled, Set<ClientAuthMethod> authMethods,
+                  Set<GrantType> grantTypes, Optional<String> defaultApi, Map<String, ScopeSet> grants,
+                  List<ClientSecret> secrets, Instant createdAt, Instant updatedAt,
+                  Optional<RateLimit> tokenRateLimit, ClientKeys keys) {
+        this(id, name, enabled, authMethods, grantTypes, defaultApi, grants, secrets, createdAt, updatedAt,
+                tokenRateLimit, keys, List.of());
+    }
 
     /** A client without keys. */
     public Client(ClientId id, String name, boolean enabled, Set<ClientAuthMethod> authMethods,
@@ -60,6 +70,13 @@ public record Client(ClientId id, String name, boolean enabled, Set<ClientAuthMe
         Objects.requireNonNull(updatedAt, "updatedAt");
         Objects.requireNonNull(tokenRateLimit, "tokenRateLimit");
         Objects.requireNonNull(keys, "keys");
+        identities = List.copyOf(identities);
+    }
+
+    /** The same client with {@code identities}. */
+    public Client withIdentities(List<FederatedIdentity> identities) {
+        return new Client(id, name, enabled, authMethods, grantTypes, defaultApi, grants, secrets, createdAt,
+                updatedAt, tokenRateLimit, keys, identities);
     }
 
 

@@ -2,9 +2,11 @@ package dev.keycard.server.registry;
 
 import dev.keycard.server.api.Api;
 import dev.keycard.server.api.SigningAlg;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -19,10 +21,15 @@ import java.util.Set;
  */
 public final class Registry {
 
-    private record State(SnapshotMap<String, Api> apis, SnapshotMap<String, Client> clients) {
+    /**
+     * @param identities client_id by {@link FederatedIdentity#key()}, kept with the clients
+     * @param trustSources by issuer: few, so a change replaces them all
+     */
+    private record State(SnapshotMap<String, Api> apis, SnapshotMap<String, Client> clients,
+                         SnapshotMap<String, String> identities, Map<String, TrustSource> trustSources) {
     }
 
-    private volatile State state = new State(SnapshotMap.empty(), SnapshotMap.empty());
+    private volatile State state = new State(SnapshotMap.empty(), SnapshotMap.empty(), SnapshotMap.empty(), Map.of());
 
     /** Publishes {@code apis} and {@code clients} as the whole registry (at start, or after a full reread). */
     public synchronized void replace(Collection<Api> apis, Collection<Client> clients) {
@@ -36,9 +43,32 @@ public final class Registry {
      * a registry read whole is handed over without another copy. The caller must not touch it after.
      */
     public synchronized void replace(Collection<Api> apis, HashMap<String, Client> clients) {
+        replace(apis, clients, state.trustSources().values());
+    }
+
+    /** Like {@link #replace(Collection, HashMap)}, with the trust sources. */
+    public synchronized void replace(Collection<Api> apis, HashMap<String, Client> clients,
+                                     Collection<TrustSource> trustSources) {
         Map<String, Api> a = new HashMap<>();
         apis.forEach(api -> a.put(api.identifier(), api));
-        state = new State(SnapshotMap.of(a), SnapshotMap.adopt(clients));
+        HashMap<String, String> identities = new HashMap<>();
+        for (Client client : clients.values()) {
+            client.identities().forEach(i -> identities.put(i.key(), client.id().value()));
+        }
+        state = new State(SnapshotMap.of(a), SnapshotMap.adopt(clients), SnapshotMap.adopt(identities),
+                byIssuer(trustSources));
+    }
+
+    /** Publishes {@code trustSources} as all there are. */
+    public synchronized void replaceTrustSources(Collection<TrustSource> trustSources) {
+        State s = state;
+        state = new State(s.apis(), s.clients(), s.identities(), byIssuer(trustSources));
+    }
+
+    private static Map<String, TrustSource> byIssuer(Collection<TrustSource> trustSources) {
+        Map<String, TrustSource> m = new HashMap<>();
+        trustSources.forEach(t -> m.put(t.issuer(), t));
+        return Map.copyOf(m);
     }
 
     /**
@@ -52,7 +82,42 @@ public final class Registry {
         Map<String, Client> c = new HashMap<>();
         clients.forEach(client -> c.put(client.id().value(), client));
         State s = state;
-        state = new State(s.apis().with(a, apisGone), s.clients().with(c, clientsGone));
+        // The identities of every client touched leave the index, and those it holds now return. A
+        // key leaves only while it still names that client: another may hold it by now.
+        List<String> identitiesGone = new ArrayList<>();
+        Map<String, String> identities = new HashMap<>();
+        java.util.function.Consumer<String> forget = id -> {
+            Client before = s.clients().get(id);
+            if (before != null) {
+                before.identities().stream().map(FederatedIdentity::key)
+                        .filter(k -> id.equals(s.identities().get(k))).forEach(identitiesGone::add);
+            }
+        };
+        clientsGone.forEach(forget);
+        for (Client client : clients) {
+            forget.accept(client.id().value());
+            client.identities().forEach(i -> identities.put(i.key(), client.id().value()));
+        }
+        state = new State(s.apis().with(a, apisGone), s.clients().with(c, clientsGone),
+                identitiesGone.isEmpty() && identities.isEmpty() ? s.identities()
+                        : s.identities().with(identities, identitiesGone), s.trustSources());
+    }
+
+    /** The trust source whose tokens carry {@code iss} (for SPIFFE, {@code spiffe://<trust domain>}). */
+    public Optional<TrustSource> trustSource(String issuer) {
+        return Optional.ofNullable(state.trustSources().get(issuer));
+    }
+
+    /** Every trust source. */
+    public Collection<TrustSource> trustSources() {
+        return state.trustSources().values();
+    }
+
+    /** The client a token of {@code trustSource} for {@code subject} authenticates as. */
+    public Optional<Client> federatedClient(String trustSource, String subject) {
+        State s = state;
+        String id = s.identities().get(FederatedIdentity.key(trustSource, subject));
+        return id == null ? Optional.empty() : Optional.ofNullable(s.clients().get(id));
     }
 
     public Optional<Client> client(String clientId) {

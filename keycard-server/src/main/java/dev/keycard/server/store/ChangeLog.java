@@ -40,7 +40,9 @@ public final class ChangeLog {
         /** A client's {@code revoked_before} (id: client_id). */
         CLIENT_REVOCATION,
         /** The signing keys (id: kid). */
-        KEY;
+        KEY,
+        /** A trust source of workload identity federation (id: its name). */
+        TRUST_SOURCE;
 
         String wire() {
             return name().toLowerCase(Locale.ROOT);
@@ -65,6 +67,10 @@ public final class ChangeLog {
 
         public static Change api(String identifier) {
             return new Change(Kind.API, identifier);
+        }
+
+        public static Change trustSource(String name) {
+            return new Change(Kind.TRUST_SOURCE, name);
         }
     }
 

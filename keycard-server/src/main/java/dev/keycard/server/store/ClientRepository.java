@@ -8,6 +8,7 @@ import dev.keycard.protocol.ScopeSet;
 import dev.keycard.server.registry.Client;
 import dev.keycard.server.registry.ClientKeys;
 import dev.keycard.server.registry.ClientSecret;
+import dev.keycard.server.registry.FederatedIdentity;
 import dev.keycard.server.config.RateLimit;
 import java.net.URI;
 import java.sql.Connection;
@@ -149,8 +150,11 @@ public final class ClientRepository {
                 + (ids == null ? "" : " WHERE client_id" + in) + " ORDER BY client_id");
              PreparedStatement grants = c.prepareStatement("SELECT g.client_id, g.api, s.scope FROM grants g"
                 + " LEFT JOIN grant_scopes s ON s.client_id = g.client_id AND s.api = g.api"
-                + (ids == null ? "" : " WHERE g.client_id" + in) + " ORDER BY g.client_id, g.api")) {
-            for (PreparedStatement ps : List.of(clients, secrets, grants)) {
+                + (ids == null ? "" : " WHERE g.client_id" + in) + " ORDER BY g.client_id, g.api");
+             PreparedStatement identities = c.prepareStatement("SELECT client_id, id, trust_source, subject, claims,"
+                + " created_at FROM federated_identities"
+                + (ids == null ? "" : " WHERE client_id" + in) + " ORDER BY client_id, created_at, id")) {
+            for (PreparedStatement ps : List.of(clients, secrets, grants, identities)) {
                 ps.setFetchSize(FETCH);
                 if (ids != null) {
                     for (int i = 0; i < ids.size(); i++) {
@@ -159,9 +163,10 @@ public final class ClientRepository {
                 }
             }
             try (ResultSet rc = clients.executeQuery(); ResultSet rsec = secrets.executeQuery();
-                 ResultSet rg = grants.executeQuery()) {
+                 ResultSet rg = grants.executeQuery(); ResultSet ri = identities.executeQuery()) {
                 boolean moreSecrets = rsec.next();
                 boolean moreGrants = rg.next();
+                boolean moreIdentities = ri.next();
                 while (rc.next()) {
                     String id = rc.getString(1);
                     List<ClientSecret> own = new ArrayList<>(2);
@@ -191,13 +196,22 @@ public final class ClientRepository {
                             granted.put(interner.string(api), interner.scopes(scopes));
                         }
                     }
+                    List<FederatedIdentity> federated = List.of();
+                    while (moreIdentities && id.equals(ri.getString(1))) {
+                        if (federated.isEmpty()) {
+                            federated = new ArrayList<>(1);
+                        }
+                        federated.add(new FederatedIdentity(ri.getString(2), interner.string(ri.getString(3)),
+                                ri.getString(4), claims(ri.getString(5)), Instant.ofEpochMilli(ri.getLong(6))));
+                        moreIdentities = ri.next();
+                    }
                     String rateLimit = rc.getString(9);
                     each.accept(new Client(new ClientId(id), rc.getString(2), rc.getBoolean(3),
                             interner.authMethods(rc.getString(4)), interner.grantTypes(rc.getString(5)),
                             Optional.ofNullable(rc.getString(6)).map(interner::string), granted, own,
                             Instant.ofEpochMilli(rc.getLong(7)), Instant.ofEpochMilli(rc.getLong(8)),
                             rateLimit == null ? Optional.empty() : Optional.of(RateLimit.parse(rateLimit)),
-                            keys(rc)));
+                            keys(rc), federated));
                 }
             }
         }
@@ -371,6 +385,54 @@ public final class ClientRepository {
             setKeys(ps, 8, client.keys());
             ps.setString(11, client.id().value());
             ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Adds a federated identity to a client; false when its (trust source, subject) belongs to a
+     * client already (this one or another).
+     */
+    public boolean insertIdentity(Connection c, String clientId, FederatedIdentity identity) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM federated_identities"
+                + " WHERE trust_source = ? AND subject = ?")) {
+            ps.setString(1, identity.trustSource());
+            ps.setString(2, identity.subject());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return false;
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO federated_identities (trust_source, subject, id,"
+                + " client_id, claims, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+            ps.setString(1, identity.trustSource());
+            ps.setString(2, identity.subject());
+            ps.setString(3, identity.id());
+            ps.setString(4, clientId);
+            ps.setString(5, com.nimbusds.jose.util.JSONObjectUtils.toJSONString(
+                    new java.util.TreeMap<String, Object>(identity.claims())));
+            Jdbc.setInstant(ps, 6, identity.createdAt());
+            ps.executeUpdate();
+        }
+        return true;
+    }
+
+    public boolean deleteIdentity(Connection c, String clientId, String identityId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "DELETE FROM federated_identities WHERE client_id = ? AND id = ?")) {
+            ps.setString(1, clientId);
+            ps.setString(2, identityId);
+            return ps.executeUpdate() > 0;
+        }
+    }
+
+    private static Map<String, String> claims(String json) throws SQLException {
+        try {
+            Map<String, String> out = new HashMap<>();
+            com.nimbusds.jose.util.JSONObjectUtils.parse(json).forEach((k, v) -> out.put(k, String.valueOf(v)));
+            return out;
+        } catch (java.text.ParseException e) {
+            throw new SQLException("federated_identities.claims is not a JSON object", e);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.keycard.server.api.Api;
 import dev.keycard.server.api.SigningAlg;
 import dev.keycard.server.registry.Client;
 import dev.keycard.server.registry.Registry;
+import dev.keycard.server.registry.TrustSource;
 import dev.keycard.server.store.ChangeLog.Change;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -29,6 +30,7 @@ public final class RegistryReader {
     private final ApiRepository apis;
     private final ClientRepository clients;
     private final Registry registry;
+    private final TrustSourceRepository trustSources = new TrustSourceRepository();
     /** Shares what clients hold alike across every read (guarded by this). */
     private final ClientRepository.Interner interner = new ClientRepository.Interner();
 
@@ -50,17 +52,17 @@ public final class RegistryReader {
      * @return the number of the last change the registry read includes ({@link ChangeLog})
      */
     public synchronized long loadAll(Consumer<Set<SigningAlg>> prepare) {
-        record Loaded(long seq, List<Api> apis, HashMap<String, Client> clients) {
+        record Loaded(long seq, List<Api> apis, HashMap<String, Client> clients, List<TrustSource> trustSources) {
         }
         Loaded loaded = db.snapshot(c -> {
             long seq = db.changes().current(c);
             // Sized at once: a table-sized map grown step by step copies itself a dozen times.
             HashMap<String, Client> all = HashMap.newHashMap(clients.count(c));
             clients.forEach(c, interner, client -> all.put(client.id().value(), client));
-            return new Loaded(seq, apis.findAll(c), all);
+            return new Loaded(seq, apis.findAll(c), all, trustSources.findAll(c));
         });
         prepare.accept(Registry.algorithms(loaded.apis()));
-        registry.replace(loaded.apis(), loaded.clients());
+        registry.replace(loaded.apis(), loaded.clients(), loaded.trustSources());
         return loaded.seq();
     }
 
@@ -72,12 +74,17 @@ public final class RegistryReader {
     public synchronized void refresh(Collection<Change> changes, Consumer<Set<SigningAlg>> prepare) {
         Set<String> apiIds = new LinkedHashSet<>();
         Set<String> clientIds = new LinkedHashSet<>();
+        boolean trust = false;
         for (Change change : changes) {
             switch (change.kind()) {
                 case API -> apiIds.add(change.id());
                 case CLIENT -> clientIds.add(change.id());
+                case TRUST_SOURCE -> trust = true;
                 default -> { }
             }
+        }
+        if (trust) { // a handful of rows: all of them
+            registry.replaceTrustSources(db.transaction(trustSources::findAll));
         }
         if (apiIds.isEmpty() && clientIds.isEmpty()) {
             return;

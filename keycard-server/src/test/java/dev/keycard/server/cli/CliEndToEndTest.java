@@ -161,6 +161,48 @@ final class CliEndToEndTest {
     }
 
     @Test
+    void trustAddKubernetesWhenGivenTheClustersJwksFileThenAServiceAccountTokenGetsItsClientATokenWithoutASecret(
+            @TempDir Path dir) throws Exception {
+        try (dev.keycard.server.testing.TestIssuer cluster = new dev.keycard.server.testing.TestIssuer()) {
+            Path jwks = dir.resolve("cluster.jwks.json"); // as kubectl get --raw /openid/v1/jwks writes it
+            Files.writeString(jwks, cluster.jwks());
+            Result added = admin("trust", "add", "kubernetes", "--name", "prod-cluster", "--issuer", cluster.url(),
+                    "--jwks-file", jwks.toString(), "--audience", "keycard");
+            assertEquals(ExitCodes.OK, added.exitCode(), added.err());
+            assertTrue(added.out().matches("(?s).*max_token_lifetime: +3600s.*"), added.out());
+            Result listed = admin("trust", "list");
+            assertTrue(listed.out().contains("prod-cluster") && listed.out().contains("kubernetes"), listed.out());
+            Result wrongKind = admin("trust", "add", "kubernetes", "--trust-domain", "prod.acme");
+            assertEquals(ExitCodes.USAGE, wrongKind.exitCode(), wrongKind.out());
+
+            Result created = admin("client", "create", "--name", "Payments batch", "--id", "payments-batch",
+                    "--grant", JOBS + "=jobs:read", "--no-secret");
+            assertEquals(ExitCodes.OK, created.exitCode(), created.err());
+            assertFalse(created.out().contains("client_secret"), created.out());
+            String subject = "system:serviceaccount:payments:batch-worker";
+            Result federated = admin("client", "add-identity", "payments-batch", "--trust", "prod-cluster",
+                    "--subject", subject);
+            assertEquals(ExitCodes.OK, federated.exitCode(), federated.err());
+            assertTrue(admin("client", "show", "payments-batch").out().contains("prod-cluster " + subject));
+            Result defaultAccount = admin("client", "add-identity", "payments-batch", "--trust", "prod-cluster",
+                    "--subject", "system:serviceaccount:payments:default");
+            assertEquals(ExitCodes.REJECTED, defaultAccount.exitCode(), defaultAccount.out());
+            assertTrue(defaultAccount.err().contains("default service account"), defaultAccount.err());
+
+            Http http = new Http(server().baseUri());
+            java.net.http.HttpResponse<String> token = http.send(http.request("/oauth2/token")
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(Http.form("grant_type", "client_credentials",
+                            "client_assertion_type", "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+                            "client_assertion", cluster.token(subject, "keycard", b -> b)))));
+            assertEquals(200, token.statusCode(), token.body());
+            Result removed = admin("trust", "remove", "prod-cluster");
+            assertEquals(ExitCodes.REJECTED, removed.exitCode(), removed.out());
+            assertTrue(removed.err().contains("remove them from their clients first"), removed.err());
+        }
+    }
+
+    @Test
     void tokenWhenClientHasGrantThenJwtHasAudienceAndScope() {
         Client client = createClient("Token client");
 

@@ -32,7 +32,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A private_key_jwt assertion is used once across the nodes of one PostgreSQL store (RFC 7523 §3 item 7). */
+/**
+ * A private_key_jwt assertion is used once across the nodes of one PostgreSQL store (RFC 7523 §3
+ * item 7); a trust source and a federated identity registered on one node authenticate on the
+ * other, and stop doing so there once removed.
+ */
 class AssertionReplayClusterTest {
 
     private static final String JOBS = "https://jobs.internal";
@@ -58,6 +62,16 @@ class AssertionReplayClusterTest {
         }
     }
 
+    /** Two nodes on one new PostgreSQL schema, and the jobs API. */
+    private void startNodes() {
+        pg = Postgres.schema();
+        Map<String, String> shared = Map.of("store.url", pg.url(),
+                "master-key", Base64.getEncoder().encodeToString(new byte[32]), "issuer", ISSUER);
+        node1 = TestServer.start(dir1, shared);
+        node2 = TestServer.start(dir2, shared);
+        new Http(node1.baseUri()).createApi(JOBS, "ES256", "jobs:read");
+    }
+
     static HttpResponse<String> token(Http http, String assertion) {
         return http.send(http.request("/oauth2/token").header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(Http.form("grant_type", "client_credentials",
@@ -76,14 +90,9 @@ class AssertionReplayClusterTest {
 
     @Test
     void tokenWhenAnAssertionUsedOnNode1IsReplayedOnNode2ThenRefused() throws Exception {
-        pg = Postgres.schema();
-        Map<String, String> shared = Map.of("store.url", pg.url(),
-                "master-key", Base64.getEncoder().encodeToString(new byte[32]), "issuer", ISSUER);
-        node1 = TestServer.start(dir1, shared);
-        node2 = TestServer.start(dir2, shared);
+        startNodes();
         Http h1 = new Http(node1.baseUri());
         Http h2 = new Http(node2.baseUri());
-        h1.createApi(JOBS, "ES256", "jobs:read");
         ECKey key = new ECKeyGenerator(Curve.P_256).keyID("k1").generate();
         HttpResponse<String> created = h1.admin("POST", "/admin/v1/clients", new JsonObject()
                 .put("client_id", "batch").put("name", "Batch")
@@ -103,5 +112,34 @@ class AssertionReplayClusterTest {
         HttpResponse<String> replay = token(h2, once);
         assertEquals(401, replay.statusCode(), replay.body());
         assertEquals("invalid_client", new JsonObject(replay.body()).getString("error"));
+    }
+
+    @Test
+    void tokenWhenATrustSourceAndIdentityAreAddedOnNode1ThenNode2AcceptsTheWorkloadAndForgetsItWhenRemoved()
+            throws Exception {
+        startNodes();
+        Http h1 = new Http(node1.baseUri());
+        Http h2 = new Http(node2.baseUri());
+        try (dev.keycard.server.testing.TestIssuer cluster = new dev.keycard.server.testing.TestIssuer()) {
+            assertEquals(201, h1.admin("POST", "/admin/v1/trust-sources", new JsonObject().put("kind", "kubernetes")
+                    .put("issuer", cluster.url()).put("jwks", new JsonObject(cluster.jwks()))).statusCode());
+            assertEquals(201, h1.admin("POST", "/admin/v1/clients", new JsonObject().put("client_id", "batch")
+                    .put("name", "Batch").put("auth_methods", new JsonArray()).put("grants", new JsonArray()
+                            .add(new JsonObject().put("api", JOBS).put("scopes", List.of("jobs:read"))))).statusCode());
+            String subject = "system:serviceaccount:payments:batch-worker";
+            HttpResponse<String> identity = h1.admin("POST", "/admin/v1/clients/batch/federated-identities",
+                    new JsonObject().put("trust_source", "kubernetes").put("subject", subject));
+            assertEquals(201, identity.statusCode(), identity.body());
+            String token = cluster.token(subject, ISSUER, b -> b);
+            assertTrue(Eventually.within(Duration.ofSeconds(5), () -> token(h2, token).statusCode() == 200),
+                    "node 2 did not learn of the trust source and the identity");
+            String id = new JsonObject(identity.body()).getJsonArray("federated_identities").getJsonObject(0)
+                    .getString("id");
+            assertEquals(204, h1.admin("DELETE", "/admin/v1/clients/batch/federated-identities/" + id, null)
+                    .statusCode());
+            assertTrue(Eventually.within(Duration.ofSeconds(5), () -> token(h2, token).statusCode() == 401),
+                    "node 2 still accepts the removed identity");
+            assertEquals(204, h1.admin("DELETE", "/admin/v1/trust-sources/kubernetes", null).statusCode());
+        }
     }
 }
