@@ -130,6 +130,7 @@ public final class ClientCredentialsTokenSource {
         private @Nullable Path secretFile;
         private @Nullable AssertionSigner signer;
         private @Nullable Path assertionFile;
+        private String assertionType = ClientCredentials.JWT_BEARER;
         private ClientAuthMethod authMethod = ClientAuthMethod.CLIENT_SECRET_BASIC;
         private final List<String> scopes = new ArrayList<>();
         private @Nullable String resource;
@@ -222,6 +223,19 @@ public final class ClientCredentialsTokenSource {
          */
         public Builder clientAssertionFile(Path file) {
             this.assertionFile = Objects.requireNonNull(file, "clientAssertionFile");
+            this.assertionType = ClientCredentials.JWT_BEARER;
+            return this;
+        }
+
+        /**
+         * Like {@link #clientAssertionFile(Path)}, for a SPIFFE JWT-SVID (written by the SPIFFE
+         * helper or the Workload API), sent with the {@code client_assertion_type} of
+         * draft-ietf-oauth-spiffe-client-auth: Keycard finds the trust source by the SPIFFE ID's
+         * trust domain.
+         */
+        public Builder jwtSvidFile(Path file) {
+            this.assertionFile = Objects.requireNonNull(file, "jwtSvidFile");
+            this.assertionType = ClientCredentials.JWT_SPIFFE;
             return this;
         }
 
@@ -337,7 +351,7 @@ public final class ClientCredentialsTokenSource {
                 credentials = new ClientCredentials.PrivateKeyJwt(id, signer, Objects.requireNonNull(issuer).toString(),
                         clock);
             } else if (assertionFile != null) {
-                credentials = new ClientCredentials.AssertionFile(clientId, assertionFile);
+                credentials = new ClientCredentials.AssertionFile(clientId, assertionFile, assertionType);
             } else {
                 credentials = new ClientCredentials.Secret(id, secretValue != null ? SecretSource.value(secretValue)
                         : secretEnv != null ? SecretSource.environment(secretEnv, environment)

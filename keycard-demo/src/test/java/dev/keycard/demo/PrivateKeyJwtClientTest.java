@@ -49,7 +49,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * keycard-client authenticates to Keycard without a secret: {@code privateKeyJwt} with an RSA, a
  * P-256 and an Ed25519 key (in code, or read from a JWK or PEM file), and
- * {@code clientAssertionFile} re-reading a file whose assertion changes between requests.
+ * {@code clientAssertionFile} re-reading a file whose assertion changes between requests, and
+ * {@code jwtSvidFile} with a SPIFFE workload's JWT-SVID (workload identity federation).
  */
 class PrivateKeyJwtClientTest {
 
@@ -149,6 +150,45 @@ class PrivateKeyJwtClientTest {
         AccessToken second = tokens.token();
         assertNotEquals(first.value(), second.value());
         assertEquals("file-worker", SignedJWT.parse(second.value()).getJWTClaimsSet().getSubject());
+    }
+
+    @Test
+    void tokenWhenAJwtSvidFileHoldsASpiffeWorkloadsTokenThenItsClientGetsATokenAsTheFileRotates() throws Exception {
+        ECKey bundleKey = new ECKeyGenerator(Curve.P_256).keyID("spire-1")
+                .keyUse(new com.nimbusds.jose.jwk.KeyUse("jwt-svid")).generate();
+        assertEquals(201, http.admin("POST", "/admin/v1/trust-sources", new JsonObject().put("kind", "spiffe")
+                .put("trust_domain", "prod.acme").put("jwks", new JsonObject(new JWKSet(bundleKey).toPublicJWKSet()
+                        .toString()))).statusCode());
+        assertEquals(201, http.admin("POST", "/admin/v1/clients", new JsonObject().put("client_id", "svid-worker")
+                .put("name", "svid-worker").put("auth_methods", new JsonArray())
+                .put("grants", new JsonArray().add(new JsonObject().put("api", JOBS).put("scopes", List.of("jobs:read")))))
+                .statusCode());
+        String spiffeId = "spiffe://prod.acme/ns/jobs/sa/worker";
+        assertEquals(201, http.admin("POST", "/admin/v1/clients/svid-worker/federated-identities", new JsonObject()
+                .put("trust_source", "prod.acme").put("subject", spiffeId)).statusCode());
+        Path svid = dir.resolve("svid.token");
+        Files.writeString(svid, jwtSvid(bundleKey, spiffeId));
+        ClientCredentialsTokenSource tokens = ClientCredentialsTokenSource.builder()
+                .issuer(URI.create(server.issuer())).jwtSvidFile(svid).resource(JOBS).build();
+        AccessToken first = tokens.token();
+        assertEquals("svid-worker", SignedJWT.parse(first.value()).getJWTClaimsSet().getSubject());
+        tokens.invalidate();
+        Files.writeString(svid, jwtSvid(bundleKey, spiffeId)); // the SPIFFE helper rotates it
+        assertEquals("svid-worker", SignedJWT.parse(tokens.token().value()).getJWTClaimsSet().getSubject());
+        // Sent as a plain JWT bearer assertion, a JWT-SVID is refused: its type names how it is read.
+        ClientCredentialsTokenSource asBearer = ClientCredentialsTokenSource.builder()
+                .issuer(URI.create(server.issuer())).clientAssertionFile(svid).resource(JOBS).build();
+        assertEquals("invalid_client", assertThrows(TokenRequestException.class, asBearer::token).error());
+    }
+
+    /** A JWT-SVID as SPIRE makes one: no iss, the SPIFFE ID as sub, five minutes. */
+    private String jwtSvid(ECKey key, String spiffeId) throws Exception {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(key.getKeyID()).build(),
+                new JWTClaimsSet.Builder().subject(spiffeId).audience(server.issuer())
+                        .issueTime(new Date()).expirationTime(Date.from(Instant.now().plusSeconds(300)))
+                        .jwtID(UUID.randomUUID().toString()).build());
+        jwt.sign(new ECDSASigner(key));
+        return jwt.serialize();
     }
 
     @Test

@@ -24,6 +24,8 @@ public sealed interface ClientCredentials {
 
     /** The {@code client_assertion_type} of a JWT, RFC 7523 §2.2. */
     String JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+    /** The {@code client_assertion_type} of a SPIFFE JWT-SVID, draft-ietf-oauth-spiffe-client-auth. */
+    String JWT_SPIFFE = "urn:ietf:params:oauth:client-assertion-type:jwt-spiffe";
 
     /** Adds the client's authentication to a token request: a header, or members of its form. */
     void authenticate(HttpRequest.Builder request, StringBuilder form);
@@ -68,9 +70,10 @@ public sealed interface ClientCredentials {
     }
 
     /** An assertion read from a file at each request: the platform replaces it before it expires. */
-    record AssertionFile(@Nullable String clientId, Path file) implements ClientCredentials {
+    record AssertionFile(@Nullable String clientId, Path file, String type) implements ClientCredentials {
         public AssertionFile {
             Objects.requireNonNull(file, "clientAssertionFile");
+            Objects.requireNonNull(type, "type");
         }
 
         @Override
@@ -88,7 +91,7 @@ public sealed interface ClientCredentials {
             if (clientId != null) {
                 param(form, "client_id", clientId);
             }
-            param(form, "client_assertion_type", JWT_BEARER);
+            param(form, "client_assertion_type", type);
             param(form, "client_assertion", assertion);
         }
 
