@@ -60,7 +60,10 @@ final class Demo {
                 "http.host", "127.0.0.1", "http.port", "0", "data.dir", dir.toString())))) {
             account.heading("Keycard");
             account.line("keycard", "issuer " + keycard.issuer() + ", temporary store " + dir);
-            Registration.Clients clients = new Registration(keycard, account).register();
+            Registration registration = new Registration(keycard, account);
+            Registration.Clients clients = registration.register();
+            LocalCluster cluster = new LocalCluster();
+            registration.federate(cluster);
 
             try (AccessTokenVerifier verifier = AccessTokenVerifier.builder().issuer(keycard.issuer())
                     .audiences(JobsApi.IDENTIFIER).build();
@@ -70,6 +73,7 @@ final class Demo {
                 workerCycles(keycard, jobsApi, clients.batchWorkerSecret());
                 new ReportGenerator(keycard.issuer(), jobsApi.baseUri(), clients.reportGeneratorSecret(), account).run();
                 keyWorker(keycard, jobsApi, clients.keyWorkerKey());
+                podWorker(keycard, jobsApi, cluster, dir);
             }
         } finally {
             for (Logger logger : LOGGERS) {
@@ -136,6 +140,24 @@ final class Demo {
         account.line("key-worker", "token by private_key_jwt; GET  /jobs -> " + list.statusCode());
         account.expect("key-worker, authenticated by its private key alone, listed the jobs", list.statusCode() == 200,
                 String.valueOf(list.statusCode()));
+    }
+
+    /**
+     * pod-worker runs in a (local stand-in for a) Kubernetes pod: the kubelet projects its
+     * service-account token into a file, keycard-client sends the file's token as the client
+     * assertion, and Keycard maps the cluster's issuer and the service account to the client.
+     */
+    private void podWorker(KeycardServer keycard, JobsApi jobsApi, LocalCluster cluster, Path dir) throws Exception {
+        account.heading("pod-worker: no secret, no key, its Kubernetes service account");
+        Path token = dir.resolve("serviceaccount-token");
+        cluster.project(token, "jobs", "pod-worker");
+        ClientCredentialsTokenSource tokens = ClientCredentialsTokenSource.builder().issuer(URI.create(keycard.issuer()))
+                .clientAssertionFile(token).scopes("jobs:read").resource(JobsApi.IDENTIFIER).build();
+        java.net.http.HttpResponse<String> list = bearer(tokens).send(java.net.http.HttpRequest.newBuilder(
+                jobsApi.baseUri().resolve("/jobs")).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        account.line("pod-worker", "token by its service-account token (federated); GET  /jobs -> " + list.statusCode());
+        account.expect("pod-worker, authenticated by its platform's token alone, listed the jobs",
+                list.statusCode() == 200, String.valueOf(list.statusCode()));
     }
 
     /**

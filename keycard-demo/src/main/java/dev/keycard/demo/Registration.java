@@ -49,6 +49,26 @@ final class Registration {
         this.admin = Demo.bearer(tokens);
     }
 
+    /**
+     * pod-worker has neither a secret nor a key: Keycard trusts the cluster's service-account
+     * tokens (keys given as a file, as for a private cluster), and its service account is mapped
+     * to the client (workload identity federation).
+     */
+    void federate(LocalCluster cluster) throws IOException, InterruptedException {
+        post("/admin/v1/trust-sources", new JsonObject().put("kind", "kubernetes").put("name", "local-cluster")
+                .put("issuer", LocalCluster.ISSUER).put("jwks", new JsonObject(cluster.jwks()))
+                .put("audience", LocalCluster.AUDIENCE));
+        account.line("admin API", "trust source local-cluster: tokens of " + LocalCluster.ISSUER + " for audience "
+                + LocalCluster.AUDIENCE);
+        post("/admin/v1/clients", new JsonObject().put("client_id", "pod-worker").put("name", "Pod worker")
+                .put("auth_methods", List.of())
+                .put("grants", List.of(new JsonObject().put("api", JobsApi.IDENTIFIER).put("scopes", List.of("jobs:read")))));
+        post("/admin/v1/clients/pod-worker/federated-identities", new JsonObject().put("trust_source", "local-cluster")
+                .put("subject", "system:serviceaccount:jobs:pod-worker"));
+        account.line("admin API", "client pod-worker granted jobs:read, no secret, no key: it is service account"
+                + " jobs/pod-worker of local-cluster");
+    }
+
     Clients register() throws IOException, InterruptedException {
         post("/admin/v1/apis", new JsonObject().put("identifier", JobsApi.IDENTIFIER).put("name", "Jobs API")
                 .put("scopes", List.of("jobs:read", "jobs:write", "reports:read")));

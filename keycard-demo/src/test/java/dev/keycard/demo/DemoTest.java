@@ -19,8 +19,10 @@ class DemoTest {
         boolean succeeded = new Demo(2, Duration.ofSeconds(1), new PrintStream(bytes, true, StandardCharsets.UTF_8)).run();
         String account = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(succeeded, account);
-        assertTrue(account.contains("9 of 9 expected outcomes happened: the demo succeeded"), account);
+        assertTrue(account.contains("10 of 10 expected outcomes happened: the demo succeeded"), account);
         assertTrue(account.contains("key-worker        token by private_key_jwt; GET  /jobs -> 200"), account);
+        assertTrue(account.contains("pod-worker        token by its service-account token (federated); GET  /jobs -> 200"),
+                account);
         assertTrue(account.contains("POST /jobs/1/complete   -> 200 \"resize images\" completed"), account);
         assertTrue(account.contains("POST /jobs/3/complete   -> 200 \"rebuild search index\" completed"), account);
         assertTrue(account.contains("POST /jobs/1/complete -> 403, WWW-Authenticate: Bearer error=\"insufficient_scope\""), account);
