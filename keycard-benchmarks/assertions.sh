@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# ES256 tokens for a client that authenticates with a secret and for one that authenticates with
-# an ES256 private_key_jwt assertion (RFC 7523), side by side against one fresh server on
+# ES256 tokens for a client that authenticates with a secret, for one that authenticates with an
+# ES256 private_key_jwt assertion (RFC 7523), and for one that presents a Kubernetes-shaped
+# platform token (workload identity federation), side by side against one fresh server on
 # 127.0.0.1, in alternating rounds:
 #   keycard-benchmarks/assertions.sh [--store sqlite|postgresql] [--duration 15] [--rounds 2]
 # Each assertion request carries its own assertion (each is used once), made beforehand by
@@ -82,6 +83,18 @@ assertion_tokens() { # label
   echo "| $1 | private_key_jwt (ES256) | $rate | $p50 ms | $p99 ms |"
 }
 
+federated_tokens() { # label
+  local r federated_body
+  federated_body="$body&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=$(cat "$work/platform-token")"
+  TOKEN_AUTHORIZATION= TOKEN_BODY=$federated_body \
+    run_wrk "$here/token.lua" "$warmup" /oauth2/token "$work/warm.txt" > /dev/null
+  r=$(TOKEN_AUTHORIZATION= TOKEN_BODY=$federated_body \
+    run_wrk "$here/token.lua" "$duration" /oauth2/token "$work/wrk.txt")
+  read -r rate p50 p99 non2xx <<< "$r"
+  [ "$non2xx" = 0 ] || die "$non2xx federated token requests failed"
+  echo "| $1 | federated (Kubernetes-shaped ES256 token, reused) | $rate | $p50 ms | $p99 ms |"
+}
+
 echo "assertions.sh: starting Keycard ($store) on $base" >&2
 start_server
 issuer=$base
@@ -93,22 +106,24 @@ issuer=$base
 secret=$(json_field client_secret < "$work/secret.json")
 secret_authorization=$(python3 -c 'import base64, sys; print("Basic " + base64.b64encode(("secret-bench:" + sys.argv[1]).encode()).decode())' "$secret")
 driver keyed-client "$base" keyed-bench "$api" "$work/key.json" || die "no private_key_jwt client"
+driver federated-client "$base" pod-bench "$api" "$work/platform-token" || die "no federated client"
 
 rows=()
 for round in $(seq 1 "$rounds"); do
   echo "assertions.sh: round $round of $rounds" >&2
   rows+=("$(secret_tokens "round $round")")
   rows+=("$(assertion_tokens "round $round")")
+  rows+=("$(federated_tokens "round $round")")
 done
 
 cpu_model=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 cat <<EOF
-### private_key_jwt against a secret, $store
+### private_key_jwt and a federated token against a secret, $store
 
 - command: \`$command_line\`
 - machine: $(nproc) cores, ${cpu_model:-unknown CPU}; JDK: $("$java" -version 2>&1 | head -n 1)
 - JVM options: \`$java_opts\`; load: wrk, 2 threads, 64 connections, ${duration}s after a ${warmup}s warm-up,
-  the secret and the assertion client in alternating runs against one server; an ES256 API
+  the three clients in alternating runs against one server; an ES256 API
 
 | run | client authentication | tokens/s | p50 | p99 |
 |---|---|---:|---:|---:|

@@ -10,7 +10,9 @@ jcmd="$JAVA_HOME/bin/jcmd"
 jar="$root/keycard-server/target/keycard.jar"
 [ -f "$jar" ] || die "$jar is missing: build it once with ./keycard --help (in $root), then run this again"
 "$root/bin/prepare-start-cache" "$JAVA_HOME" "$jar" || true
-java_opts=$("$root/bin/jvm-opts" "$JAVA_HOME" "$jar" serve)
+# BENCH_EXTRA_JAVA_OPTS adds to the server's options, e.g. a flight recording to profile a run:
+#   BENCH_EXTRA_JAVA_OPTS=-XX:StartFlightRecording=filename=/tmp/keycard.jfr,settings=profile
+java_opts="$("$root/bin/jvm-opts" "$JAVA_HOME" "$jar" serve) ${BENCH_EXTRA_JAVA_OPTS:-}"
 read -r -a java_opts_array <<< "$java_opts"
 driver() { "$java" -cp "$jar" "$here/scale/ScaleDriver.java" "$@"; }
 

@@ -67,8 +67,9 @@ public final class ScaleDriver {
             case "keyed-client" -> keyedClient(args[1], args[2], args[3], Path.of(args[4]));
             case "assertions" -> assertions(Path.of(args[1]), args[2], args[3], args[4], Integer.parseInt(args[5]),
                     Path.of(args[6]));
+            case "federated-client" -> federatedClient(args[1], args[2], args[3], Path.of(args[4]));
             default -> {
-                System.err.println("usage: ScaleDriver schema-create|schema-drop|create|page|revoke|keyed-client|assertions ...");
+                System.err.println("usage: ScaleDriver schema-create|schema-drop|create|page|revoke|keyed-client|assertions|federated-client ...");
                 System.exit(2);
             }
         }
@@ -267,6 +268,42 @@ public final class ScaleDriver {
         }
         Files.writeString(keyFile, key.toJSONString());
         Files.setPosixFilePermissions(keyFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    }
+
+    /**
+     * A Kubernetes-shaped trust source (a cluster's P-256 key, given inline), a client without a
+     * secret whose identity is one service account, and that account's projected token for
+     * Keycard (an hour, as a kubelet projects it), written to {@code tokenFile}: the workload
+     * presents that one token for every request, as a pod does.
+     */
+    private static void federatedClient(String base, String clientId, String api, Path tokenFile) throws Exception {
+        com.nimbusds.jose.jwk.ECKey key = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(
+                com.nimbusds.jose.jwk.Curve.P_256).keyID("cluster-key").generate();
+        String issuer = "https://kubernetes.bench";
+        String subject = "system:serviceaccount:bench:" + clientId;
+        Admin admin = new Admin(base);
+        for (String[] call : new String[][] {
+                {"/admin/v1/trust-sources", "{\"kind\":\"kubernetes\",\"name\":\"bench-cluster\",\"issuer\":\""
+                        + issuer + "\",\"jwks\":" + new com.nimbusds.jose.jwk.JWKSet(key).toPublicJWKSet() + "}"},
+                {"/admin/v1/clients", "{\"client_id\":\"" + clientId + "\",\"name\":\"" + clientId
+                        + "\",\"auth_methods\":[],\"grants\":[{\"api\":\"" + api + "\",\"scopes\":[\"bench:read\"]}]}"},
+                {"/admin/v1/clients/" + clientId + "/federated-identities", "{\"trust_source\":\"bench-cluster\","
+                        + "\"subject\":\"" + subject + "\"}"}}) {
+            HttpResponse<String> r = admin.send("POST", call[0], call[1]);
+            if (r.statusCode() != 201) {
+                throw new IOException(call[0] + ": " + r.statusCode() + " " + r.body());
+            }
+        }
+        java.time.Instant now = java.time.Instant.now();
+        com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(new com.nimbusds.jose.JWSHeader.Builder(
+                com.nimbusds.jose.JWSAlgorithm.ES256).keyID(key.getKeyID()).build(),
+                new com.nimbusds.jwt.JWTClaimsSet.Builder().issuer(issuer).subject(subject).audience(base)
+                        .issueTime(java.util.Date.from(now)).notBeforeTime(java.util.Date.from(now))
+                        .expirationTime(java.util.Date.from(now.plus(Duration.ofHours(1))))
+                        .jwtID(UUID.randomUUID().toString()).build());
+        jwt.sign(new com.nimbusds.jose.crypto.ECDSASigner(key));
+        Files.writeString(tokenFile, jwt.serialize());
+        Files.setPosixFilePermissions(tokenFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
     }
 
     private static void assertions(Path keyFile, String clientId, String audience, String prefix, int count, Path out)

@@ -11,6 +11,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
@@ -44,8 +45,12 @@ public final class AssertionReplay implements ClientAssertions.SingleUse, AutoCl
         }
     }
 
-    private record Pending(AssertionJtiRepository.Use use, CompletableFuture<Boolean> first) {
+    /** A use waiting to be recorded, and the instant ({@link System#nanoTime()}) its request stops waiting. */
+    private record Pending(AssertionJtiRepository.Use use, CompletableFuture<Boolean> first, long deadline) {
     }
+
+    /** How often requests whose use the store has not recorded in time are told so. */
+    static final long SWEEP_MILLIS = 100;
 
     private final Database db;
     private final AssertionJtiRepository repository;
@@ -55,6 +60,10 @@ public final class AssertionReplay implements ClientAssertions.SingleUse, AutoCl
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     /** Started by the first assertion: a server whose clients use secrets runs no writer. */
     private @Nullable Thread writer;
+    /** Fails the requests whose use is not recorded within {@code wait}: one timer for all of them. */
+    private @Nullable ScheduledExecutorService sweeper;
+    /** The group being recorded now, for the sweeper. */
+    private volatile List<Pending> recording = List.of();
     private volatile boolean closed;
 
     /** @param wait the longest a request waits for its use to be recorded */
@@ -93,11 +102,12 @@ public final class AssertionReplay implements ClientAssertions.SingleUse, AutoCl
         }
         CompletableFuture<Boolean> first = new CompletableFuture<>();
         startWriter();
-        if (closed || !queue.offer(new Pending(new AssertionJtiRepository.Use(clientId, jti, expiresAt), first))) {
+        if (closed || !queue.offer(new Pending(new AssertionJtiRepository.Use(clientId, jti, expiresAt), first,
+                System.nanoTime() + wait.toNanos()))) {
             forget(remember, key, exp);
             return CompletableFuture.failedFuture(new Unavailable("the server is stopping"));
         }
-        return first.orTimeout(wait.toMillis(), TimeUnit.MILLISECONDS).handle((isFirst, failure) -> {
+        return first.handle((isFirst, failure) -> {
             if (failure == null) {
                 return isFirst;
             }
@@ -113,6 +123,21 @@ public final class AssertionReplay implements ClientAssertions.SingleUse, AutoCl
     private synchronized void startWriter() {
         if (writer == null && !closed) {
             writer = Thread.ofPlatform().daemon().name("keycard-assertion-jtis").start(this::write);
+            sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().daemon().name("keycard-assertion-jtis-timeout").factory());
+            sweeper.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Fails every waiting request past its deadline, queued or being recorded (a later commit changes nothing). */
+    private void sweep() {
+        long now = System.nanoTime();
+        for (List<Pending> pendings : List.of(List.copyOf(queue), recording)) {
+            for (Pending p : pendings) {
+                if (now - p.deadline() > 0) {
+                    p.first().completeExceptionally(new TimeoutException());
+                }
+            }
         }
     }
 
@@ -132,12 +157,14 @@ public final class AssertionReplay implements ClientAssertions.SingleUse, AutoCl
                 }
                 batch.add(head);
                 queue.drainTo(batch, MAX_BATCH - 1);
+                recording = List.copyOf(batch);
                 List<AssertionJtiRepository.Use> uses = batch.stream().map(Pending::use).toList();
                 Instant now = clock.instant();
                 boolean[] first = db.transaction(c -> repository.record(c, uses, now));
                 for (int i = 0; i < batch.size(); i++) {
                     batch.get(i).first().complete(first[i]);
                 }
+                recording = List.of();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 fail(batch, e);
@@ -171,6 +198,9 @@ public final class AssertionReplay implements ClientAssertions.SingleUse, AutoCl
         synchronized (this) {
             closed = true;
             running = writer;
+            if (sweeper != null) {
+                sweeper.shutdownNow();
+            }
         }
         if (running != null) {
             try {
