@@ -60,7 +60,10 @@ public final class TrustAdmin {
             if (same.isPresent()) {
                 throw AdminProblem.conflict("trust source " + same.get().name() + " has the issuer " + source.issuer());
             }
-            trustSources.insert(c, source);
+            if (!trustSources.insert(c, source)) {
+                throw AdminProblem.conflict("a trust source named " + source.name() + " or with the issuer "
+                        + source.issuer() + " was registered meanwhile");
+            }
             registry.record(c, Change.trustSource(source.name()));
             return null;
         });

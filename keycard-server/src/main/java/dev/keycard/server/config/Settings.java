@@ -100,9 +100,9 @@ public final class Settings {
             "Also accept the token endpoint's URL as a client assertion's aud (older clients send it); by default only the issuer identifier, so that an assertion cannot be replayed at another server.");
     public static final Setting<Boolean> ASSERTION_ALLOW_HTTP_JWKS_URI = Setting.bool(
             "client-assertion.allow-http-jwks-uri", "false",
-            "Allow clients a jwks_uri over plain http, for development; by default https only.");
+            "Allow clients a jwks_uri, and trust sources an issuer or key URL, over plain http, for development; by default https only.");
     public static final Setting<Duration> ASSERTION_JWKS_TIMEOUT = Setting.duration("client-assertion.jwks-timeout", "5s",
-            "The longest fetch of a client's jwks_uri, and the longest a token request waits for one.",
+            "The longest fetch of a client's jwks_uri or a trust source's keys, and the longest a token request waits for one.",
             Duration.ofMillis(100), Duration.ofMinutes(1));
     public static final Setting<Integer> ASSERTION_JWKS_MAX_BYTES = Setting.integer("client-assertion.jwks-max-bytes",
             "262144", "The largest JWK Set fetched from a client's jwks_uri; a larger answer is abandoned.",

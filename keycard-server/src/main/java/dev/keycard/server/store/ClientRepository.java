@@ -393,18 +393,9 @@ public final class ClientRepository {
      * client already (this one or another).
      */
     public boolean insertIdentity(Connection c, String clientId, FederatedIdentity identity) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM federated_identities"
-                + " WHERE trust_source = ? AND subject = ?")) {
-            ps.setString(1, identity.trustSource());
-            ps.setString(2, identity.subject());
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    return false;
-                }
-            }
-        }
+        // The primary key decides, also between two nodes registering one subject at once.
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO federated_identities (trust_source, subject, id,"
-                + " client_id, claims, created_at) VALUES (?, ?, ?, ?, ?, ?)")) {
+                + " client_id, claims, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
             ps.setString(1, identity.trustSource());
             ps.setString(2, identity.subject());
             ps.setString(3, identity.id());
@@ -412,9 +403,8 @@ public final class ClientRepository {
             ps.setString(5, com.nimbusds.jose.util.JSONObjectUtils.toJSONString(
                     new java.util.TreeMap<String, Object>(identity.claims())));
             Jdbc.setInstant(ps, 6, identity.createdAt());
-            ps.executeUpdate();
+            return ps.executeUpdate() == 1;
         }
-        return true;
     }
 
     public boolean deleteIdentity(Connection c, String clientId, String identityId) throws SQLException {

@@ -52,9 +52,10 @@ public final class TrustSourceRepository {
         return out;
     }
 
-    public void insert(Connection c, TrustSource t) throws SQLException {
+    /** @return false when a concurrent change registered the name or the issuer first */
+    public boolean insert(Connection c, TrustSource t) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO trust_sources (" + COLUMNS
-                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
             ps.setString(1, t.name());
             ps.setString(2, t.kind().wire());
             ps.setString(3, t.issuer());
@@ -64,7 +65,7 @@ public final class TrustSourceRepository {
             ps.setString(7, t.audience().orElse(null));
             ps.setLong(8, t.maxTokenLifetime().toSeconds());
             Jdbc.setInstant(ps, 9, t.createdAt());
-            ps.executeUpdate();
+            return ps.executeUpdate() == 1; // the name or the issuer was registered by a concurrent change
         }
     }
 

@@ -89,6 +89,27 @@ abstract class ConcurrentAdminContract {
     }
 
     @Test
+    void addIdentityWhenClientsClaimOneSubjectAtOnceThenOneSucceedsAndTheRestConflict() throws Exception {
+        String cluster = new com.nimbusds.jose.jwk.JWKSet(new com.nimbusds.jose.jwk.gen.ECKeyGenerator(
+                com.nimbusds.jose.jwk.Curve.P_256).keyID("race").generate()).toPublicJWKSet().toString();
+        assertEquals(201, admin("POST", "/admin/v1/trust-sources", new JsonObject().put("kind", "kubernetes")
+                .put("name", "race-cluster").put("issuer", "https://kubernetes.race")
+                .put("jwks", new JsonObject(cluster))).statusCode());
+        for (int round = 0; round < ROUNDS; round++) {
+            for (int i = 0; i < THREADS; i++) {
+                http.createClient("federated-" + round + "-" + i, JOBS, "jobs:read");
+            }
+            int r = round;
+            JsonObject identity = new JsonObject().put("trust_source", "race-cluster")
+                    .put("subject", "system:serviceaccount:race:worker-" + round);
+            List<HttpResponse<String>> answers = race(THREADS, i -> admin("POST",
+                    "/admin/v1/clients/federated-" + r + "-" + i + "/federated-identities", identity));
+            assertEquals(Map.of(201, 1L, 409, (long) THREADS - 1), statuses(answers),
+                    "round " + round + ": one subject is one client");
+        }
+    }
+
+    @Test
     void patchClientWhenFieldsChangeAtOnceThenEveryChangeIsKept() throws Exception {
         http.createClient("patched", JOBS, "jobs:read");
         for (int round = 0; round < 2 * ROUNDS; round++) {
