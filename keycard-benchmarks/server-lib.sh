@@ -53,7 +53,10 @@ if [ "$store" = postgresql ]; then
 fi
 
 json_field() { python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
-http_code() { curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$@" || true; }
+# curl_extra: options every curl of the harness adds (--cacert for an https server); server_settings:
+# --set options start_server adds.
+curl_extra=() server_settings=()
+http_code() { curl -s -o /dev/null -w '%{http_code}' --max-time 2 "${curl_extra[@]}" "$@" || true; }
 ticks_per_second=$(getconf CLK_TCK)
 cpu_ticks() {
   local stat rest
@@ -93,7 +96,7 @@ start_server() { # sets server_pid, and started_ms: the milliseconds from launch
   fi
   (cd "$work" && exec env -u KEYCARD_CONFIG "$java" "${java_opts_array[@]}" -jar "$jar" serve \
     --set http.host=127.0.0.1 --set "http.port=$port" --set "data.dir=$work/data" \
-    --set admin.client-id=keycard-admin "${store_settings[@]}") >> "$work/server.log" 2>&1 &
+    --set admin.client-id=keycard-admin "${store_settings[@]}" "${server_settings[@]}") >> "$work/server.log" 2>&1 &
   server_pid=$!
   until [ "$(http_code -K "$work/admin.curlrc" -d grant_type=client_credentials "$base/oauth2/token")" = 200 ]; do
     kill -0 "$server_pid" 2>/dev/null || die "the server exited while starting"
@@ -104,9 +107,9 @@ start_server() { # sets server_pid, and started_ms: the milliseconds from launch
 }
 admin_call() { # method, path, JSON body or "", file for the answer; prints the status
   local token
-  token=$(curl -sS --max-time 10 -K "$work/admin.curlrc" -d grant_type=client_credentials "$base/oauth2/token" \
+  token=$(curl -sS --max-time 10 "${curl_extra[@]}" -K "$work/admin.curlrc" -d grant_type=client_credentials "$base/oauth2/token" \
     | json_field access_token)
-  curl -sS -o "$4" -w '%{http_code}' --max-time 30 -H "Authorization: Bearer $token" \
+  curl -sS -o "$4" -w '%{http_code}' --max-time 30 "${curl_extra[@]}" -H "Authorization: Bearer $token" \
     -H 'Content-Type: application/json' -X "$1" ${3:+--data-binary "$3"} "$base$2"
 }
 run_wrk() { # script, seconds, path, report file; environment for the script set by the caller

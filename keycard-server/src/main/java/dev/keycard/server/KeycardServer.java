@@ -99,7 +99,8 @@ public final class KeycardServer implements AutoCloseable {
     private final ClientRepository clients;
     private final SecretUsage usage;
     private final ReentrantLock flushing = new ReentrantLock();
-    private final String host;
+    /** Scheme and host of the main port, e.g. {@code https://127.0.0.1}. */
+    private final String origin;
     private final int port;
     private final OptionalInt managementPort;
     private final String issuer;
@@ -116,7 +117,7 @@ public final class KeycardServer implements AutoCloseable {
     private final List<AutoCloseable> closeables;
 
     private KeycardServer(HttpRuntime http, ScheduledExecutorService background, Database db,
-                          ClientRepository clients, SecretUsage usage, String host, int port,
+                          ClientRepository clients, SecretUsage usage, String origin, int port,
                           OptionalInt managementPort, String issuer, Optional<Bootstrap.AdminCredentials> created,
                           TokenEndpoint tokens, KeyManager keys, Revocations revocations, ChangeFeed feed,
                           Audit audit, Metrics metrics, Clock clock, Registry registry,
@@ -126,7 +127,7 @@ public final class KeycardServer implements AutoCloseable {
         this.db = db;
         this.clients = clients;
         this.usage = usage;
-        this.host = host;
+        this.origin = origin;
         this.port = port;
         this.managementPort = managementPort;
         this.issuer = issuer;
@@ -248,14 +249,15 @@ public final class KeycardServer implements AutoCloseable {
             Database store = db;
             int port = HttpServers.resolvePort(config);
             if (config.issuerDerived()) {
-                issuer.set("http://" + hostForUrl(config.host()) + ":" + port);
+                issuer.set(config.scheme() + "://" + hostForUrl(config.host()) + ":" + port);
             }
             HttpServers.bind(http, config, port, new Endpoints(tokens, introspection, revocation,
                     new RevocationStream(revocations, clock, config.tokenMaxLifetime()), authenticator, keys, registry,
                     revocations, usage, admin, issuer::get, store::ping, metrics, audit, clock));
             OptionalInt managementPort = HttpServers.bindManagement(http, config, () -> true, store::ping, metrics);
             await(warm);
-            KeycardServer server = new KeycardServer(http, background, db, clients, usage, config.host(), port,
+            KeycardServer server = new KeycardServer(http, background, db, clients, usage,
+                    config.scheme() + "://" + hostForUrl(config.host()), port,
                     managementPort, issuer.get(), created, tokens, keys, revocations, feed, audit, metrics, clock, registry,
                     closing);
             keys.start();
@@ -365,7 +367,7 @@ public final class KeycardServer implements AutoCloseable {
 
     /** Where this server listens, e.g. {@code http://127.0.0.1:8080}; the issuer may be another name for it. */
     public URI baseUri() {
-        return URI.create("http://" + hostForUrl(host) + ":" + port);
+        return URI.create(origin + ":" + port);
     }
 
     public String issuer() {

@@ -27,7 +27,11 @@ final class AdminHttp implements AutoCloseable {
     private @Nullable String accessToken;
 
     AdminHttp(String baseUrl, ClientCredentials admin) {
-        this.http = Transport.newClient();
+        this(Transport.newClient(), baseUrl, admin);
+    }
+
+    AdminHttp(java.net.http.HttpClient http, String baseUrl, ClientCredentials admin) {
+        this.http = http;
         this.baseUrl = baseUrl;
         this.admin = admin;
     }

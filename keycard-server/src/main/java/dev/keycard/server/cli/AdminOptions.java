@@ -42,7 +42,7 @@ final class AdminOptions {
 
     /** Opens an admin session with the resolved URL and credentials. */
     AdminHttp connect() {
-        return new AdminHttp(server.baseUrl(), credentials());
+        return new AdminHttp(server.client(), server.baseUrl(), credentials());
     }
 
     /** Whether to print the server's JSON rather than a table. */

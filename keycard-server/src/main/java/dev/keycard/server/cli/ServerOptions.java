@@ -1,9 +1,11 @@
 package dev.keycard.server.cli;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.net.URISyntaxException;
 import java.util.Locale;
 import picocli.CommandLine.ITypeConverter;
+import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
 
@@ -24,6 +26,16 @@ final class ServerOptions {
     private Format output = Format.TABLE;
 
     /** The base URL without a trailing slash; a URL that is not absolute http(s) is a usage error. */
+    @Option(names = "--cacert", paramLabel = "FILE", defaultValue = "${env:KEYCARD_CACERT}",
+            description = "Trust only the PEM certificates in FILE for an https URL (a self-signed or private CA); "
+                    + "default: the JDK's trusted authorities. Env: KEYCARD_CACERT.")
+    private @Nullable Path cacert;
+
+    /** The HTTP client for {@link #baseUrl()}, trusting {@code --cacert} when given. */
+    java.net.http.HttpClient client() {
+        return Transport.newClient(java.util.Optional.ofNullable(cacert));
+    }
+
     String baseUrl() {
         URI uri;
         try {

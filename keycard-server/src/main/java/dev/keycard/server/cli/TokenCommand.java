@@ -59,7 +59,7 @@ public final class TokenCommand implements Callable<Integer> {
             params.put("scope", scope);
         }
         JsonObject token;
-        try (HttpClient http = Transport.newClient()) {
+        try (HttpClient http = server.client()) {
             token = TokenEndpoint.request(http, server.baseUrl(), new ClientCredentials(id, secret), params);
         }
         if (server.json()) {

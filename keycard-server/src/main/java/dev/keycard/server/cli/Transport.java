@@ -25,11 +25,43 @@ final class Transport {
 
     /** An HTTP/1.1 client that never follows redirects, so a bearer token never travels elsewhere. */
     static HttpClient newClient() {
-        return HttpClient.newBuilder()
+        return newClient(java.util.Optional.empty());
+    }
+
+    /** Likewise, trusting only the PEM certificates in {@code cacert} when given (as curl's --cacert). */
+    static HttpClient newClient(java.util.Optional<java.nio.file.Path> cacert) {
+        HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(CONNECT_TIMEOUT)
-                .build();
+                .connectTimeout(CONNECT_TIMEOUT);
+        cacert.ifPresent(file -> builder.sslContext(trusting(file)));
+        return builder.build();
+    }
+
+    private static javax.net.ssl.SSLContext trusting(java.nio.file.Path file) {
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+            java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            int n = 0;
+            for (java.security.cert.Certificate c : java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificates(in)) {
+                store.setCertificateEntry("ca-" + n++, c);
+            }
+            if (n == 0) {
+                throw new CliException(ExitCodes.USAGE, "error: --cacert " + file + " holds no PEM certificate");
+            }
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(store);
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(null, tmf.getTrustManagers(), null);
+            return context;
+        } catch (java.io.IOException e) {
+            throw new CliException(ExitCodes.USAGE, "error: --cacert " + file + " cannot be read: " + e.getMessage());
+        } catch (java.security.GeneralSecurityException e) {
+            throw new CliException(ExitCodes.USAGE, "error: --cacert " + file + " is not PEM certificates: "
+                    + e.getMessage());
+        }
     }
 
     /**
@@ -52,8 +84,10 @@ final class Transport {
     }
 
     private static CliException unreachable(HttpRequest request, String reason) {
+        String hint = reason.contains("PKIX") || reason.contains("certificate")
+                ? " (a certificate of a private or self-signed authority: pass it with --cacert FILE)" : "";
         return new CliException(ExitCodes.UNAVAILABLE,
-                "error: cannot reach Keycard at " + request.uri() + ": " + reason);
+                "error: cannot reach Keycard at " + request.uri() + ": " + reason + hint);
     }
 
     /**

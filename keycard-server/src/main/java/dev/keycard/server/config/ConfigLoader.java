@@ -142,7 +142,59 @@ public final class ConfigLoader {
                         values.get(Settings.ASSERTION_ALLOW_HTTP_JWKS_URI), values.get(Settings.ASSERTION_JWKS_TIMEOUT),
                         values.get(Settings.ASSERTION_JWKS_MAX_BYTES), values.get(Settings.ASSERTION_JWKS_REFETCH)),
                 values.get(Settings.METRICS_ENABLED), values.get(Settings.LOG_FORMAT), values.get(Settings.LOG_ACCESS),
-                values.get(Settings.LOG_LEVEL));
+                values.get(Settings.LOG_LEVEL), tls(values));
+    }
+
+    /**
+     * TLS when tls.cert-file is set: both files readable PEM of the right kind, and a CA file
+     * exactly when client certificates are wanted. The key itself is checked when the port is
+     * bound, which fails the start naming tls.key-file.
+     */
+    private static Optional<ServerConfig.Tls> tls(Values values) {
+        String cert = values.get(Settings.TLS_CERT_FILE);
+        String key = values.get(Settings.TLS_KEY_FILE);
+        boolean want = values.get(Settings.TLS_CLIENT_AUTH_WANT);
+        String ca = values.get(Settings.TLS_CLIENT_CA_FILE);
+        if (cert.isEmpty() && key.isEmpty()) {
+            if (want || !ca.isEmpty()) {
+                throw new ConfigException((want ? values.where(Settings.TLS_CLIENT_AUTH_WANT)
+                        : values.where(Settings.TLS_CLIENT_CA_FILE)) + ": needs TLS (tls.cert-file and tls.key-file)");
+            }
+            return Optional.empty();
+        }
+        if (cert.isEmpty() || key.isEmpty()) {
+            throw new ConfigException((cert.isEmpty() ? "tls.cert-file" : "tls.key-file")
+                    + " is required with " + (cert.isEmpty() ? values.where(Settings.TLS_KEY_FILE)
+                    : values.where(Settings.TLS_CERT_FILE)));
+        }
+        pem(values, Settings.TLS_CERT_FILE, cert, "CERTIFICATE-----", "a PEM certificate chain");
+        pem(values, Settings.TLS_KEY_FILE, key, "PRIVATE KEY-----", "a PEM private key");
+        if (want && ca.isEmpty()) {
+            throw new ConfigException("tls.client-ca-file is required with " + values.where(Settings.TLS_CLIENT_AUTH_WANT)
+                    + " want: the authorities whose client certificates count");
+        }
+        if (!want && !ca.isEmpty()) {
+            throw new ConfigException(values.where(Settings.TLS_CLIENT_CA_FILE)
+                    + ": set tls.client-auth to want, or leave the CA file out");
+        }
+        if (!ca.isEmpty()) {
+            pem(values, Settings.TLS_CLIENT_CA_FILE, ca, "CERTIFICATE-----", "PEM CA certificates");
+        }
+        return Optional.of(new ServerConfig.Tls(Path.of(cert), Path.of(key), want,
+                ca.isEmpty() ? Optional.empty() : Optional.of(Path.of(ca))));
+    }
+
+    private static void pem(Values values, Setting<String> setting, String file, String marker, String what) {
+        String text;
+        try {
+            text = java.nio.file.Files.readString(Path.of(file), java.nio.charset.StandardCharsets.US_ASCII);
+        } catch (java.io.IOException | RuntimeException e) {
+            throw new ConfigException(values.where(setting) + ": cannot read " + file + " ("
+                    + e.getClass().getSimpleName() + ")");
+        }
+        if (!text.contains("-----BEGIN ") || !text.contains(marker)) {
+            throw new ConfigException(values.where(setting) + ": " + file + " is not " + what);
+        }
     }
 
     /** Whether two listen addresses would take the same port: equal, or either is every address. */

@@ -48,7 +48,8 @@ public record ServerConfig(
         boolean metricsEnabled,
         LogFormat logFormat,
         boolean accessLog,
-        Level logLevel) {
+        Level logLevel,
+        Optional<Tls> tls) {
 
     /**
      * The limits on requests: each client's token rate unless it has its own, and the back-off
@@ -76,6 +77,19 @@ public record ServerConfig(
      * {@code jwksMaxAge}, never longer than the lead, so verifiers know a key before its first token.
      */
     public record KeyPolicy(Duration rotationPeriod, Duration publishLead, Duration jwksMaxAge) {
+    }
+
+    /**
+     * TLS on the main port (RFC 8446, RFC 5246; nothing older): the certificate chain and its key,
+     * PEM, reread when either file changes; with {@code wantClientCert}, a client certificate
+     * asked for and checked against {@code clientCaFile} (a client without one still connects).
+     */
+    public record Tls(Path certFile, Path keyFile, boolean wantClientCert, Optional<Path> clientCaFile) {
+    }
+
+    /** The scheme of the main port: https with TLS. */
+    public String scheme() {
+        return tls.isPresent() ? "https" : "http";
     }
 
     /** Whether the issuer was derived from host and port (so it follows a port picked at bind time). */

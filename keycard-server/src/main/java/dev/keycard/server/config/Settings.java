@@ -39,6 +39,15 @@ public final class Settings {
             Settings::managementPort);
     public static final Setting<String> MANAGEMENT_HOST = Setting.text("management.host", "",
             "Address the management port listens on. Default: {http.host}.");
+    public static final Setting<String> TLS_CERT_FILE = Setting.text("tls.cert-file", "",
+            "PEM file of the server's certificate and its chain (leaf first): http.port then speaks https (TLS 1.2 and 1.3 only) and the derived issuer is https. Reread when it changes, without a restart. Empty: plain http.");
+    public static final Setting<String> TLS_KEY_FILE = Setting.text("tls.key-file", "",
+            "PEM file of the certificate's private key (PKCS#8, or PKCS#1 RSA); required with tls.cert-file. Reread when it changes.");
+    public static final Setting<Boolean> TLS_CLIENT_AUTH_WANT = new Setting<>("tls.client-auth", "none",
+            "none, or want: ask each client for a certificate issued by tls.client-ca-file (mutual TLS); a client without one still connects.",
+            Settings::clientAuth);
+    public static final Setting<String> TLS_CLIENT_CA_FILE = Setting.text("tls.client-ca-file", "",
+            "PEM file of the certificate authorities that issue client certificates; required with tls.client-auth want.");
     public static final Setting<String> DATA_DIR = Setting.text("data.dir", "data",
             "Where the embedded SQLite store, the master key file and the admin credentials live.");
     public static final Setting<String> STORE_URL = Setting.text("store.url", "",
@@ -126,7 +135,7 @@ public final class Settings {
     public static final List<Setting<?>> ALL = List.of(ISSUER, HTTP_HOST, HTTP_PORT, HTTP_MAX_BODY, HTTP_MAX_HEADER,
             HTTP_IDLE_TIMEOUT, HTTP_REQUEST_TIMEOUT, HTTP_HEADER_TIMEOUT, HTTP_SHUTDOWN_GRACE, HTTP_TRUSTED_PROXIES,
             HTTP_EVENT_LOOPS, MANAGEMENT_PORT,
-            MANAGEMENT_HOST, DATA_DIR, STORE_URL, STORE_USER, STORE_PASSWORD,
+            MANAGEMENT_HOST, TLS_CERT_FILE, TLS_KEY_FILE, TLS_CLIENT_AUTH_WANT, TLS_CLIENT_CA_FILE, DATA_DIR, STORE_URL, STORE_USER, STORE_PASSWORD,
             STORE_POOL_SIZE, MASTER_KEY, MASTER_KEY_FILE, TOKEN_DEFAULT_LIFETIME, TOKEN_MAX_LIFETIME,
             SECRET_GRACE_PERIOD, SECRET_USAGE_FLUSH, ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, KEYS_ROTATION_PERIOD,
             KEYS_PUBLISH_LEAD, KEYS_JWKS_MAX_AGE, CRYPTO_PROVIDER, RATE_LIMIT_CLIENT_TOKENS, RATE_LIMIT_FAILED_AUTH,
@@ -135,6 +144,14 @@ public final class Settings {
             ASSERTION_JWKS_MAX_BYTES, ASSERTION_JWKS_REFETCH, METRICS_ENABLED, LOG_FORMAT, LOG_ACCESS, LOG_LEVEL);
 
     private Settings() {
+    }
+
+    private static Boolean clientAuth(String value) {
+        return switch (value) {
+            case "none" -> false;
+            case "want" -> true;
+            default -> throw new IllegalArgumentException("must be none or want, not '" + value + "'");
+        };
     }
 
     private static OptionalInt managementPort(String value) {

@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -84,7 +85,7 @@ public final class HttpServers {
         }
         Map<String, Handler<HttpServerRequest>> paths = managementRoutes(vertx, config, loaded, storeAnswers, metrics);
         int port = deploy(vertx, options(config, config.managementHost()), config.managementPort().getAsInt(),
-                config, new Router(paths), 1);
+                config, new Router(paths), 1, new java.util.ArrayList<>());
         LOG.info("management endpoints on http://{}:{} (/health/live, /health/ready{})", config.managementHost(),
                 port, paths.containsKey("/metrics") ? ", /metrics" : "");
         return OptionalInt.of(port);
@@ -116,8 +117,35 @@ public final class HttpServers {
             throws Exception {
         Vertx vertx = runtime.vertx();
         int loops = config.eventLoops() > 0 ? config.eventLoops() : Runtime.getRuntime().availableProcessors();
-        int port = deploy(vertx, options(config, config.host()), wanted, config, handler, loops);
-        LOG.info("listening on http://{}:{} ({} event loops)", config.host(), port, loops);
+        HttpServerOptions options = options(config, config.host());
+        if (config.tls().isPresent()) {
+            java.util.Optional<String> problem = TlsFiles.problem(vertx, config.tls().get());
+            if (problem.isPresent()) {
+                throw new dev.keycard.server.config.ConfigException("tls.cert-file / tls.key-file: " + problem.get());
+            }
+            withTls(options, config.tls().get());
+        }
+        List<HttpServer> servers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        int port = deploy(vertx, options, wanted, config, handler, loops, servers);
+        config.tls().ifPresent(tls -> TlsFiles.watch(vertx, tls, servers));
+        LOG.info("listening on {}://{}:{} ({} event loops{})", config.scheme(), config.host(), port, loops,
+                config.tls().map(t -> ", TLS 1.2 and 1.3" + (t.wantClientCert() ? ", client certificates wanted" : ""))
+                        .orElse(""));
+    }
+
+    /**
+     * TLS 1.2 and 1.3 only (RFC 8996 retires 1.0 and 1.1), the certificate chain and key from
+     * their PEM files, and, when wanted, client certificates of the configured authorities
+     * (asked for, not required: a client authenticates some other way without one).
+     */
+    private static void withTls(HttpServerOptions options, ServerConfig.Tls tls) {
+        options.setSsl(true)
+                .setKeyCertOptions(TlsFiles.keyCert(tls))
+                .setEnabledSecureTransportProtocols(TlsFiles.PROTOCOLS)
+                .setUseAlpn(false);
+        if (tls.wantClientCert()) {
+            options.setClientAuth(io.vertx.core.http.ClientAuth.REQUEST).setTrustOptions(TlsFiles.trust(tls));
+        }
     }
 
     private static HttpServerOptions options(ServerConfig config, String host) {
@@ -134,14 +162,24 @@ public final class HttpServers {
 
     /** Deploys {@code instances} servers on {@code wanted} and returns the port they bound. */
     private static int deploy(Vertx vertx, HttpServerOptions options, int wanted, ServerConfig config,
-                              Handler<HttpServerRequest> handler, int instances) throws Exception {
+                              Handler<HttpServerRequest> handler, int instances, List<HttpServer> servers)
+            throws Exception {
         Set<Integer> bound = ConcurrentHashMap.newKeySet();
         // The body deadline a little after http.request-timeout, so a route reading the body answers 408 first.
         long bodyMillis = config.requestTimeout().toMillis() + 2_000;
-        vertx.deployVerticle(() -> new HttpVerticle(options, wanted, config.shutdownGrace(),
-                        config.headerTimeout().toMillis(), bodyMillis, handler, bound),
-                        new DeploymentOptions().setInstances(instances))
-                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        try {
+            vertx.deployVerticle(() -> new HttpVerticle(options, wanted, config.shutdownGrace(),
+                            config.headerTimeout().toMillis(), bodyMillis, handler, bound, servers),
+                            new DeploymentOptions().setInstances(instances))
+                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (options.isSsl() && config.tls().isPresent()) { // the key and chain are read here first
+                throw new dev.keycard.server.config.ConfigException("tls.cert-file / tls.key-file: "
+                        + config.tls().get().certFile() + " and " + config.tls().get().keyFile()
+                        + " do not make a TLS server: " + e.getCause());
+            }
+            throw e;
+        }
         if (bound.size() != 1) {
             throw new IllegalStateException("HTTP servers bound different ports: " + bound);
         }
@@ -167,10 +205,12 @@ public final class HttpServers {
         private final long bodyTimeoutMillis;
         private final Handler<HttpServerRequest> handler;
         private final Set<Integer> bound;
+        private final List<HttpServer> servers;
         private @Nullable HttpServer server;
 
         HttpVerticle(HttpServerOptions options, int port, Duration grace, long headerTimeoutMillis,
-                     long bodyTimeoutMillis, Handler<HttpServerRequest> handler, Set<Integer> bound) {
+                     long bodyTimeoutMillis, Handler<HttpServerRequest> handler, Set<Integer> bound,
+                     List<HttpServer> servers) {
             this.options = options;
             this.port = port;
             this.grace = grace;
@@ -178,6 +218,7 @@ public final class HttpServers {
             this.bodyTimeoutMillis = bodyTimeoutMillis;
             this.handler = handler;
             this.bound = bound;
+            this.servers = servers;
         }
 
         @Override
@@ -194,7 +235,10 @@ public final class HttpServers {
                     .requestHandler(handler)
                     .invalidRequestHandler(HttpServerRequest.DEFAULT_INVALID_REQUEST_HANDLER)
                     .exceptionHandler(e -> LOG.debug("connection error: {}", e.toString()))
-                    .listen().onSuccess(s -> bound.add(s.actualPort()));
+                    .listen().onSuccess(s -> {
+                        bound.add(s.actualPort());
+                        servers.add(s);
+                    });
         }
     }
 }

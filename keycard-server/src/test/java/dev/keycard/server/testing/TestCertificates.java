@@ -1,0 +1,88 @@
+package dev.keycard.server.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Date;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/** Certificates for TLS tests, made with Bouncy Castle: a self-signed server certificate for 127.0.0.1. */
+public final class TestCertificates {
+
+    /** A certificate, its key, and where both were written as PEM. */
+    public record Issued(X509Certificate certificate, KeyPair keys, Path certFile, Path keyFile) {
+
+        /** A client context that trusts this certificate alone. */
+        public SSLContext trustingIt() {
+            try {
+                KeyStore store = KeyStore.getInstance("PKCS12");
+                store.load(null, null);
+                store.setCertificateEntry("server", certificate);
+                TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                tmf.init(store);
+                SSLContext context = SSLContext.getInstance("TLS");
+                context.init(null, tmf.getTrustManagers(), null);
+                return context;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private TestCertificates() {
+    }
+
+    /** A P-256 certificate for {@code CN=name} and the address 127.0.0.1, valid for a day, written to {@code dir}. */
+    public static Issued selfSigned(String name, Path dir) {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            KeyPair keys = generator.generateKeyPair();
+            Instant now = Instant.now();
+            X500Name subject = new X500Name("CN=" + name);
+            JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject,
+                    BigInteger.valueOf(now.toEpochMilli()), Date.from(now.minusSeconds(60)),
+                    Date.from(now.plus(Duration.ofDays(1))), subject, keys.getPublic());
+            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
+                    new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")}));
+            X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
+                    builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+            Path certFile = dir.resolve(name + ".crt");
+            Path keyFile = dir.resolve(name + ".key");
+            write(certFile, "CERTIFICATE", cert.getEncoded());
+            write(keyFile, "PRIVATE KEY", keys.getPrivate().getEncoded());
+            return new Issued(cert, keys, certFile, keyFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Writes {@code der} as PEM, through a file moved into place (as a certificate tool or cert-manager does). */
+    public static void write(Path file, String type, byte[] der) throws IOException {
+        Path part = file.resolveSibling(file.getFileName() + ".part");
+        Files.writeString(part, "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes())
+                .encodeToString(der) + "\n-----END " + type + "-----\n");
+        Files.move(part, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+}
