@@ -107,6 +107,20 @@ class TlsTest {
     }
 
     @Test
+    void connectWhenClientCertificatesAreWantedThenAClientWithOneOfTheCaAndAClientWithoutOneBothConnect()
+            throws Exception {
+        Path tls = Files.createDirectories(dir.resolve("tls"));
+        TestCertificates.Issued cert = TestCertificates.selfSigned("keycard", tls);
+        TestCertificates.Issued client = TestCertificates.selfSigned("batch-worker", tls); // its own CA
+        server = TestServer.start(dir.resolve("data"), Map.of("tls.cert-file", cert.certFile().toString(),
+                "tls.key-file", cert.keyFile().toString(), "tls.client-auth", "want",
+                "tls.client-ca-file", client.certFile().toString()));
+        assertEquals(200, new Http(server.baseUri(), cert.trusting(client)).get("/oauth2/jwks").statusCode());
+        assertEquals(200, new Http(server.baseUri(), cert.trustingIt()).get("/oauth2/jwks").statusCode(),
+                "want, not need: a client without a certificate still connects");
+    }
+
+    @Test
     void connectWhenTheClientOffersOnlyTls11ThenTheHandshakeFailsAndTls12Works() throws Exception {
         startWithTls();
         assertEquals("TLSv1.2", handshake("TLSv1.2"));

@@ -32,14 +32,33 @@ public final class TestCertificates {
 
         /** A client context that trusts this certificate alone. */
         public SSLContext trustingIt() {
+            return trusting(null);
+        }
+
+        /**
+         * A client context that trusts this certificate and presents {@code client}'s (its
+         * certificate and key) when the server asks for one; none when it is null.
+         */
+        public SSLContext trusting(Issued client) {
             try {
                 KeyStore store = KeyStore.getInstance("PKCS12");
                 store.load(null, null);
                 store.setCertificateEntry("server", certificate);
                 TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
                 tmf.init(store);
+                javax.net.ssl.KeyManager[] keyManagers = null;
+                if (client != null) {
+                    KeyStore own = KeyStore.getInstance("PKCS12");
+                    own.load(null, null);
+                    own.setKeyEntry("client", client.keys().getPrivate(), new char[0],
+                            new java.security.cert.Certificate[] {client.certificate()});
+                    javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(
+                            javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+                    kmf.init(own, new char[0]);
+                    keyManagers = kmf.getKeyManagers();
+                }
                 SSLContext context = SSLContext.getInstance("TLS");
-                context.init(null, tmf.getTrustManagers(), null);
+                context.init(keyManagers, tmf.getTrustManagers(), null);
                 return context;
             } catch (Exception e) {
                 throw new IllegalStateException(e);
