@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -113,9 +114,10 @@ public final class ClientAssertions {
      * An assertion parsed, not yet trusted: the client it claims to come from, and the trust
      * source that issued it when it is a federated workload's token (null for {@code private_key_jwt}).
      */
-    record Parsed(SignedJWT jwt, JWTClaimsSet claims, String clientId, @Nullable TrustSource source) {
+    record Parsed(SignedJWT jwt, JWTClaimsSet claims, String clientId, @Nullable TrustSource source,
+                  @Nullable String assertion, @Nullable PlatformToken verified) {
         Parsed(SignedJWT jwt, JWTClaimsSet claims, String clientId) {
-            this(jwt, claims, clientId, null);
+            this(jwt, claims, clientId, null, null, null);
         }
 
         ClientAuthMethod method() {
@@ -123,6 +125,19 @@ public final class ClientAssertions {
         }
     }
 
+    /**
+     * A platform token whose signature verified, by the trust source as it was then: a pod presents
+     * the same projected token with every request for up to an hour, and verifying it again each
+     * time would cost as much as the rest of the token request. Only the parse and the signature
+     * are kept: every other check runs on every use.
+     */
+    record PlatformToken(SignedJWT jwt, JWTClaimsSet claims, TrustSource source, String keyId, long until) {
+    }
+
+    /** The most platform tokens kept verified (about one per workload). */
+    static final int MAX_PLATFORM_TOKENS = 4_096;
+
+    private final ConcurrentHashMap<String, PlatformToken> platformTokens = new ConcurrentHashMap<>();
     private final Registry registry;
     private final ClientKeySets keySets;
     private final SingleUse replay;
@@ -149,13 +164,19 @@ public final class ClientAssertions {
         if (!JWT_BEARER.equals(type) && !spiffe) {
             throw new Refused("unsupported_assertion_type", "client_assertion_type " + printable(type));
         }
+        PlatformToken known = platformTokens.get(assertion);
         SignedJWT jwt;
         JWTClaimsSet claims;
-        try {
-            jwt = SignedJWT.parse(assertion);
-            claims = jwt.getJWTClaimsSet();
-        } catch (ParseException | RuntimeException e) {
-            throw new Refused("malformed_assertion", "client_assertion is not a signed JWT: " + e.getMessage());
+        if (known != null) {
+            jwt = known.jwt();
+            claims = known.claims();
+        } else {
+            try {
+                jwt = SignedJWT.parse(assertion);
+                claims = jwt.getJWTClaimsSet();
+            } catch (ParseException | RuntimeException e) {
+                throw new Refused("malformed_assertion", "client_assertion is not a signed JWT: " + e.getMessage());
+            }
         }
         String iss = claims.getIssuer();
         String sub = claims.getSubject();
@@ -167,7 +188,7 @@ public final class ClientAssertions {
                     .filter(t -> t.kind() == TrustSource.Kind.SPIFFE)
                     .orElseThrow(() -> new Refused("unknown_issuer", "no trust source for the trust domain of "
                             + printable(sub)));
-            return federated(jwt, claims, source, sub);
+            return federated(jwt, claims, source, sub, assertion, known);
         }
         if (iss == null) {
             throw new Refused("wrong_subject", "client_assertion without iss");
@@ -179,7 +200,7 @@ public final class ClientAssertions {
                 throw new Refused("unsupported_assertion_type", "a JWT-SVID goes with client_assertion_type "
                         + JWT_SPIFFE);
             }
-            return federated(jwt, claims, source.get(), sub);
+            return federated(jwt, claims, source.get(), sub, assertion, known);
         }
         if (!iss.equals(sub)) {
             throw new Refused("wrong_subject", "client_assertion iss and sub differ");
@@ -188,11 +209,12 @@ public final class ClientAssertions {
     }
 
     /** The client the subject of a trust source's token is registered as. */
-    private Parsed federated(SignedJWT jwt, JWTClaimsSet claims, TrustSource source, String sub) throws Refused {
+    private Parsed federated(SignedJWT jwt, JWTClaimsSet claims, TrustSource source, String sub, String assertion,
+                             @Nullable PlatformToken known) throws Refused {
         Client client = registry.federatedClient(source.name(), sub)
                 .orElseThrow(() -> new Refused("unknown_subject", "no client for subject " + printable(sub)
                         + " of trust source " + source.name()));
-        return new Parsed(jwt, claims, client.id().value(), source);
+        return new Parsed(jwt, claims, client.id().value(), source, assertion, known);
     }
 
     /** {@code spiffe://<trust domain>} of a SPIFFE ID, or "" when it is not one. */
@@ -313,9 +335,33 @@ public final class ClientAssertions {
         if (!client.enabled()) {
             throw new Refused("disabled", "client " + client.id() + " is disabled");
         }
+        PlatformToken known = parsed.verified();
+        if (known != null && known.source().equals(source)) { // verified before, by the trust source as it is now
+            return new Checking(client, CompletableFuture.completedFuture(known.keyId()));
+        }
         CompletableFuture<String> verified = keySets.candidates(source, header)
                 .thenApply(keys -> signedBy("trust source " + source.name(), parsed.jwt(), alg, keys));
+        String assertion = parsed.assertion();
+        if (assertion != null) {
+            verified = verified.thenApply(keyId -> {
+                remember(assertion, new PlatformToken(parsed.jwt(), claims, source, keyId,
+                        claims.getExpirationTime().getTime()));
+                return keyId;
+            });
+        }
         return new Checking(client, verified);
+    }
+
+    /** Keeps a verified platform token; past the bound, the expired ones go, and if none has, all. */
+    private void remember(String assertion, PlatformToken token) {
+        if (platformTokens.size() >= MAX_PLATFORM_TOKENS) {
+            long now = System.currentTimeMillis();
+            platformTokens.values().removeIf(t -> t.until() <= now);
+            if (platformTokens.size() >= MAX_PLATFORM_TOKENS) {
+                platformTokens.clear();
+            }
+        }
+        platformTokens.put(assertion, token);
     }
 
     private void checkFederatedTimes(JWTClaimsSet claims, TrustSource source, Instant now) throws Refused {

@@ -84,8 +84,12 @@ class FederationTest {
     }
 
     Client verify(ClientAssertions pipeline, String type, String token) throws ClientAssertions.Refused {
+        return verify(pipeline, type, token, Instant.now());
+    }
+
+    Client verify(ClientAssertions pipeline, String type, String token, Instant now) throws ClientAssertions.Refused {
         ClientAssertions.Parsed parsed = pipeline.parse(type, token);
-        ClientAssertions.Checking checking = pipeline.verify(parsed, Instant.now());
+        ClientAssertions.Checking checking = pipeline.verify(parsed, now);
         try {
             checking.verified().join();
             return checking.client();
@@ -212,6 +216,38 @@ class FederationTest {
         Client disabled = TestClients.client("jobs-deploy").grant(JOBS, "jobs:read").disabled().build()
                 .withIdentities(List.of(identity("github-actions", GITHUB_SUBJECT, Map.of())));
         assertEquals("disabled", refusal(github(disabled), issuer.token(GITHUB_SUBJECT, KEYCARD, b -> b)));
+    }
+
+    @Test
+    void verifyWhenAPlatformTokenIsPresentedAgainThenOnlyItsSignatureIsTakenAsCheckedAndEverythingElseAgain()
+            throws Exception {
+        TrustSource cluster = source("cluster", TrustSource.Kind.KUBERNETES, issuer.url(),
+                TrustSource.Keys.inline(issuer.jwks()), Optional.of("keycard"), Duration.ofHours(1));
+        Client worker = client("payments-batch", identity("cluster", K8S_SUBJECT, Map.of()));
+        Registry registry = TestApis.registry(List.of(TestApis.jobs().build()), List.of(worker));
+        registry.replaceTrustSources(List.of(cluster));
+        ClientAssertions p = ClientAssertionsTest.assertions(registry, keySets, (c, jti, exp) -> {
+            throw new AssertionError("a federated token's jti is not spent");
+        });
+        // exp six hours out (as GitHub sets it): only the cap ends its use here.
+        String token = issuer.token(K8S_SUBJECT, "keycard", b -> b.expirationTime(Date.from(Instant.now()
+                .plus(Duration.ofHours(6)))));
+        assertEquals("payments-batch", verify(p, ClientAssertions.JWT_BEARER, token).id().value());
+        assertEquals("payments-batch", verify(p, ClientAssertions.JWT_BEARER, token).id().value());
+        // Older than the cap: refused, verified signature or not.
+        assertEquals("assertion_lifetime", assertThrows(ClientAssertions.Refused.class, () -> verify(p,
+                ClientAssertions.JWT_BEARER, token, Instant.now().plus(Duration.ofMinutes(61)))).reason);
+        // The trust source registered again with another key: the signature is checked anew.
+        registry.replaceTrustSources(List.of(source("cluster", TrustSource.Kind.KUBERNETES, issuer.url(),
+                TrustSource.Keys.inline(new com.nimbusds.jose.jwk.JWKSet(new com.nimbusds.jose.jwk.gen.ECKeyGenerator(
+                        com.nimbusds.jose.jwk.Curve.P_256).keyID("other").generate()).toPublicJWKSet().toString()),
+                Optional.of("keycard"), Duration.ofHours(1))));
+        assertEquals("wrong_key", refusal(p, token));
+        // Its identity removed from the client: refused.
+        registry.replaceTrustSources(List.of(cluster));
+        assertEquals("payments-batch", verify(p, ClientAssertions.JWT_BEARER, token).id().value());
+        registry.apply(List.of(), List.of(), List.of(worker.withIdentities(List.of())), List.of());
+        assertEquals("unknown_subject", refusal(p, token));
     }
 
     @Test
