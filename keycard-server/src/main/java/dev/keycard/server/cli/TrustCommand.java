@@ -80,6 +80,14 @@ public final class TrustCommand implements Callable<Integer> {
             throw new CliException(ExitCodes.USAGE, "error: a spiffe trust source takes --trust-domain and "
                     + "--bundle-endpoint or --bundle-file");
         }
+        if (spiffe && (trustDomain == null || (bundleEndpoint == null && bundleFile == null))) {
+            throw new CliException(ExitCodes.USAGE, "error: a spiffe trust source needs --trust-domain and"
+                    + " --bundle-endpoint URL (or --bundle-file FILE)");
+        }
+        if (!spiffe && !k.equals("github-actions") && issuer == null) {
+            throw new CliException(ExitCodes.USAGE, "error: a " + Table.clean(k) + " trust source needs --issuer"
+                    + " (the exact iss of its tokens)");
+        }
         if ((jwksFile != null && jwksUri != null) || (bundleFile != null && bundleEndpoint != null)) {
             throw new CliException(ExitCodes.USAGE, "error: a file of keys and a URL of keys are alternatives: give one");
         }

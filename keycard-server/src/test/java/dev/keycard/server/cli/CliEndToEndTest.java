@@ -174,6 +174,12 @@ final class CliEndToEndTest {
             assertTrue(listed.out().contains("prod-cluster") && listed.out().contains("kubernetes"), listed.out());
             Result wrongKind = admin("trust", "add", "kubernetes", "--trust-domain", "prod.acme");
             assertEquals(ExitCodes.USAGE, wrongKind.exitCode(), wrongKind.out());
+            Result noBundle = admin("trust", "add", "spiffe", "--trust-domain", "prod.acme");
+            assertEquals(ExitCodes.USAGE, noBundle.exitCode(), noBundle.out());
+            assertTrue(noBundle.err().contains("--bundle-endpoint"), noBundle.err());
+            Result typo = admin("trust", "add", "kubernets", "--issuer", cluster.url());
+            assertEquals(ExitCodes.REJECTED, typo.exitCode(), typo.out());
+            assertTrue(typo.err().contains("kubernetes, github-actions, spiffe, oidc"), typo.err());
 
             Result created = admin("client", "create", "--name", "Payments batch", "--id", "payments-batch",
                     "--grant", JOBS + "=jobs:read", "--no-secret");
