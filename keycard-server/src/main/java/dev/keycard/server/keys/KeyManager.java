@@ -241,10 +241,19 @@ public final class KeyManager implements AutoCloseable {
      * Generates a key for {@code alg} that activates {@code lead} from now, unless another node
      * made one meanwhile (checked under the rotation lock), and returns the key that will sign next.
      */
-    private SigningKey create(SigningAlg alg, Duration lead) {
+    /** 96 random bits, base64url, never with a leading '-' (the CLI would read {@code keys remove -abc…} as an option). */
+    private String newKid() {
         byte[] id = new byte[12];
-        random.nextBytes(id);
-        String kid = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
+        String kid;
+        do {
+            random.nextBytes(id);
+            kid = Base64.getUrlEncoder().withoutPadding().encodeToString(id);
+        } while (kid.charAt(0) == '-');
+        return kid;
+    }
+
+    private SigningKey create(SigningAlg alg, Duration lead) {
+        String kid = newKid();
         try {
             JWK jwk = material.generate(alg, kid);
             Instant now = clock.instant();
