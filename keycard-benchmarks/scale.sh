@@ -25,12 +25,9 @@ idle_seconds=20 start_limit=120 warmup=10
 usage() {
   echo "usage: keycard-benchmarks/scale.sh [--clients N] [--store sqlite|postgresql] [--block N] [--concurrency N] [--duration SECONDS]"
 }
-bad_usage() { echo "scale.sh: $*" >&2; usage >&2; exit 2; }
-die() { echo "scale.sh: $*" >&2; exit 1; }
-value_of() {
-  [ $# -ge 2 ] && [ -n "$2" ] || bad_usage "$1 needs a value"
-  printf '%s' "$2"
-}
+script=scale.sh
+# shellcheck source=script-lib.sh
+source "$here/script-lib.sh"
 while [ $# -gt 0 ]; do
   case "$1" in
     --clients) clients=$(value_of "$@"); shift 2 ;;
@@ -47,16 +44,10 @@ while [ $# -gt 0 ]; do
     *) bad_usage "unknown argument: $1" ;;
   esac
 done
-for n in "$clients" "$block" "$concurrency" "$duration"; do
-  [[ $n =~ ^[1-9][0-9]*$ ]] || bad_usage "'$n' is not a positive whole number"
-done
+require_whole_numbers "$clients" "$block" "$concurrency" "$duration"
 case "$store" in sqlite|postgresql) ;; *) bad_usage "--store is sqlite or postgresql, not '$store'" ;; esac
-command -v wrk >/dev/null 2>&1 || die "wrk is not installed. On Debian/Ubuntu: apt-get install -y wrk"
-for tool in curl python3; do
-  command -v "$tool" >/dev/null 2>&1 || die "$tool is not installed (on Debian/Ubuntu: apt-get install -y $tool)"
-done
+require_tools curl python3
 
-script=scale.sh
 # shellcheck source=server-lib.sh
 source "$here/server-lib.sh"
 

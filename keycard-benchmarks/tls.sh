@@ -14,12 +14,9 @@ root=$(cd "$here/.." && pwd)
 store=sqlite duration=15 rounds=2 warmup=10 start_limit=120
 
 usage() { echo "usage: keycard-benchmarks/tls.sh [--duration SECONDS] [--rounds N]"; }
-bad_usage() { echo "tls.sh: $*" >&2; usage >&2; exit 2; }
-die() { echo "tls.sh: $*" >&2; exit 1; }
-value_of() {
-  [ $# -ge 2 ] && [ -n "$2" ] || bad_usage "$1 needs a value"
-  printf '%s' "$2"
-}
+script=tls.sh
+# shellcheck source=script-lib.sh
+source "$here/script-lib.sh"
 while [ $# -gt 0 ]; do
   case "$1" in
     --duration) duration=$(value_of "$@"); shift 2 ;;
@@ -30,15 +27,9 @@ while [ $# -gt 0 ]; do
     *) bad_usage "unknown argument: $1" ;;
   esac
 done
-for n in "$duration" "$rounds"; do
-  [[ $n =~ ^[1-9][0-9]*$ ]] || bad_usage "'$n' is not a positive whole number"
-done
-command -v wrk >/dev/null 2>&1 || die "wrk is not installed. On Debian/Ubuntu: apt-get install -y wrk"
-for tool in curl python3 openssl; do
-  command -v "$tool" >/dev/null 2>&1 || die "$tool is not installed (on Debian/Ubuntu: apt-get install -y $tool)"
-done
+require_whole_numbers "$duration" "$rounds"
+require_tools curl python3 openssl
 
-script=tls.sh
 # shellcheck source=server-lib.sh
 source "$here/server-lib.sh"
 

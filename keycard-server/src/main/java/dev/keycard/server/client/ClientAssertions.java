@@ -131,6 +131,7 @@ public final class ClientAssertions {
      * time would cost as much as the rest of the token request. Only the parse and the signature
      * are kept: every other check runs on every use.
      */
+    /** @param until when it stops being accepted (epoch ms): only then may it be forgotten early */
     record PlatformToken(SignedJWT jwt, JWTClaimsSet claims, TrustSource source, String keyId, long until) {
     }
 
@@ -344,15 +345,22 @@ public final class ClientAssertions {
         String assertion = parsed.assertion();
         if (assertion != null) {
             verified = verified.thenApply(keyId -> {
-                remember(assertion, new PlatformToken(parsed.jwt(), claims, source, keyId,
-                        claims.getExpirationTime().getTime()));
+                remember(assertion, new PlatformToken(parsed.jwt(), claims, source, keyId, usableUntil(claims, source)));
                 return keyId;
             });
         }
         return new Checking(client, verified);
     }
 
-    /** Keeps a verified platform token; past the bound, the expired ones go, and if none has, all. */
+    /** When a platform token stops being accepted: its exp, or the trust source's age cap if sooner (ms). */
+    private long usableUntil(JWTClaimsSet claims, TrustSource source) {
+        long exp = claims.getExpirationTime().getTime();
+        Date issued = claims.getIssueTime() != null ? claims.getIssueTime() : claims.getNotBeforeTime();
+        return issued == null ? exp : Math.min(exp, issued.getTime()
+                + source.maxTokenLifetime().plus(policy.clockSkew()).toMillis());
+    }
+
+    /** Keeps a verified platform token; past the bound, the unusable ones go, and if none is, all. */
     private void remember(String assertion, PlatformToken token) {
         if (platformTokens.size() >= MAX_PLATFORM_TOKENS) {
             long now = System.currentTimeMillis();

@@ -134,7 +134,7 @@ public final class ClientKeySets implements AutoCloseable {
         }
         TrustSource.Keys keys = trust.keys();
         // '\n' never appears in a client_id: the two kinds of owner share the map without meeting.
-        return candidates("\ntrust:" + trust.name(), List.of(trust.issuer(), keys), keys.jwks().isPresent(), matcher,
+        return candidates("\ntrust:" + trust.name(), trust, keys.jwks().isPresent(), matcher,
                 "trust source " + trust.name(), () -> {
                     if (keys.jwks().isPresent()) {
                         return inline(keys.jwks().get());

@@ -64,8 +64,16 @@ class FederationTest {
     }
 
     ClientAssertions pipeline(List<TrustSource> sources, Client... clients) {
+        return pipeline(registry(sources, clients));
+    }
+
+    static Registry registry(List<TrustSource> sources, Client... clients) {
         Registry registry = TestApis.registry(List.of(TestApis.jobs().build()), List.of(clients));
         registry.replaceTrustSources(sources);
+        return registry;
+    }
+
+    ClientAssertions pipeline(Registry registry) {
         return ClientAssertionsTest.assertions(registry, keySets, (c, jti, exp) -> {
             throw new AssertionError("a federated token's jti is not spent");
         });
@@ -224,11 +232,8 @@ class FederationTest {
         TrustSource cluster = source("cluster", TrustSource.Kind.KUBERNETES, issuer.url(),
                 TrustSource.Keys.inline(issuer.jwks()), Optional.of("keycard"), Duration.ofHours(1));
         Client worker = client("payments-batch", identity("cluster", K8S_SUBJECT, Map.of()));
-        Registry registry = TestApis.registry(List.of(TestApis.jobs().build()), List.of(worker));
-        registry.replaceTrustSources(List.of(cluster));
-        ClientAssertions p = ClientAssertionsTest.assertions(registry, keySets, (c, jti, exp) -> {
-            throw new AssertionError("a federated token's jti is not spent");
-        });
+        Registry registry = registry(List.of(cluster), worker);
+        ClientAssertions p = pipeline(registry);
         // exp six hours out (as GitHub sets it): only the cap ends its use here.
         String token = issuer.token(K8S_SUBJECT, "keycard", b -> b.expirationTime(Date.from(Instant.now()
                 .plus(Duration.ofHours(6)))));
