@@ -315,10 +315,7 @@ public final class AccessTokenVerifier implements AutoCloseable {
 
         /** Tolerance for the clocks of issuer and API disagreeing, applied to exp, nbf and iat. Default 60 s. */
         public Builder clockSkew(Duration skew) {
-            if (skew.isNegative() || skew.compareTo(Duration.ofMinutes(5)) > 0) {
-                throw new IllegalArgumentException("clock skew must be between 0 and 5 minutes, was " + skew);
-            }
-            this.clockSkew = skew;
+            this.clockSkew = BuilderChecks.clockSkew(skew);
             return this;
         }
 
@@ -398,10 +395,7 @@ public final class AccessTokenVerifier implements AutoCloseable {
 
         /** How many verified tokens are remembered; 0 turns the cache off. Default 10,000. */
         public Builder verifiedTokenCacheSize(int size) {
-            if (size < 0) {
-                throw new IllegalArgumentException("verifiedTokenCacheSize must not be negative, was " + size);
-            }
-            this.cacheSize = size;
+            this.cacheSize = BuilderChecks.notNegative("verifiedTokenCacheSize", size);
             return this;
         }
 

@@ -2,15 +2,24 @@ package dev.keycard.resource;
 
 import dev.keycard.protocol.ScopeSet;
 import java.lang.System.Logger.Level;
+import java.net.URI;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.jspecify.annotations.Nullable;
 
 /**
- * What every adapter does with a request, independent of the web framework: take the bearer
- * token from the {@code Authorization} header (RFC 6750 §2.1), verify it, check its scopes, and
- * turn each failure into its RFC 6750 §3 error. The reason a token failed is logged here, with
- * the client where it is known, and never the token.
+ * What every adapter does with a request, independent of the web framework: take the access
+ * token from the {@code Authorization} header ({@code Bearer}, RFC 6750 §2.1, or {@code DPoP},
+ * RFC 9449 §7.1), verify it, hold a bound token to its key, check its scopes, and turn each failure
+ * into its RFC 6750 §3 or RFC 9449 §7.1 error. A token bound to a DPoP key ({@code cnf.jkt}) is
+ * accepted only under the {@code DPoP} scheme with a proof signed by that key for this request
+ * (its method, URI and the token's hash, {@code ath}), checked on every request even when the
+ * token itself is cached; sent as {@code Bearer}, it is refused. A token bound to a client
+ * certificate ({@code cnf.x5t#S256}, RFC 8705) is refused, as this library does not check
+ * certificates yet. The reason a request failed is logged here, with the client where it is known,
+ * and never the token.
  */
 public final class BearerAuthentication {
 
@@ -28,31 +37,74 @@ public final class BearerAuthentication {
     public record Refused(BearerError error) implements Outcome {
     }
 
-    private final AccessTokenVerifier verifier;
+    /**
+     * What the checks need of an HTTP request.
+     *
+     * @param authorization every {@code Authorization} header value
+     * @param dpop every {@code DPoP} header value
+     * @param method the request's method
+     * @param uri the URI the client sent the request to (its query is ignored), as a DPoP proof's
+     *     {@code htu} names it: behind a proxy, the public one
+     */
+    public record Request(List<String> authorization, List<String> dpop, String method, URI uri) {
+        public Request {
+            authorization = List.copyOf(authorization);
+            dpop = List.copyOf(dpop);
+            Objects.requireNonNull(method, "method");
+            Objects.requireNonNull(uri, "uri");
+        }
+    }
 
+    private final AccessTokenVerifier verifier;
+    private final DPoPProofVerifier proofs;
+
+    /** Accepts bearer tokens and DPoP-bound tokens with proofs checked by a default {@link DPoPProofVerifier}. */
     public BearerAuthentication(AccessTokenVerifier verifier) {
-        this.verifier = verifier;
+        this(verifier, DPoPProofVerifier.builder().build());
+    }
+
+    /** Accepts bearer tokens and DPoP-bound tokens whose proofs {@code proofs} checks. */
+    public BearerAuthentication(AccessTokenVerifier verifier, DPoPProofVerifier proofs) {
+        this.verifier = Objects.requireNonNull(verifier, "verifier");
+        this.proofs = Objects.requireNonNull(proofs, "proofs");
     }
 
     /**
-     * Authenticates a request by its {@code Authorization} header values (all of them: two
-     * headers are a malformed request) and requires the given scopes. Completes at once unless
-     * the verifier must fetch keys.
+     * Authenticates a request by its {@code Authorization} header values alone: bearer tokens
+     * only (a DPoP-bound token is refused, having no proof to check). Prefer
+     * {@link #authenticate(Request, ScopeSet)}.
      */
     public CompletableFuture<Outcome> authenticate(List<String> authorization, ScopeSet required) {
-        String token;
+        return authenticate(authorization, null, required);
+    }
+
+    /**
+     * Authenticates a request and requires the given scopes. Completes at once unless the
+     * verifier must fetch keys.
+     */
+    public CompletableFuture<Outcome> authenticate(Request request, ScopeSet required) {
+        return authenticate(request.authorization(), request, required);
+    }
+
+    private CompletableFuture<Outcome> authenticate(List<String> authorization, @Nullable Request request,
+                                                    ScopeSet required) {
+        BearerHeader.Credentials credentials;
         try {
-            token = BearerHeader.token(authorization);
+            credentials = BearerHeader.credentials(authorization, request != null);
         } catch (BearerHeader.Malformed e) {
             LOG.log(Level.INFO, "refused: malformed Authorization header: {0}", e.getMessage());
             return CompletableFuture.completedFuture(new Refused(BearerError.invalidRequest(e.getMessage())));
         }
-        if (token == null) {
+        if (credentials == null) {
             return CompletableFuture.completedFuture(new Refused(BearerError.missingToken()));
         }
-        return verifier.verifyAsync(token).handle((verified, failure) -> {
+        return verifier.verifyAsync(credentials.token()).handle((verified, failure) -> {
             if (failure != null) {
-                return refusal(failure);
+                return refusal(failure, credentials.dpop());
+            }
+            Refused unbound = binding(verified, credentials, request);
+            if (unbound != null) {
+                return unbound;
             }
             if (!verified.hasScopes(required)) {
                 LOG.log(Level.INFO, "refused: client {0} lacks scope {1} (has {2})",
@@ -63,11 +115,52 @@ public final class BearerAuthentication {
         });
     }
 
-    private static Outcome refusal(Throwable failure) {
+    /** The token held to its key (RFC 9449 §7.1, §7.2); null when it may be used as presented. */
+    private @Nullable Refused binding(VerifiedToken token, BearerHeader.Credentials credentials,
+                                      @Nullable Request request) {
+        if (token.certificateThumbprint().isPresent()) {
+            return dpopRefusal("invalid_token", "refused: client {0}: a certificate-bound token (RFC 8705) cannot be checked here",
+                    token, credentials.dpop(), null);
+        }
+        String jkt = token.dpopThumbprint().orElse(null);
+        if (!credentials.dpop()) {
+            return jkt == null ? null : dpopRefusal("invalid_token",
+                    "refused: client {0}: a DPoP-bound token sent with the Bearer scheme", token, true, null);
+        }
+        if (jkt == null) {
+            return dpopRefusal("invalid_token", "refused: client {0}: a token bound to no DPoP key sent with the DPoP scheme",
+                    token, true, null);
+        }
+        DPoPProof proof;
+        try {
+            proof = proofs.verify(request.dpop(), request.method(), request.uri(), credentials.token());
+        } catch (DPoPProofException e) {
+            LOG.log(Level.INFO, "refused: client {0}: {1}", token.clientId(), e.getMessage());
+            return new Refused(BearerError.dpop(e.error(), e.useNonce() ? "A DPoP nonce is required"
+                    : "The DPoP proof is not valid", proofs.algorithmNames(), proofs.currentNonce().orElse(null)));
+        }
+        if (!proof.jwkThumbprint().equals(jkt)) {
+            return dpopRefusal("invalid_dpop_proof", "refused: client {0}: the DPoP proof is signed by a key the token is not bound to",
+                    token, true, null);
+        }
+        return null;
+    }
+
+    private Refused dpopRefusal(String error, String reason, VerifiedToken token, boolean dpop, @Nullable String nonce) {
+        LOG.log(Level.INFO, reason, token.clientId());
+        if (!dpop && error.equals("invalid_token")) {
+            return new Refused(BearerError.invalidToken());
+        }
+        return new Refused(BearerError.dpop(error, error.equals("invalid_token") ? "The access token is not valid"
+                : "The DPoP proof is not valid", proofs.algorithmNames(), nonce));
+    }
+
+    private Outcome refusal(Throwable failure, boolean dpop) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (cause instanceof TokenVerificationException.InvalidToken) {
             LOG.log(Level.INFO, "refused: invalid token: {0}", cause.getMessage());
-            return new Refused(BearerError.invalidToken());
+            return new Refused(dpop ? BearerError.dpop("invalid_token", "The access token is not valid",
+                    proofs.algorithmNames(), null) : BearerError.invalidToken());
         }
         LOG.log(Level.WARNING, "refused: cannot verify tokens: {0}", cause.getMessage());
         return new Refused(BearerError.unavailable());

@@ -14,8 +14,15 @@ import org.jspecify.annotations.Nullable;
  * @param challenge the {@code WWW-Authenticate} value, or null when the refusal is not about the token
  * @param error the RFC 6750 §3.1 error code, or null when the request carried no token at all
  * @param description the public {@code error_description}
+ * @param dpopNonce a {@code DPoP-Nonce} header to send (RFC 9449 §9), or null
  */
-public record BearerError(int status, @Nullable String challenge, @Nullable String error, @Nullable String description) {
+public record BearerError(int status, @Nullable String challenge, @Nullable String error, @Nullable String description,
+                          @Nullable String dpopNonce) {
+
+    /** A refusal without a DPoP nonce. */
+    public BearerError(int status, @Nullable String challenge, @Nullable String error, @Nullable String description) {
+        this(status, challenge, error, description, null);
+    }
 
     /** No token at all, or another scheme: a bare challenge with no error code (§3.1). */
     public static BearerError missingToken() {
@@ -40,6 +47,17 @@ public record BearerError(int status, @Nullable String challenge, @Nullable Stri
     /** The API could not obtain the issuer's keys: its own fault, so 503 and no challenge. */
     public static BearerError unavailable() {
         return new BearerError(503, null, "temporarily_unavailable", "Token verification is temporarily unavailable");
+    }
+
+    /**
+     * RFC 9449 §7.1: a refusal under the {@code DPoP} scheme, naming the accepted algorithms:
+     * {@code invalid_dpop_proof}, {@code use_dpop_nonce} (with the nonce to use), or
+     * {@code invalid_token} for a token the scheme does not fit.
+     */
+    public static BearerError dpop(String error, String text, String algs, @Nullable String nonce) {
+        String description = OAuthError.printable(text);
+        String c = "DPoP error=\"" + error + "\", error_description=\"" + description + "\", algs=\"" + algs + "\"";
+        return new BearerError(401, c, error, description, nonce);
     }
 
     /**

@@ -4,8 +4,15 @@ import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
-/** The bearer token of an {@code Authorization} request header, RFC 6750 §2.1. */
+/**
+ * The access token of an {@code Authorization} request header: the {@code Bearer} scheme of RFC
+ * 6750 §2.1 or the {@code DPoP} scheme of RFC 9449 §7.1, both {@code scheme 1*SP b64token}.
+ */
 final class BearerHeader {
+
+    /** A token and the scheme it came with. */
+    record Credentials(String token, boolean dpop) {
+    }
 
     private BearerHeader() {
     }
@@ -18,6 +25,17 @@ final class BearerHeader {
      *     {@code "Bearer" 1*SP b64token}, or is sent twice
      */
     static @Nullable String token(List<String> values) {
+        Credentials c = credentials(values, false);
+        return c == null ? null : c.token();
+    }
+
+    /**
+     * The token and its scheme, {@code Bearer} or, when {@code dpop} is accepted, {@code DPoP};
+     * null when the request carries neither.
+     *
+     * @throws Malformed as {@link #token}
+     */
+    static @Nullable Credentials credentials(List<String> values, boolean dpop) {
         if (values.isEmpty()) {
             return null;
         }
@@ -27,17 +45,19 @@ final class BearerHeader {
         String value = values.get(0);
         int space = value.indexOf(' ');
         String scheme = space < 0 ? value : value.substring(0, space);
-        if (!scheme.toLowerCase(Locale.ROOT).equals("bearer")) {
+        String lower = scheme.toLowerCase(Locale.ROOT);
+        boolean isDPoP = dpop && lower.equals("dpop");
+        if (!lower.equals("bearer") && !isDPoP) {
             return null;
         }
         String token = space < 0 ? "" : value.substring(space + 1).strip();
         if (token.isEmpty()) {
-            throw new Malformed("the Bearer scheme without a token");
+            throw new Malformed("the " + scheme + " scheme without a token");
         }
         if (!isB64Token(token)) {
-            throw new Malformed("the bearer token has characters outside b64token (RFC 6750 section 2.1)");
+            throw new Malformed("the access token has characters outside b64token (RFC 6750 section 2.1)");
         }
-        return token;
+        return new Credentials(token, isDPoP);
     }
 
     /** {@code b64token = 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="}. */

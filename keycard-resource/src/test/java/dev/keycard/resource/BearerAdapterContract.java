@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import dev.keycard.resource.testing.DPoPProofs;
 import dev.keycard.resource.testing.TestIssuer;
 import java.io.IOException;
 import java.net.URI;
@@ -12,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.Date;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -116,5 +119,79 @@ abstract class BearerAdapterContract {
         }
         assertEquals(400, call("GET", "/jobs", "Bearer " + token("jobs:read"), "Bearer " + token("jobs:read")).statusCode(),
                 "two Authorization headers");
+    }
+
+    private static final ECKey CLIENT_KEY = TestIssuer.ecKey("client-dpop");
+
+    private String boundToken(ECKey clientKey, String scope) {
+        String jkt = DPoPProofVerifier.thumbprint(clientKey.toPublicJWK());
+        return issuer.token(KEY, Instant.now(), h -> { }, c -> c.claim("scope", scope).claim("cnf", Map.of("jkt", jkt)));
+    }
+
+    private String proof(ECKey clientKey, String method, String path, String token,
+                         java.util.function.Consumer<JWTClaimsSet.Builder> claims) {
+        return DPoPProofs.proof(clientKey, method, base.resolve(path).toString(), Instant.now(), h -> { },
+                c -> claims.accept(c.claim("ath", DPoPProofVerifier.tokenHash(token))));
+    }
+
+    private HttpResponse<String> callDPoP(String method, String path, String token, String proof)
+            throws IOException, InterruptedException {
+        HttpRequest r = HttpRequest.newBuilder(base.resolve(path)).method(method, HttpRequest.BodyPublishers.noBody())
+                .header("Authorization", "DPoP " + token).header("DPoP", proof).build();
+        return client.send(r, HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void dpopWhenBoundTokenWithItsProofThenPassesEachTimeWithAFreshProof() throws Exception {
+        String token = boundToken(CLIENT_KEY, "jobs:read jobs:write");
+        for (int i = 0; i < 2; i++) { // the second time the token is cached; the proof is checked again
+            HttpResponse<String> r = callDPoP("GET", "/jobs?page=2", token, proof(CLIENT_KEY, "GET", "/jobs", token, c -> { }));
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals("client=batch-worker", r.body());
+        }
+        assertEquals(200, callDPoP("POST", "/jobs/1/complete", token,
+                proof(CLIENT_KEY, "POST", "/jobs/1/complete", token, c -> { })).statusCode());
+    }
+
+    @Test
+    void dpopWhenBoundTokenMisusedThenRefusedWithADPoPChallenge() throws Exception {
+        String token = boundToken(CLIENT_KEY, "jobs:read");
+        HttpResponse<String> asBearer = call("GET", "/jobs", "Bearer " + token);
+        assertEquals(401, asBearer.statusCode());
+        assertTrue(asBearer.headers().firstValue("WWW-Authenticate").orElseThrow()
+                .startsWith("DPoP error=\"invalid_token\""), asBearer.headers().toString());
+
+        ECKey thief = TestIssuer.ecKey("thief");
+        String used = proof(CLIENT_KEY, "GET", "/jobs", token, c -> { });
+        Map<String, String> refused = new java.util.LinkedHashMap<>();
+        refused.put("a proof from another key", proof(thief, "GET", "/jobs", token, c -> { }));
+        refused.put("a wrong ath", proof(CLIENT_KEY, "GET", "/jobs", token,
+                c -> c.claim("ath", DPoPProofVerifier.tokenHash(token + "x"))));
+        refused.put("a proof for another path", proof(CLIENT_KEY, "GET", "/jobs/1/complete", token, c -> { }));
+        refused.put("a proof for another method", proof(CLIENT_KEY, "POST", "/jobs", token, c -> { }));
+        assertEquals(200, callDPoP("GET", "/jobs", token, used).statusCode());
+        refused.put("a replayed proof", used);
+        for (Map.Entry<String, String> bad : refused.entrySet()) {
+            HttpResponse<String> r = callDPoP("GET", "/jobs", token, bad.getValue());
+            assertEquals(401, r.statusCode(), bad.getKey());
+            String challenge = r.headers().firstValue("WWW-Authenticate").orElseThrow();
+            assertTrue(challenge.startsWith("DPoP error=\"invalid_dpop_proof\""), bad.getKey() + ": " + challenge);
+            assertTrue(challenge.endsWith("algs=\"ES256 PS256 RS256 EdDSA\""), challenge);
+        }
+        HttpResponse<String> noProof = client.send(HttpRequest.newBuilder(base.resolve("/jobs"))
+                .header("Authorization", "DPoP " + token).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, noProof.statusCode());
+
+        String bearerToken = token("jobs:read"); // not bound: the DPoP scheme does not fit it
+        HttpResponse<String> unbound = callDPoP("GET", "/jobs", bearerToken, proof(CLIENT_KEY, "GET", "/jobs", bearerToken, c -> { }));
+        assertEquals(401, unbound.statusCode());
+        assertTrue(unbound.headers().firstValue("WWW-Authenticate").orElseThrow().startsWith("DPoP error=\"invalid_token\""));
+    }
+
+    @Test
+    void certificateBoundTokenThenRefusedAsThisLibraryCannotCheckIt() throws Exception {
+        String token = issuer.token(KEY, Instant.now(), h -> { }, c -> c.claim("scope", "jobs:read")
+                .claim("cnf", Map.of("x5t#S256", "bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2")));
+        assertEquals(401, call("GET", "/jobs", "Bearer " + token).statusCode());
     }
 }

@@ -4,6 +4,7 @@ import dev.keycard.protocol.ScopeSet;
 import dev.keycard.resource.AccessTokenVerifier;
 import dev.keycard.resource.BearerAuthentication;
 import dev.keycard.resource.BearerError;
+import dev.keycard.resource.DPoPProofVerifier;
 import dev.keycard.resource.VerifiedToken;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -13,13 +14,18 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.Optional;
 
 /**
- * A Jakarta Servlet filter that lets a request through only with a valid bearer token carrying
- * the required scopes (RFC 6750), and answers every other request with its RFC 6750 §3 error.
+ * A Jakarta Servlet filter that lets a request through only with a valid access token carrying
+ * the required scopes, and answers every other request with its RFC 6750 §3 error: a bearer token
+ * (RFC 6750), or a DPoP-bound token with its proof (RFC 9449 §7; the proof's {@code htu} is
+ * compared with {@link HttpServletRequest#getRequestURL()}, so behind a proxy let the container
+ * see the public scheme and host, e.g. Jetty's {@code ForwardedRequestCustomizer}).
  * The verified token is left in the request attribute {@link #TOKEN_ATTRIBUTE}; read it with
  * {@link #token(ServletRequest)}.
  *
@@ -42,6 +48,11 @@ public final class BearerTokenFilter implements Filter {
     /** A filter that requires a valid token and no particular scope. */
     public static BearerTokenFilter create(AccessTokenVerifier verifier) {
         return new BearerTokenFilter(verifier);
+    }
+
+    /** A filter whose DPoP proofs {@code proofs} checks (nonces, algorithms, window). */
+    public static BearerTokenFilter create(AccessTokenVerifier verifier, DPoPProofVerifier proofs) {
+        return new BearerTokenFilter(new BearerAuthentication(verifier, proofs), ScopeSet.empty());
     }
 
     /** Like {@link #create}, for containers and code that construct filters. */
@@ -70,14 +81,23 @@ public final class BearerTokenFilter implements Filter {
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         HttpServletRequest http = (HttpServletRequest) request;
-        var headers = Collections.list(http.getHeaders("Authorization"));
-        BearerAuthentication.Outcome outcome = authentication.authenticate(headers, required).join();
+        BearerAuthentication.Outcome outcome = authentication.authenticate(new BearerAuthentication.Request(
+                Collections.list(http.getHeaders("Authorization")), Collections.list(http.getHeaders("DPoP")),
+                http.getMethod(), requestUri(http)), required).join();
         switch (outcome) {
             case BearerAuthentication.Authorized a -> {
                 request.setAttribute(TOKEN_ATTRIBUTE, a.token());
                 chain.doFilter(request, response);
             }
             case BearerAuthentication.Refused r -> write((HttpServletResponse) response, r.error());
+        }
+    }
+
+    private static URI requestUri(HttpServletRequest http) {
+        try {
+            return new URI(http.getRequestURL().toString());
+        } catch (URISyntaxException e) {
+            return URI.create("http://invalid/"); // matches no proof's htu
         }
     }
 
@@ -113,6 +133,9 @@ public final class BearerTokenFilter implements Filter {
         }
         if (error.status() == 503) {
             response.setHeader("Retry-After", "5");
+        }
+        if (error.dpopNonce() != null) {
+            response.setHeader("DPoP-Nonce", error.dpopNonce());
         }
         response.setHeader("Cache-Control", "no-store");
         byte[] body = error.json().getBytes(StandardCharsets.UTF_8);

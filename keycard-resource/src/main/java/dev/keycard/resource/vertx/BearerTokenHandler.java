@@ -4,19 +4,24 @@ import dev.keycard.protocol.ScopeSet;
 import dev.keycard.resource.AccessTokenVerifier;
 import dev.keycard.resource.BearerAuthentication;
 import dev.keycard.resource.BearerError;
+import dev.keycard.resource.DPoPProofVerifier;
 import dev.keycard.resource.VerifiedToken;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 
 /**
- * Bearer-token protection for Vert.x core request handlers (RFC 6750). A request goes on to the
- * protected handler with its {@link VerifiedToken} only when the token is valid and carries the
- * required scopes; every other request gets its RFC 6750 §3 error. Verification never blocks
+ * Access-token protection for Vert.x core request handlers: bearer tokens (RFC 6750) and
+ * DPoP-bound tokens with their proofs (RFC 9449 §7; the proof's {@code htu} is compared with
+ * {@link HttpServerRequest#absoluteURI()}). A request goes on to the protected handler with its
+ * {@link VerifiedToken} only when the token is valid and carries the required scopes; every other
+ * request gets its RFC 6750 §3 (or RFC 9449 §7.1) error. Verification never blocks
  * the event loop: it completes at once from the key set in memory, and when keys must be fetched
  * the request is paused and resumed on its own context.
  *
@@ -41,6 +46,11 @@ public final class BearerTokenHandler {
         return new BearerTokenHandler(new BearerAuthentication(verifier));
     }
 
+    /** Like {@link #create(AccessTokenVerifier)}, with DPoP proofs checked by {@code proofs}. */
+    public static BearerTokenHandler create(AccessTokenVerifier verifier, DPoPProofVerifier proofs) {
+        return new BearerTokenHandler(new BearerAuthentication(verifier, proofs));
+    }
+
     /** A handler that calls {@code next} only for a valid token carrying every one of {@code scopes}. */
     public Handler<HttpServerRequest> requireScopes(Iterable<String> scopes,
                                                     BiConsumer<HttpServerRequest, VerifiedToken> next) {
@@ -48,8 +58,9 @@ public final class BearerTokenHandler {
         scopes.forEach(list::add);
         ScopeSet required = ScopeSet.of(list.toArray(String[]::new));
         return request -> {
-            CompletableFuture<BearerAuthentication.Outcome> outcome =
-                    authentication.authenticate(request.headers().getAll("Authorization"), required);
+            CompletableFuture<BearerAuthentication.Outcome> outcome = authentication.authenticate(
+                    new BearerAuthentication.Request(request.headers().getAll("Authorization"),
+                            request.headers().getAll("DPoP"), request.method().name(), requestUri(request)), required);
             if (outcome.isDone()) {
                 dispatch(request, outcome.join(), next);
                 return;
@@ -70,6 +81,15 @@ public final class BearerTokenHandler {
         };
     }
 
+    private static URI requestUri(HttpServerRequest request) {
+        String absolute = request.absoluteURI();
+        try {
+            return absolute == null ? URI.create("http://invalid/") : new URI(absolute);
+        } catch (URISyntaxException e) {
+            return URI.create("http://invalid/"); // matches no proof's htu
+        }
+    }
+
     private static void dispatch(HttpServerRequest request, BearerAuthentication.Outcome outcome,
                                  BiConsumer<HttpServerRequest, VerifiedToken> next) {
         switch (outcome) {
@@ -86,6 +106,9 @@ public final class BearerTokenHandler {
         }
         if (error.status() == 503) {
             response.putHeader("Retry-After", "5");
+        }
+        if (error.dpopNonce() != null) {
+            response.putHeader("DPoP-Nonce", error.dpopNonce());
         }
         response.putHeader("Cache-Control", "no-store").putHeader("Content-Type", "application/json").end(error.json());
     }
