@@ -28,6 +28,10 @@ public record OAuthError(String code, int status) {
     public static final OAuthError INVALID_SCOPE = new OAuthError("invalid_scope", 400);
     /** RFC 8707 §2: the requested resource is invalid, missing, unknown, or malformed. */
     public static final OAuthError INVALID_TARGET = new OAuthError("invalid_target", 400);
+    /** RFC 9449 §5: the DPoP proof is missing where required, or fails a check of §4.3. */
+    public static final OAuthError INVALID_DPOP_PROOF = new OAuthError("invalid_dpop_proof", 400);
+    /** RFC 9449 §8: the proof must carry the server's current nonce, sent in the {@code DPoP-Nonce} header. */
+    public static final OAuthError USE_DPOP_NONCE = new OAuthError("use_dpop_nonce", 400);
     /** RFC 6749 §4.1.2.1: an unexpected condition prevented the server from answering. */
     public static final OAuthError SERVER_ERROR = new OAuthError("server_error", 500);
     /**

@@ -6,7 +6,7 @@ import java.util.Objects;
  * A successful access token response, RFC 6749 §5.1.
  *
  * @param accessToken the token
- * @param tokenType always {@code Bearer} here (RFC 6750)
+ * @param tokenType {@code Bearer} (RFC 6750), or {@code DPoP} for a token bound to a DPoP key (RFC 9449 §5)
  * @param expiresIn the lifetime in seconds
  * @param scope the scopes the token carries
  */

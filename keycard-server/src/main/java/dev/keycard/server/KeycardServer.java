@@ -45,6 +45,7 @@ import dev.keycard.server.store.RegistryReader;
 import dev.keycard.server.store.RevocationRepository;
 import dev.keycard.server.token.ClientCredentialsGrant;
 import dev.keycard.server.issue.TokenDecision;
+import dev.keycard.server.token.DPoPBinding;
 import dev.keycard.server.token.TokenEndpoint;
 import java.net.URI;
 import java.security.Provider;
@@ -231,7 +232,8 @@ public final class KeycardServer implements AutoCloseable {
             TokenEndpoint tokens = new TokenEndpoint(authenticator,
                     new TokenRateLimits(config.rateLimits().clientTokens()), authEvents,
                     List.of(new ClientCredentialsGrant(registry, config.tokenMaxLifetime())), tokenIssuer, clock,
-                    metrics);
+                    metrics, new DPoPBinding(config.dpop(), masterKey.derive("keycard dpop nonce v1"), replay,
+                            issuer::get, clock));
             IssuedTokenVerifier verifier = new IssuedTokenVerifier(keys, issuer::get, registry);
             TokenIntrospection introspection = new TokenIntrospection(authenticator, verifier, revocations, registry,
                     clock, metrics);

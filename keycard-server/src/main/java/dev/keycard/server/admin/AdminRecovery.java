@@ -70,7 +70,8 @@ public final class AdminRecovery {
                 Set<ClientAuthMethod> methods = new HashSet<>(before.authMethods());
                 methods.addAll(ClientAdmin.METHODS); // the new secret must work, whatever it used before
                 clients.update(c, new Client(before.id(), before.name(), true, methods, grantTypes, before.defaultApi(), before.grants(),
-                        before.secrets(), before.createdAt(), now, before.tokenRateLimit(), before.keys()));
+                        before.secrets(), before.createdAt(), now, before.tokenRateLimit(), before.keys(), before.identities(),
+                        before.dpopBound()));
                 Set<Scope> scopes = new TreeSet<>();
                 Optional.ofNullable(before.grants().get(Api.ADMIN_IDENTIFIER)).ifPresent(g -> scopes.addAll(g.asSet()));
                 scopes.add(new Scope(Api.ADMIN_SCOPE));

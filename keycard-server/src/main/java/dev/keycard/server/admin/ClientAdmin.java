@@ -110,7 +110,7 @@ public final class ClientAdmin {
         Client client = new Client(new ClientId(command.clientId().orElseGet(() -> secrets.newId("kc_"))),
                 command.name(), true, methods, command.grantTypes().orElse(GRANT_TYPES),
                 defaultApi, grants, secret == null ? List.of() : List.of(secret), now, now, command.tokenRateLimit(),
-                keys);
+                keys, List.of(), command.dpopBound());
         db.transaction(c -> {
             if (clients.exists(c, client.id().value())) {
                 throw AdminProblem.conflict("a client with client_id " + client.id() + " exists");
@@ -149,7 +149,7 @@ public final class ClientAdmin {
                     command.grantTypes().orElse(before.grantTypes()), command.defaultApi().applyTo(before::defaultApi),
                     before.grants(), before.secrets(), before.createdAt(), now,
                     command.tokenRateLimit().applyTo(before::tokenRateLimit), command.keysAfter(before.keys()),
-                    before.identities());
+                    before.identities(), command.dpopBound().orElse(before.dpopBound()));
             requireKeys(after.authMethods(), after.keys());
             lastAdministrator.guard(c, before, () -> {
                 clients.update(c, after);

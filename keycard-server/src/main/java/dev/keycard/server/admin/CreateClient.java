@@ -19,10 +19,19 @@ import java.util.Set;
  * @param grants for each API identifier, the scopes granted there
  * @param tokenRateLimit empty: the server's default
  * @param keys its public keys for {@code private_key_jwt}, if any
+ * @param dpopBound {@code dpop_bound_access_tokens}: every token request must carry a DPoP proof
  */
 public record CreateClient(Optional<String> clientId, String name, Optional<Set<ClientAuthMethod>> authMethods,
                            Optional<Set<GrantType>> grantTypes, Optional<String> defaultApi,
-                           Map<String, ScopeSet> grants, Optional<RateLimit> tokenRateLimit, ClientKeys keys) {
+                           Map<String, ScopeSet> grants, Optional<RateLimit> tokenRateLimit, ClientKeys keys,
+                           boolean dpopBound) {
+
+    /** A client whose tokens are bound only when it sends a DPoP proof. */
+    public CreateClient(Optional<String> clientId, String name, Optional<Set<ClientAuthMethod>> authMethods,
+                        Optional<Set<GrantType>> grantTypes, Optional<String> defaultApi,
+                        Map<String, ScopeSet> grants, Optional<RateLimit> tokenRateLimit, ClientKeys keys) {
+        this(clientId, name, authMethods, grantTypes, defaultApi, grants, tokenRateLimit, keys, false);
+    }
 
     public CreateClient {
         Objects.requireNonNull(name, "name");

@@ -16,12 +16,12 @@ import java.util.Set;
 public record UpdateClient(Optional<String> name, Optional<Set<ClientAuthMethod>> authMethods,
                            Optional<Set<GrantType>> grantTypes, Patch<String> defaultApi, Optional<Boolean> enabled,
                            Patch<RateLimit> tokenRateLimit, Patch<String> jwks, Patch<URI> jwksUri,
-                           Patch<String> signingAlg) {
+                           Patch<String> signingAlg, Optional<Boolean> dpopBound) {
 
     /** Only enable or disable. */
     public static UpdateClient enabled(boolean enabled) {
         return new UpdateClient(Optional.empty(), Optional.empty(), Optional.empty(), Patch.keep(),
-                Optional.of(enabled), Patch.keep(), Patch.keep(), Patch.keep(), Patch.keep());
+                Optional.of(enabled), Patch.keep(), Patch.keep(), Patch.keep(), Patch.keep(), Optional.empty());
     }
 
     /** The client's keys after this change. */

@@ -55,8 +55,13 @@ public final class ClientCommand implements Callable<Integer> {
                             + "rate-limit.client-tokens.") @Nullable String tokenRateLimit,
             @Option(names = "--no-secret", description = "A client without a secret or keys, for workloads that "
                     + "authenticate with a trust source's token (keycard client add-identity).") boolean noSecret,
+            @Option(names = "--dpop-bound", description = "Every token request must carry a DPoP proof, so every "
+                    + "token is bound to the client's key (dpop_bound_access_tokens, RFC 9449).") boolean dpopBound,
             @Mixin KeyOptions keys) {
         JsonObject body = new JsonObject().put("name", name);
+        if (dpopBound) {
+            body.put("dpop_bound_access_tokens", true);
+        }
         keys.addTo(body, false);
         if (noSecret && authMethods != null) {
             throw new CliException(ExitCodes.USAGE, "error: --no-secret and --auth-method are alternatives");
@@ -125,9 +130,14 @@ public final class ClientCommand implements Callable<Integer> {
             @Option(names = "--token-rate-limit", paramLabel = "RATE",
                     description = "N/s, N/m, N/h or off; an empty value returns to the server's default.")
                     @Nullable String tokenRateLimit,
+            @Option(names = "--dpop-bound", arity = "1", paramLabel = "true|false",
+                    description = "Whether every token request must carry a DPoP proof.") @Nullable Boolean dpopBound,
             @Mixin KeyOptions keys) {
         JsonObject body = new JsonObject();
         keys.addTo(body, true);
+        if (dpopBound != null) {
+            body.put("dpop_bound_access_tokens", dpopBound);
+        }
         if (tokenRateLimit != null) {
             body.put("token_rate_limit", tokenRateLimit.isEmpty() ? null : tokenRateLimit);
         }
@@ -143,7 +153,7 @@ public final class ClientCommand implements Callable<Integer> {
         if (body.isEmpty()) {
             throw new CliException(ExitCodes.USAGE,
                     "error: nothing to update: give at least one of --name, --default-api, --auth-method,"
-                            + " --token-rate-limit, --jwks-file, --jwks-uri, --signing-alg");
+                            + " --token-rate-limit, --dpop-bound, --jwks-file, --jwks-uri, --signing-alg");
         }
         return printClient(admin, http -> http.patch(AdminHttp.path("clients", clientId), body));
     }

@@ -46,6 +46,9 @@ final class ClientView {
                 .row("default_api:", client.getValue("default_api"))
                 .row("token_rate_limit:", client.getValue("token_rate_limit") == null ? "(server default)"
                         : client.getValue("token_rate_limit"));
+        if (Boolean.TRUE.equals(client.getValue("dpop_bound_access_tokens"))) {
+            table.row("dpop_bound:", "yes (every token request must carry a DPoP proof)");
+        }
         keys(table, client);
         String label = "grants:";
         for (Object grant : array(client, "grants")) {

@@ -45,6 +45,7 @@ public record ServerConfig(
         KeyPolicy keys,
         RateLimits rateLimits,
         AssertionPolicy assertions,
+        DPoPPolicy dpop,
         boolean metricsEnabled,
         LogFormat logFormat,
         boolean accessLog,
@@ -69,6 +70,13 @@ public record ServerConfig(
     public record AssertionPolicy(Duration maxLifetime, Duration clockSkew, boolean tokenEndpointAudience,
                                   boolean allowHttpJwksUri, Duration jwksTimeout, int jwksMaxBytes,
                                   Duration jwksRefetch) {
+    }
+
+    /**
+     * DPoP at the token endpoint (RFC 9449): a proof is accepted up to {@code proofMaxAge} after its
+     * {@code iat}; with {@code nonceRequired} it must carry a current server nonce (§8).
+     */
+    public record DPoPPolicy(Duration proofMaxAge, boolean nonceRequired) {
     }
 
     /**

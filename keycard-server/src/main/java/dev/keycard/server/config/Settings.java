@@ -120,6 +120,11 @@ public final class Settings {
             "client-assertion.jwks-refetch-interval", "30s",
             "A client's jwks_uri is fetched again for an assertion whose kid it does not know (a key rotation) at most this often.",
             Duration.ofSeconds(1), Duration.ofHours(1));
+    public static final Setting<Duration> DPOP_PROOF_MAX_AGE = Setting.duration("dpop.proof-max-age", "60s",
+            "A DPoP proof (RFC 9449) is accepted this long after its iat, and its jti remembered as long, on every node.",
+            Duration.ofSeconds(5), Duration.ofMinutes(10));
+    public static final Setting<Boolean> DPOP_NONCE_REQUIRED = Setting.bool("dpop.nonce-required", "false",
+            "Require a server nonce in every DPoP proof at the token endpoint (RFC 9449 section 8): a proof without one, or with a stale one, is answered use_dpop_nonce with a fresh nonce in the DPoP-Nonce header. Nonces change every minute and every node accepts them (they are derived from the master key).");
     public static final Setting<Boolean> METRICS_ENABLED = Setting.bool("metrics.enabled", "false",
             "Serve GET /metrics (Prometheus text format, with JVM metrics) on the management port, else on the HTTP port, without authentication: keep it off the public network.");
     public static final Setting<LogFormat> LOG_FORMAT = new Setting<>("log.format", "text",
@@ -141,7 +146,7 @@ public final class Settings {
             KEYS_PUBLISH_LEAD, KEYS_JWKS_MAX_AGE, CRYPTO_PROVIDER, RATE_LIMIT_CLIENT_TOKENS, RATE_LIMIT_FAILED_AUTH,
             RATE_LIMIT_FAILED_AUTH_MAX_BACKOFF, ASSERTION_MAX_LIFETIME, ASSERTION_CLOCK_SKEW,
             ASSERTION_TOKEN_ENDPOINT_AUDIENCE, ASSERTION_ALLOW_HTTP_JWKS_URI, ASSERTION_JWKS_TIMEOUT,
-            ASSERTION_JWKS_MAX_BYTES, ASSERTION_JWKS_REFETCH, METRICS_ENABLED, LOG_FORMAT, LOG_ACCESS, LOG_LEVEL);
+            ASSERTION_JWKS_MAX_BYTES, ASSERTION_JWKS_REFETCH, DPOP_PROOF_MAX_AGE, DPOP_NONCE_REQUIRED, METRICS_ENABLED, LOG_FORMAT, LOG_ACCESS, LOG_LEVEL);
 
     private Settings() {
     }

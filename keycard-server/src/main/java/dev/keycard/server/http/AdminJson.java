@@ -61,6 +61,7 @@ final class AdminJson {
                 .put("jwks", c.keys().jwks().map(JsonObject::new).orElse(null))
                 .put("jwks_uri", c.keys().jwksUri().map(java.net.URI::toString).orElse(null))
                 .put("token_endpoint_auth_signing_alg", c.keys().signingAlg().orElse(null))
+                .put("dpop_bound_access_tokens", c.dpopBound())
                 .put("secrets", secrets(c.secrets(), now))
                 .put("federated_identities", new JsonArray(c.identities().stream().map(AdminJson::identity).toList()))
                 .put("created_at", c.createdAt().toString())

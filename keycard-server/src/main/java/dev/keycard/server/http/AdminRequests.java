@@ -45,9 +45,11 @@ final class AdminRequests {
     private static final Set<String> UPDATE_API = Set.of("name", "scopes", "token_lifetime", "signing_alg", "enabled",
             "token_type");
     private static final Set<String> CREATE_CLIENT = Set.of("client_id", "name", "auth_methods", "grant_types",
-            "default_api", "grants", "token_rate_limit", "jwks", "jwks_uri", "token_endpoint_auth_signing_alg");
+            "default_api", "grants", "token_rate_limit", "jwks", "jwks_uri", "token_endpoint_auth_signing_alg",
+            "dpop_bound_access_tokens");
     private static final Set<String> UPDATE_CLIENT = Set.of("name", "auth_methods", "grant_types", "default_api",
-            "enabled", "token_rate_limit", "jwks", "jwks_uri", "token_endpoint_auth_signing_alg");
+            "enabled", "token_rate_limit", "jwks", "jwks_uri", "token_endpoint_auth_signing_alg",
+            "dpop_bound_access_tokens");
 
     private final Duration maxLifetime;
     private final boolean allowHttpJwksUri;
@@ -94,7 +96,8 @@ final class AdminRequests {
         boolean both = bothKeys(f, jwks, jwksUri);
         CreateClient command = new CreateClient(id, name.orElse(""), methods(f), grantTypes(f),
                 f.text("default_api", false, 2048), grants(f), rateLimit(f),
-                both ? ClientKeys.NONE : new ClientKeys(jwks.value(), jwksUri.value(), alg.value()));
+                both ? ClientKeys.NONE : new ClientKeys(jwks.value(), jwksUri.value(), alg.value()),
+                f.bool("dpop_bound_access_tokens").orElse(false));
         f.check();
         return command;
     }
@@ -113,8 +116,9 @@ final class AdminRequests {
         Patch<URI> jwksUri = jwksUri(f);
         bothKeys(f, jwks, jwksUri);
         Patch<String> alg = signingAlg(f);
+        Optional<Boolean> dpopBound = f.bool("dpop_bound_access_tokens");
         f.check();
-        return new UpdateClient(name, methods, grantTypes, defaultApi, enabled, rate, jwks, jwksUri, alg);
+        return new UpdateClient(name, methods, grantTypes, defaultApi, enabled, rate, jwks, jwksUri, alg, dpopBound);
     }
 
     RotateSecret rotateSecret(JsonObject body) {

@@ -49,7 +49,7 @@ public final class HttpServers {
         Vertx vertx = support.vertx();
         TokenRoute token = new TokenRoute(support, e.tokens());
         MetadataRoutes metadata = new MetadataRoutes(e.issuer(), e.tokens().grantTypes(), e.keys(),
-                config.keys().jwksMaxAge());
+                config.keys().jwksMaxAge(), e.tokens().dpop().algorithms());
         AdminRoutes admin = AdminRoutes.of(support, e.admin(), e.keys(), e.registry(), e.revocations(), e.issuer(),
                 e.usage(), config.tokenMaxLifetime(), config.assertions().allowHttpJwksUri(), e.clock(), e.audit());
         Map<String, Handler<HttpServerRequest>> paths = new HashMap<>(Map.of(

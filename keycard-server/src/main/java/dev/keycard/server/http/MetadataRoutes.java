@@ -24,11 +24,14 @@ final class MetadataRoutes {
     private final Set<GrantType> grantTypes;
     private final KeyManager keys;
     private final int maxAgeSeconds;
+    private final java.util.List<String> dpopAlgs;
     private volatile String metadata;
 
     /** @param maxAge {@code keys.jwks-max-age}: the publish lead of a new key is at least this long */
-    MetadataRoutes(Supplier<String> issuer, Set<GrantType> grantTypes, KeyManager keys, java.time.Duration maxAge) {
+    MetadataRoutes(Supplier<String> issuer, Set<GrantType> grantTypes, KeyManager keys, java.time.Duration maxAge,
+                   java.util.List<String> dpopAlgs) {
         this.issuer = issuer;
+        this.dpopAlgs = dpopAlgs;
         this.grantTypes = grantTypes;
         this.keys = keys;
         this.maxAgeSeconds = (int) maxAge.toSeconds();
@@ -70,6 +73,8 @@ final class MetadataRoutes {
                 .put("grant_types_supported", grants)
                 .put("token_endpoint_auth_methods_supported", authMethods)
                 .put("token_endpoint_auth_signing_alg_values_supported", assertionAlgs)
+                // RFC 9449 §5.1: the algorithms a DPoP proof may be signed with.
+                .put("dpop_signing_alg_values_supported", new JsonArray(dpopAlgs))
                 .put("response_types_supported", new JsonArray())
                 .put("access_token_signing_alg_values_supported", algs)
                 .put("introspection_endpoint", iss + "/oauth2/introspect")

@@ -13,7 +13,8 @@ import io.vertx.core.http.HttpServerRequest;
  * reads only memory, and signing is the CPU work the loop is there for. A request with a client
  * assertion is answered once its last checks settle (its {@code jti} committed to the store, a
  * client's key set fetched), which the event loop does not wait for: the pipeline goes on on the
- * loop when they have ({@link TokenEndpoint#handleAsync}).
+ * loop when they have ({@link TokenEndpoint#handleAsync}). An answer to a request with a DPoP proof
+ * carries the server's current nonce when nonces are required (RFC 9449 §8).
  */
 final class TokenRoute extends OAuthFormRoute {
 
@@ -29,6 +30,10 @@ final class TokenRoute extends OAuthFormRoute {
         Context context = vertx.getOrCreateContext();
         endpoint.handleAsync(http, task -> context.runOnContext(v -> task.run())).whenComplete((token, failure) -> {
             try {
+                if (!http.dpop().isEmpty()) {
+                    // RFC 9449 §8: the nonce the next proof must carry, when nonces are required.
+                    endpoint.dpop().nonce().ifPresent(n -> request.response().putHeader("DPoP-Nonce", n));
+                }
                 if (failure == null) {
                     Responses.noStoreJson(request, 200, token.toJson());
                 } else if (failure instanceof OAuthException e) {

@@ -26,7 +26,8 @@ public record Introspection(String callerId, Optional<IssuedToken> token, Instan
     /**
      * The §2.2 members: {@code active}, and for an active token {@code scope} (if it has one),
      * {@code client_id}, {@code token_type}, {@code exp}, {@code iat}, {@code sub}, {@code aud},
-     * {@code iss}, {@code jti}. Times in seconds since the epoch; {@code aud} a string when the
+     * {@code iss}, {@code jti}; for a DPoP-bound token {@code token_type} {@code DPoP} and its
+     * {@code cnf} (RFC 9449 §6.2). Times in seconds since the epoch; {@code aud} a string when the
      * token has one audience, as in the token.
      */
     public Map<String, Object> members() {
@@ -35,13 +36,14 @@ public record Introspection(String callerId, Optional<IssuedToken> token, Instan
         token.ifPresent(t -> {
             t.scope().ifPresent(s -> m.put("scope", s));
             m.put("client_id", t.clientId());
-            m.put("token_type", "Bearer");
+            m.put("token_type", t.tokenType());
             m.put("exp", t.expiresAt().getEpochSecond());
             m.put("iat", t.issuedAt().getEpochSecond());
             m.put("sub", t.subject());
             m.put("aud", t.audience().size() == 1 ? t.audience().get(0) : t.audience());
             m.put("iss", t.issuer());
             m.put("jti", t.jti());
+            t.dpopJkt().ifPresent(jkt -> m.put("cnf", Map.of("jkt", jkt)));
         });
         return m;
     }

@@ -17,9 +17,16 @@ import java.util.Optional;
  * @param issuer {@code iss}
  * @param issuedAt {@code iat}, whole seconds
  * @param expiresAt {@code exp}, whole seconds
+ * @param dpopJkt {@code cnf.jkt} of a DPoP-bound token (RFC 9449 §6.1): its key's thumbprint
  */
 public record IssuedToken(String jti, String clientId, String subject, List<String> audience, Optional<String> scope,
-                          String issuer, Instant issuedAt, Instant expiresAt) {
+                          String issuer, Instant issuedAt, Instant expiresAt, Optional<String> dpopJkt) {
+
+    /** A bearer token, bound to no key. */
+    public IssuedToken(String jti, String clientId, String subject, List<String> audience, Optional<String> scope,
+                       String issuer, Instant issuedAt, Instant expiresAt) {
+        this(jti, clientId, subject, audience, scope, issuer, issuedAt, expiresAt, Optional.empty());
+    }
 
     public IssuedToken {
         Objects.requireNonNull(jti, "jti");
@@ -30,5 +37,11 @@ public record IssuedToken(String jti, String clientId, String subject, List<Stri
         Objects.requireNonNull(issuer, "issuer");
         Objects.requireNonNull(issuedAt, "issuedAt");
         Objects.requireNonNull(expiresAt, "expiresAt");
+        Objects.requireNonNull(dpopJkt, "dpopJkt");
+    }
+
+    /** {@code DPoP} for a DPoP-bound token, else {@code Bearer}: introspection's {@code token_type}. */
+    public String tokenType() {
+        return dpopJkt.isPresent() ? "DPoP" : "Bearer";
     }
 }

@@ -11,6 +11,7 @@ import dev.keycard.server.keys.SigningKey;
 import java.text.ParseException;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -70,8 +71,10 @@ public final class IssuedTokenVerifier {
                 || audience.isEmpty() || iat == null || exp == null) {
             return Optional.empty();
         }
+        Map<String, Object> cnf = claims.getJSONObjectClaim("cnf");
+        Optional<String> jkt = cnf != null && cnf.get("jkt") instanceof String s ? Optional.of(s) : Optional.empty();
         return Optional.of(new IssuedToken(jti, clientId, subject, audience, Optional.ofNullable(scope),
-                claims.getIssuer(), iat.toInstant(), exp.toInstant()));
+                claims.getIssuer(), iat.toInstant(), exp.toInstant(), jkt));
     }
 
     private boolean issuesJwtType(String audience) {

@@ -12,14 +12,18 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import java.util.Map;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Builds and signs the JWT access token of RFC 9068: header {@code typ: at+jwt} (or {@code JWT}
  * for an API set so, {@link dev.keycard.server.api.AccessTokenType}), {@code kid},
  * {@code alg} (§2.1); claims {@code iss}, {@code exp}, {@code aud}, {@code sub}, {@code client_id},
  * {@code iat}, {@code jti} (§2.2) and {@code scope} (§2.2.3). The audience is always the API; the
- * subject is the client, there being no user in the client credentials grant (§2.2).
+ * subject is the client, there being no user in the client credentials grant (§2.2). A token
+ * bound to a DPoP key carries its thumbprint in {@code cnf.jkt} and is of type {@code DPoP}
+ * (RFC 9449 §5, §6.1).
  */
 public final class TokenIssuer {
 
@@ -39,7 +43,16 @@ public final class TokenIssuer {
         this.random = random;
     }
 
+    /** A bearer token. */
     public TokenResponse issue(TokenDecision decision, Instant now) {
+        return issue(decision, now, null);
+    }
+
+    /**
+     * A token bound to the DPoP key whose RFC 7638 thumbprint is {@code dpopJkt}, or a bearer
+     * token when it is null.
+     */
+    public TokenResponse issue(TokenDecision decision, Instant now, @Nullable String dpopJkt) {
         SigningKey key = keys.get().current(decision.api().signingAlg()).orElseThrow(() ->
                 OAuthError.TEMPORARILY_UNAVAILABLE.describe("no signing key is ready; retry shortly")
                         .detail("no key for %s", decision.api().signingAlg()).toException());
@@ -55,6 +68,9 @@ public final class TokenIssuer {
         if (!decision.scopes().isEmpty()) {
             claims.claim("scope", decision.scopes().toString());
         }
+        if (dpopJkt != null) {
+            claims.claim("cnf", Map.of("jkt", dpopJkt));
+        }
         JWSHeader header = new JWSHeader.Builder(key.alg().jws()).type(decision.api().tokenType().header())
                 .keyID(key.kid()).build();
         SignedJWT jwt = new SignedJWT(header, claims.build());
@@ -63,7 +79,8 @@ public final class TokenIssuer {
         } catch (JOSEException e) {
             throw new IllegalStateException("signing with key " + key.kid() + " failed", e);
         }
-        return new TokenResponse(jwt.serialize(), "Bearer", decision.lifetime().toSeconds(), decision.scopes());
+        return new TokenResponse(jwt.serialize(), dpopJkt == null ? "Bearer" : "DPoP", decision.lifetime().toSeconds(),
+                decision.scopes());
     }
 
     /** 128 random bits: RFC 9068 §2.2 asks for a jti that will not collide. */

@@ -41,6 +41,22 @@ public final class MasterKey {
     }
 
     /**
+     * A key for another purpose, derived from this one (HMAC-SHA-256 of {@code purpose} under the
+     * master key, as HKDF-Expand's first block, RFC 5869 §2.3): the same on every node that shares
+     * the master key, and telling nothing about it.
+     */
+    public byte[] derive(String purpose) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+            mac.update(purpose.getBytes(StandardCharsets.UTF_8));
+            return mac.doFinal(new byte[] {1});
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is unavailable", e);
+        }
+    }
+
+    /**
      * The configured key, else the one in {@code file}, else a new one written there.
      *
      * @throws ConfigException when the configured or stored key is not base64 of 32 bytes

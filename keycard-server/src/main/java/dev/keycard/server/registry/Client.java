@@ -26,11 +26,23 @@ import java.util.Set;
  * @param tokenRateLimit its own limit on token requests; empty: the server's default
  * @param keys the public keys its {@code private_key_jwt} assertions are signed with
  * @param identities the workloads that authenticate as it with a trusted issuer's token
+ * @param dpopBound {@code dpop_bound_access_tokens} (RFC 9449 §5.2): its token requests must carry
+ *     a DPoP proof, so that every token it gets is bound to its key
  */
 public record Client(ClientId id, String name, boolean enabled, Set<ClientAuthMethod> authMethods,
                      Set<GrantType> grantTypes, Optional<String> defaultApi, Map<String, ScopeSet> grants,
                      List<ClientSecret> secrets, Instant createdAt, Instant updatedAt,
-                     Optional<RateLimit> tokenRateLimit, ClientKeys keys, List<FederatedIdentity> identities) {
+                     Optional<RateLimit> tokenRateLimit, ClientKeys keys, List<FederatedIdentity> identities,
+                     boolean dpopBound) {
+
+    /** A client whose tokens are bound only when it asks (a DPoP proof on its request). */
+    public Client(ClientId id, String name, boolean enabled, Set<ClientAuthMethod> authMethods,
+                  Set<GrantType> grantTypes, Optional<String> defaultApi, Map<String, ScopeSet> grants,
+                  List<ClientSecret> secrets, Instant createdAt, Instant updatedAt,
+                  Optional<RateLimit> tokenRateLimit, ClientKeys keys, List<FederatedIdentity> identities) {
+        this(id, name, enabled, authMethods, grantTypes, defaultApi, grants, secrets, createdAt, updatedAt,
+                tokenRateLimit, keys, identities, false);
+    }
 
     /** A client without federated identities. */
     public Client(ClientId id, String name, boolean enabled, Set<ClientAuthMethod> authMethods,
@@ -76,7 +88,7 @@ public record Client(ClientId id, String name, boolean enabled, Set<ClientAuthMe
     /** The same client with {@code identities}. */
     public Client withIdentities(List<FederatedIdentity> identities) {
         return new Client(id, name, enabled, authMethods, grantTypes, defaultApi, grants, secrets, createdAt,
-                updatedAt, tokenRateLimit, keys, identities);
+                updatedAt, tokenRateLimit, keys, identities, dpopBound);
     }
 
 

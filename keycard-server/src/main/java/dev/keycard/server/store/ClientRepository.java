@@ -143,7 +143,7 @@ public final class ClientRepository {
         String in = ids == null ? "" : " IN (" + String.join(", ", java.util.Collections.nCopies(ids.size(), "?")) + ")";
         try (PreparedStatement clients = c.prepareStatement("SELECT client_id, name, enabled, auth_methods,"
                 + " grant_types, default_api, created_at, updated_at, token_rate_limit, jwks, jwks_uri,"
-                + " token_endpoint_auth_signing_alg FROM clients"
+                + " token_endpoint_auth_signing_alg, dpop_bound_access_tokens FROM clients"
                 + (ids == null ? "" : " WHERE client_id" + in) + " ORDER BY client_id");
              PreparedStatement secrets = c.prepareStatement("SELECT client_id, id, digest, hint, created_at,"
                 + " expires_at, last_used_at FROM client_secrets"
@@ -211,7 +211,7 @@ public final class ClientRepository {
                             Optional.ofNullable(rc.getString(6)).map(interner::string), granted, own,
                             Instant.ofEpochMilli(rc.getLong(7)), Instant.ofEpochMilli(rc.getLong(8)),
                             rateLimit == null ? Optional.empty() : Optional.of(RateLimit.parse(rateLimit)),
-                            keys(rc), federated));
+                            keys(rc), federated, rc.getBoolean(13)));
                 }
             }
         }
@@ -349,7 +349,8 @@ public final class ClientRepository {
     public void insert(Connection c, Client client) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO clients (client_id, name, enabled, auth_methods,"
                 + " grant_types, default_api, created_at, updated_at, token_rate_limit, jwks, jwks_uri,"
-                + " token_endpoint_auth_signing_alg) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " token_endpoint_auth_signing_alg, dpop_bound_access_tokens)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, client.id().value());
             ps.setString(2, client.name());
             ps.setBoolean(3, client.enabled());
@@ -360,6 +361,7 @@ public final class ClientRepository {
             Jdbc.setInstant(ps, 8, client.updatedAt());
             ps.setString(9, client.tokenRateLimit().map(RateLimit::toString).orElse(null));
             setKeys(ps, 10, client.keys());
+            ps.setBoolean(13, client.dpopBound());
             ps.executeUpdate();
         }
         for (ClientSecret s : client.secrets()) {
@@ -370,11 +372,11 @@ public final class ClientRepository {
         }
     }
 
-    /** Updates name, enabled, methods, grant types, default API, token rate limit and keys. */
+    /** Updates name, enabled, methods, grant types, default API, token rate limit, keys and DPoP binding. */
     public void update(Connection c, Client client) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE clients SET name = ?, enabled = ?, auth_methods = ?,"
                 + " grant_types = ?, default_api = ?, updated_at = ?, token_rate_limit = ?, jwks = ?, jwks_uri = ?,"
-                + " token_endpoint_auth_signing_alg = ? WHERE client_id = ?")) {
+                + " token_endpoint_auth_signing_alg = ?, dpop_bound_access_tokens = ? WHERE client_id = ?")) {
             ps.setString(1, client.name());
             ps.setBoolean(2, client.enabled());
             ps.setString(3, join(client.authMethods().stream().map(ClientAuthMethod::value).toList()));
@@ -383,7 +385,8 @@ public final class ClientRepository {
             Jdbc.setInstant(ps, 6, client.updatedAt());
             ps.setString(7, client.tokenRateLimit().map(RateLimit::toString).orElse(null));
             setKeys(ps, 8, client.keys());
-            ps.setString(11, client.id().value());
+            ps.setBoolean(11, client.dpopBound());
+            ps.setString(12, client.id().value());
             ps.executeUpdate();
         }
     }

@@ -6,6 +6,7 @@ import dev.keycard.protocol.GrantType;
 import dev.keycard.protocol.OAuthError;
 import dev.keycard.protocol.OAuthException;
 import dev.keycard.protocol.TokenResponse;
+import dev.keycard.resource.DPoPProof;
 import dev.keycard.server.client.AuthenticatedClient;
 import dev.keycard.server.client.ClientAuthenticator;
 import dev.keycard.server.client.RequestLimit;
@@ -24,12 +25,15 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The token endpoint, RFC 6749 §3.2, as one pipeline that owns the order of the steps:
  * parse (POST, form, no repeated parameter) → authenticate the client (§2.3) → take one request
  * from the client's token rate limit (429 beyond it) → find the grant
- * handler by {@code grant_type} → the handler decides → the issuer signs. Every refusal is an
+ * handler by {@code grant_type} → the handler decides → the issuer signs. A request with a DPoP
+ * proof (RFC 9449) has it checked before the client authenticates, its {@code jti} spent while the
+ * client's authentication settles, and gets a token bound to the proof's key. Every refusal is an
  * {@link dev.keycard.protocol.OAuthException} that the HTTP layer writes as §5.2 says. Each issued
  * token and each refusal is counted ({@link Metrics}).
  */
@@ -48,13 +52,16 @@ public final class TokenEndpoint {
     private final TokenIssuer issuer;
     private final Clock clock;
     private final Metrics metrics;
+    private final DPoPBinding dpop;
 
     /**
      * @param rateLimits each client's limit on token requests, checked once it has authenticated
      * @param events where a request over its limit is counted and audited
+     * @param dpop DPoP proofs and the tokens bound by them
      */
     public TokenEndpoint(ClientAuthenticator authenticator, TokenRateLimits rateLimits, ClientAuthEvents events,
-                         List<GrantHandler> handlers, TokenIssuer issuer, Clock clock, Metrics metrics) {
+                         List<GrantHandler> handlers, TokenIssuer issuer, Clock clock, Metrics metrics,
+                         DPoPBinding dpop) {
         this.authenticator = authenticator;
         this.rateLimits = rateLimits;
         this.events = events;
@@ -63,6 +70,12 @@ public final class TokenEndpoint {
         this.issuer = issuer;
         this.clock = clock;
         this.metrics = metrics;
+        this.dpop = dpop;
+    }
+
+    /** DPoP at this endpoint: its nonce and algorithms, for the HTTP layer and the metadata. */
+    public DPoPBinding dpop() {
+        return dpop;
     }
 
     /** The grant types this endpoint serves, for the metadata document. */
@@ -95,27 +108,32 @@ public final class TokenEndpoint {
         Form form;
         Instant now;
         AuthenticatedClient client;
+        DPoPProof proof;
+        CompletableFuture<Void> settled;
         try {
             form = FormPost.parse(http, "token endpoint", MAY_REPEAT);
+            proof = dpop.proof(http).orElse(null);
             now = clock.instant();
             client = authenticator.authenticate(http.authorization(), form, http.source(), now);
+            // Spent only once the credentials checked out, as far as they can be at once.
+            settled = proof == null ? client.settled() : CompletableFuture.allOf(client.settled(), dpop.spend(proof));
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(refused(e));
         }
-        if (client.isSettled()) {
+        if (settled.isDone() && !settled.isCompletedExceptionally()) {
             try {
-                return CompletableFuture.completedFuture(issue(http, form, client, now, started));
+                return CompletableFuture.completedFuture(issue(http, form, client, proof, now, started));
             } catch (RuntimeException e) {
                 return CompletableFuture.failedFuture(refused(e));
             }
         }
-        return client.settled().handleAsync((ok, failure) -> {
+        return settled.handleAsync((ok, failure) -> {
             if (failure != null) {
                 Throwable cause = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
                 throw new CompletionException(refused(cause));
             }
             try {
-                return issue(http, form, client, now, started);
+                return issue(http, form, client, proof, now, started);
             } catch (RuntimeException e) {
                 throw new CompletionException(refused(e));
             }
@@ -123,9 +141,13 @@ public final class TokenEndpoint {
     }
 
     /** The pipeline after authentication: rate limit, grant, signing. */
-    private TokenResponse issue(TokenHttpRequest http, Form form, AuthenticatedClient client, Instant now,
-                                long started) {
+    private TokenResponse issue(TokenHttpRequest http, Form form, AuthenticatedClient client, @Nullable DPoPProof proof,
+                                Instant now, long started) {
         http.caller().authenticated(client.client().id().value());
+        if (proof == null && client.client().dpopBound()) {
+            throw OAuthError.INVALID_DPOP_PROOF.describe("this client must send a DPoP proof (dpop_bound_access_tokens)")
+                    .toException();
+        }
         rateLimits.take(client.client(), now).ifPresent(wait -> {
             events.rateLimited(RequestLimit.TOKEN_RATE.label(), client.client().id().value(), http.source(), now);
             throw OAuthError.TOO_MANY_REQUESTS.describe("too many token requests for this client; retry later")
@@ -139,7 +161,7 @@ public final class TokenEndpoint {
                     .toException();
         }
         TokenDecision decision = handler.decide(new TokenRequest(form, client, now));
-        TokenResponse response = issuer.issue(decision, now);
+        TokenResponse response = issuer.issue(decision, now, proof == null ? null : proof.jwkThumbprint());
         metrics.tokenIssued(decision.api(), System.nanoTime() - started);
         return response;
     }

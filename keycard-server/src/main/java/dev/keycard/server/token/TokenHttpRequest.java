@@ -1,5 +1,6 @@
 package dev.keycard.server.token;
 
+import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -14,15 +15,23 @@ import org.jspecify.annotations.Nullable;
  * @param source the address of the client that sent it (behind a trusted proxy, the one the proxy
  *     names), for the back-off after failed authentication
  * @param caller where the pipeline notes the client it authenticated, for the access log
+ * @param dpop every {@code DPoP} header sent (RFC 9449 §4.1), usually none or one
  */
 public record TokenHttpRequest(String method, @Nullable String contentType, @Nullable String authorization,
-                               byte[] body, String source, Caller caller) {
+                               byte[] body, String source, Caller caller, List<String> dpop) {
 
     public TokenHttpRequest {
         Objects.requireNonNull(method, "method");
         Objects.requireNonNull(body, "body");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(caller, "caller");
+        dpop = List.copyOf(dpop);
+    }
+
+    /** A request without a DPoP proof. */
+    public TokenHttpRequest(String method, @Nullable String contentType, @Nullable String authorization,
+                            byte[] body, String source, Caller caller) {
+        this(method, contentType, authorization, body, source, caller, List.of());
     }
 
     /** A request whose caller nobody reads afterwards (benchmarks, tests). */

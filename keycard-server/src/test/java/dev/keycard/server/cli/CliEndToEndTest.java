@@ -105,6 +105,20 @@ final class CliEndToEndTest {
     }
 
     @Test
+    void clientDPoPBoundWhenSetAndClearedThenShownAndStored() {
+        Result created = admin("client", "create", "--name", "Bound", "--id", "bound-worker", "--grant", JOBS + "=jobs:read",
+                "--dpop-bound");
+        assertEquals(ExitCodes.OK, created.exitCode(), created.err());
+        assertTrue(admin("client", "show", "bound-worker").out().contains("dpop_bound:"));
+        assertEquals(true, admin("client", "show", "bound-worker", "--output", "json").json()
+                .getBoolean("dpop_bound_access_tokens"));
+        Result cleared = admin("client", "update", "bound-worker", "--dpop-bound", "false");
+        assertEquals(ExitCodes.OK, cleared.exitCode(), cleared.err());
+        assertFalse(cleared.out().contains("dpop_bound:"), cleared.out());
+        assertEquals(ExitCodes.USAGE, admin("client", "update", "bound-worker", "--dpop-bound", "maybe").exitCode());
+    }
+
+    @Test
     void clientCreateWhenTableOutputThenShowsSecretOnceLabelled() {
         Result created = admin("client", "create", "--name", "Table client", "--grant", JOBS + "=jobs:read");
 

@@ -12,6 +12,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.keycard.server.testing.DPoPProofs;
 import dev.keycard.server.testing.Eventually;
 import dev.keycard.server.testing.Http;
 import dev.keycard.server.testing.Postgres;
@@ -33,8 +34,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A private_key_jwt assertion is used once across the nodes of one PostgreSQL store (RFC 7523 §3
- * item 7); a trust source and a federated identity registered on one node authenticate on the
+ * A private_key_jwt assertion, and a DPoP proof, are used once across the nodes of one PostgreSQL
+ * store (RFC 7523 §3 item 7, RFC 9449 §11.1); a trust source and a federated identity registered on one node authenticate on the
  * other, and stop doing so there once removed.
  */
 class AssertionReplayClusterTest {
@@ -64,9 +65,15 @@ class AssertionReplayClusterTest {
 
     /** Two nodes on one new PostgreSQL schema, and the jobs API. */
     private void startNodes() {
+        startNodes(Map.of());
+    }
+
+    /** Two nodes with these settings too. */
+    private void startNodes(Map<String, String> more) {
         pg = Postgres.schema();
-        Map<String, String> shared = Map.of("store.url", pg.url(),
-                "master-key", Base64.getEncoder().encodeToString(new byte[32]), "issuer", ISSUER);
+        Map<String, String> shared = new java.util.HashMap<>(Map.of("store.url", pg.url(),
+                "master-key", Base64.getEncoder().encodeToString(new byte[32]), "issuer", ISSUER));
+        shared.putAll(more);
         node1 = TestServer.start(dir1, shared);
         node2 = TestServer.start(dir2, shared);
         new Http(node1.baseUri()).createApi(JOBS, "ES256", "jobs:read");
@@ -141,5 +148,40 @@ class AssertionReplayClusterTest {
                     "node 2 still accepts the removed identity");
             assertEquals(204, h1.admin("DELETE", "/admin/v1/trust-sources/kubernetes", null).statusCode());
         }
+    }
+
+    private static HttpResponse<String> dpopToken(Http http, String secret, String proof) {
+        return http.send(http.request("/oauth2/token").header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Authorization", Http.basic("worker", secret)).header("DPoP", proof)
+                .POST(HttpRequest.BodyPublishers.ofString(Http.form("grant_type", "client_credentials"))));
+    }
+
+    /**
+     * DPoP: a proof spent on one node is a replay on the other (RFC 9449 §11.1), and a nonce one
+     * node handed out is accepted by the other (§8), with no state shared but the master key.
+     */
+    @Test
+    void dpopProofWhenSpentOnOneNodeThenReplayOnTheOtherAndNoncesWorkOnBoth() {
+        startNodes(Map.of("dpop.nonce-required", "true"));
+        Http http1 = new Http(node1.baseUri());
+        Http http2 = new Http(node2.baseUri());
+        String secret = http1.createClient("worker", JOBS, "jobs:read").getString("client_secret");
+        ECKey key = DPoPProofs.newKey();
+        String htu = ISSUER + "/oauth2/token";
+
+        HttpResponse<String> asked = dpopToken(http1, secret, DPoPProofs.proof(key, "POST", htu));
+        assertEquals(400, asked.statusCode(), asked.body());
+        assertEquals("use_dpop_nonce", new JsonObject(asked.body()).getString("error"));
+        String nonce = asked.headers().firstValue("DPoP-Nonce").orElseThrow();
+
+        String proof = DPoPProofs.proof(key, DPoPProofs.signer(key), JWSAlgorithm.ES256, "POST", htu, Instant.now(),
+                h -> { }, c -> c.claim("nonce", nonce));
+        HttpResponse<String> first = dpopToken(http2, secret, proof); // node 1's nonce, accepted by node 2
+        assertEquals(200, first.statusCode(), first.body());
+        HttpResponse<String> replay = dpopToken(http1, secret, proof);
+        assertEquals(400, replay.statusCode(), replay.body());
+        JsonObject body = new JsonObject(replay.body());
+        assertEquals("invalid_dpop_proof", body.getString("error"));
+        assertTrue(body.getString("error_description").contains("jti was used before"), replay.body());
     }
 }

@@ -175,7 +175,7 @@ class AccessTokenFormatTest {
                 "access_token_signing_alg_values_supported", "introspection_endpoint",
                 "introspection_endpoint_auth_methods_supported", "introspection_signing_alg_values_supported",
                 "revocation_endpoint", "revocation_endpoint_auth_methods_supported",
-                "token_endpoint_auth_signing_alg_values_supported",
+                "token_endpoint_auth_signing_alg_values_supported", "dpop_signing_alg_values_supported",
                 "introspection_endpoint_auth_signing_alg_values_supported",
                 "revocation_endpoint_auth_signing_alg_values_supported",
                 "keycard_revocation_events_endpoint"), m.fieldNames());
