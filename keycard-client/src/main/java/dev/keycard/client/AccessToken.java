@@ -10,8 +10,10 @@ import java.util.TreeSet;
  * An access token from a successful token response, RFC 6749 §5.1. {@link #toString()} leaves the
  * token itself out, so logging this object leaks nothing.
  *
- * @param value the {@code access_token}, to send as {@code Authorization: Bearer value}
- * @param tokenType the {@code token_type}; always {@code Bearer} here
+ * @param value the {@code access_token}, to send as {@code Authorization: Bearer value} (or
+ *     {@code DPoP value} with a proof, for a DPoP-bound token)
+ * @param tokenType the {@code token_type}: {@code Bearer}, or {@code DPoP} for a token bound to the
+ *     token source's DPoP key (RFC 9449 §5)
  * @param expiresAt when the token expires: request time plus {@code expires_in}
  * @param scopes the granted {@code scope}, or the requested scopes when the server did not say
  */

@@ -1,5 +1,6 @@
 package dev.keycard.client;
 
+import dev.keycard.client.internal.DPoPSigner;
 import java.io.IOException;
 import java.net.Authenticator;
 import java.net.CookieHandler;
@@ -33,15 +34,24 @@ import org.jspecify.annotations.Nullable;
  * cannot be replayed (a publisher of unknown length, such as {@code BodyPublishers.ofInputStream})
  * is never sent twice: its 401 is returned. The body of a 401 that is retried is discarded.
  *
+ * <p>With a token source built with {@code dpop()}, a DPoP-bound token is sent as
+ * {@code Authorization: DPoP} with a {@code DPoP} proof made for this request (RFC 9449 §7: its
+ * method, URI and the token's hash {@code ath}); when the API answers 401 with a {@code DPoP}
+ * challenge {@code error="use_dpop_nonce"} and a {@code DPoP-Nonce} header (§9), the request is sent
+ * once more with a proof carrying that nonce, which is remembered for the API's later calls.
+ *
  * <p>A token that cannot be had fails {@code send} with the token source's exceptions, and
  * {@code sendAsync} with a future failed by them. WebSockets get no token. Closing this client
  * closes the wrapped one.
  */
 public final class BearerHttpClient extends HttpClient {
 
-    /** RFC 6750 §3: a Bearer challenge carrying {@code error="invalid_token"}. */
+    /** RFC 6750 §3, RFC 9449 §7.1: a Bearer or DPoP challenge carrying {@code error="invalid_token"}. */
     private static final Pattern INVALID_TOKEN =
-            Pattern.compile("(?i)\\bBearer\\b.*\\berror\\s*=\\s*\"?invalid_token\"?");
+            Pattern.compile("(?i)\\b(Bearer|DPoP)\\b.*\\berror\\s*=\\s*\"?invalid_token\"?");
+    /** RFC 9449 §9: a DPoP challenge asking for the resource server's nonce. */
+    private static final Pattern USE_DPOP_NONCE =
+            Pattern.compile("(?i)\\bDPoP\\b.*\\berror\\s*=\\s*\"?use_dpop_nonce\"?");
 
     private final HttpClient delegate;
     private final ClientCredentialsTokenSource tokens;
@@ -56,11 +66,14 @@ public final class BearerHttpClient extends HttpClient {
         boolean replayable = replayable(request);
         AccessToken token = tokens.token();
         HttpResponse<T> first = delegate.send(authorized(request, token), replayable ? discardingRetried(handler) : handler);
-        if (!replayable || !invalidToken(first.statusCode(), first.headers())) {
-            return first;
-        }
-        tokens.invalidate(token);
-        return delegate.send(authorized(request, tokens.token()), handler);
+        return switch (replayable ? retry(request, first, token) : Retry.NONE) {
+            case NONE -> first;
+            case SAME_TOKEN -> delegate.send(authorized(request, token), handler);
+            case NEW_TOKEN -> {
+                tokens.invalidate(token);
+                yield delegate.send(authorized(request, tokens.token()), handler);
+            }
+        };
     }
 
     @Override
@@ -74,19 +87,40 @@ public final class BearerHttpClient extends HttpClient {
         boolean replayable = replayable(request);
         return tokens.tokenAsync().thenCompose(token ->
                 delegate.sendAsync(authorized(request, token), replayable ? discardingRetried(handler) : handler, push)
-                        .thenCompose(first -> {
-                            if (!replayable || !invalidToken(first.statusCode(), first.headers())) {
-                                return CompletableFuture.completedFuture(first);
+                        .thenCompose(first -> switch (replayable ? retry(request, first, token) : Retry.NONE) {
+                            case NONE -> CompletableFuture.completedFuture(first);
+                            case SAME_TOKEN -> delegate.sendAsync(authorized(request, token), handler, push);
+                            case NEW_TOKEN -> {
+                                tokens.invalidate(token);
+                                yield tokens.tokenAsync().thenCompose(again ->
+                                        delegate.sendAsync(authorized(request, again), handler, push));
                             }
-                            tokens.invalidate(token);
-                            return tokens.tokenAsync().thenCompose(again ->
-                                    delegate.sendAsync(authorized(request, again), handler, push));
                         }));
     }
 
-    private static HttpRequest authorized(HttpRequest request, AccessToken token) {
-        return HttpRequest.newBuilder(request, (name, value) -> !name.equalsIgnoreCase("Authorization"))
-                .header("Authorization", "Bearer " + token.value()).build();
+    /** What to do after the first answer. */
+    private enum Retry { NONE, SAME_TOKEN, NEW_TOKEN }
+
+    private Retry retry(HttpRequest request, HttpResponse<?> first, AccessToken token) {
+        DPoPSigner dpop = tokens.dpop();
+        if (dpop != null) {
+            dpop.remember(request.uri(), first.headers());
+            if (useNonce(first.statusCode(), first.headers())) {
+                return Retry.SAME_TOKEN;
+            }
+        }
+        return invalidToken(first.statusCode(), first.headers()) ? Retry.NEW_TOKEN : Retry.NONE;
+    }
+
+    private HttpRequest authorized(HttpRequest request, AccessToken token) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(request, (name, value) -> !name.equalsIgnoreCase("Authorization")
+                && !name.equalsIgnoreCase("DPoP"));
+        DPoPSigner dpop = tokens.dpop();
+        if (dpop != null && token.tokenType().equals("DPoP")) {
+            return b.header("Authorization", "DPoP " + token.value())
+                    .header("DPoP", dpop.proof(request.method(), request.uri(), token.value())).build();
+        }
+        return b.header("Authorization", "Bearer " + token.value()).build();
     }
 
     /** A body of known length is assumed replayable; the JDK's publishers of known length are. */
@@ -98,9 +132,16 @@ public final class BearerHttpClient extends HttpClient {
         return status == 401 && headers.allValues("WWW-Authenticate").stream().anyMatch(v -> INVALID_TOKEN.matcher(v).find());
     }
 
+    static boolean useNonce(int status, HttpHeaders headers) {
+        return status == 401 && headers.firstValue("DPoP-Nonce").isPresent()
+                && headers.allValues("WWW-Authenticate").stream().anyMatch(v -> USE_DPOP_NONCE.matcher(v).find());
+    }
+
     /** The caller's handler, except for a 401 that will be retried: its body is not the caller's. */
-    private static <T> BodyHandler<T> discardingRetried(BodyHandler<T> handler) {
-        return info -> invalidToken(info.statusCode(), info.headers()) ? BodySubscribers.replacing(null) : handler.apply(info);
+    private <T> BodyHandler<T> discardingRetried(BodyHandler<T> handler) {
+        return info -> invalidToken(info.statusCode(), info.headers())
+                || (tokens.dpop() != null && useNonce(info.statusCode(), info.headers()))
+                ? BodySubscribers.replacing(null) : handler.apply(info);
     }
 
     @Override

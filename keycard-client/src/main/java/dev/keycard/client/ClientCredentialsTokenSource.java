@@ -3,6 +3,7 @@ package dev.keycard.client;
 import dev.keycard.client.internal.AssertionSigner;
 import dev.keycard.client.internal.CacheKey;
 import dev.keycard.client.internal.ClientCredentials;
+import dev.keycard.client.internal.DPoPSigner;
 import dev.keycard.client.internal.Inputs;
 import dev.keycard.client.internal.MetadataDiscovery;
 import dev.keycard.client.internal.Retrier;
@@ -13,6 +14,7 @@ import dev.keycard.protocol.ClientAuthMethod;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,9 +59,12 @@ public final class ClientCredentialsTokenSource {
     private final TokenCache.Entry defaultEntry;
     private final String targetParameter;
     private final String description;
+    private final @Nullable DPoPSigner dpop;
 
-    private ClientCredentialsTokenSource(TokenCache cache, CacheKey defaultKey, String targetParameter, String description) {
+    private ClientCredentialsTokenSource(TokenCache cache, CacheKey defaultKey, String targetParameter, String description,
+                                         @Nullable DPoPSigner dpop) {
         this.cache = cache;
+        this.dpop = dpop;
         this.defaultEntry = cache.entry(defaultKey);
         this.targetParameter = targetParameter;
         this.description = description;
@@ -109,9 +114,14 @@ public final class ClientCredentialsTokenSource {
         cache.invalidate(Objects.requireNonNull(token, "token"));
     }
 
+    /** The DPoP key's signer when the tokens are DPoP-bound: {@link BearerHttpClient} proves each call with it. */
+    @Nullable DPoPSigner dpop() {
+        return dpop;
+    }
+
     @Override
     public String toString() {
-        return "ClientCredentialsTokenSource{" + description + "}";
+        return "ClientCredentialsTokenSource{" + description + (dpop == null ? "" : ", " + dpop) + "}";
     }
 
     /**
@@ -143,8 +153,31 @@ public final class ClientCredentialsTokenSource {
         private Duration maxBackoff = Duration.ofSeconds(10);
         private RandomGenerator random = () -> ThreadLocalRandom.current().nextLong();
         private Function<String, @Nullable String> environment = System::getenv;
+        private boolean dpop;
+        private @Nullable KeyPair dpopKey;
 
         private Builder() {
+        }
+
+        /**
+         * DPoP-bound tokens (RFC 9449): a P-256 key pair is made for this token source, kept in
+         * memory only, and every token request carries a proof signed with it, so the tokens are
+         * bound to the key ({@code token_type: DPoP}) and useless to whoever copies them without
+         * it. {@link BearerHttpClient} then sends each call with {@code Authorization: DPoP} and a
+         * proof of its own ({@code ath}, the server's nonce when it asks for one, retried once).
+         */
+        public Builder dpop() {
+            this.dpop = true;
+            this.dpopKey = null;
+            return this;
+        }
+
+        /** Like {@link #dpop()}, with this EC P-256 key pair (e.g. one kept in a hardware module). */
+        public Builder dpop(KeyPair keyPair) {
+            DPoPSigner.of(Objects.requireNonNull(keyPair, "dpop"), clock); // refuses another type now
+            this.dpop = true;
+            this.dpopKey = keyPair;
+            return this;
         }
 
         /** The issuer; the token endpoint is read from its metadata (RFC 8414 §3). Or {@link #tokenEndpoint}. */
@@ -366,10 +399,12 @@ public final class ClientCredentialsTokenSource {
             Supplier<CompletableFuture<URI>> endpoint = issuer != null
                     ? new MetadataDiscovery(issuer, http, requestTimeout, retrier, clock)::tokenEndpoint
                     : () -> CompletableFuture.completedFuture(Objects.requireNonNull(fixed));
+            DPoPSigner signer = !dpop ? null : dpopKey != null ? DPoPSigner.of(dpopKey, clock) : DPoPSigner.generate(clock);
             TokenRequester requester = new TokenRequester(endpoint, id, credentials, targetParameter,
-                    http, requestTimeout, retrier, clock);
+                    http, requestTimeout, retrier, clock, signer);
             TokenCache cache = new TokenCache(requester, clock, random, maxBackoff, id);
-            return new ClientCredentialsTokenSource(cache, defaultKey, targetParameter, describe(credentials.toString()));
+            return new ClientCredentialsTokenSource(cache, defaultKey, targetParameter, describe(credentials.toString()),
+                    signer);
         }
 
         private String describe(String credentials) {

@@ -74,6 +74,7 @@ final class Demo {
                 new ReportGenerator(keycard.issuer(), jobsApi.baseUri(), clients.reportGeneratorSecret(), account).run();
                 keyWorker(keycard, jobsApi, clients.keyWorkerKey());
                 podWorker(keycard, jobsApi, cluster, dir);
+                dpopWorker(keycard, jobsApi, clients.batchWorkerSecret());
             }
         } finally {
             for (Logger logger : LOGGERS) {
@@ -158,6 +159,45 @@ final class Demo {
         account.line("pod-worker", "token by its service-account token (federated); GET  /jobs -> " + list.statusCode());
         account.expect("pod-worker, authenticated by its platform's token alone, listed the jobs",
                 list.statusCode() == 200, String.valueOf(list.statusCode()));
+    }
+
+    /**
+     * batch-worker again, with DPoP-bound tokens (RFC 9449): one builder call more, the same calls
+     * to jobs-api. Then someone without the worker's key, holding a copy of its token (from a log, a
+     * proxy, a heap dump), tries it: as a bearer token, and with a proof signed by a key of their own.
+     */
+    private void dpopWorker(KeycardServer keycard, JobsApi jobsApi, String secret) throws Exception {
+        account.heading("batch-worker with DPoP: a token bound to a key only the worker holds");
+        ClientCredentialsTokenSource tokens = ClientCredentialsTokenSource.builder().issuer(URI.create(keycard.issuer()))
+                .clientId("batch-worker").clientSecret(secret).scopes("jobs:read").resource(JobsApi.IDENTIFIER)
+                .dpop().build();
+        URI jobs = jobsApi.baseUri().resolve("/jobs");
+        HttpResponse<String> list = bearer(tokens).send(HttpRequest.newBuilder(jobs).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        String token = tokens.token().value();
+        account.line("batch-worker", "token_type " + tokens.token().tokenType() + "; GET  /jobs -> " + list.statusCode()
+                + " (Authorization: DPoP, a proof per call)");
+        account.expect("batch-worker, with a DPoP-bound token and its proofs, listed the jobs", list.statusCode() == 200,
+                String.valueOf(list.statusCode()));
+
+        HttpClient elsewhere = HttpClient.newHttpClient(); // no key: only the copied token
+        HttpResponse<String> asBearer = get(elsewhere, jobs, "Authorization", "Bearer " + token);
+        account.line("copied token", "as Bearer -> " + asBearer.statusCode() + ", WWW-Authenticate: "
+                + asBearer.headers().firstValue("WWW-Authenticate").orElse("").replaceAll(", error_description=.*", ", …"));
+        account.expect("the copied token, sent as a bearer token, was refused", asBearer.statusCode() == 401,
+                String.valueOf(asBearer.statusCode()));
+        com.nimbusds.jose.jwk.ECKey own = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_256)
+                .generate();
+        com.nimbusds.jwt.SignedJWT proof = new com.nimbusds.jwt.SignedJWT(new com.nimbusds.jose.JWSHeader.Builder(
+                com.nimbusds.jose.JWSAlgorithm.ES256).type(new com.nimbusds.jose.JOSEObjectType("dpop+jwt"))
+                .jwk(own.toPublicJWK()).build(), new com.nimbusds.jwt.JWTClaimsSet.Builder()
+                .jwtID(java.util.UUID.randomUUID().toString()).claim("htm", "GET").claim("htu", jobs.toString())
+                .claim("ath", dev.keycard.resource.DPoPProofVerifier.tokenHash(token)).issueTime(new java.util.Date()).build());
+        proof.sign(new com.nimbusds.jose.crypto.ECDSASigner(own));
+        HttpResponse<String> ownProof = get(elsewhere, jobs, "Authorization", "DPoP " + token, "DPoP", proof.serialize());
+        account.line("copied token", "with a proof by another key -> " + ownProof.statusCode());
+        account.expect("the copied token, with a proof signed by another key, was refused", ownProof.statusCode() == 401,
+                String.valueOf(ownProof.statusCode()));
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.keycard.demo;
 
 import dev.keycard.resource.AccessTokenVerifier;
+import dev.keycard.resource.DPoPProofVerifier;
 import dev.keycard.resource.VerifiedToken;
 import dev.keycard.resource.vertx.BearerTokenHandler;
 import io.vertx.core.Handler;
@@ -43,7 +44,15 @@ final class JobsApi implements AutoCloseable {
     private final HttpServer server;
 
     JobsApi(AccessTokenVerifier verifier) {
-        BearerTokenHandler bearer = BearerTokenHandler.create(verifier);
+        this(BearerTokenHandler.create(verifier));
+    }
+
+    /** With DPoP proofs checked by {@code proofs} (e.g. with the API's own nonces, RFC 9449 §9). */
+    JobsApi(AccessTokenVerifier verifier, DPoPProofVerifier proofs) {
+        this(BearerTokenHandler.create(verifier, proofs));
+    }
+
+    private JobsApi(BearerTokenHandler bearer) {
         Handler<HttpServerRequest> list = bearer.requireScopes(List.of("jobs:read"), this::list);
         Handler<HttpServerRequest> complete = bearer.requireScopes(List.of("jobs:write"), this::complete);
         Handler<HttpServerRequest> reports = bearer.requireScopes(List.of("reports:read"), this::reports);

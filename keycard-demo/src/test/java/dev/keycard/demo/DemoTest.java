@@ -19,10 +19,13 @@ class DemoTest {
         boolean succeeded = new Demo(2, Duration.ofSeconds(1), new PrintStream(bytes, true, StandardCharsets.UTF_8)).run();
         String account = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(succeeded, account);
-        assertTrue(account.contains("10 of 10 expected outcomes happened: the demo succeeded"), account);
+        assertTrue(account.contains("13 of 13 expected outcomes happened: the demo succeeded"), account);
         assertTrue(account.contains("key-worker        token by private_key_jwt; GET  /jobs -> 200"), account);
         assertTrue(account.contains("pod-worker        token by its service-account token (federated); GET  /jobs -> 200"),
                 account);
+        assertTrue(account.contains("batch-worker      token_type DPoP; GET  /jobs -> 200"), account);
+        assertTrue(account.contains("copied token      as Bearer -> 401, WWW-Authenticate: DPoP error=\"invalid_token\""), account);
+        assertTrue(account.contains("copied token      with a proof by another key -> 401"), account);
         assertTrue(account.contains("POST /jobs/1/complete   -> 200 \"resize images\" completed"), account);
         assertTrue(account.contains("POST /jobs/3/complete   -> 200 \"rebuild search index\" completed"), account);
         assertTrue(account.contains("POST /jobs/1/complete -> 403, WWW-Authenticate: Bearer error=\"insufficient_scope\""), account);

@@ -7,6 +7,7 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jwt.SignedJWT;
+import dev.keycard.resource.AccessTokenVerifier;
 import dev.keycard.server.testing.Http;
 import dev.keycard.server.testing.TestServer;
 import io.vertx.core.json.JsonArray;
@@ -28,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Keycard against a client that shares no code with it: Node.js openid-client 6 (on oauth4webapi)
  * with its {@code PrivateKeyJwt} authentication discovers Keycard through RFC 8414 metadata and
- * gets a client credentials token. Runs where {@code node} and {@code npm} are on the PATH and the
+ * gets a client credentials token; with its DPoP support it gets a DPoP-bound token (answering
+ * Keycard's nonce challenge itself) and calls jobs-api with it. Runs where {@code node} and {@code npm} are on the PATH and the
  * npm registry answers (src/test/node's package-lock.json pins the versions); says why it skipped
  * elsewhere.
  */
@@ -63,6 +65,28 @@ class NodeInteropTest {
             String token = new JsonObject(node.output()).getString("access_token");
             assertEquals("node-worker", SignedJWT.parse(token).getJWTClaimsSet().getSubject());
             assertEquals(List.of(JOBS), SignedJWT.parse(token).getJWTClaimsSet().getAudience());
+        }
+    }
+
+    @Test
+    void tokenWhenOpenidClientUsesDPoPThenKeycardBindsItAndTheApiAcceptsItWithItsProof() throws Exception {
+        requireNode();
+        try (TestServer server = TestServer.start(dir.resolve("data"), Map.of("dpop.nonce-required", "true"))) {
+            Http http = new Http(server.baseUri());
+            http.createApi(JobsApi.IDENTIFIER, "ES256", "jobs:read");
+            String secret = http.createClient("node-dpop", JobsApi.IDENTIFIER, "jobs:read").getString("client_secret");
+            try (AccessTokenVerifier verifier = AccessTokenVerifier.builder().issuer(server.issuer())
+                    .audiences(JobsApi.IDENTIFIER).build(); JobsApi api = new JobsApi(verifier)) {
+                Result node = run(WORK, 60, "node", "dpop.mjs", server.issuer(), "node-dpop", secret, JobsApi.IDENTIFIER,
+                        api.baseUri().resolve("/jobs").toString());
+                assertEquals(0, node.exit(), "openid-client failed: " + node.output());
+                JsonObject out = new JsonObject(node.output());
+                assertEquals("dpop", out.getString("token_type").toLowerCase(java.util.Locale.ROOT)); // openid-client lowercases it
+                String jkt = com.nimbusds.jose.jwk.JWK.parse(out.getJsonObject("jwk").encode()).computeThumbprint().toString();
+                assertEquals(Map.of("jkt", jkt), SignedJWT.parse(out.getString("access_token")).getJWTClaimsSet()
+                        .getJSONObjectClaim("cnf"));
+                assertEquals(200, out.getInteger("api_status"), "jobs-api accepted openid-client's proof");
+            }
         }
     }
 

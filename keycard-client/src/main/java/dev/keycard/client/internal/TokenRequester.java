@@ -6,12 +6,14 @@ import dev.keycard.protocol.BoundedBody;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The access token request of the client credentials grant, RFC 6749 §4.4.2, with the client
@@ -32,14 +34,18 @@ public final class TokenRequester implements Function<CacheKey, CompletableFutur
     private final Duration timeout;
     private final Retrier retrier;
     private final Clock clock;
+    private final @Nullable DPoPSigner dpop;
 
     /**
      * @param endpoint the token endpoint, known or discovered
      * @param clientId for logs and errors: the client as far as it is known
      * @param targetParameter {@code resource} (RFC 8707) or {@code audience}
+     * @param dpop signs a DPoP proof for each request (RFC 9449 §5), so that the tokens are bound to
+     *     its key; null: bearer tokens
      */
     public TokenRequester(Supplier<CompletableFuture<URI>> endpoint, String clientId, ClientCredentials credentials,
-                          String targetParameter, HttpClient http, Duration timeout, Retrier retrier, Clock clock) {
+                          String targetParameter, HttpClient http, Duration timeout, Retrier retrier, Clock clock,
+                          @Nullable DPoPSigner dpop) {
         this.endpoint = endpoint;
         this.clientId = clientId;
         this.credentials = credentials;
@@ -48,6 +54,7 @@ public final class TokenRequester implements Function<CacheKey, CompletableFutur
         this.timeout = timeout;
         this.retrier = retrier;
         this.clock = clock;
+        this.dpop = dpop;
     }
 
     @Override
@@ -57,11 +64,20 @@ public final class TokenRequester implements Function<CacheKey, CompletableFutur
     }
 
     private CompletableFuture<AccessToken> attempt(URI uri, CacheKey key) {
-        HttpRequest request = request(uri, key);
-        long sentAt = clock.millis();
-        return http.sendAsync(request, BoundedBody.ofString(MAX_BODY_BYTES)).thenApply(r -> {
+        long sentAt = clock.millis(); // before a nonce retry too: expires_in never over-reaches
+        return send(uri, key).thenCompose(r -> {
+            // RFC 9449 §8: the server wants its nonce in the proof; it sent one, so ask again at once.
+            if (dpop != null && dpop.remember(uri, r.headers()) && r.statusCode() == 400
+                    && TokenResponses.isError(r, "use_dpop_nonce")) {
+                return send(uri, key);
+            }
+            return CompletableFuture.completedFuture(r);
+        }).thenApply(r -> {
+            if (dpop != null) {
+                dpop.remember(uri, r.headers());
+            }
             try {
-                AccessToken token = TokenResponses.parse(r, key.scopeNames(), sentAt, clientId, clock);
+                AccessToken token = TokenResponses.parse(r, key.scopeNames(), sentAt, clientId, clock, dpop != null);
                 LOG.log(Level.DEBUG, "token obtained client_id={0} status={1} expires_at={2}",
                         clientId, r.statusCode(), token.expiresAt());
                 return token;
@@ -70,6 +86,10 @@ public final class TokenRequester implements Function<CacheKey, CompletableFutur
                 throw e;
             }
         });
+    }
+
+    private CompletableFuture<HttpResponse<String>> send(URI uri, CacheKey key) {
+        return http.sendAsync(request(uri, key), BoundedBody.ofString(MAX_BODY_BYTES));
     }
 
     private HttpRequest request(URI uri, CacheKey key) {
@@ -84,6 +104,9 @@ public final class TokenRequester implements Function<CacheKey, CompletableFutur
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("Accept", "application/json");
         credentials.authenticate(b, form);
+        if (dpop != null) {
+            b.header("DPoP", dpop.proof("POST", uri, null));
+        }
         return b.POST(HttpRequest.BodyPublishers.ofString(form.toString(), StandardCharsets.UTF_8)).build();
     }
 }

@@ -39,7 +39,8 @@ final class TokenResponses {
      * @throws RetryableFailure on 5xx and 429
      * @throws KeycardClientException when the answer breaks the protocol
      */
-    static AccessToken parse(HttpResponse<String> r, Set<String> requested, long sentAtMillis, String clientId, Clock clock) {
+    static AccessToken parse(HttpResponse<String> r, Set<String> requested, long sentAtMillis, String clientId, Clock clock,
+                             boolean dpop) {
         int status = r.statusCode();
         if (status == 429 || status >= 500) {
             JsonObject body = json(r.body());
@@ -62,15 +63,23 @@ final class TokenResponses {
             throw new KeycardClientException("token response for client_id " + clientId + " has no access_token");
         }
         String type = body.getString("token_type");
-        if (!"Bearer".equalsIgnoreCase(type)) {
+        boolean bound = dpop && "DPoP".equalsIgnoreCase(type);
+        if (!bound && !"Bearer".equalsIgnoreCase(type)) {
             throw new KeycardClientException("token response for client_id " + clientId + " has token_type "
-                    + (type == null ? "missing" : "'" + type + "'") + ", not Bearer");
+                    + (type == null ? "missing" : "'" + type + "'") + ", not " + (dpop ? "DPoP or Bearer" : "Bearer"));
         }
         long expiresIn = expiresIn(body.get("expires_in"), clientId);
         String scope = body.getString("scope");
         Set<String> scopes = scope == null ? requested
                 : Arrays.stream(scope.split(" ")).filter(s -> !s.isEmpty()).collect(Collectors.toSet());
-        return new AccessToken(token, "Bearer", Instant.ofEpochMilli(sentAtMillis).plusSeconds(expiresIn), scopes);
+        return new AccessToken(token, bound ? "DPoP" : "Bearer", Instant.ofEpochMilli(sentAtMillis).plusSeconds(expiresIn),
+                scopes);
+    }
+
+    /** Whether an answer is the OAuth error {@code code} (RFC 6749 §5.2). */
+    static boolean isError(HttpResponse<String> r, String code) {
+        JsonObject body = json(r.body());
+        return body != null && code.equals(body.getString("error"));
     }
 
     private static TokenRequestException refusal(int status, @Nullable JsonObject body, String clientId) {
