@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # ES256 tokens for a client that authenticates with a secret, for one that authenticates with an
-# ES256 private_key_jwt assertion (RFC 7523), and for one that presents a Kubernetes-shaped
-# platform token (workload identity federation), side by side against one fresh server on
-# 127.0.0.1, in alternating rounds:
+# ES256 private_key_jwt assertion (RFC 7523), for one that presents a Kubernetes-shaped platform
+# token (workload identity federation), and for the secret client sending a DPoP proof (RFC 9449,
+# a bound token), side by side against one fresh server on 127.0.0.1, in alternating rounds:
 #   keycard-benchmarks/assertions.sh [--store sqlite|postgresql] [--duration 15] [--rounds 2]
-# Each assertion request carries its own assertion (each is used once), made beforehand by
-# scale/ScaleDriver.java. Prints Markdown on stdout (progress on stderr).
+# Each assertion request carries its own assertion, each DPoP request its own proof (each is used
+# once), made beforehand by scale/ScaleDriver.java. Prints Markdown on stdout (progress on stderr).
 # PostgreSQL: KEYCARD_SCALE_POSTGRES_URL, default jdbc:postgresql://127.0.0.1:5432/test?user=postgres;
 # a fresh schema is made and dropped.
 # Needs wrk, curl, python3, a JDK >= 21 (bin/find-jdk) and keycard-server/target/keycard.jar
@@ -74,6 +74,27 @@ assertion_tokens() { # label
   echo "| $1 | private_key_jwt (ES256) | $rate | $p50 ms | $p99 ms |"
 }
 
+dpop_tokens() { # label: the secret client, each request with its own DPoP proof (made just before)
+  local r count
+  count=$((per_second_ceiling * (warmup > duration ? warmup : duration)))
+  for phase in warm run; do # proofs age: each set is made right before its run
+    for thread in 1 2; do
+      driver dpop-proofs "$issuer/oauth2/token" "$count" "$work/$phase-proofs.$thread" &
+    done
+    wait
+    if [ "$phase" = warm ]; then
+      ASSERTION_HEADER=DPoP ASSERTION_BODIES=$work/warm-proofs TOKEN_AUTHORIZATION=$secret_authorization TOKEN_BODY=$body \
+        run_wrk "$here/scale/assertion.lua" "$warmup" /oauth2/token "$work/warm.txt" > /dev/null
+    else
+      r=$(ASSERTION_HEADER=DPoP ASSERTION_BODIES=$work/run-proofs TOKEN_AUTHORIZATION=$secret_authorization TOKEN_BODY=$body \
+        run_wrk "$here/scale/assertion.lua" "$duration" /oauth2/token "$work/wrk.txt")
+    fi
+  done
+  read -r rate p50 p99 non2xx <<< "$r"
+  [ "$non2xx" = 0 ] || die "$non2xx DPoP token requests failed (more than $count per thread?)"
+  echo "| $1 | client_secret_basic + DPoP proof (ES256, bound token) | $rate | $p50 ms | $p99 ms |"
+}
+
 federated_tokens() { # label
   local r federated_body
   federated_body="$body&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=$(cat "$work/platform-token")"
@@ -105,16 +126,17 @@ for round in $(seq 1 "$rounds"); do
   rows+=("$(secret_tokens "round $round")")
   rows+=("$(assertion_tokens "round $round")")
   rows+=("$(federated_tokens "round $round")")
+  rows+=("$(dpop_tokens "round $round")")
 done
 
 cpu_model=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
 cat <<EOF
-### private_key_jwt and a federated token against a secret, $store
+### private_key_jwt, a federated token and DPoP against a secret, $store
 
 - command: \`$command_line\`
 - machine: $(nproc) cores, ${cpu_model:-unknown CPU}; JDK: $("$java" -version 2>&1 | head -n 1)
 - JVM options: \`$java_opts\`; load: wrk, 2 threads, 64 connections, ${duration}s after a ${warmup}s warm-up,
-  the three clients in alternating runs against one server; an ES256 API
+  the four kinds in alternating runs against one server; an ES256 API
 
 | run | client authentication | tokens/s | p50 | p99 |
 |---|---|---:|---:|---:|

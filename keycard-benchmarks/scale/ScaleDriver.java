@@ -45,6 +45,8 @@ import java.util.regex.Pattern;
  *   <li>{@code assertions KEY_FILE CLIENT_ID AUDIENCE BODY_PREFIX COUNT FILE}: COUNT token request
  *   bodies, each BODY_PREFIX and a fresh ES256 client assertion (a random jti, exp five minutes
  *   ahead), one per line, for wrk to send one after another.</li>
+ *   <li>{@code dpop-proofs HTU COUNT FILE}: COUNT DPoP proofs (RFC 9449) for {@code POST HTU}, each
+ *   with a random jti and iat now, signed ES256 by one P-256 key made here, one per line.</li>
  * </ul>
  * The admin client's credentials come from KEYCARD_ADMIN_CLIENT_ID and KEYCARD_ADMIN_CLIENT_SECRET,
  * never from the command line.
@@ -68,8 +70,9 @@ public final class ScaleDriver {
             case "assertions" -> assertions(Path.of(args[1]), args[2], args[3], args[4], Integer.parseInt(args[5]),
                     Path.of(args[6]));
             case "federated-client" -> federatedClient(args[1], args[2], args[3], Path.of(args[4]));
+            case "dpop-proofs" -> dpopProofs(args[1], Integer.parseInt(args[2]), Path.of(args[3]));
             default -> {
-                System.err.println("usage: ScaleDriver schema-create|schema-drop|create|page|revoke|keyed-client|assertions|federated-client ...");
+                System.err.println("usage: ScaleDriver schema-create|schema-drop|create|page|revoke|keyed-client|assertions|federated-client|dpop-proofs ...");
                 System.exit(2);
             }
         }
@@ -308,12 +311,7 @@ public final class ScaleDriver {
 
     private static void assertions(Path keyFile, String clientId, String audience, String prefix, int count, Path out)
             throws Exception {
-        try { // AWS-LC signs ES256 about fifteen times faster than the JDK
-            Class.forName("com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider").getMethod("install")
-                    .invoke(null);
-        } catch (ReflectiveOperationException | LinkageError e) {
-            System.err.println("assertions: the JDK signs (no AWS-LC): " + e);
-        }
+        useAwsLc();
         com.nimbusds.jose.jwk.ECKey key = com.nimbusds.jose.jwk.ECKey.parse(Files.readString(keyFile));
         com.nimbusds.jose.crypto.ECDSASigner signer = new com.nimbusds.jose.crypto.ECDSASigner(key);
         com.nimbusds.jose.JWSHeader header = new com.nimbusds.jose.JWSHeader.Builder(
@@ -330,6 +328,35 @@ public final class ScaleDriver {
                 jwt.sign(signer);
                 w.println(start + jwt.serialize());
             }
+        }
+    }
+
+    private static void dpopProofs(String htu, int count, Path out) throws Exception {
+        useAwsLc();
+        com.nimbusds.jose.jwk.ECKey key = new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_256)
+                .generate();
+        com.nimbusds.jose.crypto.ECDSASigner signer = new com.nimbusds.jose.crypto.ECDSASigner(key);
+        com.nimbusds.jose.JWSHeader header = new com.nimbusds.jose.JWSHeader.Builder(com.nimbusds.jose.JWSAlgorithm.ES256)
+                .type(new com.nimbusds.jose.JOSEObjectType("dpop+jwt")).jwk(key.toPublicJWK()).build();
+        java.util.Date iat = new java.util.Date();
+        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(out))) {
+            for (int i = 0; i < count; i++) {
+                com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(header,
+                        new com.nimbusds.jwt.JWTClaimsSet.Builder().jwtID(UUID.randomUUID().toString())
+                                .claim("htm", "POST").claim("htu", htu).issueTime(iat).build());
+                jwt.sign(signer);
+                w.println(jwt.serialize());
+            }
+        }
+    }
+
+    /** AWS-LC signs ES256 about fifteen times faster than the JDK. */
+    private static void useAwsLc() {
+        try {
+            Class.forName("com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider").getMethod("install")
+                    .invoke(null);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            System.err.println("the JDK signs (no AWS-LC): " + e);
         }
     }
 }
