@@ -61,6 +61,24 @@ public final class BearerHttpClient extends HttpClient {
         this.tokens = Objects.requireNonNull(tokens, "tokens");
     }
 
+    /**
+     * Calls APIs through a client of its own, with the token source's TLS context when its builder
+     * was given one ({@code sslContext}: the same client certificate to Keycard and to the APIs, as
+     * a certificate-bound token needs, RFC 8705 §3).
+     */
+    public BearerHttpClient(ClientCredentialsTokenSource tokens) {
+        this(ownClient(tokens), tokens);
+    }
+
+    private static HttpClient ownClient(ClientCredentialsTokenSource tokens) {
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        SSLContext context = tokens.sslContext();
+        if (context != null) {
+            b.sslContext(context);
+        }
+        return b.build();
+    }
+
     @Override
     public <T> HttpResponse<T> send(HttpRequest request, BodyHandler<T> handler) throws IOException, InterruptedException {
         boolean replayable = replayable(request);

@@ -28,6 +28,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
+import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -60,11 +61,13 @@ public final class ClientCredentialsTokenSource {
     private final String targetParameter;
     private final String description;
     private final @Nullable DPoPSigner dpop;
+    private final @Nullable SSLContext sslContext;
 
     private ClientCredentialsTokenSource(TokenCache cache, CacheKey defaultKey, String targetParameter, String description,
-                                         @Nullable DPoPSigner dpop) {
+                                         @Nullable DPoPSigner dpop, @Nullable SSLContext sslContext) {
         this.cache = cache;
         this.dpop = dpop;
+        this.sslContext = sslContext;
         this.defaultEntry = cache.entry(defaultKey);
         this.targetParameter = targetParameter;
         this.description = description;
@@ -114,6 +117,11 @@ public final class ClientCredentialsTokenSource {
         cache.invalidate(Objects.requireNonNull(token, "token"));
     }
 
+    /** The TLS context given to the builder, if any: {@link BearerHttpClient} calls APIs with it too. */
+    @Nullable SSLContext sslContext() {
+        return sslContext;
+    }
+
     /** The DPoP key's signer when the tokens are DPoP-bound: {@link BearerHttpClient} proves each call with it. */
     @Nullable DPoPSigner dpop() {
         return dpop;
@@ -155,6 +163,8 @@ public final class ClientCredentialsTokenSource {
         private Function<String, @Nullable String> environment = System::getenv;
         private boolean dpop;
         private @Nullable KeyPair dpopKey;
+        private boolean tlsClientAuth;
+        private @Nullable SSLContext sslContext;
 
         private Builder() {
         }
@@ -272,6 +282,27 @@ public final class ClientCredentialsTokenSource {
             return this;
         }
 
+        /**
+         * Authenticate with the TLS client certificate (RFC 8705 §2: {@code tls_client_auth} or
+         * {@code self_signed_tls_client_auth}, as the client is registered): each token request names
+         * the client and carries no secret; the certificate is the {@link #sslContext}'s (or the
+         * {@link #httpClient}'s). Instead of a secret, a key or an assertion file.
+         */
+        public Builder tlsClientAuth() {
+            this.tlsClientAuth = true;
+            return this;
+        }
+
+        /**
+         * The TLS context of the requests to Keycard, e.g. one holding the client's certificate and
+         * key for mutual TLS; {@link BearerHttpClient#BearerHttpClient(ClientCredentialsTokenSource)}
+         * uses it for the calls to APIs too. Not with {@link #httpClient}, which has its own.
+         */
+        public Builder sslContext(SSLContext context) {
+            this.sslContext = Objects.requireNonNull(context, "sslContext");
+            return this;
+        }
+
         /** {@code client_secret_basic} (the default) or {@code client_secret_post}, RFC 6749 §2.3.1. */
         public Builder authMethod(ClientAuthMethod method) {
             this.authMethod = Objects.requireNonNull(method, "authMethod");
@@ -360,10 +391,17 @@ public final class ClientCredentialsTokenSource {
                 throw new IllegalStateException("clientId is required");
             }
             int secrets = (secretValue == null ? 0 : 1) + (secretEnv == null ? 0 : 1) + (secretFile == null ? 0 : 1);
-            int methods = secrets + (signer == null ? 0 : 1) + (assertionFile == null ? 0 : 1);
+            int methods = secrets + (signer == null ? 0 : 1) + (assertionFile == null ? 0 : 1) + (tlsClientAuth ? 1 : 0);
             if (methods != 1) {
                 throw new IllegalStateException("exactly one of clientSecret, clientSecretFromEnv, clientSecretFile,"
-                        + " privateKeyJwt and clientAssertionFile is required");
+                        + " privateKeyJwt, clientAssertionFile and tlsClientAuth is required");
+            }
+            if (tlsClientAuth && sslContext == null && httpClient == null) {
+                throw new IllegalStateException("tlsClientAuth needs the client's certificate: give sslContext, or an"
+                        + " httpClient built with one");
+            }
+            if (sslContext != null && httpClient != null) {
+                throw new IllegalStateException("sslContext and httpClient are alternatives: give the HttpClient the context");
             }
             if (signer != null && issuer == null) {
                 throw new IllegalStateException("privateKeyJwt needs issuer: the assertion's audience is the issuer"
@@ -383,6 +421,8 @@ public final class ClientCredentialsTokenSource {
             if (signer != null) {
                 credentials = new ClientCredentials.PrivateKeyJwt(id, signer, Objects.requireNonNull(issuer).toString(),
                         clock);
+            } else if (tlsClientAuth) {
+                credentials = new ClientCredentials.TlsClientAuth(id);
             } else if (assertionFile != null) {
                 credentials = new ClientCredentials.AssertionFile(clientId, assertionFile, assertionType);
             } else {
@@ -392,8 +432,11 @@ public final class ClientCredentialsTokenSource {
             }
             String targetParameter = audience != null ? "audience" : "resource";
             CacheKey defaultKey = Inputs.cacheKey(scopes, audience != null ? audience : resource, targetParameter);
-            HttpClient http = httpClient != null ? httpClient
-                    : HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            HttpClient.Builder defaultHttp = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+            if (sslContext != null) {
+                defaultHttp.sslContext(sslContext);
+            }
+            HttpClient http = httpClient != null ? httpClient : defaultHttp.build();
             Retrier retrier = new Retrier(maxAttempts, initialBackoff, maxBackoff, random);
             URI fixed = tokenEndpoint;
             Supplier<CompletableFuture<URI>> endpoint = issuer != null
@@ -404,7 +447,7 @@ public final class ClientCredentialsTokenSource {
                     http, requestTimeout, retrier, clock, signer);
             TokenCache cache = new TokenCache(requester, clock, random, maxBackoff, id);
             return new ClientCredentialsTokenSource(cache, defaultKey, targetParameter, describe(credentials.toString()),
-                    signer);
+                    signer, sslContext);
         }
 
         private String describe(String credentials) {

@@ -124,9 +124,13 @@ class SecretHygieneTest {
         assertEquals("exactly one of issuer and tokenEndpoint is required", assertThrows(IllegalStateException.class,
                 () -> ClientCredentialsTokenSource.builder().issuer(endpoint).tokenEndpoint(endpoint).clientId("a").clientSecret("s")
                         .build()).getMessage());
-        assertEquals("exactly one of clientSecret, clientSecretFromEnv, clientSecretFile, privateKeyJwt and clientAssertionFile is required",
+        assertEquals("exactly one of clientSecret, clientSecretFromEnv, clientSecretFile, privateKeyJwt, clientAssertionFile and tlsClientAuth is required",
                 assertThrows(IllegalStateException.class, () -> ClientCredentialsTokenSource.builder().tokenEndpoint(endpoint)
                         .clientId("a").clientSecret("s").clientSecretFromEnv("S").build()).getMessage());
+        assertTrue(assertThrows(IllegalStateException.class, () -> ClientCredentialsTokenSource.builder().tokenEndpoint(endpoint)
+                .clientId("a").tlsClientAuth().build()).getMessage().startsWith("tlsClientAuth needs the client's certificate"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ClientCredentialsTokenSource.builder()
+                .dpop(secp256k1())).getMessage().contains("P-256"), "a 256-bit curve that is not P-256");
         assertEquals("resource and audience are exclusive", assertThrows(IllegalStateException.class,
                 () -> ClientCredentialsTokenSource.builder().tokenEndpoint(endpoint).clientId("a").clientSecret("s")
                         .resource("https://a").audience("b").build()).getMessage());
@@ -141,5 +145,32 @@ class SecretHygieneTest {
         assertEquals("initialBackoff must not exceed maxBackoff", assertThrows(IllegalStateException.class,
                 () -> ClientCredentialsTokenSource.builder().tokenEndpoint(endpoint).clientId("a").clientSecret("s")
                         .initialBackoff(java.time.Duration.ofSeconds(20)).build()).getMessage());
+    }
+
+    /** A key pair on secp256k1, another 256-bit curve (Bouncy Castle is not needed: the JDK's EC spec). */
+    private static java.security.KeyPair secp256k1() {
+        java.math.BigInteger p = new java.math.BigInteger("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEFFFFFC2F", 16);
+        java.security.spec.ECParameterSpec spec = new java.security.spec.ECParameterSpec(
+                new java.security.spec.EllipticCurve(new java.security.spec.ECFieldFp(p), java.math.BigInteger.ZERO,
+                        java.math.BigInteger.valueOf(7)),
+                new java.security.spec.ECPoint(
+                        new java.math.BigInteger("79BE667EF9DCBBAC55A06295CE870B07029BFCDB2DCE28D959F2815B16F81798", 16),
+                        new java.math.BigInteger("483ADA7726A3C4655DA4FBFC0E1108A8FD17B448A68554199C47D08FFB10D4B8", 16)),
+                new java.math.BigInteger("FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141", 16), 1);
+        java.security.interfaces.ECPublicKey pub = new java.security.interfaces.ECPublicKey() {
+            public java.security.spec.ECPoint getW() { return spec.getGenerator(); }
+            public String getAlgorithm() { return "EC"; }
+            public String getFormat() { return null; }
+            public byte[] getEncoded() { return null; }
+            public java.security.spec.ECParameterSpec getParams() { return spec; }
+        };
+        java.security.interfaces.ECPrivateKey priv = new java.security.interfaces.ECPrivateKey() {
+            public java.math.BigInteger getS() { return java.math.BigInteger.ONE; }
+            public String getAlgorithm() { return "EC"; }
+            public String getFormat() { return null; }
+            public byte[] getEncoded() { return null; }
+            public java.security.spec.ECParameterSpec getParams() { return spec; }
+        };
+        return new java.security.KeyPair(pub, priv);
     }
 }

@@ -8,6 +8,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -42,21 +43,35 @@ final class JobsApi implements AutoCloseable {
     private final Map<Integer, Job> jobs = new ConcurrentSkipListMap<>();
     private final AtomicInteger ids = new AtomicInteger();
     private final HttpServer server;
+    private final String scheme;
 
     JobsApi(AccessTokenVerifier verifier) {
-        this(BearerTokenHandler.create(verifier));
+        this(BearerTokenHandler.create(verifier), new HttpServerOptions());
     }
 
     /** With DPoP proofs checked by {@code proofs} (e.g. with the API's own nonces, RFC 9449 §9). */
     JobsApi(AccessTokenVerifier verifier, DPoPProofVerifier proofs) {
-        this(BearerTokenHandler.create(verifier, proofs));
+        this(BearerTokenHandler.create(verifier, proofs), new HttpServerOptions());
     }
 
-    private JobsApi(BearerTokenHandler bearer) {
+    /**
+     * Over TLS with this certificate and key (PEM), asking each client for its certificate, so that
+     * a certificate-bound token (RFC 8705 §3) is accepted only with the certificate it is bound to.
+     * The handshake takes any client certificate: the binding, not the issuer, is what counts here.
+     */
+    JobsApi(AccessTokenVerifier verifier, java.nio.file.Path certFile, java.nio.file.Path keyFile) {
+        this(BearerTokenHandler.create(verifier), new HttpServerOptions().setSsl(true)
+                .setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions().setCertPath(certFile.toString())
+                        .setKeyPath(keyFile.toString()))
+                .setClientAuth(io.vertx.core.http.ClientAuth.REQUEST)
+                .setTrustOptions(io.vertx.core.net.TrustOptions.wrap(new AnyClientCertificate())));
+    }
+
+    private JobsApi(BearerTokenHandler bearer, HttpServerOptions options) {
         Handler<HttpServerRequest> list = bearer.requireScopes(List.of("jobs:read"), this::list);
         Handler<HttpServerRequest> complete = bearer.requireScopes(List.of("jobs:write"), this::complete);
         Handler<HttpServerRequest> reports = bearer.requireScopes(List.of("reports:read"), this::reports);
-        server = vertx.createHttpServer().requestHandler(req -> {
+        Handler<HttpServerRequest> handler = (req -> {
             String path = req.path();
             if (req.method() == HttpMethod.GET && path.equals("/jobs")) {
                 list.handle(req);
@@ -67,11 +82,31 @@ final class JobsApi implements AutoCloseable {
             } else {
                 req.response().setStatusCode(404).putHeader("Content-Type", "application/json").end("{\"error\":\"not_found\"}");
             }
-        }).listen(0, "127.0.0.1").await();
+        });
+        server = vertx.createHttpServer(options).requestHandler(handler).listen(0, "127.0.0.1").await();
+        scheme = options.isSsl() ? "https" : "http";
     }
 
     URI baseUri() {
-        return URI.create("http://127.0.0.1:" + server.actualPort());
+        return URI.create(scheme + "://127.0.0.1:" + server.actualPort());
+    }
+
+    /** Takes any client certificate chain in the handshake. */
+    private static final class AnyClientCertificate implements javax.net.ssl.X509TrustManager {
+        @Override
+        public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType)
+                throws java.security.cert.CertificateException {
+            throw new java.security.cert.CertificateException("client certificates only");
+        }
+
+        @Override
+        public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+            return new java.security.cert.X509Certificate[0];
+        }
     }
 
     /** Adds a pending job, as the service's producers would. */

@@ -3,6 +3,9 @@ package dev.keycard.resource;
 import dev.keycard.protocol.ScopeSet;
 import java.lang.System.Logger.Level;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -17,9 +20,9 @@ import org.jspecify.annotations.Nullable;
  * accepted only under the {@code DPoP} scheme with a proof signed by that key for this request
  * (its method, URI and the token's hash, {@code ath}), checked on every request even when the
  * token itself is cached; sent as {@code Bearer}, it is refused. A token bound to a client
- * certificate ({@code cnf.x5t#S256}, RFC 8705) is refused, as this library does not check
- * certificates yet. The reason a request failed is logged here, with the client where it is known,
- * and never the token.
+ * certificate ({@code cnf.x5t#S256}, RFC 8705 §3) is accepted only on a request that presents that
+ * certificate (the TLS connection's, as the adapter passes it). The reason a request failed is
+ * logged here, with the client where it is known, and never the token.
  */
 public final class BearerAuthentication {
 
@@ -45,13 +48,21 @@ public final class BearerAuthentication {
      * @param method the request's method
      * @param uri the URI the client sent the request to (its query is ignored), as a DPoP proof's
      *     {@code htu} names it: behind a proxy, the public one
+     * @param clientCertificate the certificate chain the client presented, leaf first; empty without one
      */
-    public record Request(List<String> authorization, List<String> dpop, String method, URI uri) {
+    public record Request(List<String> authorization, List<String> dpop, String method, URI uri,
+                          List<X509Certificate> clientCertificate) {
         public Request {
             authorization = List.copyOf(authorization);
             dpop = List.copyOf(dpop);
             Objects.requireNonNull(method, "method");
             Objects.requireNonNull(uri, "uri");
+            clientCertificate = List.copyOf(clientCertificate);
+        }
+
+        /** A request without a client certificate. */
+        public Request(List<String> authorization, List<String> dpop, String method, URI uri) {
+            this(authorization, dpop, method, uri, List.of());
         }
     }
 
@@ -118,11 +129,24 @@ public final class BearerAuthentication {
     /** The token held to its key (RFC 9449 §7.1, §7.2); null when it may be used as presented. */
     private @Nullable Refused binding(VerifiedToken token, BearerHeader.Credentials credentials,
                                       @Nullable Request request) {
-        if (token.certificateThumbprint().isPresent()) {
-            return dpopRefusal("invalid_token", "refused: client {0}: a certificate-bound token (RFC 8705) cannot be checked here",
-                    token, credentials.dpop(), null);
+        String x5t = token.certificateThumbprint().orElse(null);
+        if (x5t != null) {
+            List<X509Certificate> presented = request == null ? List.of() : request.clientCertificate();
+            if (presented.isEmpty()) {
+                return dpopRefusal("invalid_token", "refused: client {0}: a certificate-bound token without a client certificate",
+                        token, credentials.dpop(), null);
+            }
+            if (!MessageDigest.isEqual(x5t.getBytes(StandardCharsets.US_ASCII),
+                    certificateThumbprint(presented.get(0)).getBytes(StandardCharsets.US_ASCII))) {
+                return dpopRefusal("invalid_token", "refused: client {0}: the client certificate is not the one the token is bound to",
+                        token, credentials.dpop(), null);
+            }
         }
         String jkt = token.dpopThumbprint().orElse(null);
+        if (x5t == null && jkt == null && token.isBound()) {
+            return dpopRefusal("invalid_token", "refused: client {0}: a token bound by a cnf this library cannot check",
+                    token, credentials.dpop(), null);
+        }
         if (!credentials.dpop()) {
             return jkt == null ? null : dpopRefusal("invalid_token",
                     "refused: client {0}: a DPoP-bound token sent with the Bearer scheme", token, true, null);
@@ -144,6 +168,16 @@ public final class BearerAuthentication {
                     token, true, null);
         }
         return null;
+    }
+
+    /** {@code x5t#S256} (RFC 8705 §3.1): the base64url SHA-256 of the certificate's DER. */
+    public static String certificateThumbprint(X509Certificate certificate) {
+        try {
+            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    MessageDigest.getInstance("SHA-256").digest(certificate.getEncoded()));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot hash the client certificate", e);
+        }
     }
 
     private Refused dpopRefusal(String error, String reason, VerifiedToken token, boolean dpop, @Nullable String nonce) {

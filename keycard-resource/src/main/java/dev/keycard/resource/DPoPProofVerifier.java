@@ -184,8 +184,16 @@ public final class DPoPProofVerifier {
             throw DPoPProofException.useNonce("a DPoP nonce is required");
         }
         String thumbprint = thumbprint(jwk);
-        if (!key(thumbprint, jwk).verify(header, jwt.getSigningInput(), jwt.getSignature())) {
+        VerificationKey cached = keys.get(thumbprint);
+        VerificationKey key = cached != null ? cached : key(jwk);
+        if (!key.verify(header, jwt.getSigningInput(), jwt.getSignature())) {
             throw DPoPProofException.invalid("the proof's signature does not verify with its jwk");
+        }
+        if (cached == null) { // only a key that verified: a forged proof cannot poison the cache
+            if (keys.size() >= MAX_CACHED_KEYS) {
+                keys.clear();
+            }
+            keys.put(thumbprint, key);
         }
         ProofReplay r = replay;
         if (r != null && !r.firstUse(thumbprint, jti, iat.getTime() + maxAgeMillis + 2 * skewMillis, now)) {
@@ -228,23 +236,13 @@ public final class DPoPProofVerifier {
         }
     }
 
-    private VerificationKey key(String thumbprint, JWK jwk) {
-        VerificationKey cached = keys.get(thumbprint);
-        if (cached != null) {
-            return cached;
-        }
-        VerificationKey made;
+    private static VerificationKey key(JWK jwk) {
         try {
-            made = VerificationKey.of(jwk).orElseThrow(() ->
+            return VerificationKey.of(jwk).orElseThrow(() ->
                     DPoPProofException.invalid("the proof's jwk is not a key this server verifies with"));
         } catch (GeneralSecurityException | JOSEException e) {
             throw DPoPProofException.invalid("the proof's jwk is not a usable public key");
         }
-        if (keys.size() >= MAX_CACHED_KEYS) {
-            keys.clear();
-        }
-        keys.put(thumbprint, made);
-        return made;
     }
 
     private static String stringClaim(JWTClaimsSet claims, String name) {

@@ -193,5 +193,8 @@ abstract class BearerAdapterContract {
         String token = issuer.token(KEY, Instant.now(), h -> { }, c -> c.claim("scope", "jobs:read")
                 .claim("cnf", Map.of("x5t#S256", "bwcK0esc3ACC3DB2Y5_lESsXE8o9ltc05O89jdN-dg2")));
         assertEquals(401, call("GET", "/jobs", "Bearer " + token).statusCode());
+        String otherCnf = issuer.token(KEY, Instant.now(), h -> { }, c -> c.claim("scope", "jobs:read")
+                .claim("cnf", Map.of("jwk", Map.of("kty", "EC"))));
+        assertEquals(401, call("GET", "/jobs", "Bearer " + otherCnf).statusCode(), "a cnf this library cannot check");
     }
 }

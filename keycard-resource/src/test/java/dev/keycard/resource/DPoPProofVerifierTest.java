@@ -174,6 +174,29 @@ class DPoPProofVerifierTest {
     }
 
     @Test
+    void keyCacheWhenAForgedProofNamesAnotherAlgForTheKeyThenTheRealProofsStillVerify() throws Exception {
+        DPoPProofVerifier v = verifier(false);
+        com.nimbusds.jose.jwk.RSAKey rsa = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).generate();
+        com.nimbusds.jose.jwk.RSAKey stranger = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).generate();
+        // Someone who saw the client's public key sends it with "alg":"PS512" and a signature of their own.
+        com.nimbusds.jose.jwk.RSAKey withAlg = new com.nimbusds.jose.jwk.RSAKey.Builder(rsa.toRSAPublicKey())
+                .algorithm(JWSAlgorithm.PS512).build();
+        String forged = rsaProof(withAlg, stranger, JWSAlgorithm.PS256);
+        assertThrows(DPoPProofException.class, () -> v.verify(List.of(forged), "GET", TARGET, null));
+        v.verify(List.of(rsaProof(rsa.toPublicJWK(), rsa, JWSAlgorithm.RS256)), "GET", TARGET, null);
+    }
+
+    private static String rsaProof(com.nimbusds.jose.jwk.JWK headerKey, com.nimbusds.jose.jwk.RSAKey signer,
+                                   JWSAlgorithm alg) throws Exception {
+        com.nimbusds.jwt.SignedJWT jwt = new com.nimbusds.jwt.SignedJWT(new com.nimbusds.jose.JWSHeader.Builder(alg)
+                .type(new JOSEObjectType("dpop+jwt")).jwk(headerKey).build(), new JWTClaimsSet.Builder()
+                .jwtID(java.util.UUID.randomUUID().toString()).claim("htm", "GET").claim("htu", URL)
+                .issueTime(Date.from(NOW)).build());
+        jwt.sign(new com.nimbusds.jose.crypto.RSASSASigner(signer));
+        return jwt.serialize();
+    }
+
+    @Test
     void athWhenAccessTokenPresentedThenRequiredAndMatched() {
         DPoPProofVerifier v = verifier(false);
         String ath = DPoPProofVerifier.tokenHash(TOKEN);

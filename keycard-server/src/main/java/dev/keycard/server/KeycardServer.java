@@ -9,6 +9,7 @@ import dev.keycard.server.client.AuthThrottle;
 import dev.keycard.server.client.AssertionReplay;
 import dev.keycard.server.client.ClientAssertions;
 import dev.keycard.server.client.ClientAuthenticator;
+import dev.keycard.server.client.ClientCertificates;
 import dev.keycard.server.client.ClientKeySets;
 import dev.keycard.server.client.TokenRateLimits;
 import dev.keycard.server.client.SecretUsage;
@@ -228,7 +229,8 @@ public final class KeycardServer implements AutoCloseable {
             closing.add(replay);
             ClientAuthenticator authenticator = new ClientAuthenticator(registry, usage, authEvents,
                     new AuthThrottle(config.rateLimits().failedAuthFree(), config.rateLimits().failedAuthMaxBackoff()),
-                    new ClientAssertions(registry, keySets, replay, config.assertions(), issuer::get));
+                    new ClientAssertions(registry, keySets, replay, config.assertions(), issuer::get),
+                    new ClientCertificates(config.clientCaFile()));
             TokenEndpoint tokens = new TokenEndpoint(authenticator,
                     new TokenRateLimits(config.rateLimits().clientTokens()), authEvents,
                     List.of(new ClientCredentialsGrant(registry, config.tokenMaxLifetime())), tokenIssuer, clock,

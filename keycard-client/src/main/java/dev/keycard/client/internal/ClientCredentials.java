@@ -17,7 +17,8 @@ import org.jspecify.annotations.Nullable;
  * How a token request proves the client's identity (RFC 6749 §2.3): a secret, by HTTP Basic or in
  * the body (§2.3.1); a JWT the client signs with its own key ({@code private_key_jwt}, RFC 7523
  * §2.2); or a JWT someone else issued to the workload and left in a file (a Kubernetes projected
- * service-account token, RFC 7523 §2.2 as well). Each is read or made afresh for every request.
+ * service-account token, RFC 7523 §2.2 as well); or the TLS client certificate (RFC 8705). Each
+ * is read or made afresh for every request.
  * {@link #toString()} never shows a secret.
  */
 public sealed interface ClientCredentials {
@@ -98,6 +99,22 @@ public sealed interface ClientCredentials {
         @Override
         public String toString() {
             return "assertionFile:" + file;
+        }
+    }
+
+    /**
+     * Mutual TLS (RFC 8705 §2): the TLS connection carries the client's certificate (the HTTP
+     * client's {@code SSLContext}); the request names the client.
+     */
+    record TlsClientAuth(String clientId) implements ClientCredentials {
+        @Override
+        public void authenticate(HttpRequest.Builder request, StringBuilder form) {
+            param(form, "client_id", clientId);
+        }
+
+        @Override
+        public String toString() {
+            return "tlsClientAuth";
         }
     }
 

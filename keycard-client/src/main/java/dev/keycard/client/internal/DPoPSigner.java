@@ -31,6 +31,9 @@ import org.jspecify.annotations.Nullable;
 public final class DPoPSigner {
 
     private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
+    /** The order of P-256 (secp256r1), which tells it from other 256-bit curves. */
+    private static final java.math.BigInteger P256_ORDER = new java.math.BigInteger(
+            "FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16);
     /** The most origins whose nonce is remembered; a client talks to a few. */
     private static final int MAX_ORIGINS = 1024;
 
@@ -43,7 +46,7 @@ public final class DPoPSigner {
 
     private DPoPSigner(KeyPair pair, Clock clock) {
         if (!(pair.getPrivate() instanceof ECPrivateKey ec) || !(pair.getPublic() instanceof ECPublicKey pub)
-                || ec.getParams().getCurve().getField().getFieldSize() != 256) {
+                || !ec.getParams().getOrder().equals(P256_ORDER) || !pub.getParams().getOrder().equals(P256_ORDER)) {
             throw new IllegalArgumentException("a DPoP key must be an EC P-256 key pair");
         }
         this.privateKey = ec;

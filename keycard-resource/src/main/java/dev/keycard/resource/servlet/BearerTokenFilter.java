@@ -83,7 +83,7 @@ public final class BearerTokenFilter implements Filter {
         HttpServletRequest http = (HttpServletRequest) request;
         BearerAuthentication.Outcome outcome = authentication.authenticate(new BearerAuthentication.Request(
                 Collections.list(http.getHeaders("Authorization")), Collections.list(http.getHeaders("DPoP")),
-                http.getMethod(), requestUri(http)), required).join();
+                http.getMethod(), requestUri(http), clientCertificate(http)), required).join();
         switch (outcome) {
             case BearerAuthentication.Authorized a -> {
                 request.setAttribute(TOKEN_ATTRIBUTE, a.token());
@@ -91,6 +91,12 @@ public final class BearerTokenFilter implements Filter {
             }
             case BearerAuthentication.Refused r -> write((HttpServletResponse) response, r.error());
         }
+    }
+
+    /** Servlet 6 §3.9: the TLS client certificate chain, when the container asked for one. */
+    private static java.util.List<java.security.cert.X509Certificate> clientCertificate(HttpServletRequest http) {
+        Object chain = http.getAttribute("jakarta.servlet.request.X509Certificate");
+        return chain instanceof java.security.cert.X509Certificate[] certs ? java.util.List.of(certs) : java.util.List.of();
     }
 
     private static URI requestUri(HttpServletRequest http) {

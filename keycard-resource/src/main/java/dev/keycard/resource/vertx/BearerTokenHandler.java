@@ -60,7 +60,8 @@ public final class BearerTokenHandler {
         return request -> {
             CompletableFuture<BearerAuthentication.Outcome> outcome = authentication.authenticate(
                     new BearerAuthentication.Request(request.headers().getAll("Authorization"),
-                            request.headers().getAll("DPoP"), request.method().name(), requestUri(request)), required);
+                            request.headers().getAll("DPoP"), request.method().name(), requestUri(request),
+                            clientCertificate(request)), required);
             if (outcome.isDone()) {
                 dispatch(request, outcome.join(), next);
                 return;
@@ -79,6 +80,24 @@ public final class BearerTokenHandler {
                 }
             });
         };
+    }
+
+    /** The TLS client certificate chain, when the server asked for one and the client sent it. */
+    private static java.util.List<java.security.cert.X509Certificate> clientCertificate(HttpServerRequest request) {
+        if (!request.isSSL()) {
+            return java.util.List.of();
+        }
+        try {
+            java.util.List<java.security.cert.X509Certificate> chain = new java.util.ArrayList<>();
+            for (java.security.cert.Certificate c : request.connection().peerCertificates()) {
+                if (c instanceof java.security.cert.X509Certificate x) {
+                    chain.add(x);
+                }
+            }
+            return chain;
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            return java.util.List.of();
+        }
     }
 
     private static URI requestUri(HttpServerRequest request) {

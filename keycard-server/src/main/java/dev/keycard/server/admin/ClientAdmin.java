@@ -7,6 +7,7 @@ import dev.keycard.protocol.ScopeSet;
 import dev.keycard.server.api.Api;
 import dev.keycard.server.registry.Client;
 import dev.keycard.server.registry.ClientKeys;
+import dev.keycard.server.registry.TlsClientAuth;
 import dev.keycard.server.registry.ClientSecret;
 import dev.keycard.server.registry.FederatedIdentity;
 import dev.keycard.server.registry.TrustSource;
@@ -51,7 +52,8 @@ public final class ClientAdmin {
             ClientAuthMethod.CLIENT_SECRET_POST);
     /** Every authentication method a client may have. */
     public static final Set<ClientAuthMethod> ALL_METHODS = Set.of(ClientAuthMethod.CLIENT_SECRET_BASIC,
-            ClientAuthMethod.CLIENT_SECRET_POST, ClientAuthMethod.PRIVATE_KEY_JWT);
+            ClientAuthMethod.CLIENT_SECRET_POST, ClientAuthMethod.PRIVATE_KEY_JWT, ClientAuthMethod.TLS_CLIENT_AUTH,
+            ClientAuthMethod.SELF_SIGNED_TLS_CLIENT_AUTH);
     /** The grants a client may have, and gets by default. */
     public static final Set<GrantType> GRANT_TYPES = Set.of(GrantType.CLIENT_CREDENTIALS);
     private static final int MAX_ACTIVE_SECRETS = 2;
@@ -102,15 +104,16 @@ public final class ClientAdmin {
         Instant now = clock.instant();
         ClientKeys keys = command.keys();
         Set<ClientAuthMethod> methods = command.authMethods()
-                .orElse(keys.present() ? Set.of(ClientAuthMethod.PRIVATE_KEY_JWT) : METHODS);
-        requireKeys(methods, keys);
+                .orElse(command.tlsAuth().isPresent() ? Set.of(ClientAuthMethod.TLS_CLIENT_AUTH)
+                        : keys.present() ? Set.of(ClientAuthMethod.PRIVATE_KEY_JWT) : METHODS);
+        requireKeys(methods, keys, command.tlsAuth());
         boolean usesSecret = methods.stream().anyMatch(METHODS::contains);
         String value = usesSecret ? secrets.generate() : null;
         ClientSecret secret = usesSecret ? secrets.stored(value, now) : null;
         Client client = new Client(new ClientId(command.clientId().orElseGet(() -> secrets.newId("kc_"))),
                 command.name(), true, methods, command.grantTypes().orElse(GRANT_TYPES),
                 defaultApi, grants, secret == null ? List.of() : List.of(secret), now, now, command.tokenRateLimit(),
-                keys, List.of(), command.dpopBound());
+                keys, List.of(), command.dpopBound(), command.tlsAuth(), command.certificateBound());
         db.transaction(c -> {
             if (clients.exists(c, client.id().value())) {
                 throw AdminProblem.conflict("a client with client_id " + client.id() + " exists");
@@ -129,10 +132,22 @@ public final class ClientAdmin {
         return new Created(client, secret == null ? Optional.empty() : Optional.of(new NewSecret(client, secret, value)));
     }
 
-    /** A client that may use {@code private_key_jwt} has keys to verify it with. */
-    private static void requireKeys(Set<ClientAuthMethod> methods, ClientKeys keys) {
+    /**
+     * A client that may use {@code private_key_jwt} or {@code self_signed_tls_client_auth} has keys
+     * (certificates) to verify it with; one that may use {@code tls_client_auth} has the attribute its
+     * certificate must carry (RFC 8705 §2.1.2).
+     */
+    private static void requireKeys(Set<ClientAuthMethod> methods, ClientKeys keys, Optional<TlsClientAuth> tlsAuth) {
         if (methods.contains(ClientAuthMethod.PRIVATE_KEY_JWT) && !keys.present()) {
             throw AdminProblem.invalid("auth_methods", "private_key_jwt needs the client's keys: jwks or jwks_uri");
+        }
+        if (methods.contains(ClientAuthMethod.SELF_SIGNED_TLS_CLIENT_AUTH) && keys.jwks().isEmpty()) {
+            throw AdminProblem.invalid("auth_methods", "self_signed_tls_client_auth needs the client's certificates:"
+                    + " jwks whose keys carry x5c");
+        }
+        if (methods.contains(ClientAuthMethod.TLS_CLIENT_AUTH) && tlsAuth.isEmpty()) {
+            throw AdminProblem.invalid("auth_methods", "tls_client_auth needs one of tls_client_auth_subject_dn,"
+                    + " tls_client_auth_san_dns, tls_client_auth_san_uri, tls_client_auth_san_ip, tls_client_auth_san_email");
         }
     }
 
@@ -149,8 +164,9 @@ public final class ClientAdmin {
                     command.grantTypes().orElse(before.grantTypes()), command.defaultApi().applyTo(before::defaultApi),
                     before.grants(), before.secrets(), before.createdAt(), now,
                     command.tokenRateLimit().applyTo(before::tokenRateLimit), command.keysAfter(before.keys()),
-                    before.identities(), command.dpopBound().orElse(before.dpopBound()));
-            requireKeys(after.authMethods(), after.keys());
+                    before.identities(), command.dpopBound().orElse(before.dpopBound()),
+                    command.tlsAuth().applyTo(before::tlsAuth), command.certificateBound().orElse(before.certificateBound()));
+            requireKeys(after.authMethods(), after.keys(), after.tlsAuth());
             lastAdministrator.guard(c, before, () -> {
                 clients.update(c, after);
                 return null;

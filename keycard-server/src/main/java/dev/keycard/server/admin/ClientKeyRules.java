@@ -119,4 +119,46 @@ public final class ClientKeyRules {
         String cut = text.length() > 80 ? text.substring(0, 80) : text;
         return cut.replaceAll("[^\\x20-\\x7e]", "?");
     }
+
+    /**
+     * What is wrong with the value of a {@code tls_client_auth} attribute (RFC 8705 §2.1.2), if
+     * anything: a subject DN that RFC 4514 cannot parse, an IP SAN that is no address literal, a URI
+     * SAN that is not absolute, a DNS or email SAN with spaces.
+     */
+    public static Optional<String> tlsValueProblem(dev.keycard.server.registry.TlsClientAuth.Attribute attribute,
+                                                   String value) {
+        if (value.isBlank()) {
+            return Optional.of("must not be empty");
+        }
+        switch (attribute) {
+            case SUBJECT_DN -> {
+                try {
+                    new javax.security.auth.x500.X500Principal(value);
+                } catch (IllegalArgumentException e) {
+                    return Optional.of("is not a distinguished name (RFC 4514), e.g. CN=batch-worker,O=Acme");
+                }
+            }
+            case SAN_IP -> {
+                boolean withPort = value.contains("[") || (value.contains(".") && value.contains(":"));
+                if (withPort || dev.keycard.server.config.AddressRanges.address(value).isEmpty()) {
+                    return Optional.of("is not an IPv4 or IPv6 address");
+                }
+            }
+            case SAN_URI -> {
+                try {
+                    if (!new java.net.URI(value).isAbsolute()) {
+                        return Optional.of("must be an absolute URI, e.g. spiffe://prod.acme/ns/jobs/sa/worker");
+                    }
+                } catch (java.net.URISyntaxException e) {
+                    return Optional.of("must be an absolute URI, e.g. spiffe://prod.acme/ns/jobs/sa/worker");
+                }
+            }
+            case SAN_DNS, SAN_EMAIL -> {
+                if (value.chars().anyMatch(c -> c <= 0x20 || c >= 0x7f)) {
+                    return Optional.of("must be printable ASCII without spaces");
+                }
+            }
+        }
+        return Optional.empty();
+    }
 }

@@ -5,6 +5,7 @@ import dev.keycard.protocol.GrantType;
 import dev.keycard.protocol.ScopeSet;
 import dev.keycard.server.config.RateLimit;
 import dev.keycard.server.registry.ClientKeys;
+import dev.keycard.server.registry.TlsClientAuth;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -20,17 +21,20 @@ import java.util.Set;
  * @param tokenRateLimit empty: the server's default
  * @param keys its public keys for {@code private_key_jwt}, if any
  * @param dpopBound {@code dpop_bound_access_tokens}: every token request must carry a DPoP proof
+ * @param tlsAuth the certificate attribute of a {@code tls_client_auth} client (RFC 8705 §2.1.2)
+ * @param certificateBound {@code tls_client_certificate_bound_access_tokens} (RFC 8705 §3.4)
  */
 public record CreateClient(Optional<String> clientId, String name, Optional<Set<ClientAuthMethod>> authMethods,
                            Optional<Set<GrantType>> grantTypes, Optional<String> defaultApi,
                            Map<String, ScopeSet> grants, Optional<RateLimit> tokenRateLimit, ClientKeys keys,
-                           boolean dpopBound) {
+                           boolean dpopBound, Optional<TlsClientAuth> tlsAuth, boolean certificateBound) {
 
     /** A client whose tokens are bound only when it sends a DPoP proof. */
     public CreateClient(Optional<String> clientId, String name, Optional<Set<ClientAuthMethod>> authMethods,
                         Optional<Set<GrantType>> grantTypes, Optional<String> defaultApi,
                         Map<String, ScopeSet> grants, Optional<RateLimit> tokenRateLimit, ClientKeys keys) {
-        this(clientId, name, authMethods, grantTypes, defaultApi, grants, tokenRateLimit, keys, false);
+        this(clientId, name, authMethods, grantTypes, defaultApi, grants, tokenRateLimit, keys, false, Optional.empty(),
+                false);
     }
 
     public CreateClient {

@@ -4,6 +4,7 @@ import dev.keycard.protocol.ClientAuthMethod;
 import dev.keycard.protocol.GrantType;
 import dev.keycard.server.config.RateLimit;
 import dev.keycard.server.registry.ClientKeys;
+import dev.keycard.server.registry.TlsClientAuth;
 import java.net.URI;
 import java.util.Optional;
 import java.util.Set;
@@ -16,12 +17,14 @@ import java.util.Set;
 public record UpdateClient(Optional<String> name, Optional<Set<ClientAuthMethod>> authMethods,
                            Optional<Set<GrantType>> grantTypes, Patch<String> defaultApi, Optional<Boolean> enabled,
                            Patch<RateLimit> tokenRateLimit, Patch<String> jwks, Patch<URI> jwksUri,
-                           Patch<String> signingAlg, Optional<Boolean> dpopBound) {
+                           Patch<String> signingAlg, Optional<Boolean> dpopBound, Patch<TlsClientAuth> tlsAuth,
+                           Optional<Boolean> certificateBound) {
 
     /** Only enable or disable. */
     public static UpdateClient enabled(boolean enabled) {
         return new UpdateClient(Optional.empty(), Optional.empty(), Optional.empty(), Patch.keep(),
-                Optional.of(enabled), Patch.keep(), Patch.keep(), Patch.keep(), Patch.keep(), Optional.empty());
+                Optional.of(enabled), Patch.keep(), Patch.keep(), Patch.keep(), Patch.keep(), Optional.empty(), Patch.keep(),
+                Optional.empty());
     }
 
     /** The client's keys after this change. */

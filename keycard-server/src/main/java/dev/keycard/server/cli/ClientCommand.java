@@ -47,8 +47,9 @@ public final class ClientCommand implements Callable<Integer> {
             @Option(names = "--default-api", paramLabel = "API",
                     description = "The API a token request without resource is for.") @Nullable String defaultApi,
             @Option(names = "--auth-method", paramLabel = "METHOD",
-                    description = "client_secret_basic, client_secret_post, private_key_jwt; repeat for more. "
-                            + "Default: private_key_jwt with --jwks-file or --jwks-uri, else the two secret methods.")
+                    description = "client_secret_basic, client_secret_post, private_key_jwt, tls_client_auth, "
+                            + "self_signed_tls_client_auth; repeat for more. Default: tls_client_auth with a --tls-… "
+                            + "attribute, private_key_jwt with --jwks-file or --jwks-uri, else the two secret methods.")
                     @Nullable List<String> authMethods,
             @Option(names = "--token-rate-limit", paramLabel = "RATE",
                     description = "Its limit on token requests: N/s, N/m, N/h or off; default: the server's "
@@ -57,11 +58,17 @@ public final class ClientCommand implements Callable<Integer> {
                     + "authenticate with a trust source's token (keycard client add-identity).") boolean noSecret,
             @Option(names = "--dpop-bound", description = "Every token request must carry a DPoP proof, so every "
                     + "token is bound to the client's key (dpop_bound_access_tokens, RFC 9449).") boolean dpopBound,
-            @Mixin KeyOptions keys) {
+            @Option(names = "--certificate-bound", description = "A token it gets with its TLS certificate is bound to "
+                    + "that certificate (tls_client_certificate_bound_access_tokens, RFC 8705).") boolean certificateBound,
+            @Mixin KeyOptions keys, @Mixin TlsAuthOptions tlsAuth) {
         JsonObject body = new JsonObject().put("name", name);
         if (dpopBound) {
             body.put("dpop_bound_access_tokens", true);
         }
+        if (certificateBound) {
+            body.put("tls_client_certificate_bound_access_tokens", true);
+        }
+        tlsAuth.addTo(body);
         keys.addTo(body, false);
         if (noSecret && authMethods != null) {
             throw new CliException(ExitCodes.USAGE, "error: --no-secret and --auth-method are alternatives");
@@ -132,11 +139,18 @@ public final class ClientCommand implements Callable<Integer> {
                     @Nullable String tokenRateLimit,
             @Option(names = "--dpop-bound", arity = "1", paramLabel = "true|false",
                     description = "Whether every token request must carry a DPoP proof.") @Nullable Boolean dpopBound,
-            @Mixin KeyOptions keys) {
+            @Option(names = "--certificate-bound", arity = "1", paramLabel = "true|false",
+                    description = "Whether its certificate-authenticated tokens are bound to the certificate.")
+                    @Nullable Boolean certificateBound,
+            @Mixin KeyOptions keys, @Mixin TlsAuthOptions tlsAuth) {
         JsonObject body = new JsonObject();
         keys.addTo(body, true);
+        tlsAuth.addTo(body);
         if (dpopBound != null) {
             body.put("dpop_bound_access_tokens", dpopBound);
+        }
+        if (certificateBound != null) {
+            body.put("tls_client_certificate_bound_access_tokens", certificateBound);
         }
         if (tokenRateLimit != null) {
             body.put("token_rate_limit", tokenRateLimit.isEmpty() ? null : tokenRateLimit);
@@ -153,7 +167,8 @@ public final class ClientCommand implements Callable<Integer> {
         if (body.isEmpty()) {
             throw new CliException(ExitCodes.USAGE,
                     "error: nothing to update: give at least one of --name, --default-api, --auth-method,"
-                            + " --token-rate-limit, --dpop-bound, --jwks-file, --jwks-uri, --signing-alg");
+                            + " --token-rate-limit, --dpop-bound, --certificate-bound, --jwks-file, --jwks-uri, --signing-alg,"
+                            + " --tls-subject-dn, --tls-san-dns, --tls-san-uri, --tls-san-ip, --tls-san-email");
         }
         return printClient(admin, http -> http.patch(AdminHttp.path("clients", clientId), body));
     }

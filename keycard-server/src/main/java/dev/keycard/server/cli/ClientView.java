@@ -49,6 +49,16 @@ final class ClientView {
         if (Boolean.TRUE.equals(client.getValue("dpop_bound_access_tokens"))) {
             table.row("dpop_bound:", "yes (every token request must carry a DPoP proof)");
         }
+        for (String attribute : new String[] {"tls_client_auth_subject_dn", "tls_client_auth_san_dns",
+                "tls_client_auth_san_uri", "tls_client_auth_san_ip", "tls_client_auth_san_email"}) {
+            if (client.getValue(attribute) != null) {
+                table.row("tls_client_auth:", attribute.substring("tls_client_auth_".length()) + " "
+                        + client.getValue(attribute));
+            }
+        }
+        if (Boolean.TRUE.equals(client.getValue("tls_client_certificate_bound_access_tokens"))) {
+            table.row("certificate_bound:", "yes (tokens got with its certificate are bound to it)");
+        }
         keys(table, client);
         String label = "grants:";
         for (Object grant : array(client, "grants")) {

@@ -5,6 +5,7 @@ import dev.keycard.protocol.OAuthException;
 import dev.keycard.server.registry.Client;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A client whose credentials checked out for this request, or are being checked: a secret is
@@ -17,15 +18,28 @@ import java.util.concurrent.CompletionException;
  * @param credentialId the secret that matched; {@code key} for a client assertion
  * @param settled completes when authentication is done; fails with the {@link OAuthException}
  *     that refuses the request
+ * @param certificateThumbprint for mutual-TLS authentication, the {@code x5t#S256} of the client's
+ *     certificate (RFC 8705 §3.1), to which its tokens may be bound
  */
 public record AuthenticatedClient(Client client, ClientAuthMethod method, String credentialId,
-                                  CompletableFuture<Void> settled) {
+                                  CompletableFuture<Void> settled, @Nullable String certificateThumbprint) {
 
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     /** Authenticated already. */
     public AuthenticatedClient(Client client, ClientAuthMethod method, String credentialId) {
-        this(client, method, credentialId, DONE);
+        this(client, method, credentialId, DONE, null);
+    }
+
+    /** Authenticated by a credential other than a certificate, once {@code settled} completes. */
+    public AuthenticatedClient(Client client, ClientAuthMethod method, String credentialId,
+                               CompletableFuture<Void> settled) {
+        this(client, method, credentialId, settled, null);
+    }
+
+    /** Authenticated by its certificate, whose {@code x5t#S256} this is. */
+    static AuthenticatedClient byCertificate(Client client, ClientAuthMethod method, String thumbprint) {
+        return new AuthenticatedClient(client, method, "x5t#S256:" + thumbprint, DONE, thumbprint);
     }
 
     /** Whether authentication is already complete, and succeeded. */

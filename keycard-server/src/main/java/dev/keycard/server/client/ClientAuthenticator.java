@@ -14,6 +14,8 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
+import java.security.cert.X509Certificate;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -42,14 +44,22 @@ public final class ClientAuthenticator {
     private final ClientAuthEvents events;
     private final AuthThrottle throttle;
     private final ClientAssertions assertions;
+    private final ClientCertificates certificates;
 
     public ClientAuthenticator(Registry registry, SecretUsage usage, ClientAuthEvents events, AuthThrottle throttle,
                                ClientAssertions assertions) {
+        this(registry, usage, events, throttle, assertions, new ClientCertificates(Optional.empty()));
+    }
+
+    /** @param certificates judges the certificates of mutual-TLS clients (RFC 8705 §2) */
+    public ClientAuthenticator(Registry registry, SecretUsage usage, ClientAuthEvents events, AuthThrottle throttle,
+                               ClientAssertions assertions, ClientCertificates certificates) {
         this.registry = registry;
         this.usage = usage;
         this.events = events;
         this.throttle = throttle;
         this.assertions = assertions;
+        this.certificates = certificates;
     }
 
     /**
@@ -73,6 +83,17 @@ public final class ClientAuthenticator {
      *     {@code too_many_requests} (429) while the source or the client id backs off
      */
     public AuthenticatedClient authenticate(@Nullable String authorization, Form form, String source, Instant now) {
+        return authenticate(authorization, form, source, now, List.of());
+    }
+
+    /**
+     * Like {@link #authenticate(String, Form, String, Instant)}, for a request that may also carry
+     * a client certificate (leaf first): with a {@code client_id} and no other credentials, the
+     * client authenticates with it (RFC 8705 §2), {@code tls_client_auth} or
+     * {@code self_signed_tls_client_auth} as it is registered.
+     */
+    public AuthenticatedClient authenticate(@Nullable String authorization, Form form, String source, Instant now,
+                                            List<X509Certificate> certificate) {
         Optional<String> bodyId = form.get("client_id");
         Optional<String> bodySecret = form.get("client_secret");
         if (usesAssertion(form)) {
@@ -102,6 +123,8 @@ public final class ClientAuthenticator {
             clientId = bodyId.get();
             secret = bodySecret.get();
             method = ClientAuthMethod.CLIENT_SECRET_POST;
+        } else if (bodyId.isPresent() && !certificate.isEmpty()) {
+            return byCertificate(bodyId.get(), certificate, source, now);
         } else {
             throw OAuthError.INVALID_CLIENT.describe("client authentication is required")
                     .detail(bodyId.isPresent() ? "client_id without client_secret" : "no credentials").toException();
@@ -111,6 +134,53 @@ public final class ClientAuthenticator {
             throw tooMany(wait.get(), clientId, source, now);
         }
         return verify(clientId, secret, method, source, now);
+    }
+
+    /**
+     * RFC 8705 §2: the client named by {@code client_id}, registered for one of the two mutual-TLS
+     * methods, and the certificate the method asks for. Every failure is {@code invalid_client}.
+     */
+    private AuthenticatedClient byCertificate(String clientId, List<X509Certificate> chain, String source, Instant now) {
+        Optional<AuthThrottle.Wait> wait = throttle.check(source, throttleKey(clientId), now);
+        if (wait.isPresent()) {
+            throw tooMany(wait.get(), clientId, source, now);
+        }
+        ClientAuthMethod method = ClientAuthMethod.TLS_CLIENT_AUTH;
+        Optional<Client> found = registry.client(clientId);
+        if (found.isEmpty()) {
+            throw failed(clientId, source, "unknown_client", method, now, "unknown client_id %s", clientId);
+        }
+        Client client = found.get();
+        X509Certificate leaf = chain.get(0);
+        if (client.authMethods().contains(ClientAuthMethod.TLS_CLIENT_AUTH)) {
+            if (!certificates.chainsToAuthority(chain, now)) {
+                throw failed(clientId, source, "untrusted_certificate", method, now,
+                        "the certificate of %s (%s) is not valid now or not from a tls.client-ca-file authority", clientId,
+                        leaf.getSubjectX500Principal().getName());
+            }
+            if (client.tlsAuth().isEmpty() || !ClientCertificates.matches(client.tlsAuth().get(), leaf)) {
+                throw failed(clientId, source, "certificate_mismatch", method, now,
+                        "the certificate (%s) does not carry the attribute registered for %s", leaf.getSubjectX500Principal()
+                                .getName(), clientId);
+            }
+        } else if (client.authMethods().contains(ClientAuthMethod.SELF_SIGNED_TLS_CLIENT_AUTH)) {
+            method = ClientAuthMethod.SELF_SIGNED_TLS_CLIENT_AUTH;
+            if (!ClientCertificates.current(leaf, now) || !ClientCertificates.forClients(leaf)) {
+                throw failed(clientId, source, "expired_certificate", method, now, "the certificate of %s is not valid now",
+                        clientId);
+            }
+            if (!ClientCertificates.registered(client.keys(), leaf)) {
+                throw failed(clientId, source, "unregistered_certificate", method, now,
+                        "the certificate is not one registered in the jwks of %s", clientId);
+            }
+        } else {
+            throw failed(clientId, source, "method_not_allowed", method, now, "client %s may not use mutual TLS", clientId);
+        }
+        if (!client.enabled()) {
+            throw failed(clientId, source, "disabled", method, now, "client %s is disabled", clientId);
+        }
+        throttle.succeeded(source, clientId, now);
+        return AuthenticatedClient.byCertificate(client, method, ClientCertificates.thumbprint(leaf));
     }
 
     /** RFC 7521 §4.2: both parameters, one assertion, and a client_id, if sent, naming its subject. */

@@ -124,7 +124,8 @@ public final class ConfigLoader {
                 values.get(Settings.HTTP_MAX_BODY), values.get(Settings.HTTP_MAX_HEADER),
                 values.get(Settings.HTTP_IDLE_TIMEOUT), values.get(Settings.HTTP_REQUEST_TIMEOUT),
                 values.get(Settings.HTTP_HEADER_TIMEOUT), values.get(Settings.HTTP_SHUTDOWN_GRACE),
-                values.get(Settings.HTTP_TRUSTED_PROXIES), values.get(Settings.HTTP_EVENT_LOOPS),
+                values.get(Settings.HTTP_TRUSTED_PROXIES), values.get(Settings.TLS_TRUSTED_PROXIES),
+                values.get(Settings.HTTP_EVENT_LOOPS),
                 managementPort, managementHost, dataDir,
                 storeUrl.isEmpty() ? Optional.empty() : Optional.of(storeUrl),
                 values.get(Settings.STORE_USER), values.get(Settings.STORE_PASSWORD), values.get(Settings.STORE_POOL_SIZE),
@@ -143,7 +144,7 @@ public final class ConfigLoader {
                         values.get(Settings.ASSERTION_JWKS_MAX_BYTES), values.get(Settings.ASSERTION_JWKS_REFETCH)),
                 new ServerConfig.DPoPPolicy(values.get(Settings.DPOP_PROOF_MAX_AGE), values.get(Settings.DPOP_NONCE_REQUIRED)),
                 values.get(Settings.METRICS_ENABLED), values.get(Settings.LOG_FORMAT), values.get(Settings.LOG_ACCESS),
-                values.get(Settings.LOG_LEVEL), tls(values));
+                values.get(Settings.LOG_LEVEL), tls(values), clientCaFile(values));
     }
 
     /**
@@ -156,10 +157,15 @@ public final class ConfigLoader {
         String key = values.get(Settings.TLS_KEY_FILE);
         boolean want = values.get(Settings.TLS_CLIENT_AUTH_WANT);
         String ca = values.get(Settings.TLS_CLIENT_CA_FILE);
+        boolean proxies = !values.get(Settings.TLS_TRUSTED_PROXIES).isEmpty();
         if (cert.isEmpty() && key.isEmpty()) {
-            if (want || !ca.isEmpty()) {
+            if (want || (!ca.isEmpty() && !proxies)) {
                 throw new ConfigException((want ? values.where(Settings.TLS_CLIENT_AUTH_WANT)
-                        : values.where(Settings.TLS_CLIENT_CA_FILE)) + ": needs TLS (tls.cert-file and tls.key-file)");
+                        : values.where(Settings.TLS_CLIENT_CA_FILE)) + ": needs TLS (tls.cert-file and tls.key-file),"
+                        + " or a TLS-terminating proxy in tls.trusted-proxies");
+            }
+            if (!ca.isEmpty()) {
+                pem(values, Settings.TLS_CLIENT_CA_FILE, ca, "CERTIFICATE-----", "PEM CA certificates");
             }
             return Optional.empty();
         }
@@ -174,15 +180,21 @@ public final class ConfigLoader {
             throw new ConfigException("tls.client-ca-file is required with " + values.where(Settings.TLS_CLIENT_AUTH_WANT)
                     + " want: the authorities whose client certificates count");
         }
-        if (!want && !ca.isEmpty()) {
+        if (!want && !proxies && !ca.isEmpty()) {
             throw new ConfigException(values.where(Settings.TLS_CLIENT_CA_FILE)
-                    + ": set tls.client-auth to want, or leave the CA file out");
+                    + ": set tls.client-auth to want (or tls.trusted-proxies), or leave the CA file out");
         }
         if (!ca.isEmpty()) {
             pem(values, Settings.TLS_CLIENT_CA_FILE, ca, "CERTIFICATE-----", "PEM CA certificates");
         }
         return Optional.of(new ServerConfig.Tls(Path.of(cert), Path.of(key), want,
                 ca.isEmpty() ? Optional.empty() : Optional.of(Path.of(ca))));
+    }
+
+    /** The authorities of client certificates, from the TLS connection or a trusted proxy (checked by {@link #tls}). */
+    private static Optional<Path> clientCaFile(Values values) {
+        String ca = values.get(Settings.TLS_CLIENT_CA_FILE);
+        return ca.isEmpty() ? Optional.empty() : Optional.of(Path.of(ca));
     }
 
     private static void pem(Values values, Setting<String> setting, String file, String marker, String what) {

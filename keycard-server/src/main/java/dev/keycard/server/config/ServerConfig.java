@@ -25,6 +25,7 @@ public record ServerConfig(
         Duration headerTimeout,
         Duration shutdownGrace,
         AddressRanges trustedProxies,
+        AddressRanges tlsTrustedProxies,
         int eventLoops,
         OptionalInt managementPort,
         String managementHost,
@@ -50,7 +51,8 @@ public record ServerConfig(
         LogFormat logFormat,
         boolean accessLog,
         Level logLevel,
-        Optional<Tls> tls) {
+        Optional<Tls> tls,
+        Optional<Path> clientCaFile) {
 
     /**
      * The limits on requests: each client's token rate unless it has its own, and the back-off

@@ -124,6 +124,11 @@ final class AdminAuth {
         } catch (JOSEException e) {
             return Optional.of("bad signature");
         }
+        if (claims.getClaim("cnf") != null) {
+            // A bound token (RFC 9449 §7.2, RFC 8705 §3) is never a bearer token: the admin API takes
+            // bearer tokens only, so a copied bound token must not open it.
+            return Optional.of("a bound token (cnf) sent as a bearer token");
+        }
         Date exp = claims.getExpirationTime();
         if (!issuer.get().equals(claims.getIssuer())) {
             return Optional.of("wrong iss");

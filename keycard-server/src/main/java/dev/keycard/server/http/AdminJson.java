@@ -49,7 +49,7 @@ final class AdminJson {
         JsonArray grants = new JsonArray();
         new TreeMap<>(c.grants()).forEach((api, scopes) ->
                 grants.add(new JsonObject().put("api", api).put("scopes", scopes(scopes))));
-        return new JsonObject()
+        JsonObject json = new JsonObject()
                 .put("client_id", c.id().value())
                 .put("name", c.name())
                 .put("enabled", c.enabled())
@@ -62,10 +62,14 @@ final class AdminJson {
                 .put("jwks_uri", c.keys().jwksUri().map(java.net.URI::toString).orElse(null))
                 .put("token_endpoint_auth_signing_alg", c.keys().signingAlg().orElse(null))
                 .put("dpop_bound_access_tokens", c.dpopBound())
+                .put("tls_client_certificate_bound_access_tokens", c.certificateBound())
                 .put("secrets", secrets(c.secrets(), now))
                 .put("federated_identities", new JsonArray(c.identities().stream().map(AdminJson::identity).toList()))
                 .put("created_at", c.createdAt().toString())
                 .put("updated_at", c.updatedAt().toString());
+        // RFC 8705 §2.1.2: the one attribute a tls_client_auth client's certificate carries.
+        c.tlsAuth().ifPresent(t -> json.put(t.attribute().metadata(), t.value()));
+        return json;
     }
 
     static JsonObject identity(FederatedIdentity i) {

@@ -22,6 +22,7 @@ import dev.keycard.server.config.RateLimit;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import dev.keycard.server.registry.ClientKeys;
+import dev.keycard.server.registry.TlsClientAuth;
 import dev.keycard.server.registry.TrustSource;
 import java.net.URI;
 import java.time.Duration;
@@ -46,10 +47,12 @@ final class AdminRequests {
             "token_type");
     private static final Set<String> CREATE_CLIENT = Set.of("client_id", "name", "auth_methods", "grant_types",
             "default_api", "grants", "token_rate_limit", "jwks", "jwks_uri", "token_endpoint_auth_signing_alg",
-            "dpop_bound_access_tokens");
+            "dpop_bound_access_tokens", "tls_client_auth_subject_dn", "tls_client_auth_san_dns", "tls_client_auth_san_uri",
+            "tls_client_auth_san_ip", "tls_client_auth_san_email", "tls_client_certificate_bound_access_tokens");
     private static final Set<String> UPDATE_CLIENT = Set.of("name", "auth_methods", "grant_types", "default_api",
             "enabled", "token_rate_limit", "jwks", "jwks_uri", "token_endpoint_auth_signing_alg",
-            "dpop_bound_access_tokens");
+            "dpop_bound_access_tokens", "tls_client_auth_subject_dn", "tls_client_auth_san_dns", "tls_client_auth_san_uri",
+            "tls_client_auth_san_ip", "tls_client_auth_san_email", "tls_client_certificate_bound_access_tokens");
 
     private final Duration maxLifetime;
     private final boolean allowHttpJwksUri;
@@ -97,7 +100,8 @@ final class AdminRequests {
         CreateClient command = new CreateClient(id, name.orElse(""), methods(f), grantTypes(f),
                 f.text("default_api", false, 2048), grants(f), rateLimit(f),
                 both ? ClientKeys.NONE : new ClientKeys(jwks.value(), jwksUri.value(), alg.value()),
-                f.bool("dpop_bound_access_tokens").orElse(false));
+                f.bool("dpop_bound_access_tokens").orElse(false), tlsAuth(f).value(),
+                f.bool("tls_client_certificate_bound_access_tokens").orElse(false));
         f.check();
         return command;
     }
@@ -117,8 +121,11 @@ final class AdminRequests {
         bothKeys(f, jwks, jwksUri);
         Patch<String> alg = signingAlg(f);
         Optional<Boolean> dpopBound = f.bool("dpop_bound_access_tokens");
+        Patch<TlsClientAuth> tlsAuth = tlsAuth(f);
+        Optional<Boolean> certificateBound = f.bool("tls_client_certificate_bound_access_tokens");
         f.check();
-        return new UpdateClient(name, methods, grantTypes, defaultApi, enabled, rate, jwks, jwksUri, alg, dpopBound);
+        return new UpdateClient(name, methods, grantTypes, defaultApi, enabled, rate, jwks, jwksUri, alg, dpopBound,
+                tlsAuth, certificateBound);
     }
 
     RotateSecret rotateSecret(JsonObject body) {
@@ -259,7 +266,7 @@ final class AdminRequests {
             ClientAuthMethod m = new ClientAuthMethod(n.isEmpty() ? "?" : n);
             if (!ClientAdmin.ALL_METHODS.contains(m)) {
                 f.error("auth_methods", "'" + n + "' is not one of client_secret_basic, client_secret_post,"
-                        + " private_key_jwt");
+                        + " private_key_jwt, tls_client_auth, self_signed_tls_client_auth");
                 return Optional.empty();
             }
             out.add(m);
@@ -267,6 +274,33 @@ final class AdminRequests {
         // None: a client that authenticates only as a federated workload (its identities), with no
         // secret and no keys.
         return Optional.of(out);
+    }
+
+    /**
+     * The certificate attribute of a {@code tls_client_auth} client (RFC 8705 §2.1.2): at most one
+     * of the five fields, its value checked; {@code null} clears it.
+     */
+    private static Patch<TlsClientAuth> tlsAuth(AdminFields f) {
+        Patch<TlsClientAuth> out = Patch.keep();
+        List<String> given = new java.util.ArrayList<>();
+        for (TlsClientAuth.Attribute a : TlsClientAuth.Attribute.values()) {
+            String field = a.metadata();
+            if (f.isNull(field)) {
+                given.add(field);
+                out = Patch.clear();
+                continue;
+            }
+            Optional<String> value = f.text(field, false, 2048);
+            if (value.isPresent()) {
+                given.add(field);
+                ClientKeyRules.tlsValueProblem(a, value.get()).ifPresent(p -> f.error(field, p));
+                out = Patch.set(new TlsClientAuth(a, value.get()));
+            }
+        }
+        if (given.size() > 1) {
+            f.error(given.get(1), "a client is known by one certificate attribute; also given: " + given.get(0));
+        }
+        return out;
     }
 
     /** The grants the client may use; empty is allowed (a client that only calls other endpoints). */

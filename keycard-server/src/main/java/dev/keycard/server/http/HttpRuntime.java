@@ -36,7 +36,7 @@ public final class HttpRuntime implements AutoCloseable {
     public RouteSupport routeSupport(ServerConfig config) {
         ClientAddresses addresses = new ClientAddresses(config.trustedProxies());
         return new RouteSupport(vertx, addresses, AccessLog.of(config.accessLog(), addresses), config.maxBodyBytes(),
-                config.requestTimeout().toMillis());
+                config.requestTimeout().toMillis(), new ClientCertificateSource(config.tlsTrustedProxies()));
     }
 
     Vertx vertx() {

@@ -49,7 +49,8 @@ public final class HttpServers {
         Vertx vertx = support.vertx();
         TokenRoute token = new TokenRoute(support, e.tokens());
         MetadataRoutes metadata = new MetadataRoutes(e.issuer(), e.tokens().grantTypes(), e.keys(),
-                config.keys().jwksMaxAge(), e.tokens().dpop().algorithms());
+                config.keys().jwksMaxAge(), e.tokens().dpop().algorithms(),
+                config.tls().map(ServerConfig.Tls::wantClientCert).orElse(false) || !config.tlsTrustedProxies().isEmpty());
         AdminRoutes admin = AdminRoutes.of(support, e.admin(), e.keys(), e.registry(), e.revocations(), e.issuer(),
                 e.usage(), config.tokenMaxLifetime(), config.assertions().allowHttpJwksUri(), e.clock(), e.audit());
         Map<String, Handler<HttpServerRequest>> paths = new HashMap<>(Map.of(

@@ -25,12 +25,14 @@ final class MetadataRoutes {
     private final KeyManager keys;
     private final int maxAgeSeconds;
     private final java.util.List<String> dpopAlgs;
+    private final boolean mtls;
     private volatile String metadata;
 
     /** @param maxAge {@code keys.jwks-max-age}: the publish lead of a new key is at least this long */
     MetadataRoutes(Supplier<String> issuer, Set<GrantType> grantTypes, KeyManager keys, java.time.Duration maxAge,
-                   java.util.List<String> dpopAlgs) {
+                   java.util.List<String> dpopAlgs, boolean mtls) {
         this.issuer = issuer;
+        this.mtls = mtls;
         this.dpopAlgs = dpopAlgs;
         this.grantTypes = grantTypes;
         this.keys = keys;
@@ -64,9 +66,12 @@ final class MetadataRoutes {
                 .add(ClientAuthMethod.CLIENT_SECRET_BASIC.value())
                 .add(ClientAuthMethod.CLIENT_SECRET_POST.value())
                 .add(ClientAuthMethod.PRIVATE_KEY_JWT.value());
+        if (mtls) { // RFC 8705 §2: where client certificates reach Keycard
+            authMethods.add(ClientAuthMethod.TLS_CLIENT_AUTH.value()).add(ClientAuthMethod.SELF_SIGNED_TLS_CLIENT_AUTH.value());
+        }
         // RFC 8414 §2: the algorithms private_key_jwt assertions may be signed with, at each endpoint.
         JsonArray assertionAlgs = new JsonArray(ClientAssertions.ALGORITHMS.stream().map(SigningAlg::name).toList());
-        return new JsonObject()
+        JsonObject doc = new JsonObject()
                 .put("issuer", iss)
                 .put("token_endpoint", iss + "/oauth2/token")
                 .put("jwks_uri", iss + "/oauth2/jwks")
@@ -85,8 +90,15 @@ final class MetadataRoutes {
                 .put("revocation_endpoint_auth_methods_supported", authMethods.copy())
                 .put("revocation_endpoint_auth_signing_alg_values_supported", assertionAlgs.copy())
                 // Not in RFC 8414's registry, hence the prefix: Server-Sent Events of revocations.
-                .put("keycard_revocation_events_endpoint", iss + "/oauth2/revocation-events")
-                .encodePrettily();
+                .put("keycard_revocation_events_endpoint", iss + "/oauth2/revocation-events");
+        if (mtls) {
+            // RFC 8705 §3.3 and §5: tokens may be bound to the client certificate; the mutual-TLS
+            // endpoints are the same ones, on the same port.
+            doc.put("tls_client_certificate_bound_access_tokens", true).put("mtls_endpoint_aliases", new JsonObject()
+                    .put("token_endpoint", iss + "/oauth2/token").put("introspection_endpoint", iss + "/oauth2/introspect")
+                    .put("revocation_endpoint", iss + "/oauth2/revoke"));
+        }
+        return doc.encodePrettily();
     }
 
     static boolean onlyGet(HttpServerRequest request) {

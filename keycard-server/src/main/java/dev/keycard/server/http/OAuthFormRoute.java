@@ -51,7 +51,8 @@ abstract class OAuthFormRoute implements Handler<HttpServerRequest> {
                         new OAuthError("invalid_request", status).describe(description)),
                 body -> respond(request, new TokenHttpRequest(request.method().name(),
                         request.getHeader("Content-Type"), request.getHeader("Authorization"), body,
-                        support.source(request), support.accessLog().caller(request), request.headers().getAll("DPoP"))));
+                        support.source(request), support.accessLog().caller(request), request.headers().getAll("DPoP"),
+                        support.clientCertificate(request))));
     }
 
     /** Answers a request whose body has arrived within the limits. */

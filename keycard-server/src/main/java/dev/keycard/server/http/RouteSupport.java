@@ -11,10 +11,15 @@ import io.vertx.core.http.HttpServerRequest;
  * @param timeoutMillis how long a body may take to arrive ({@code http.request-timeout})
  */
 public record RouteSupport(Vertx vertx, ClientAddresses addresses, AccessLog accessLog, int maxBodyBytes,
-                           long timeoutMillis) {
+                           long timeoutMillis, ClientCertificateSource certificates) {
 
     /** Where {@code request} came from: {@link ClientAddresses#of}. */
     public String source(HttpServerRequest request) {
         return addresses.of(request);
+    }
+
+    /** The client certificate the request carries, leaf first: {@link ClientCertificateSource#of}. */
+    java.util.List<java.security.cert.X509Certificate> clientCertificate(HttpServerRequest request) {
+        return certificates.of(request);
     }
 }

@@ -5,7 +5,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.ServerSSLOptions;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,10 +35,35 @@ final class TlsFiles {
         return new PemKeyCertOptions().setCertPath(tls.certFile().toString()).setKeyPath(tls.keyFile().toString());
     }
 
-    static PemTrustOptions trust(ServerConfig.Tls tls) {
-        PemTrustOptions trust = new PemTrustOptions();
-        tls.clientCaFile().ifPresent(ca -> trust.addCertPath(ca.toString()));
-        return trust;
+    /**
+     * Client certificates are accepted by the handshake whoever issued them: it proves only that the
+     * client holds the certificate's key. Whether the certificate is good for anything (a
+     * {@code tls.client-ca-file} authority, the client's registered attribute or certificate, its
+     * dates) is judged per request by {@code client.ClientCertificates}, so that a wrong or expired
+     * certificate is answered {@code invalid_client} (RFC 8705 §2), not with a failed handshake,
+     * and self-signed certificates (§2.2) can connect.
+     */
+    static io.vertx.core.net.TrustOptions trust(ServerConfig.Tls tls) {
+        return io.vertx.core.net.TrustOptions.wrap(new AnyClientCertificate());
+    }
+
+    /** Accepts any client certificate chain; asks for no particular issuer. */
+    private static final class AnyClientCertificate implements javax.net.ssl.X509TrustManager {
+        @Override
+        public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+            // judged per request, see trust()
+        }
+
+        @Override
+        public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType)
+                throws java.security.cert.CertificateException {
+            throw new java.security.cert.CertificateException("this trust manager judges client certificates only");
+        }
+
+        @Override
+        public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+            return new java.security.cert.X509Certificate[0];
+        }
     }
 
     static ServerSSLOptions sslOptions(ServerConfig.Tls tls) {

@@ -1,5 +1,6 @@
 package dev.keycard.server.http;
 
+import dev.keycard.protocol.OAuthError;
 import dev.keycard.protocol.OAuthException;
 import dev.keycard.server.token.TokenEndpoint;
 import dev.keycard.server.token.TokenHttpRequest;
@@ -31,8 +32,10 @@ final class TokenRoute extends OAuthFormRoute {
         endpoint.handleAsync(http, task -> context.runOnContext(v -> task.run())).whenComplete((token, failure) -> {
             try {
                 if (!http.dpop().isEmpty()) {
-                    // RFC 9449 §8: the nonce the next proof must carry, when nonces are required.
-                    endpoint.dpop().nonce().ifPresent(n -> request.response().putHeader("DPoP-Nonce", n));
+                    // RFC 9449 §8: the nonce the next proof must carry.
+                    Throwable cause = failure instanceof CompletionException c && c.getCause() != null ? c.getCause() : failure;
+                    boolean useNonce = cause instanceof OAuthException e && e.error().error() == OAuthError.USE_DPOP_NONCE;
+                    endpoint.dpop().nonce(useNonce).ifPresent(n -> request.response().putHeader("DPoP-Nonce", n));
                 }
                 if (failure == null) {
                     Responses.noStoreJson(request, 200, token.toJson());

@@ -27,7 +27,7 @@ public record Introspection(String callerId, Optional<IssuedToken> token, Instan
      * The §2.2 members: {@code active}, and for an active token {@code scope} (if it has one),
      * {@code client_id}, {@code token_type}, {@code exp}, {@code iat}, {@code sub}, {@code aud},
      * {@code iss}, {@code jti}; for a DPoP-bound token {@code token_type} {@code DPoP} and its
-     * {@code cnf} (RFC 9449 §6.2). Times in seconds since the epoch; {@code aud} a string when the
+     * {@code cnf} (RFC 9449 §6.2); a certificate-bound one its {@code cnf.x5t#S256} (RFC 8705 §3.2). Times in seconds since the epoch; {@code aud} a string when the
      * token has one audience, as in the token.
      */
     public Map<String, Object> members() {
@@ -43,7 +43,12 @@ public record Introspection(String callerId, Optional<IssuedToken> token, Instan
             m.put("aud", t.audience().size() == 1 ? t.audience().get(0) : t.audience());
             m.put("iss", t.issuer());
             m.put("jti", t.jti());
-            t.dpopJkt().ifPresent(jkt -> m.put("cnf", Map.of("jkt", jkt)));
+            if (t.dpopJkt().isPresent() || t.certificateThumbprint().isPresent()) {
+                Map<String, Object> cnf = new LinkedHashMap<>();
+                t.dpopJkt().ifPresent(jkt -> cnf.put("jkt", jkt));
+                t.certificateThumbprint().ifPresent(x5t -> cnf.put("x5t#S256", x5t));
+                m.put("cnf", cnf);
+            }
         });
         return m;
     }

@@ -55,7 +55,8 @@ public final class TokenIntrospection {
     public Introspection handle(TokenHttpRequest http) {
         Form form = FormPost.parse(http, "introspection endpoint", Set.of());
         Instant now = clock.instant();
-        AuthenticatedClient caller = authenticator.authenticate(http.authorization(), form, http.source(), now)
+        AuthenticatedClient caller = authenticator.authenticate(http.authorization(), form, http.source(), now,
+                    http.clientCertificate())
                 .awaitSettled(); // at once for a secret; a client assertion's request runs where it may wait
         http.caller().authenticated(caller.client().id().value());
         String token = form.get("token").orElseThrow(() ->

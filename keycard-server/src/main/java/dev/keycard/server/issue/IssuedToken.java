@@ -18,14 +18,16 @@ import java.util.Optional;
  * @param issuedAt {@code iat}, whole seconds
  * @param expiresAt {@code exp}, whole seconds
  * @param dpopJkt {@code cnf.jkt} of a DPoP-bound token (RFC 9449 §6.1): its key's thumbprint
+ * @param certificateThumbprint {@code cnf.x5t#S256} of a certificate-bound token (RFC 8705 §3.1)
  */
 public record IssuedToken(String jti, String clientId, String subject, List<String> audience, Optional<String> scope,
-                          String issuer, Instant issuedAt, Instant expiresAt, Optional<String> dpopJkt) {
+                          String issuer, Instant issuedAt, Instant expiresAt, Optional<String> dpopJkt,
+                          Optional<String> certificateThumbprint) {
 
     /** A bearer token, bound to no key. */
     public IssuedToken(String jti, String clientId, String subject, List<String> audience, Optional<String> scope,
                        String issuer, Instant issuedAt, Instant expiresAt) {
-        this(jti, clientId, subject, audience, scope, issuer, issuedAt, expiresAt, Optional.empty());
+        this(jti, clientId, subject, audience, scope, issuer, issuedAt, expiresAt, Optional.empty(), Optional.empty());
     }
 
     public IssuedToken {
@@ -38,6 +40,7 @@ public record IssuedToken(String jti, String clientId, String subject, List<Stri
         Objects.requireNonNull(issuedAt, "issuedAt");
         Objects.requireNonNull(expiresAt, "expiresAt");
         Objects.requireNonNull(dpopJkt, "dpopJkt");
+        Objects.requireNonNull(certificateThumbprint, "certificateThumbprint");
     }
 
     /** {@code DPoP} for a DPoP-bound token, else {@code Bearer}: introspection's {@code token_type}. */

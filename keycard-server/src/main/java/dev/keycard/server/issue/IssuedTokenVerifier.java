@@ -73,8 +73,9 @@ public final class IssuedTokenVerifier {
         }
         Map<String, Object> cnf = claims.getJSONObjectClaim("cnf");
         Optional<String> jkt = cnf != null && cnf.get("jkt") instanceof String s ? Optional.of(s) : Optional.empty();
+        Optional<String> x5t = cnf != null && cnf.get("x5t#S256") instanceof String s ? Optional.of(s) : Optional.empty();
         return Optional.of(new IssuedToken(jti, clientId, subject, audience, Optional.ofNullable(scope),
-                claims.getIssuer(), iat.toInstant(), exp.toInstant(), jkt));
+                claims.getIssuer(), iat.toInstant(), exp.toInstant(), jkt, x5t));
     }
 
     private boolean issuesJwtType(String audience) {

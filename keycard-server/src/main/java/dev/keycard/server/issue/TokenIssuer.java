@@ -45,14 +45,15 @@ public final class TokenIssuer {
 
     /** A bearer token. */
     public TokenResponse issue(TokenDecision decision, Instant now) {
-        return issue(decision, now, null);
+        return issue(decision, now, null, null);
     }
 
     /**
-     * A token bound to the DPoP key whose RFC 7638 thumbprint is {@code dpopJkt}, or a bearer
-     * token when it is null.
+     * A token bound to the DPoP key whose RFC 7638 thumbprint is {@code dpopJkt} ({@code cnf.jkt},
+     * type {@code DPoP}) and/or to the client certificate whose SHA-256 thumbprint is {@code x5t}
+     * ({@code cnf.x5t#S256}, RFC 8705 §3.1); a bearer token when both are null.
      */
-    public TokenResponse issue(TokenDecision decision, Instant now, @Nullable String dpopJkt) {
+    public TokenResponse issue(TokenDecision decision, Instant now, @Nullable String dpopJkt, @Nullable String x5t) {
         SigningKey key = keys.get().current(decision.api().signingAlg()).orElseThrow(() ->
                 OAuthError.TEMPORARILY_UNAVAILABLE.describe("no signing key is ready; retry shortly")
                         .detail("no key for %s", decision.api().signingAlg()).toException());
@@ -68,8 +69,15 @@ public final class TokenIssuer {
         if (!decision.scopes().isEmpty()) {
             claims.claim("scope", decision.scopes().toString());
         }
-        if (dpopJkt != null) {
-            claims.claim("cnf", Map.of("jkt", dpopJkt));
+        if (dpopJkt != null || x5t != null) {
+            Map<String, Object> cnf = new java.util.LinkedHashMap<>();
+            if (dpopJkt != null) {
+                cnf.put("jkt", dpopJkt);
+            }
+            if (x5t != null) {
+                cnf.put("x5t#S256", x5t);
+            }
+            claims.claim("cnf", cnf);
         }
         JWSHeader header = new JWSHeader.Builder(key.alg().jws()).type(decision.api().tokenType().header())
                 .keyID(key.kid()).build();

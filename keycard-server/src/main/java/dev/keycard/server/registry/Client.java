@@ -28,12 +28,25 @@ import java.util.Set;
  * @param identities the workloads that authenticate as it with a trusted issuer's token
  * @param dpopBound {@code dpop_bound_access_tokens} (RFC 9449 §5.2): its token requests must carry
  *     a DPoP proof, so that every token it gets is bound to its key
+ * @param tlsAuth for {@code tls_client_auth} (RFC 8705 §2.1), the certificate attribute it is known by
+ * @param certificateBound {@code tls_client_certificate_bound_access_tokens} (RFC 8705 §3.4): a
+ *     token it gets by authenticating with its certificate is bound to that certificate
  */
 public record Client(ClientId id, String name, boolean enabled, Set<ClientAuthMethod> authMethods,
                      Set<GrantType> grantTypes, Optional<String> defaultApi, Map<String, ScopeSet> grants,
                      List<ClientSecret> secrets, Instant createdAt, Instant updatedAt,
                      Optional<RateLimit> tokenRateLimit, ClientKeys keys, List<FederatedIdentity> identities,
-                     boolean dpopBound) {
+                     boolean dpopBound, Optional<TlsClientAuth> tlsAuth, boolean certificateBound) {
+
+    /** A client that authenticates with no certificate attribute. */
+    public Client(ClientId id, String name, boolean enabled, Set<ClientAuthMethod> authMethods,
+                  Set<GrantType> grantTypes, Optional<String> defaultApi, Map<String, ScopeSet> grants,
+                  List<ClientSecret> secrets, Instant createdAt, Instant updatedAt,
+                  Optional<RateLimit> tokenRateLimit, ClientKeys keys, List<FederatedIdentity> identities,
+                  boolean dpopBound) {
+        this(id, name, enabled, authMethods, grantTypes, defaultApi, grants, secrets, createdAt, updatedAt,
+                tokenRateLimit, keys, identities, dpopBound, Optional.empty(), false);
+    }
 
     /** A client whose tokens are bound only when it asks (a DPoP proof on its request). */
     public Client(ClientId id, String name, boolean enabled, Set<ClientAuthMethod> authMethods,
@@ -83,12 +96,13 @@ public record Client(ClientId id, String name, boolean enabled, Set<ClientAuthMe
         Objects.requireNonNull(tokenRateLimit, "tokenRateLimit");
         Objects.requireNonNull(keys, "keys");
         identities = List.copyOf(identities);
+        Objects.requireNonNull(tlsAuth, "tlsAuth");
     }
 
     /** The same client with {@code identities}. */
     public Client withIdentities(List<FederatedIdentity> identities) {
         return new Client(id, name, enabled, authMethods, grantTypes, defaultApi, grants, secrets, createdAt,
-                updatedAt, tokenRateLimit, keys, identities, dpopBound);
+                updatedAt, tokenRateLimit, keys, identities, dpopBound, tlsAuth, certificateBound);
     }
 
 

@@ -9,6 +9,7 @@ import dev.keycard.server.registry.Client;
 import dev.keycard.server.registry.ClientKeys;
 import dev.keycard.server.registry.ClientSecret;
 import dev.keycard.server.registry.FederatedIdentity;
+import dev.keycard.server.registry.TlsClientAuth;
 import dev.keycard.server.config.RateLimit;
 import java.net.URI;
 import java.sql.Connection;
@@ -143,7 +144,8 @@ public final class ClientRepository {
         String in = ids == null ? "" : " IN (" + String.join(", ", java.util.Collections.nCopies(ids.size(), "?")) + ")";
         try (PreparedStatement clients = c.prepareStatement("SELECT client_id, name, enabled, auth_methods,"
                 + " grant_types, default_api, created_at, updated_at, token_rate_limit, jwks, jwks_uri,"
-                + " token_endpoint_auth_signing_alg, dpop_bound_access_tokens FROM clients"
+                + " token_endpoint_auth_signing_alg, dpop_bound_access_tokens, tls_client_auth_attribute,"
+                + " tls_client_auth_value, tls_client_certificate_bound FROM clients"
                 + (ids == null ? "" : " WHERE client_id" + in) + " ORDER BY client_id");
              PreparedStatement secrets = c.prepareStatement("SELECT client_id, id, digest, hint, created_at,"
                 + " expires_at, last_used_at FROM client_secrets"
@@ -211,7 +213,8 @@ public final class ClientRepository {
                             Optional.ofNullable(rc.getString(6)).map(interner::string), granted, own,
                             Instant.ofEpochMilli(rc.getLong(7)), Instant.ofEpochMilli(rc.getLong(8)),
                             rateLimit == null ? Optional.empty() : Optional.of(RateLimit.parse(rateLimit)),
-                            keys(rc), federated, rc.getBoolean(13)));
+                            keys(rc), federated, rc.getBoolean(13), tlsAuth(rc.getString(14), rc.getString(15)),
+                            rc.getBoolean(16)));
                 }
             }
         }
@@ -330,6 +333,22 @@ public final class ClientRepository {
                 Optional.ofNullable(alg));
     }
 
+    /** DPoP binding, the tls_client_auth attribute and certificate binding: four parameters from {@code first}. */
+    private static void setBindings(PreparedStatement ps, int first, Client client) throws SQLException {
+        ps.setBoolean(first, client.dpopBound());
+        ps.setString(first + 1, client.tlsAuth().map(t -> t.attribute().name().toLowerCase(java.util.Locale.ROOT))
+                .orElse(null));
+        ps.setString(first + 2, client.tlsAuth().map(TlsClientAuth::value).orElse(null));
+        ps.setBoolean(first + 3, client.certificateBound());
+    }
+
+    private static Optional<TlsClientAuth> tlsAuth(@Nullable String attribute, @Nullable String value) {
+        if (attribute == null || value == null) {
+            return Optional.empty();
+        }
+        return TlsClientAuth.Attribute.parse(attribute).map(a -> new TlsClientAuth(a, value));
+    }
+
     private static void setKeys(PreparedStatement ps, int first, ClientKeys keys) throws SQLException {
         ps.setString(first, keys.jwks().orElse(null));
         ps.setString(first + 1, keys.jwksUri().map(URI::toString).orElse(null));
@@ -349,8 +368,9 @@ public final class ClientRepository {
     public void insert(Connection c, Client client) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO clients (client_id, name, enabled, auth_methods,"
                 + " grant_types, default_api, created_at, updated_at, token_rate_limit, jwks, jwks_uri,"
-                + " token_endpoint_auth_signing_alg, dpop_bound_access_tokens)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " token_endpoint_auth_signing_alg, dpop_bound_access_tokens, tls_client_auth_attribute,"
+                + " tls_client_auth_value, tls_client_certificate_bound)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, client.id().value());
             ps.setString(2, client.name());
             ps.setBoolean(3, client.enabled());
@@ -361,7 +381,7 @@ public final class ClientRepository {
             Jdbc.setInstant(ps, 8, client.updatedAt());
             ps.setString(9, client.tokenRateLimit().map(RateLimit::toString).orElse(null));
             setKeys(ps, 10, client.keys());
-            ps.setBoolean(13, client.dpopBound());
+            setBindings(ps, 13, client);
             ps.executeUpdate();
         }
         for (ClientSecret s : client.secrets()) {
@@ -376,7 +396,8 @@ public final class ClientRepository {
     public void update(Connection c, Client client) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE clients SET name = ?, enabled = ?, auth_methods = ?,"
                 + " grant_types = ?, default_api = ?, updated_at = ?, token_rate_limit = ?, jwks = ?, jwks_uri = ?,"
-                + " token_endpoint_auth_signing_alg = ?, dpop_bound_access_tokens = ? WHERE client_id = ?")) {
+                + " token_endpoint_auth_signing_alg = ?, dpop_bound_access_tokens = ?, tls_client_auth_attribute = ?,"
+                + " tls_client_auth_value = ?, tls_client_certificate_bound = ? WHERE client_id = ?")) {
             ps.setString(1, client.name());
             ps.setBoolean(2, client.enabled());
             ps.setString(3, join(client.authMethods().stream().map(ClientAuthMethod::value).toList()));
@@ -385,8 +406,8 @@ public final class ClientRepository {
             Jdbc.setInstant(ps, 6, client.updatedAt());
             ps.setString(7, client.tokenRateLimit().map(RateLimit::toString).orElse(null));
             setKeys(ps, 8, client.keys());
-            ps.setBoolean(11, client.dpopBound());
-            ps.setString(12, client.id().value());
+            setBindings(ps, 11, client);
+            ps.setString(15, client.id().value());
             ps.executeUpdate();
         }
     }

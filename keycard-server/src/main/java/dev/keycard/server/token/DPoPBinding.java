@@ -95,9 +95,13 @@ public final class DPoPBinding {
                 });
     }
 
-    /** The nonce to send in {@code DPoP-Nonce} with an answer to a DPoP request, when nonces are required. */
-    public Optional<String> nonce() {
-        return nonceRequired ? verifier.currentNonce() : Optional.empty();
+    /**
+     * The nonce to send in {@code DPoP-Nonce} with an answer to a DPoP request: always with a
+     * {@code use_dpop_nonce} refusal (§8, the client needs it to retry), and with every answer when
+     * nonces are required.
+     */
+    public Optional<String> nonce(boolean refusedForNonce) {
+        return nonceRequired || refusedForNonce ? verifier.currentNonce() : Optional.empty();
     }
 
     /** {@code dpop_signing_alg_values_supported}. */

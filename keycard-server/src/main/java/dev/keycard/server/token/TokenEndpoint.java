@@ -8,6 +8,7 @@ import dev.keycard.protocol.OAuthException;
 import dev.keycard.protocol.TokenResponse;
 import dev.keycard.resource.DPoPProof;
 import dev.keycard.server.client.AuthenticatedClient;
+import dev.keycard.server.client.ClientCertificates;
 import dev.keycard.server.client.ClientAuthenticator;
 import dev.keycard.server.client.RequestLimit;
 import dev.keycard.server.client.TokenRateLimits;
@@ -114,7 +115,8 @@ public final class TokenEndpoint {
             form = FormPost.parse(http, "token endpoint", MAY_REPEAT);
             proof = dpop.proof(http).orElse(null);
             now = clock.instant();
-            client = authenticator.authenticate(http.authorization(), form, http.source(), now);
+            client = authenticator.authenticate(http.authorization(), form, http.source(), now,
+                    http.clientCertificate());
             // Spent only once the credentials checked out, as far as they can be at once.
             settled = proof == null ? client.settled() : CompletableFuture.allOf(client.settled(), dpop.spend(proof));
         } catch (RuntimeException e) {
@@ -161,9 +163,29 @@ public final class TokenEndpoint {
                     .toException();
         }
         TokenDecision decision = handler.decide(new TokenRequest(form, client, now));
-        TokenResponse response = issuer.issue(decision, now, proof == null ? null : proof.jwkThumbprint());
+        String x5t = certificateBinding(http, client);
+        TokenResponse response = issuer.issue(decision, now, proof == null ? null : proof.jwkThumbprint(), x5t);
         metrics.tokenIssued(decision.api(), System.nanoTime() - started);
         return response;
+    }
+
+    /**
+     * RFC 8705 §3: a client registered for certificate-bound tokens gets tokens bound to the TLS
+     * certificate of its request, however it authenticated (§3 is independent of §2), and none
+     * without a certificate: an unbound token would defeat the registration.
+     */
+    private static @Nullable String certificateBinding(TokenHttpRequest http, AuthenticatedClient client) {
+        if (!client.client().certificateBound()) {
+            return null;
+        }
+        if (client.certificateThumbprint() != null) {
+            return client.certificateThumbprint();
+        }
+        if (http.clientCertificate().isEmpty()) {
+            throw OAuthError.INVALID_REQUEST.describe("this client's tokens are bound to its TLS client certificate;"
+                    + " present one (tls_client_certificate_bound_access_tokens)").toException();
+        }
+        return ClientCertificates.thumbprint(http.clientCertificate().get(0));
     }
 
     /** Counts a refusal ({@code server_error} for anything unexpected) and gives it back. */

@@ -1,5 +1,6 @@
 package dev.keycard.server.token;
 
+import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -16,9 +17,12 @@ import org.jspecify.annotations.Nullable;
  *     names), for the back-off after failed authentication
  * @param caller where the pipeline notes the client it authenticated, for the access log
  * @param dpop every {@code DPoP} header sent (RFC 9449 §4.1), usually none or one
+ * @param clientCertificate the client's certificate chain, leaf first (RFC 8705): the TLS
+ *     connection's, or the one a trusted proxy forwarded (RFC 9440); empty without one
  */
 public record TokenHttpRequest(String method, @Nullable String contentType, @Nullable String authorization,
-                               byte[] body, String source, Caller caller, List<String> dpop) {
+                               byte[] body, String source, Caller caller, List<String> dpop,
+                               List<X509Certificate> clientCertificate) {
 
     public TokenHttpRequest {
         Objects.requireNonNull(method, "method");
@@ -26,6 +30,13 @@ public record TokenHttpRequest(String method, @Nullable String contentType, @Nul
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(caller, "caller");
         dpop = List.copyOf(dpop);
+        clientCertificate = List.copyOf(clientCertificate);
+    }
+
+    /** A request without a client certificate. */
+    public TokenHttpRequest(String method, @Nullable String contentType, @Nullable String authorization,
+                            byte[] body, String source, Caller caller, List<String> dpop) {
+        this(method, contentType, authorization, body, source, caller, dpop, List.of());
     }
 
     /** A request without a DPoP proof. */

@@ -208,7 +208,7 @@ class AdminApiTest {
     @Test
     void createClientWhenInvalidThenFieldsNamed() {
         JsonObject p = assertProblem(http.admin("POST", "/admin/v1/clients", new JsonObject()
-                .put("client_id", "has space").put("auth_methods", List.of("tls_client_auth"))
+                .put("client_id", "has space").put("auth_methods", List.of("client_secret_jwt"))
                 .put("grant_types", List.of("password"))), 400, "validation");
         assertEquals(Set.of("client_id", "name", "auth_methods", "grant_types"), fields(p));
         JsonObject g = assertProblem(http.admin("POST", "/admin/v1/clients", new JsonObject().put("name", "x")

@@ -116,6 +116,19 @@ final class CliEndToEndTest {
         assertEquals(ExitCodes.OK, cleared.exitCode(), cleared.err());
         assertFalse(cleared.out().contains("dpop_bound:"), cleared.out());
         assertEquals(ExitCodes.USAGE, admin("client", "update", "bound-worker", "--dpop-bound", "maybe").exitCode());
+
+        Result mtls = admin("client", "create", "--name", "Mtls", "--id", "mtls-worker", "--grant", JOBS + "=jobs:read",
+                "--tls-san-uri", "spiffe://prod.acme/ns/jobs/sa/worker", "--certificate-bound");
+        assertEquals(ExitCodes.OK, mtls.exitCode(), mtls.err());
+        assertFalse(mtls.out().contains("client_secret"), "no secret for a tls_client_auth client: " + mtls.out());
+        Result shown = admin("client", "show", "mtls-worker");
+        assertTrue(shown.out().contains("san_uri spiffe://prod.acme/ns/jobs/sa/worker"), shown.out());
+        assertTrue(shown.out().contains("certificate_bound:"), shown.out());
+        Result two = admin("client", "update", "mtls-worker", "--tls-san-dns", "a.example", "--tls-san-ip", "10.0.0.1");
+        assertEquals(ExitCodes.USAGE, two.exitCode(), two.out());
+        Result badIp = admin("client", "update", "mtls-worker", "--tls-san-ip", "ten.0.0.1");
+        assertEquals(ExitCodes.REJECTED, badIp.exitCode(), badIp.out());
+        assertTrue(badIp.err().contains("tls_client_auth_san_ip"), badIp.err());
     }
 
     @Test

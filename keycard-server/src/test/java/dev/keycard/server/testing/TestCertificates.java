@@ -13,6 +13,7 @@ import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Date;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -71,19 +72,50 @@ public final class TestCertificates {
 
     /** A P-256 certificate for {@code CN=name} and the address 127.0.0.1, valid for a day, written to {@code dir}. */
     public static Issued selfSigned(String name, Path dir) {
+        Instant now = Instant.now();
+        return make(null, name, "CN=" + name, List.of(new GeneralName(GeneralName.iPAddress, "127.0.0.1"),
+                new GeneralName(GeneralName.dNSName, "localhost")), now.minusSeconds(60), now.plus(Duration.ofDays(1)), dir,
+                null);
+    }
+
+    /**
+     * A P-256 certificate for {@code subject} issued by {@code ca} (its key signs it), with these
+     * subject alternative names (BC {@link GeneralName}s), valid from {@code notBefore} to
+     * {@code notAfter}, written to {@code dir} as {@code name.crt} and {@code name.key}.
+     */
+    public static Issued issuedBy(Issued ca, String name, String subject, List<GeneralName> sans, Instant notBefore,
+                                  Instant notAfter, Path dir) {
+        return make(ca, name, subject, sans, notBefore, notAfter, dir, null);
+    }
+
+    /** Like {@link #issuedBy}, for a certificate whose extended key usage is {@code usage} alone. */
+    public static Issued issuedFor(org.bouncycastle.asn1.x509.KeyPurposeId usage, Issued ca, String name, String subject,
+                                   List<GeneralName> sans, Path dir) {
+        Instant now = Instant.now();
+        return make(ca, name, subject, sans, now.minusSeconds(60), now.plus(Duration.ofDays(1)), dir, usage);
+    }
+
+    /** Signed by {@code ca}, or by its own key when it is null. */
+    private static Issued make(Issued ca, String name, String subject, List<GeneralName> sans, Instant notBefore,
+                               Instant notAfter, Path dir, org.bouncycastle.asn1.x509.KeyPurposeId usage) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
             generator.initialize(new ECGenParameterSpec("secp256r1"));
             KeyPair keys = generator.generateKeyPair();
-            Instant now = Instant.now();
-            X500Name subject = new X500Name("CN=" + name);
-            JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject,
-                    BigInteger.valueOf(now.toEpochMilli()), Date.from(now.minusSeconds(60)),
-                    Date.from(now.plus(Duration.ofDays(1))), subject, keys.getPublic());
-            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                    new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")}));
-            X509Certificate cert = new JcaX509CertificateConverter().getCertificate(
-                    builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+            // The DER as the JDK writes a DN (RFC 4514 order), so that the certificate's subject reads as given.
+            X500Name owner = X500Name.getInstance(new javax.security.auth.x500.X500Principal(subject).getEncoded());
+            X500Name issuer = ca == null ? owner : X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded());
+            JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer,
+                    BigInteger.valueOf(System.nanoTime()), Date.from(notBefore), Date.from(notAfter), owner, keys.getPublic());
+            if (!sans.isEmpty()) {
+                builder.addExtension(Extension.subjectAlternativeName, false,
+                        new GeneralNames(sans.toArray(GeneralName[]::new)));
+            }
+            if (usage != null) {
+                builder.addExtension(Extension.extendedKeyUsage, false, new org.bouncycastle.asn1.x509.ExtendedKeyUsage(usage));
+            }
+            X509Certificate cert = new JcaX509CertificateConverter().getCertificate(builder.build(
+                    new JcaContentSignerBuilder("SHA256withECDSA").build((ca == null ? keys : ca.keys()).getPrivate())));
             Path certFile = dir.resolve(name + ".crt");
             Path keyFile = dir.resolve(name + ".key");
             write(certFile, "CERTIFICATE", cert.getEncoded());

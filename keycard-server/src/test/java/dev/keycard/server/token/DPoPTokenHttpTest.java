@@ -170,9 +170,10 @@ class DPoPTokenHttpTest {
             assertEquals("invalid_dpop_proof", body.getString("error"), bad.name() + ": " + r.body());
             assertTrue(body.getString("error_description").contains(bad.reason()), bad.name() + ": " + r.body());
         }
-        // A stale or foreign nonce is use_dpop_nonce, even where nonces are not required.
-        assertRefused(token(claims(c -> c.claim("nonce", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"))), "use_dpop_nonce",
-                "stale or not this server's");
+        // A stale or foreign nonce is use_dpop_nonce, even where nonces are not required, with the nonce to use.
+        HttpResponse<String> stale = token(claims(c -> c.claim("nonce", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")));
+        assertRefused(stale, "use_dpop_nonce", "stale or not this server's");
+        assertTrue(stale.headers().firstValue("DPoP-Nonce").isPresent(), "RFC 9449 section 8: the nonce comes with the error");
     }
 
     String good() {
@@ -224,6 +225,21 @@ class DPoPTokenHttpTest {
         assertEquals(200, updated.statusCode(), updated.body());
         assertEquals(false, new JsonObject(updated.body()).getBoolean("dpop_bound_access_tokens"));
         assertEquals(200, token("bound", boundSecret, List.of()).statusCode());
+    }
+
+    @Test
+    void adminTokenWhenDPoPBoundThenTheAdminApiRefusesItAsABearerToken() {
+        start();
+        HttpRequest.Builder r = http.request("/oauth2/token").header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Authorization", Http.basic(TestServer.ADMIN_ID, TestServer.ADMIN_SECRET)).header("DPoP", good())
+                .POST(HttpRequest.BodyPublishers.ofString(Http.form("grant_type", "client_credentials",
+                        "resource", "urn:keycard:admin")));
+        HttpResponse<String> issued = http.send(r);
+        assertEquals(200, issued.statusCode(), issued.body());
+        String bound = new JsonObject(issued.body()).getString("access_token");
+        assertEquals(401, http.admin(bound, "GET", "/admin/v1/apis", null).statusCode(),
+                "a copied bound admin token must not work as a bearer token");
+        assertEquals(200, http.admin("GET", "/admin/v1/apis", null).statusCode(), "a bearer admin token still does");
     }
 
     @Test

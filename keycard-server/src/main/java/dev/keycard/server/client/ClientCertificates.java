@@ -1,0 +1,208 @@
+package dev.keycard.server.client;
+
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.util.Base64;
+import dev.keycard.server.config.AddressRanges;
+import dev.keycard.server.registry.ClientKeys;
+import dev.keycard.server.registry.TlsClientAuth;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertPathValidator;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.text.ParseException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Date;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import javax.security.auth.x500.X500Principal;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The checks of mutual-TLS client authentication (RFC 8705 §2) on a certificate the TLS layer
+ * accepted without judging it (it only proved the client holds the key): for
+ * {@code tls_client_auth}, a PKIX path from the certificate to an authority of
+ * {@code tls.client-ca-file}, valid now (RFC 5280 §6), then exactly the registered attribute
+ * (§2.1.2); for {@code self_signed_tls_client_auth}, a certificate valid now that is one the client
+ * registered in its {@code jwks} ({@code x5c}, §2.2). Judging here rather than in the handshake
+ * lets a certificate from another authority, an expired one, or a self-signed one reach the
+ * endpoint and be answered {@code invalid_client}, as RFC 6749 §5.2 asks, not a broken connection.
+ * The authorities file is read again when it changes.
+ */
+public final class ClientCertificates {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClientCertificates.class);
+
+    private final @Nullable Path caFile;
+    private volatile Anchors anchors = new Anchors(null, Set.of());
+
+    private record Anchors(@Nullable FileTime modified, Set<TrustAnchor> set) {
+    }
+
+    /** @param caFile {@code tls.client-ca-file}: the authorities of {@code tls_client_auth} certificates */
+    public ClientCertificates(Optional<Path> caFile) {
+        this.caFile = caFile.orElse(null);
+        anchors();
+    }
+
+    /**
+     * Whether {@code chain} (leaf first) is a valid path to a configured authority at {@code now},
+     * for a client: a leaf that names its extended key usages must name clientAuth (RFC 5280
+     * §4.2.1.12), so that a server certificate of the same authority does not pass as a client's.
+     */
+    boolean chainsToAuthority(List<X509Certificate> chain, Instant now) {
+        Set<TrustAnchor> trusted = anchors();
+        if (trusted.isEmpty() || chain.isEmpty() || !forClients(chain.get(0))) {
+            return false;
+        }
+        List<X509Certificate> path = new ArrayList<>(chain);
+        // A client may send its authority too; the path ends below the anchor.
+        while (path.size() > 1 && trusted.stream().anyMatch(a -> path.get(path.size() - 1).equals(a.getTrustedCert()))) {
+            path.remove(path.size() - 1);
+        }
+        try {
+            PKIXParameters params = new PKIXParameters(trusted);
+            params.setRevocationEnabled(false);
+            params.setDate(Date.from(now));
+            CertPathValidator.getInstance("PKIX").validate(
+                    CertificateFactory.getInstance("X.509").generateCertPath(path), params);
+            return true;
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    /** No extended key usage, or one that includes clientAuth or anyExtendedKeyUsage. */
+    static boolean forClients(X509Certificate leaf) {
+        try {
+            List<String> usages = leaf.getExtendedKeyUsage();
+            return usages == null || usages.contains("1.3.6.1.5.5.7.3.2") || usages.contains("2.5.29.37.0");
+        } catch (java.security.cert.CertificateParsingException e) {
+            return false;
+        }
+    }
+
+    /** Whether the leaf is within its validity period at {@code now}. */
+    static boolean current(X509Certificate leaf, Instant now) {
+        try {
+            leaf.checkValidity(Date.from(now));
+            return true;
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    /** RFC 8705 §2.1.2: the certificate carries the registered attribute's value. */
+    static boolean matches(TlsClientAuth registered, X509Certificate cert) {
+        String value = registered.value();
+        return switch (registered.attribute()) {
+            case SUBJECT_DN -> {
+                try {
+                    yield new X500Principal(value).equals(cert.getSubjectX500Principal());
+                } catch (IllegalArgumentException e) {
+                    yield false;
+                }
+            }
+            case SAN_DNS -> sans(cert, 2).stream().anyMatch(s -> s.equalsIgnoreCase(value));
+            case SAN_URI -> sans(cert, 6).contains(value);
+            case SAN_EMAIL -> sans(cert, 1).contains(value);
+            case SAN_IP -> {
+                Optional<String> wanted = address(value);
+                yield wanted.isPresent() && sans(cert, 7).stream().map(ClientCertificates::address)
+                        .anyMatch(a -> a.equals(wanted));
+            }
+        };
+    }
+
+    /** RFC 8705 §2.2: the certificate is the first of some key's {@code x5c} in the client's inline {@code jwks}. */
+    static boolean registered(ClientKeys keys, X509Certificate cert) {
+        if (keys.jwks().isEmpty()) {
+            return false;
+        }
+        byte[] der;
+        try {
+            der = cert.getEncoded();
+            for (JWK key : JWKSet.parse(keys.jwks().get()).getKeys()) {
+                List<Base64> x5c = key.getX509CertChain();
+                if (x5c != null && !x5c.isEmpty() && Arrays.equals(x5c.get(0).decode(), der)) {
+                    return true;
+                }
+            }
+        } catch (GeneralSecurityException | ParseException e) {
+            return false;
+        }
+        return false;
+    }
+
+    /** {@code x5t#S256} (RFC 8705 §3.1), computed as keycard-resource checks it. */
+    public static String thumbprint(X509Certificate cert) {
+        return dev.keycard.resource.BearerAuthentication.certificateThumbprint(cert);
+    }
+
+    private static List<String> sans(X509Certificate cert, int type) {
+        try {
+            Collection<List<?>> all = cert.getSubjectAlternativeNames();
+            if (all == null) {
+                return List.of();
+            }
+            List<String> out = new ArrayList<>();
+            for (List<?> san : all) {
+                if (san.size() >= 2 && san.get(0) instanceof Integer t && t == type && san.get(1) instanceof String v) {
+                    out.add(v);
+                }
+            }
+            return out;
+        } catch (GeneralSecurityException e) {
+            return List.of();
+        }
+    }
+
+    /** The address in its one text form, so that {@code ::1} and {@code 0:0:0:0:0:0:0:1} compare equal. */
+    private static Optional<String> address(String literal) {
+        return AddressRanges.address(literal);
+    }
+
+    /** The authorities, read again when the file's modification time changes. */
+    private Set<TrustAnchor> anchors() {
+        Path file = caFile;
+        if (file == null) {
+            return Set.of();
+        }
+        Anchors current = anchors;
+        FileTime modified;
+        try {
+            modified = Files.getLastModifiedTime(file);
+        } catch (IOException e) {
+            return current.set(); // gone for a moment: the last good set
+        }
+        if (modified.equals(current.modified())) {
+            return current.set();
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            Set<TrustAnchor> read = new HashSet<>();
+            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                read.add(new TrustAnchor((X509Certificate) c, null));
+            }
+            anchors = new Anchors(modified, Set.copyOf(read));
+            return anchors.set();
+        } catch (IOException | GeneralSecurityException e) {
+            LOG.warn("tls.client-ca-file {} cannot be read ({}); keeping the authorities read before", file, e.toString());
+            return current.set();
+        }
+    }
+}
