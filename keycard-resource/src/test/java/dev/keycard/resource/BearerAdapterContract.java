@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.keycard.resource.testing.DPoPProofs;
+import dev.keycard.resource.testing.SelfSigned;
 import dev.keycard.resource.testing.TestIssuer;
 import java.io.IOException;
 import java.net.URI;
@@ -14,6 +15,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,10 +34,15 @@ abstract class BearerAdapterContract {
     private final HttpClient client = HttpClient.newHttpClient();
     protected TestIssuer issuer;
     protected AccessTokenVerifier verifier;
-    private URI base;
+    protected URI base;
 
     /** Starts the adapter's server protecting the two paths; returns its base URI. */
-    protected abstract URI start(AccessTokenVerifier verifier) throws Exception;
+    protected URI start(AccessTokenVerifier verifier) throws Exception {
+        return start(verifier, List.of());
+    }
+
+    /** The same, taking client certificates from the Client-Cert header of requests from {@code proxies}. */
+    protected abstract URI start(AccessTokenVerifier verifier, List<String> proxies) throws Exception;
 
     protected abstract void stop() throws Exception;
 
@@ -196,5 +203,34 @@ abstract class BearerAdapterContract {
         String otherCnf = issuer.token(KEY, Instant.now(), h -> { }, c -> c.claim("scope", "jobs:read")
                 .claim("cnf", Map.of("jwk", Map.of("kty", "EC"))));
         assertEquals(401, call("GET", "/jobs", "Bearer " + otherCnf).statusCode(), "a cnf this library cannot check");
+    }
+
+    @Test
+    void certificateBoundTokenWhenForwardedByATrustedProxyThenCheckedAgainstTheHeaderElseIgnored() throws Exception {
+        java.security.cert.X509Certificate cert = SelfSigned.certificate("CN=worker");
+        java.security.cert.X509Certificate other = SelfSigned.certificate("CN=other");
+        String token = issuer.token(KEY, Instant.now(), h -> { }, c -> c.claim("scope", "jobs:read")
+                .claim("cnf", Map.of("x5t#S256", BearerAuthentication.certificateThumbprint(cert))));
+        // This server: requests from 127.0.0.1 (a proxy) carry the certificate in Client-Cert.
+        stop();
+        base = start(verifier, List.of("127.0.0.1"));
+        assertEquals(200, forwarded(token, cert).statusCode(), "the certificate the token is bound to");
+        assertEquals(401, forwarded(token, other).statusCode(), "another certificate");
+        assertEquals(401, call("GET", "/jobs", "Bearer " + token).statusCode(), "none");
+        // A server that trusts no proxy: the header is ignored, so no certificate.
+        stop();
+        base = start(verifier, List.of("10.9.9.9"));
+        assertEquals(401, forwarded(token, cert).statusCode(), "the header from an address that is no proxy");
+    }
+
+    private HttpResponse<String> forwarded(String token, java.security.cert.X509Certificate cert)
+            throws IOException, InterruptedException {
+        try {
+            return client.send(HttpRequest.newBuilder(base.resolve("/jobs")).header("Authorization", "Bearer " + token)
+                    .header("Client-Cert", ":" + java.util.Base64.getEncoder().encodeToString(cert.getEncoded()) + ":")
+                    .build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

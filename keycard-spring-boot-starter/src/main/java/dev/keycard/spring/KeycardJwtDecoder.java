@@ -22,6 +22,11 @@ import org.springframework.security.oauth2.jwt.JwtException;
  * subscribed, Keycard's revocation events. The {@link Jwt} it answers has the token's claims, with
  * {@code scope} as Keycard wrote it, so Spring's converter makes {@code SCOPE_…} authorities.
  *
+ * <p>A token bound to a key ({@code cnf}: DPoP, RFC 9449, or a client certificate, RFC 8705) is
+ * refused: a decoder sees the token alone, not the request's proof or certificate, and a bound
+ * token must never pass as a bearer token (RFC 9449 §7.2). Protect APIs that take bound tokens
+ * with keycard-resource's adapters.
+ *
  * <p>A refused token is a {@link BadJwtException} whose message says only that the token is not
  * valid (Spring writes it as the RFC 6750 {@code error_description}); why goes to keycard-resource's
  * debug log. Keys that could not be fetched at all are a {@link JwtException}: the API's fault.
@@ -63,6 +68,9 @@ public final class KeycardJwtDecoder implements JwtDecoder {
     }
 
     static Jwt jwt(String token, VerifiedToken verified) {
+        if (verified.isBound()) {
+            throw new BadJwtException(REFUSED);
+        }
         Map<String, Object> headers;
         try {
             headers = JWSHeader.parse(Base64URL.from(token.substring(0, token.indexOf('.')))).toJSONObject();

@@ -10,6 +10,7 @@ import dev.keycard.server.testing.Http;
 import dev.keycard.server.testing.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -145,6 +146,29 @@ class StarterEndToEndTest {
                 .POST(HttpRequest.BodyPublishers.ofString(Http.form("token", token)))).statusCode();
         assertEquals(200, revoked);
         assertTrue(Eventually.within(Duration.ofMillis(2_000), () -> getWith(jobsUrl, token) == 401), "the revoked token was still accepted after 2 s");
+    }
+
+    @Test
+    void starterWhenATokenIsDPoPBoundThenRefusedAsABearerToken() {
+        String jobsUrl = jobsApi();
+        com.nimbusds.jose.jwk.ECKey key = dev.keycard.server.testing.DPoPProofs.newKey();
+        HttpResponse<String> issued = http.send(http.request("/oauth2/token")
+                .header("Authorization", Http.basic("batch-worker", workerSecret))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("DPoP", dev.keycard.server.testing.DPoPProofs.proof(key, "POST", keycard.issuer() + "/oauth2/token"))
+                .POST(HttpRequest.BodyPublishers.ofString(Http.form("grant_type", "client_credentials"))));
+        assertEquals(200, issued.statusCode(), issued.body());
+        String bound = new JsonObject(issued.body()).getString("access_token");
+        assertEquals(401, getWith(jobsUrl, bound), "a copied DPoP-bound token must not work as a bearer token");
+        // Spring Security refuses it too; the starter's decoder does on its own, wherever it is used.
+        try (dev.keycard.resource.AccessTokenVerifier verifier = dev.keycard.resource.AccessTokenVerifier.builder()
+                .issuer(keycard.issuer()).audiences(JOBS).build()) {
+            KeycardJwtDecoder decoder = new KeycardJwtDecoder(verifier);
+            org.junit.jupiter.api.Assertions.assertThrows(org.springframework.security.oauth2.jwt.BadJwtException.class,
+                    () -> decoder.decode(bound));
+            assertEquals("batch-worker", decoder.decode(http.accessToken("batch-worker", workerSecret, "grant_type",
+                    "client_credentials")).getSubject(), "a bearer token still decodes");
+        }
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.keycard.resource.AccessTokenVerifier;
 import dev.keycard.resource.BearerAuthentication;
 import dev.keycard.resource.BearerError;
 import dev.keycard.resource.DPoPProofVerifier;
+import dev.keycard.resource.ForwardedClientCertificate;
 import dev.keycard.resource.VerifiedToken;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -44,6 +45,7 @@ public final class BearerTokenFilter implements Filter {
 
     private final BearerAuthentication authentication;
     private final ScopeSet required;
+    private final java.util.Set<String> certificateProxies;
 
     /** A filter that requires a valid token and no particular scope. */
     public static BearerTokenFilter create(AccessTokenVerifier verifier) {
@@ -52,22 +54,33 @@ public final class BearerTokenFilter implements Filter {
 
     /** A filter whose DPoP proofs {@code proofs} checks (nonces, algorithms, window). */
     public static BearerTokenFilter create(AccessTokenVerifier verifier, DPoPProofVerifier proofs) {
-        return new BearerTokenFilter(new BearerAuthentication(verifier, proofs), ScopeSet.empty());
+        return new BearerTokenFilter(new BearerAuthentication(verifier, proofs), ScopeSet.empty(), java.util.Set.of());
     }
 
     /** Like {@link #create}, for containers and code that construct filters. */
     public BearerTokenFilter(AccessTokenVerifier verifier) {
-        this(new BearerAuthentication(verifier), ScopeSet.empty());
+        this(new BearerAuthentication(verifier), ScopeSet.empty(), java.util.Set.of());
     }
 
-    private BearerTokenFilter(BearerAuthentication authentication, ScopeSet required) {
+    private BearerTokenFilter(BearerAuthentication authentication, ScopeSet required, java.util.Set<String> certificateProxies) {
         this.authentication = authentication;
         this.required = required;
+        this.certificateProxies = certificateProxies;
     }
 
     /** A filter like this one that requires these scopes (instead of any it required). */
     public BearerTokenFilter requireScopes(String... scopes) {
-        return new BearerTokenFilter(authentication, ScopeSet.of(scopes));
+        return new BearerTokenFilter(authentication, ScopeSet.of(scopes), certificateProxies);
+    }
+
+    /**
+     * A filter like this one that, for a request whose peer ({@link HttpServletRequest#getRemoteAddr()})
+     * is one of these IP addresses (TLS-terminating proxies), takes the client certificate from the
+     * RFC 9440 {@code Client-Cert} header instead of the connection, for certificate-bound tokens
+     * (RFC 8705 §3). From any other address the header is ignored.
+     */
+    public BearerTokenFilter clientCertificateFromProxies(java.util.Collection<String> addresses) {
+        return new BearerTokenFilter(authentication, required, java.util.Set.copyOf(addresses));
     }
 
     /** Like {@link #requireScopes(String...)}, with the scopes as the Vert.x adapter takes them. */
@@ -83,7 +96,10 @@ public final class BearerTokenFilter implements Filter {
         HttpServletRequest http = (HttpServletRequest) request;
         BearerAuthentication.Outcome outcome = authentication.authenticate(new BearerAuthentication.Request(
                 Collections.list(http.getHeaders("Authorization")), Collections.list(http.getHeaders("DPoP")),
-                http.getMethod(), requestUri(http), clientCertificate(http)), required).join();
+                http.getMethod(), requestUri(http), certificateProxies.contains(http.getRemoteAddr())
+                        ? ForwardedClientCertificate.parse(Collections.list(http.getHeaders("Client-Cert")),
+                                Collections.list(http.getHeaders("Client-Cert-Chain")))
+                        : clientCertificate(http)), required).join();
         switch (outcome) {
             case BearerAuthentication.Authorized a -> {
                 request.setAttribute(TOKEN_ATTRIBUTE, a.token());

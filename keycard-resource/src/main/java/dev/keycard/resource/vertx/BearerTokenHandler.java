@@ -5,6 +5,7 @@ import dev.keycard.resource.AccessTokenVerifier;
 import dev.keycard.resource.BearerAuthentication;
 import dev.keycard.resource.BearerError;
 import dev.keycard.resource.DPoPProofVerifier;
+import dev.keycard.resource.ForwardedClientCertificate;
 import dev.keycard.resource.VerifiedToken;
 import io.vertx.core.Context;
 import io.vertx.core.Handler;
@@ -36,19 +37,31 @@ import java.util.function.BiConsumer;
 public final class BearerTokenHandler {
 
     private final BearerAuthentication authentication;
+    private final java.util.Set<String> certificateProxies;
 
-    private BearerTokenHandler(BearerAuthentication authentication) {
+    private BearerTokenHandler(BearerAuthentication authentication, java.util.Set<String> certificateProxies) {
         this.authentication = authentication;
+        this.certificateProxies = certificateProxies;
+    }
+
+    /**
+     * Protection like this one that, for a request whose peer is one of these IP addresses
+     * (TLS-terminating proxies), takes the client certificate from the RFC 9440 {@code Client-Cert}
+     * header instead of the connection, for certificate-bound tokens (RFC 8705 §3). From any other
+     * address the header is ignored.
+     */
+    public BearerTokenHandler clientCertificateFromProxies(java.util.Collection<String> addresses) {
+        return new BearerTokenHandler(authentication, java.util.Set.copyOf(addresses));
     }
 
     /** Protection that requires a valid token; each handler made by {@link #requireScopes} adds its scopes. */
     public static BearerTokenHandler create(AccessTokenVerifier verifier) {
-        return new BearerTokenHandler(new BearerAuthentication(verifier));
+        return new BearerTokenHandler(new BearerAuthentication(verifier), java.util.Set.of());
     }
 
     /** Like {@link #create(AccessTokenVerifier)}, with DPoP proofs checked by {@code proofs}. */
     public static BearerTokenHandler create(AccessTokenVerifier verifier, DPoPProofVerifier proofs) {
-        return new BearerTokenHandler(new BearerAuthentication(verifier, proofs));
+        return new BearerTokenHandler(new BearerAuthentication(verifier, proofs), java.util.Set.of());
     }
 
     /** A handler that calls {@code next} only for a valid token carrying every one of {@code scopes}. */
@@ -61,7 +74,7 @@ public final class BearerTokenHandler {
             CompletableFuture<BearerAuthentication.Outcome> outcome = authentication.authenticate(
                     new BearerAuthentication.Request(request.headers().getAll("Authorization"),
                             request.headers().getAll("DPoP"), request.method().name(), requestUri(request),
-                            clientCertificate(request)), required);
+                            clientCertificate(request, certificateProxies)), required);
             if (outcome.isDone()) {
                 dispatch(request, outcome.join(), next);
                 return;
@@ -82,8 +95,17 @@ public final class BearerTokenHandler {
         };
     }
 
-    /** The TLS client certificate chain, when the server asked for one and the client sent it. */
-    private static java.util.List<java.security.cert.X509Certificate> clientCertificate(HttpServerRequest request) {
+    /**
+     * The TLS client certificate chain, when the server asked for one and the client sent it; from
+     * a listed proxy, the one its {@code Client-Cert} header forwards.
+     */
+    private static java.util.List<java.security.cert.X509Certificate> clientCertificate(HttpServerRequest request,
+                                                                                       java.util.Set<String> proxies) {
+        io.vertx.core.net.SocketAddress peer = request.remoteAddress();
+        if (!proxies.isEmpty() && peer != null && proxies.contains(peer.hostAddress())) {
+            return ForwardedClientCertificate.parse(request.headers().getAll("Client-Cert"),
+                    request.headers().getAll("Client-Cert-Chain"));
+        }
         if (!request.isSSL()) {
             return java.util.List.of();
         }
