@@ -1,6 +1,7 @@
 package dev.keycard.resource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.nimbusds.jose.jwk.ECKey;
@@ -42,7 +43,12 @@ abstract class BearerAdapterContract {
     }
 
     /** The same, taking client certificates from the Client-Cert header of requests from {@code proxies}. */
-    protected abstract URI start(AccessTokenVerifier verifier, List<String> proxies) throws Exception;
+    protected URI start(AccessTokenVerifier verifier, List<String> proxies) throws Exception {
+        return start(verifier, proxies, null);
+    }
+
+    /** The same, comparing DPoP proofs' htu with {@code publicOrigin} (when not null) and the request's path. */
+    protected abstract URI start(AccessTokenVerifier verifier, List<String> proxies, URI publicOrigin) throws Exception;
 
     protected abstract void stop() throws Exception;
 
@@ -232,5 +238,19 @@ abstract class BearerAdapterContract {
         } catch (java.security.cert.CertificateEncodingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    @Test
+    void dpopWhenBehindAProxyThenHtuIsComparedWithThePublicOrigin() throws Exception {
+        stop();
+        base = start(verifier, List.of(), URI.create("https://jobs.example"));
+        String token = boundToken(CLIENT_KEY, "jobs:read");
+        String publicProof = DPoPProofs.proof(CLIENT_KEY, "GET", "https://jobs.example/jobs", Instant.now(), h -> { },
+                c -> c.claim("ath", DPoPProofVerifier.tokenHash(token)));
+        assertEquals(200, callDPoP("GET", "/jobs", token, publicProof).statusCode(), "the URL the client called");
+        assertEquals(401, callDPoP("GET", "/jobs", token, proof(CLIENT_KEY, "GET", "/jobs", token, c -> { })).statusCode(),
+                "the URL the server sees is not the one clients call");
+        assertThrows(IllegalArgumentException.class, () -> dev.keycard.resource.internal.Origins.of(
+                URI.create("https://jobs.example/api")));
     }
 }

@@ -22,10 +22,11 @@ class BearerTokenFilterTest extends BearerAdapterContract {
     private Server jetty;
 
     @Override
-    protected URI start(AccessTokenVerifier verifier, java.util.List<String> proxies) throws Exception {
+    protected URI start(AccessTokenVerifier verifier, java.util.List<String> proxies, URI publicOrigin) throws Exception {
         jetty = new Server(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         ServletContextHandler context = new ServletContextHandler();
-        context.addFilter(new FilterHolder(BearerTokenFilter.create(verifier).clientCertificateFromProxies(proxies)), "/*",
+        BearerTokenFilter filter = BearerTokenFilter.create(verifier).clientCertificateFromProxies(proxies);
+        context.addFilter(new FilterHolder(publicOrigin == null ? filter : filter.publicOrigin(publicOrigin)), "/*",
                 EnumSet.of(DispatcherType.REQUEST));
         context.addServlet(new ServletHolder(new JobsServlet()), "/*");
         jetty.setHandler(context);

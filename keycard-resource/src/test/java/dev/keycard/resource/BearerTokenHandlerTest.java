@@ -16,9 +16,12 @@ class BearerTokenHandlerTest extends BearerAdapterContract {
     private Vertx vertx;
 
     @Override
-    protected URI start(AccessTokenVerifier verifier, List<String> proxies) throws Exception {
+    protected URI start(AccessTokenVerifier verifier, List<String> proxies, URI publicOrigin) throws Exception {
         vertx = Vertx.vertx();
         BearerTokenHandler bearer = BearerTokenHandler.create(verifier).clientCertificateFromProxies(proxies);
+        if (publicOrigin != null) {
+            bearer = bearer.publicOrigin(publicOrigin);
+        }
         BiConsumer<HttpServerRequest, VerifiedToken> ok = (req, token) -> req.response().end("client=" + token.clientId());
         Handler<HttpServerRequest> list = bearer.requireScopes(List.of("jobs:read"), ok);
         Handler<HttpServerRequest> complete = bearer.requireScopes(List.of("jobs:write"), ok);

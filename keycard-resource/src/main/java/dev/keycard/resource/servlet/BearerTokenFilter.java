@@ -25,8 +25,8 @@ import java.util.Optional;
  * A Jakarta Servlet filter that lets a request through only with a valid access token carrying
  * the required scopes, and answers every other request with its RFC 6750 §3 error: a bearer token
  * (RFC 6750), or a DPoP-bound token with its proof (RFC 9449 §7; the proof's {@code htu} is
- * compared with {@link HttpServletRequest#getRequestURL()}, so behind a proxy let the container
- * see the public scheme and host, e.g. Jetty's {@code ForwardedRequestCustomizer}).
+ * compared with {@link HttpServletRequest#getRequestURL()}, or with {@link #publicOrigin} and the
+ * request's path behind a proxy).
  * The verified token is left in the request attribute {@link #TOKEN_ATTRIBUTE}; read it with
  * {@link #token(ServletRequest)}.
  *
@@ -46,6 +46,7 @@ public final class BearerTokenFilter implements Filter {
     private final BearerAuthentication authentication;
     private final ScopeSet required;
     private final java.util.Set<String> certificateProxies;
+    private final @org.jspecify.annotations.Nullable URI publicOrigin;
 
     /** A filter that requires a valid token and no particular scope. */
     public static BearerTokenFilter create(AccessTokenVerifier verifier) {
@@ -54,23 +55,25 @@ public final class BearerTokenFilter implements Filter {
 
     /** A filter whose DPoP proofs {@code proofs} checks (nonces, algorithms, window). */
     public static BearerTokenFilter create(AccessTokenVerifier verifier, DPoPProofVerifier proofs) {
-        return new BearerTokenFilter(new BearerAuthentication(verifier, proofs), ScopeSet.empty(), java.util.Set.of());
+        return new BearerTokenFilter(new BearerAuthentication(verifier, proofs), ScopeSet.empty(), java.util.Set.of(), null);
     }
 
     /** Like {@link #create}, for containers and code that construct filters. */
     public BearerTokenFilter(AccessTokenVerifier verifier) {
-        this(new BearerAuthentication(verifier), ScopeSet.empty(), java.util.Set.of());
+        this(new BearerAuthentication(verifier), ScopeSet.empty(), java.util.Set.of(), null);
     }
 
-    private BearerTokenFilter(BearerAuthentication authentication, ScopeSet required, java.util.Set<String> certificateProxies) {
+    private BearerTokenFilter(BearerAuthentication authentication, ScopeSet required, java.util.Set<String> certificateProxies,
+                              @org.jspecify.annotations.Nullable URI publicOrigin) {
         this.authentication = authentication;
         this.required = required;
         this.certificateProxies = certificateProxies;
+        this.publicOrigin = publicOrigin;
     }
 
     /** A filter like this one that requires these scopes (instead of any it required). */
     public BearerTokenFilter requireScopes(String... scopes) {
-        return new BearerTokenFilter(authentication, ScopeSet.of(scopes), certificateProxies);
+        return new BearerTokenFilter(authentication, ScopeSet.of(scopes), certificateProxies, publicOrigin);
     }
 
     /**
@@ -80,7 +83,18 @@ public final class BearerTokenFilter implements Filter {
      * (RFC 8705 §3). From any other address the header is ignored.
      */
     public BearerTokenFilter clientCertificateFromProxies(java.util.Collection<String> addresses) {
-        return new BearerTokenFilter(authentication, required, java.util.Set.copyOf(addresses));
+        return new BearerTokenFilter(authentication, required, java.util.Set.copyOf(addresses), publicOrigin);
+    }
+
+    /**
+     * A filter like this one that compares a DPoP proof's {@code htu} with this scheme, host and
+     * port (e.g. {@code https://jobs.example}) and the request's path, instead of the URL the
+     * container sees: behind a TLS-terminating proxy the container sees {@code http}, while the
+     * client signed the {@code https} URL it called (RFC 9449 §4.3).
+     */
+    public BearerTokenFilter publicOrigin(URI origin) {
+        return new BearerTokenFilter(authentication, required, certificateProxies,
+                dev.keycard.resource.internal.Origins.of(origin));
     }
 
     /** Like {@link #requireScopes(String...)}, with the scopes as the Vert.x adapter takes them. */
@@ -96,7 +110,8 @@ public final class BearerTokenFilter implements Filter {
         HttpServletRequest http = (HttpServletRequest) request;
         BearerAuthentication.Outcome outcome = authentication.authenticate(new BearerAuthentication.Request(
                 Collections.list(http.getHeaders("Authorization")), Collections.list(http.getHeaders("DPoP")),
-                http.getMethod(), requestUri(http), certificateProxies.contains(http.getRemoteAddr())
+                http.getMethod(), publicOrigin != null ? URI.create(publicOrigin + http.getRequestURI()) : requestUri(http),
+                certificateProxies.contains(http.getRemoteAddr())
                         ? ForwardedClientCertificate.parse(Collections.list(http.getHeaders("Client-Cert")),
                                 Collections.list(http.getHeaders("Client-Cert-Chain")))
                         : clientCertificate(http)), required).join();

@@ -38,10 +38,24 @@ public final class BearerTokenHandler {
 
     private final BearerAuthentication authentication;
     private final java.util.Set<String> certificateProxies;
+    private final @org.jspecify.annotations.Nullable URI publicOrigin;
 
-    private BearerTokenHandler(BearerAuthentication authentication, java.util.Set<String> certificateProxies) {
+    private BearerTokenHandler(BearerAuthentication authentication, java.util.Set<String> certificateProxies,
+                               @org.jspecify.annotations.Nullable URI publicOrigin) {
         this.authentication = authentication;
         this.certificateProxies = certificateProxies;
+        this.publicOrigin = publicOrigin;
+    }
+
+    /**
+     * Protection like this one that compares a DPoP proof's {@code htu} with this scheme, host and
+     * port and the request's path, instead of {@link HttpServerRequest#absoluteURI()}: behind a
+     * TLS-terminating proxy the server sees {@code http}, while the client signed the {@code https}
+     * URL it called.
+     */
+    public BearerTokenHandler publicOrigin(URI origin) {
+        return new BearerTokenHandler(authentication, certificateProxies,
+                dev.keycard.resource.internal.Origins.of(origin));
     }
 
     /**
@@ -51,17 +65,17 @@ public final class BearerTokenHandler {
      * address the header is ignored.
      */
     public BearerTokenHandler clientCertificateFromProxies(java.util.Collection<String> addresses) {
-        return new BearerTokenHandler(authentication, java.util.Set.copyOf(addresses));
+        return new BearerTokenHandler(authentication, java.util.Set.copyOf(addresses), publicOrigin);
     }
 
     /** Protection that requires a valid token; each handler made by {@link #requireScopes} adds its scopes. */
     public static BearerTokenHandler create(AccessTokenVerifier verifier) {
-        return new BearerTokenHandler(new BearerAuthentication(verifier), java.util.Set.of());
+        return new BearerTokenHandler(new BearerAuthentication(verifier), java.util.Set.of(), null);
     }
 
     /** Like {@link #create(AccessTokenVerifier)}, with DPoP proofs checked by {@code proofs}. */
     public static BearerTokenHandler create(AccessTokenVerifier verifier, DPoPProofVerifier proofs) {
-        return new BearerTokenHandler(new BearerAuthentication(verifier, proofs), java.util.Set.of());
+        return new BearerTokenHandler(new BearerAuthentication(verifier, proofs), java.util.Set.of(), null);
     }
 
     /** A handler that calls {@code next} only for a valid token carrying every one of {@code scopes}. */
@@ -73,7 +87,8 @@ public final class BearerTokenHandler {
         return request -> {
             CompletableFuture<BearerAuthentication.Outcome> outcome = authentication.authenticate(
                     new BearerAuthentication.Request(request.headers().getAll("Authorization"),
-                            request.headers().getAll("DPoP"), request.method().name(), requestUri(request),
+                            request.headers().getAll("DPoP"), request.method().name(),
+                            publicOrigin != null ? URI.create(publicOrigin + request.path()) : requestUri(request),
                             clientCertificate(request, certificateProxies)), required);
             if (outcome.isDone()) {
                 dispatch(request, outcome.join(), next);
