@@ -15,7 +15,8 @@ import io.vertx.core.http.HttpServerRequest;
  * assertion is answered once its last checks settle (its {@code jti} committed to the store, a
  * client's key set fetched), which the event loop does not wait for: the pipeline goes on on the
  * loop when they have ({@link TokenEndpoint#handleAsync}). An answer to a request with a DPoP proof
- * carries the server's current nonce when nonces are required (RFC 9449 §8).
+ * carries the server's current nonce when nonces are required, and a {@code use_dpop_nonce}
+ * refusal always does (RFC 9449 §8).
  */
 final class TokenRoute extends OAuthFormRoute {
 
