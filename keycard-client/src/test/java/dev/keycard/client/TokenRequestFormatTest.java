@@ -59,6 +59,15 @@ class TokenRequestFormatTest {
     }
 
     @Test
+    void dpopWhenTheServerAnswersABearerTokenThenItIsNotUsed() {
+        stub.respond(r -> Response.token("unbound", 600));
+        ClientCredentialsTokenSource tokens = TestSources.stub(stub, clock).dpop().build();
+        KeycardClientException e = assertThrows(KeycardClientException.class, tokens::token);
+        assertTrue(e.getMessage().contains("not DPoP"), e.getMessage());
+        assertTrue(stub.requests().get(0).header("DPoP") != null, "the request carried a proof");
+    }
+
+    @Test
     void tokenWhenScopesAndTargetPerCallThenCachedApart() {
         stub.respond(r -> Response.token("t" + stub.count(), 600));
         ClientCredentialsTokenSource tokens = TestSources.stub(stub, clock).build();

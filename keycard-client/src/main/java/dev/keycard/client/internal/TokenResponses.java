@@ -64,9 +64,16 @@ final class TokenResponses {
         }
         String type = body.getString("token_type");
         boolean bound = dpop && "DPoP".equalsIgnoreCase(type);
-        if (!bound && !"Bearer".equalsIgnoreCase(type)) {
+        if (dpop && !bound) {
+            // Asked for a bound token, given something else (a server that does not do DPoP): an
+            // unbound token is what dpop() is there to avoid, so it is not used.
             throw new KeycardClientException("token response for client_id " + clientId + " has token_type "
-                    + (type == null ? "missing" : "'" + type + "'") + ", not " + (dpop ? "DPoP or Bearer" : "Bearer"));
+                    + (type == null ? "missing" : "'" + type + "'") + ", not DPoP: the server did not bind the token"
+                    + " to the DPoP key (RFC 9449 section 5)");
+        }
+        if (!dpop && !"Bearer".equalsIgnoreCase(type)) {
+            throw new KeycardClientException("token response for client_id " + clientId + " has token_type "
+                    + (type == null ? "missing" : "'" + type + "'") + ", not Bearer");
         }
         long expiresIn = expiresIn(body.get("expires_in"), clientId);
         String scope = body.getString("scope");

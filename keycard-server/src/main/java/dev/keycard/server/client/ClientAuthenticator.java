@@ -152,29 +152,39 @@ public final class ClientAuthenticator {
         }
         Client client = found.get();
         X509Certificate leaf = chain.get(0);
-        if (client.authMethods().contains(ClientAuthMethod.TLS_CLIENT_AUTH)) {
+        boolean viaAuthority = client.authMethods().contains(ClientAuthMethod.TLS_CLIENT_AUTH);
+        boolean selfSigned = client.authMethods().contains(ClientAuthMethod.SELF_SIGNED_TLS_CLIENT_AUTH);
+        if (!viaAuthority && !selfSigned) {
+            throw failed(clientId, source, "method_not_allowed", method, now, "client %s may not use mutual TLS", clientId);
+        }
+        // A client may be registered for both (moving from one to the other): either may authenticate it.
+        String reason = null;
+        String detail = null;
+        if (viaAuthority) {
             if (!certificates.chainsToAuthority(chain, now)) {
-                throw failed(clientId, source, "untrusted_certificate", method, now,
-                        "the certificate of %s (%s) is not valid now or not from a tls.client-ca-file authority", clientId,
-                        leaf.getSubjectX500Principal().getName());
+                reason = "untrusted_certificate";
+                detail = "the certificate (" + leaf.getSubjectX500Principal().getName()
+                        + ") is not valid now, not for clients, or not from a tls.client-ca-file authority";
+            } else if (client.tlsAuth().isEmpty() || !ClientCertificates.matches(client.tlsAuth().get(), leaf)) {
+                reason = "certificate_mismatch";
+                detail = "the certificate (" + leaf.getSubjectX500Principal().getName()
+                        + ") does not carry the attribute registered for the client";
             }
-            if (client.tlsAuth().isEmpty() || !ClientCertificates.matches(client.tlsAuth().get(), leaf)) {
-                throw failed(clientId, source, "certificate_mismatch", method, now,
-                        "the certificate (%s) does not carry the attribute registered for %s", leaf.getSubjectX500Principal()
-                                .getName(), clientId);
-            }
-        } else if (client.authMethods().contains(ClientAuthMethod.SELF_SIGNED_TLS_CLIENT_AUTH)) {
+        }
+        if (!viaAuthority || (reason != null && selfSigned)) {
             method = ClientAuthMethod.SELF_SIGNED_TLS_CLIENT_AUTH;
             if (!ClientCertificates.current(leaf, now) || !ClientCertificates.forClients(leaf)) {
-                throw failed(clientId, source, "expired_certificate", method, now, "the certificate of %s is not valid now",
-                        clientId);
+                reason = "expired_certificate";
+                detail = "the certificate is not valid now or not for clients";
+            } else if (!ClientCertificates.registered(client.keys(), leaf)) {
+                reason = "unregistered_certificate";
+                detail = "the certificate is not one registered in the client's jwks";
+            } else {
+                reason = null;
             }
-            if (!ClientCertificates.registered(client.keys(), leaf)) {
-                throw failed(clientId, source, "unregistered_certificate", method, now,
-                        "the certificate is not one registered in the jwks of %s", clientId);
-            }
-        } else {
-            throw failed(clientId, source, "method_not_allowed", method, now, "client %s may not use mutual TLS", clientId);
+        }
+        if (reason != null) {
+            throw failed(clientId, source, reason, method, now, "client %s: %s", clientId, detail);
         }
         if (!client.enabled()) {
             throw failed(clientId, source, "disabled", method, now, "client %s is disabled", clientId);

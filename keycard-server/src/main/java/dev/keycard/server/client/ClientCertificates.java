@@ -42,17 +42,21 @@ import org.slf4j.LoggerFactory;
  * registered in its {@code jwks} ({@code x5c}, §2.2). Judging here rather than in the handshake
  * lets a certificate from another authority, an expired one, or a self-signed one reach the
  * endpoint and be answered {@code invalid_client}, as RFC 6749 §5.2 asks, not a broken connection.
- * The authorities file is read again when it changes.
+ * The authorities file is read again when it changes (its modification time is looked at once a
+ * second at most).
  */
 public final class ClientCertificates {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientCertificates.class);
 
     private final @Nullable Path caFile;
-    private volatile Anchors anchors = new Anchors(null, Set.of());
+    private volatile Anchors anchors = new Anchors(null, Set.of(), System.nanoTime() - 2 * CHECK_NANOS);
 
-    private record Anchors(@Nullable FileTime modified, Set<TrustAnchor> set) {
+    private record Anchors(@Nullable FileTime modified, Set<TrustAnchor> set, long checkedNanos) {
     }
+
+    /** How often the file's modification time is looked at: not on every authentication. */
+    private static final long CHECK_NANOS = 1_000_000_000L;
 
     /** @param caFile {@code tls.client-ca-file}: the authorities of {@code tls_client_auth} certificates */
     public ClientCertificates(Optional<Path> caFile) {
@@ -184,6 +188,10 @@ public final class ClientCertificates {
             return Set.of();
         }
         Anchors current = anchors;
+        long now = System.nanoTime();
+        if (current.modified() != null && now - current.checkedNanos() < CHECK_NANOS) {
+            return current.set();
+        }
         FileTime modified;
         try {
             modified = Files.getLastModifiedTime(file);
@@ -191,6 +199,7 @@ public final class ClientCertificates {
             return current.set(); // gone for a moment: the last good set
         }
         if (modified.equals(current.modified())) {
+            anchors = new Anchors(modified, current.set(), now);
             return current.set();
         }
         try (InputStream in = Files.newInputStream(file)) {
@@ -198,7 +207,7 @@ public final class ClientCertificates {
             for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
                 read.add(new TrustAnchor((X509Certificate) c, null));
             }
-            anchors = new Anchors(modified, Set.copyOf(read));
+            anchors = new Anchors(modified, Set.copyOf(read), now);
             return anchors.set();
         } catch (IOException | GeneralSecurityException e) {
             LOG.warn("tls.client-ca-file {} cannot be read ({}); keeping the authorities read before", file, e.toString());

@@ -172,6 +172,14 @@ class MutualTlsHttpTest {
 
         HttpResponse<String> stranger = tokenWith(unregistered, "self-client");
         assertEquals(401, stranger.statusCode(), stranger.body());
+
+        // Registered for both methods (moving from one to the other): either certificate authenticates it.
+        register("both-client", new JsonObject().put("auth_methods", List.of("tls_client_auth", "self_signed_tls_client_auth"))
+                .put("tls_client_auth_san_dns", "both.acme.internal").put("jwks", new JsonObject(new JWKSet(jwk).toString())));
+        assertEquals(200, tokenWith(own, "both-client").statusCode(), "its self-signed certificate");
+        assertEquals(200, tokenWith(client("both", "CN=both", new GeneralName(GeneralName.dNSName, "both.acme.internal")),
+                "both-client").statusCode(), "a certificate of the authority with its attribute");
+        assertEquals(401, tokenWith(unregistered, "both-client").statusCode(), "neither");
     }
 
     @Test
@@ -235,6 +243,22 @@ class MutualTlsHttpTest {
                 .put("name", "dns-client").put("tls_client_auth_san_dns", "worker.acme.internal")
                 .put("grants", List.of(new JsonObject().put("api", JOBS).put("scopes", List.of("jobs:read"))))).statusCode());
         return http;
+    }
+
+    @Test
+    void authorityFileWhenReplacedThenItsCertificatesCountWithoutARestart() throws Exception {
+        start(Map.of());
+        register("dn-client", new JsonObject().put("tls_client_auth_subject_dn", "CN=dn-worker,O=Acme"));
+        TestCertificates.Issued newCa = TestCertificates.selfSigned("new-ca", tls);
+        Instant now = Instant.now();
+        TestCertificates.Issued fromNewCa = TestCertificates.issuedBy(newCa, "from-new", "CN=dn-worker,O=Acme", List.of(),
+                now.minusSeconds(60), now.plus(Duration.ofDays(1)), tls);
+        assertEquals(401, tokenWith(fromNewCa, "dn-client").statusCode(), "not yet an authority");
+        TestCertificates.write(ca.certFile(), "CERTIFICATE", newCa.certificate().getEncoded()); // rotated on disk
+        assertTrue(dev.keycard.server.testing.Eventually.within(Duration.ofSeconds(10),
+                () -> tokenWith(fromNewCa, "dn-client").statusCode() == 200), "the new authority's certificate counts");
+        assertEquals(401, tokenWith(client("old", "CN=dn-worker,O=Acme"), "dn-client").statusCode(),
+                "the old authority no longer does");
     }
 
     @Test
