@@ -59,40 +59,46 @@ secret_tokens() { # label
   [ "$non2xx" = 0 ] || die "$non2xx secret token requests failed"
   echo "| $1 | client_secret_basic | $rate | $p50 ms | $p99 ms |"
 }
-assertion_tokens() { # label
-  local r count
+# Token requests each carrying something used once (an assertion, a DPoP proof), made by $3 ($3 COUNT
+# FILE) right before each wrk run, a file per wrk thread, so none is near its end of life when sent.
+# $1 row label, $2 what the row measures; the rest: VAR=value settings for scale/assertion.lua.
+single_use_tokens() {
+  local label=$1 what=$2 make=$3 r="" count phase thread
+  shift 3
   count=$((per_second_ceiling * (warmup > duration ? warmup : duration)))
-  for thread in 1 2; do # fresh assertions for each wrk run, a file per wrk thread
-    driver assertions "$work/key.json" keyed-bench "$issuer" "$body" "$count" "$work/warm-bodies.$thread" &
-    driver assertions "$work/key.json" keyed-bench "$issuer" "$body" "$count" "$work/bodies.$thread" &
-  done
-  wait
-  ASSERTION_BODIES=$work/warm-bodies run_wrk "$here/scale/assertion.lua" "$warmup" /oauth2/token "$work/warm.txt" > /dev/null
-  r=$(ASSERTION_BODIES=$work/bodies run_wrk "$here/scale/assertion.lua" "$duration" /oauth2/token "$work/wrk.txt")
-  read -r rate p50 p99 non2xx <<< "$r"
-  [ "$non2xx" = 0 ] || die "$non2xx assertion token requests failed (more than $count per thread?)"
-  echo "| $1 | private_key_jwt (ES256) | $rate | $p50 ms | $p99 ms |"
-}
-
-dpop_tokens() { # label: the secret client, each request with its own DPoP proof (made just before)
-  local r count
-  count=$((per_second_ceiling * (warmup > duration ? warmup : duration)))
-  for phase in warm run; do # proofs age: each set is made right before its run
+  for phase in warm run; do
     for thread in 1 2; do
-      driver dpop-proofs "$issuer/oauth2/token" "$count" "$work/$phase-proofs.$thread" &
+      "$make" "$count" "$work/$phase-lines.$thread" &
     done
     wait
     if [ "$phase" = warm ]; then
-      ASSERTION_HEADER=DPoP ASSERTION_BODIES=$work/warm-proofs TOKEN_AUTHORIZATION=$secret_authorization TOKEN_BODY=$body \
-        run_wrk "$here/scale/assertion.lua" "$warmup" /oauth2/token "$work/warm.txt" > /dev/null
+      (export "$@" ASSERTION_BODIES="$work/warm-lines"
+       run_wrk "$here/scale/assertion.lua" "$warmup" /oauth2/token "$work/warm.txt" > /dev/null)
     else
-      r=$(ASSERTION_HEADER=DPoP ASSERTION_BODIES=$work/run-proofs TOKEN_AUTHORIZATION=$secret_authorization TOKEN_BODY=$body \
-        run_wrk "$here/scale/assertion.lua" "$duration" /oauth2/token "$work/wrk.txt")
+      r=$(export "$@" ASSERTION_BODIES="$work/run-lines"
+          run_wrk "$here/scale/assertion.lua" "$duration" /oauth2/token "$work/wrk.txt")
     fi
   done
   read -r rate p50 p99 non2xx <<< "$r"
-  [ "$non2xx" = 0 ] || die "$non2xx DPoP token requests failed (more than $count per thread?)"
-  echo "| $1 | client_secret_basic + DPoP proof (ES256, bound token) | $rate | $p50 ms | $p99 ms |"
+  [ "$non2xx" = 0 ] || die "$non2xx $what requests failed (more than $count per thread?)"
+  echo "| $label | $what | $rate | $p50 ms | $p99 ms |"
+}
+
+make_assertions() { # count, file: request bodies, each with its own ES256 client assertion
+  driver assertions "$work/key.json" keyed-bench "$issuer" "$body" "$1" "$2"
+}
+
+make_proofs() { # count, file: DPoP proofs for the token endpoint, each with its own jti
+  driver dpop-proofs "$issuer/oauth2/token" "$1" "$2"
+}
+
+assertion_tokens() { # label
+  single_use_tokens "$1" "private_key_jwt (ES256)" make_assertions
+}
+
+dpop_tokens() { # label: the secret client, each request with its own DPoP proof
+  single_use_tokens "$1" "client_secret_basic + DPoP proof (ES256, bound token)" make_proofs ASSERTION_HEADER=DPoP \
+    TOKEN_AUTHORIZATION="$secret_authorization" TOKEN_BODY="$body"
 }
 
 federated_tokens() { # label

@@ -128,7 +128,7 @@ public class DPoPVerifyBenchmark {
             next = 0;
             authentication = freshAuthentication(); // the proofs' jtis are spent: forget them
         }
-        return authentication.authenticate(new BearerAuthentication.Request(authorization, List.of(proofs[next++]), "GET",
+        return authentication.authenticate(BearerAuthentication.Request.of(authorization, List.of(proofs[next++]), "GET",
                 TARGET), required).join();
     }
 }

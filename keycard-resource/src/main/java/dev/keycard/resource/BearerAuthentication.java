@@ -41,29 +41,45 @@ public final class BearerAuthentication {
     }
 
     /**
-     * What the checks need of an HTTP request.
-     *
-     * @param authorization every {@code Authorization} header value
-     * @param dpop every {@code DPoP} header value
-     * @param method the request's method
-     * @param uri the URI the client sent the request to (its query is ignored), as a DPoP proof's
-     *     {@code htu} names it: behind a proxy, the public one
-     * @param clientCertificate the certificate chain the client presented, leaf first; empty without one
+     * What the checks need of an HTTP request. {@link #uri()} is asked only for a DPoP proof and
+     * {@link #clientCertificate()} only for a certificate-bound token, so an adapter may compute them
+     * then: a bearer token costs neither a URI parse nor a look at the TLS session.
      */
-    public record Request(List<String> authorization, List<String> dpop, String method, URI uri,
+    public interface Request {
+
+        /** Every {@code Authorization} header value. */
+        List<String> authorization();
+
+        /** Every {@code DPoP} header value. */
+        List<String> dpop();
+
+        /** The request's method. */
+        String method();
+
+        /**
+         * The URI the client sent the request to (its query is ignored), as a DPoP proof's
+         * {@code htu} names it: behind a proxy, the public one.
+         */
+        URI uri();
+
+        /** The certificate chain the client presented, leaf first; empty without one. */
+        List<X509Certificate> clientCertificate();
+
+        /** A request whose parts are all known. */
+        static Request of(List<String> authorization, List<String> dpop, String method, URI uri,
                           List<X509Certificate> clientCertificate) {
-        public Request {
-            authorization = List.copyOf(authorization);
-            dpop = List.copyOf(dpop);
-            Objects.requireNonNull(method, "method");
-            Objects.requireNonNull(uri, "uri");
-            clientCertificate = List.copyOf(clientCertificate);
+            return new Known(List.copyOf(authorization), List.copyOf(dpop), Objects.requireNonNull(method, "method"),
+                    Objects.requireNonNull(uri, "uri"), List.copyOf(clientCertificate));
         }
 
         /** A request without a client certificate. */
-        public Request(List<String> authorization, List<String> dpop, String method, URI uri) {
-            this(authorization, dpop, method, uri, List.of());
+        static Request of(List<String> authorization, List<String> dpop, String method, URI uri) {
+            return of(authorization, dpop, method, uri, List.of());
         }
+    }
+
+    private record Known(List<String> authorization, List<String> dpop, String method, URI uri,
+                         List<X509Certificate> clientCertificate) implements Request {
     }
 
     private final AccessTokenVerifier verifier;

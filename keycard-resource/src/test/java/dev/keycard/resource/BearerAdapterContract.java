@@ -164,6 +164,9 @@ abstract class BearerAdapterContract {
         }
         assertEquals(200, callDPoP("POST", "/jobs/1/complete", token,
                 proof(CLIENT_KEY, "POST", "/jobs/1/complete", token, c -> { })).statusCode());
+        assertEquals(1, verifier.cachedTokens(), "the bound token was verified once and cached; each proof was checked");
+        assertEquals(401, callDPoP("GET", "/jobs", token, proof(TestIssuer.ecKey("thief"), "GET", "/jobs", token, c -> { }))
+                .statusCode(), "the cached token still needs its own key's proof");
     }
 
     @Test

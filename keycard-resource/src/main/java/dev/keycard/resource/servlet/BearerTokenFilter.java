@@ -108,13 +108,8 @@ public final class BearerTokenFilter implements Filter {
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         HttpServletRequest http = (HttpServletRequest) request;
-        BearerAuthentication.Outcome outcome = authentication.authenticate(new BearerAuthentication.Request(
-                Collections.list(http.getHeaders("Authorization")), Collections.list(http.getHeaders("DPoP")),
-                http.getMethod(), publicOrigin != null ? URI.create(publicOrigin + http.getRequestURI()) : requestUri(http),
-                certificateProxies.contains(http.getRemoteAddr())
-                        ? ForwardedClientCertificate.parse(Collections.list(http.getHeaders("Client-Cert")),
-                                Collections.list(http.getHeaders("Client-Cert-Chain")))
-                        : clientCertificate(http)), required).join();
+        // Completes on this thread (join), so the request may be read when the checks ask.
+        BearerAuthentication.Outcome outcome = authentication.authenticate(new ServletRequestView(http), required).join();
         switch (outcome) {
             case BearerAuthentication.Authorized a -> {
                 request.setAttribute(TOKEN_ATTRIBUTE, a.token());
@@ -124,17 +119,50 @@ public final class BearerTokenFilter implements Filter {
         }
     }
 
-    /** Servlet 6 §3.9: the TLS client certificate chain, when the container asked for one. */
-    private static java.util.List<java.security.cert.X509Certificate> clientCertificate(HttpServletRequest http) {
-        Object chain = http.getAttribute("jakarta.servlet.request.X509Certificate");
-        return chain instanceof java.security.cert.X509Certificate[] certs ? java.util.List.of(certs) : java.util.List.of();
-    }
+    /** What the checks need of a servlet request, the URI and certificate read only when asked. */
+    private final class ServletRequestView implements BearerAuthentication.Request {
+        private final HttpServletRequest http;
 
-    private static URI requestUri(HttpServletRequest http) {
-        try {
-            return new URI(http.getRequestURL().toString());
-        } catch (URISyntaxException e) {
-            return URI.create("http://invalid/"); // matches no proof's htu
+        ServletRequestView(HttpServletRequest http) {
+            this.http = http;
+        }
+
+        @Override
+        public java.util.List<String> authorization() {
+            return Collections.list(http.getHeaders("Authorization"));
+        }
+
+        @Override
+        public java.util.List<String> dpop() {
+            return http.getHeader("DPoP") == null ? java.util.List.of() : Collections.list(http.getHeaders("DPoP"));
+        }
+
+        @Override
+        public String method() {
+            return http.getMethod();
+        }
+
+        @Override
+        public URI uri() {
+            if (publicOrigin != null) {
+                return URI.create(publicOrigin + http.getRequestURI());
+            }
+            try {
+                return new URI(http.getRequestURL().toString());
+            } catch (URISyntaxException e) {
+                return URI.create("http://invalid/"); // matches no proof's htu
+            }
+        }
+
+        /** Servlet 6 §3.9: the TLS client certificate chain; from a listed proxy, its Client-Cert. */
+        @Override
+        public java.util.List<java.security.cert.X509Certificate> clientCertificate() {
+            if (certificateProxies.contains(http.getRemoteAddr())) {
+                return ForwardedClientCertificate.parse(Collections.list(http.getHeaders("Client-Cert")),
+                        Collections.list(http.getHeaders("Client-Cert-Chain")));
+            }
+            Object chain = http.getAttribute("jakarta.servlet.request.X509Certificate");
+            return chain instanceof java.security.cert.X509Certificate[] certs ? java.util.List.of(certs) : java.util.List.of();
         }
     }
 

@@ -85,11 +85,8 @@ public final class BearerTokenHandler {
         scopes.forEach(list::add);
         ScopeSet required = ScopeSet.of(list.toArray(String[]::new));
         return request -> {
-            CompletableFuture<BearerAuthentication.Outcome> outcome = authentication.authenticate(
-                    new BearerAuthentication.Request(request.headers().getAll("Authorization"),
-                            request.headers().getAll("DPoP"), request.method().name(),
-                            publicOrigin != null ? URI.create(publicOrigin + request.path()) : requestUri(request),
-                            clientCertificate(request, certificateProxies)), required);
+            CompletableFuture<BearerAuthentication.Outcome> outcome =
+                    authentication.authenticate(new VertxRequestView(request), required);
             if (outcome.isDone()) {
                 dispatch(request, outcome.join(), next);
                 return;
@@ -111,38 +108,74 @@ public final class BearerTokenHandler {
     }
 
     /**
-     * The TLS client certificate chain, when the server asked for one and the client sent it; from
-     * a listed proxy, the one its {@code Client-Cert} header forwards.
+     * What the checks need of a Vert.x request. The headers, the method, the URI's text and the TLS
+     * session are taken now, on the event loop: the checks may complete on another thread when keys
+     * must be fetched. The URI is parsed, and the peer certificates read, only when a check asks
+     * (a DPoP proof; a certificate-bound token): a bearer token costs neither, and a TLS connection
+     * without a client certificate no exception per request.
      */
-    private static java.util.List<java.security.cert.X509Certificate> clientCertificate(HttpServerRequest request,
-                                                                                       java.util.Set<String> proxies) {
-        io.vertx.core.net.SocketAddress peer = request.remoteAddress();
-        if (!proxies.isEmpty() && peer != null && proxies.contains(peer.hostAddress())) {
-            return ForwardedClientCertificate.parse(request.headers().getAll("Client-Cert"),
-                    request.headers().getAll("Client-Cert-Chain"));
-        }
-        if (!request.isSSL()) {
-            return java.util.List.of();
-        }
-        try {
-            java.util.List<java.security.cert.X509Certificate> chain = new java.util.ArrayList<>();
-            for (java.security.cert.Certificate c : request.connection().peerCertificates()) {
-                if (c instanceof java.security.cert.X509Certificate x) {
-                    chain.add(x);
-                }
-            }
-            return chain;
-        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
-            return java.util.List.of();
-        }
-    }
+    private final class VertxRequestView implements BearerAuthentication.Request {
+        private final java.util.List<String> authorization;
+        private final java.util.List<String> dpop;
+        private final String method;
+        private final @org.jspecify.annotations.Nullable String target;
+        private final java.util.List<java.security.cert.X509Certificate> forwarded;
+        private final javax.net.ssl.@org.jspecify.annotations.Nullable SSLSession session;
 
-    private static URI requestUri(HttpServerRequest request) {
-        String absolute = request.absoluteURI();
-        try {
-            return absolute == null ? URI.create("http://invalid/") : new URI(absolute);
-        } catch (URISyntaxException e) {
-            return URI.create("http://invalid/"); // matches no proof's htu
+        VertxRequestView(HttpServerRequest request) {
+            this.authorization = request.headers().getAll("Authorization");
+            this.dpop = request.getHeader("DPoP") == null ? java.util.List.of() : request.headers().getAll("DPoP");
+            this.method = request.method().name();
+            this.target = dpop.isEmpty() ? null
+                    : publicOrigin != null ? publicOrigin + request.path() : request.absoluteURI();
+            io.vertx.core.net.SocketAddress peer = request.remoteAddress();
+            boolean fromProxy = !certificateProxies.isEmpty() && peer != null && certificateProxies.contains(peer.hostAddress());
+            this.forwarded = fromProxy ? ForwardedClientCertificate.parse(request.headers().getAll("Client-Cert"),
+                    request.headers().getAll("Client-Cert-Chain")) : java.util.List.of();
+            this.session = !fromProxy && request.isSSL() ? request.sslSession() : null;
+        }
+
+        @Override
+        public java.util.List<String> authorization() {
+            return authorization;
+        }
+
+        @Override
+        public java.util.List<String> dpop() {
+            return dpop;
+        }
+
+        @Override
+        public String method() {
+            return method;
+        }
+
+        @Override
+        public URI uri() {
+            try {
+                return target == null ? URI.create("http://invalid/") : new URI(target);
+            } catch (URISyntaxException e) {
+                return URI.create("http://invalid/"); // matches no proof's htu
+            }
+        }
+
+        /** The TLS client certificate chain, when the client sent one; from a listed proxy, its Client-Cert. */
+        @Override
+        public java.util.List<java.security.cert.X509Certificate> clientCertificate() {
+            if (session == null) {
+                return forwarded;
+            }
+            try {
+                java.util.List<java.security.cert.X509Certificate> chain = new java.util.ArrayList<>();
+                for (java.security.cert.Certificate c : session.getPeerCertificates()) {
+                    if (c instanceof java.security.cert.X509Certificate x) {
+                        chain.add(x);
+                    }
+                }
+                return chain;
+            } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+                return java.util.List.of();
+            }
         }
     }
 

@@ -185,13 +185,7 @@ public final class ClientCommand implements Callable<Integer> {
 
     @Command(name = "delete", description = "Delete a client.")
     int delete(@Mixin AdminOptions admin, @Parameters(paramLabel = "CLIENT_ID") String clientId) {
-        try (AdminHttp http = admin.connect()) {
-            http.delete(AdminHttp.path("clients", clientId));
-        }
-        if (!admin.json()) {
-            Output.out(spec).println("deleted client " + Table.clean(clientId));
-        }
-        return ExitCodes.OK;
+        return delete(admin, "deleted client " + Table.clean(clientId), "clients", clientId);
     }
 
     @Command(name = "rotate-secret",
@@ -222,13 +216,8 @@ public final class ClientCommand implements Callable<Integer> {
     @Command(name = "delete-secret", description = "Delete one secret now, e.g. to make room for a rotation.")
     int deleteSecret(@Mixin AdminOptions admin, @Parameters(index = "0", paramLabel = "CLIENT_ID") String clientId,
             @Parameters(index = "1", paramLabel = "SECRET_ID") String secretId) {
-        try (AdminHttp http = admin.connect()) {
-            http.delete(AdminHttp.path("clients", clientId, "secrets", secretId));
-        }
-        if (!admin.json()) {
-            Output.out(spec).println("deleted secret " + Table.clean(secretId) + " of client " + Table.clean(clientId));
-        }
-        return ExitCodes.OK;
+        return delete(admin, "deleted secret " + Table.clean(secretId) + " of client " + Table.clean(clientId),
+                "clients", clientId, "secrets", secretId);
     }
 
     @Command(name = "revoke-tokens",
@@ -272,11 +261,17 @@ public final class ClientCommand implements Callable<Integer> {
     @Command(name = "remove-identity", description = "Stop a federated identity authenticating as the client.")
     int removeIdentity(@Mixin AdminOptions admin, @Parameters(index = "0", paramLabel = "CLIENT_ID") String clientId,
                        @Parameters(index = "1", paramLabel = "IDENTITY_ID") String identityId) {
+        return delete(admin, "removed identity " + Table.clean(identityId) + " of client " + Table.clean(clientId),
+                "clients", clientId, "federated-identities", identityId);
+    }
+
+    /** Deletes what {@code path} names and, for people, says {@code done}. */
+    private int delete(AdminOptions admin, String done, String... path) {
         try (AdminHttp http = admin.connect()) {
-            http.delete(AdminHttp.path("clients", clientId, "federated-identities", identityId));
+            http.delete(AdminHttp.path(path));
         }
         if (!admin.json()) {
-            Output.out(spec).println("removed identity " + Table.clean(identityId) + " of client " + Table.clean(clientId));
+            Output.out(spec).println(done);
         }
         return ExitCodes.OK;
     }

@@ -83,17 +83,17 @@ public final class ClientAuthenticator {
      *     {@code too_many_requests} (429) while the source or the client id backs off
      */
     public AuthenticatedClient authenticate(@Nullable String authorization, Form form, String source, Instant now) {
-        return authenticate(authorization, form, source, now, List.of());
+        return authenticate(authorization, form, source, now, List::of);
     }
 
     /**
      * Like {@link #authenticate(String, Form, String, Instant)}, for a request that may also carry
      * a client certificate (leaf first): with a {@code client_id} and no other credentials, the
      * client authenticates with it (RFC 8705 §2), {@code tls_client_auth} or
-     * {@code self_signed_tls_client_auth} as it is registered.
+     * {@code self_signed_tls_client_auth} as it is registered. The certificate is read only then.
      */
     public AuthenticatedClient authenticate(@Nullable String authorization, Form form, String source, Instant now,
-                                            List<X509Certificate> certificate) {
+                                            java.util.function.Supplier<List<X509Certificate>> certificate) {
         Optional<String> bodyId = form.get("client_id");
         Optional<String> bodySecret = form.get("client_secret");
         if (usesAssertion(form)) {
@@ -123,8 +123,8 @@ public final class ClientAuthenticator {
             clientId = bodyId.get();
             secret = bodySecret.get();
             method = ClientAuthMethod.CLIENT_SECRET_POST;
-        } else if (bodyId.isPresent() && !certificate.isEmpty()) {
-            return byCertificate(bodyId.get(), certificate, source, now);
+        } else if (bodyId.isPresent() && !certificate.get().isEmpty()) {
+            return byCertificate(bodyId.get(), certificate.get(), source, now);
         } else {
             throw OAuthError.INVALID_CLIENT.describe("client authentication is required")
                     .detail(bodyId.isPresent() ? "client_id without client_secret" : "no credentials").toException();

@@ -8,7 +8,10 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The client certificate of a request, leaf first (RFC 8705): the one the TLS connection
@@ -26,24 +29,50 @@ final class ClientCertificateSource {
         this.trustedProxies = trustedProxies;
     }
 
-    List<X509Certificate> of(HttpServerRequest request) {
+    /**
+     * The request's certificate, read when first asked (most requests never ask: only mutual-TLS
+     * authentication and certificate-bound tokens do) and then kept. The TLS session is taken now,
+     * on the event loop; reading its peer certificates is safe from the thread that asks.
+     */
+    Supplier<List<X509Certificate>> of(HttpServerRequest request) {
         if (!trustedProxies.isEmpty()) {
             SocketAddress remote = request.remoteAddress();
             if (remote != null && remote.hostAddress() != null && trustedProxies.contains(remote.hostAddress())) {
-                return forwarded(request);
+                List<X509Certificate> chain = forwarded(request);
+                return () -> chain;
             }
         }
         if (!request.isSSL()) {
+            return List::of;
+        }
+        SSLSession session = request.sslSession();
+        return new Supplier<>() {
+            private volatile @Nullable List<X509Certificate> read;
+
+            @Override
+            public List<X509Certificate> get() {
+                List<X509Certificate> chain = read;
+                if (chain == null) {
+                    chain = peerCertificates(session);
+                    read = chain;
+                }
+                return chain;
+            }
+        };
+    }
+
+    private static List<X509Certificate> peerCertificates(@Nullable SSLSession session) {
+        if (session == null) {
             return List.of();
         }
         try {
             List<X509Certificate> chain = new ArrayList<>();
-            for (Certificate c : request.connection().peerCertificates()) {
+            for (Certificate c : session.getPeerCertificates()) {
                 if (c instanceof X509Certificate x) {
                     chain.add(x);
                 }
             }
-            return chain;
+            return List.copyOf(chain);
         } catch (SSLPeerUnverifiedException e) {
             return List.of(); // the client sent none
         }

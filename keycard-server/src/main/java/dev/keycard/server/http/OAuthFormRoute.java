@@ -9,6 +9,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -51,7 +52,8 @@ abstract class OAuthFormRoute implements Handler<HttpServerRequest> {
                         new OAuthError("invalid_request", status).describe(description)),
                 body -> respond(request, new TokenHttpRequest(request.method().name(),
                         request.getHeader("Content-Type"), request.getHeader("Authorization"), body,
-                        support.source(request), support.accessLog().caller(request), request.headers().getAll("DPoP"),
+                        support.source(request), support.accessLog().caller(request),
+                        request.getHeader("DPoP") == null ? List.of() : request.headers().getAll("DPoP"),
                         support.clientCertificate(request))));
     }
 

@@ -18,8 +18,9 @@ public record RouteSupport(Vertx vertx, ClientAddresses addresses, AccessLog acc
         return addresses.of(request);
     }
 
-    /** The client certificate the request carries, leaf first: {@link ClientCertificateSource#of}. */
-    java.util.List<java.security.cert.X509Certificate> clientCertificate(HttpServerRequest request) {
+    /** The client certificate the request carries, leaf first, read when asked: {@link ClientCertificateSource#of}. */
+    java.util.function.Supplier<java.util.List<java.security.cert.X509Certificate>> clientCertificate(
+            HttpServerRequest request) {
         return certificates.of(request);
     }
 }

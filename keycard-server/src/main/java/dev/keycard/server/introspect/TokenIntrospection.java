@@ -56,7 +56,7 @@ public final class TokenIntrospection {
         Form form = FormPost.parse(http, "introspection endpoint", Set.of());
         Instant now = clock.instant();
         AuthenticatedClient caller = authenticator.authenticate(http.authorization(), form, http.source(), now,
-                    http.clientCertificate())
+                    http::clientCertificate)
                 .awaitSettled(); // at once for a secret; a client assertion's request runs where it may wait
         http.caller().authenticated(caller.client().id().value());
         String token = form.get("token").orElseThrow(() ->

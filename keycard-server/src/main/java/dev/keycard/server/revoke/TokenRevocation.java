@@ -55,7 +55,7 @@ public final class TokenRevocation {
         Form form = FormPost.parse(http, "revocation endpoint", Set.of());
         Instant now = clock.instant();
         AuthenticatedClient caller = authenticator.authenticate(http.authorization(), form, http.source(), now,
-                    http.clientCertificate())
+                    http::clientCertificate)
                 .awaitSettled(); // at once for a secret; a client assertion's request runs where it may wait
         http.caller().authenticated(caller.client().id().value());
         String token = form.get("token").orElseThrow(() ->

@@ -116,7 +116,7 @@ public final class TokenEndpoint {
             proof = dpop.proof(http).orElse(null);
             now = clock.instant();
             client = authenticator.authenticate(http.authorization(), form, http.source(), now,
-                    http.clientCertificate());
+                    http::clientCertificate);
             // Spent only once the credentials checked out, as far as they can be at once.
             settled = proof == null ? client.settled() : CompletableFuture.allOf(client.settled(), dpop.spend(proof));
         } catch (RuntimeException e) {

@@ -2,6 +2,7 @@ package dev.keycard.server.token;
 
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -17,12 +18,14 @@ import org.jspecify.annotations.Nullable;
  *     names), for the back-off after failed authentication
  * @param caller where the pipeline notes the client it authenticated, for the access log
  * @param dpop every {@code DPoP} header sent (RFC 9449 §4.1), usually none or one
- * @param clientCertificate the client's certificate chain, leaf first (RFC 8705): the TLS
- *     connection's, or the one a trusted proxy forwarded (RFC 9440); empty without one
+ * @param certificates the client's certificate chain, leaf first (RFC 8705): the TLS
+ *     connection's, or the one a trusted proxy forwarded (RFC 9440); empty without one. Read
+ *     through {@link #clientCertificate()}, only by a request that needs it (mutual-TLS
+ *     authentication, a certificate-bound token)
  */
 public record TokenHttpRequest(String method, @Nullable String contentType, @Nullable String authorization,
                                byte[] body, String source, Caller caller, List<String> dpop,
-                               List<X509Certificate> clientCertificate) {
+                               Supplier<List<X509Certificate>> certificates) {
 
     public TokenHttpRequest {
         Objects.requireNonNull(method, "method");
@@ -30,13 +33,18 @@ public record TokenHttpRequest(String method, @Nullable String contentType, @Nul
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(caller, "caller");
         dpop = List.copyOf(dpop);
-        clientCertificate = List.copyOf(clientCertificate);
+        Objects.requireNonNull(certificates, "certificates");
     }
 
     /** A request without a client certificate. */
     public TokenHttpRequest(String method, @Nullable String contentType, @Nullable String authorization,
                             byte[] body, String source, Caller caller, List<String> dpop) {
-        this(method, contentType, authorization, body, source, caller, dpop, List.of());
+        this(method, contentType, authorization, body, source, caller, dpop, List::of);
+    }
+
+    /** The client's certificate chain, leaf first; empty without one. */
+    public List<X509Certificate> clientCertificate() {
+        return certificates.get();
     }
 
     /** A request without a DPoP proof. */
