@@ -161,11 +161,13 @@ class AssertionReplayClusterTest {
      * node handed out is accepted by the other (§8), with no state shared but the master key.
      */
     @Test
-    void dpopProofWhenSpentOnOneNodeThenReplayOnTheOtherAndNoncesWorkOnBoth() {
+    void dpopProofWhenSpentOnOneNodeThenReplayOnTheOtherAndNoncesWorkOnBoth() throws Exception {
         startNodes(Map.of("dpop.nonce-required", "true"));
         Http http1 = new Http(node1.baseUri());
         Http http2 = new Http(node2.baseUri());
         String secret = http1.createClient("worker", JOBS, "jobs:read").getString("client_secret");
+        assertTrue(Eventually.within(Duration.ofSeconds(5), () -> http2.token("worker", secret,
+                "grant_type", "client_credentials").statusCode() == 200), "node 2 did not learn of the client");
         ECKey key = DPoPProofs.newKey();
         String htu = ISSUER + "/oauth2/token";
 
