@@ -66,6 +66,17 @@ cpu_ticks() {
   read -r -a fields <<< "$rest"
   echo $((fields[11] + fields[12]))
 }
+postgres_ticks() { # user + system CPU time so far of every process named postgres (the store's backends)
+  local pid stat rest total=0
+  local -a fields
+  for pid in $(pgrep -x postgres || true); do
+    stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
+    rest=${stat##*) }
+    read -r -a fields <<< "$rest"
+    total=$((total + fields[11] + fields[12]))
+  done
+  echo "$total"
+}
 heap_mib() { # used heap after a full GC, in MiB: the "used NK" of each generation heap_info lists
   "$jcmd" "$server_pid" GC.run > /dev/null
   sleep 1
