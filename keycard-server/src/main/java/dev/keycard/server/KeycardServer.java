@@ -50,6 +50,9 @@ import dev.keycard.server.token.DPoPBinding;
 import dev.keycard.server.token.TokenEndpoint;
 import java.net.URI;
 import java.security.Provider;
+import dev.keycard.server.client.ScopeUsage;
+import dev.keycard.server.console.ConsoleSessions;
+import dev.keycard.server.store.ScopeUsageRepository;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -100,6 +103,8 @@ public final class KeycardServer implements AutoCloseable {
     private final Database db;
     private final ClientRepository clients;
     private final SecretUsage usage;
+    private final ScopeUsage scopeUsage;
+    private final ScopeUsageRepository scopeUsageRows = new ScopeUsageRepository();
     private final ReentrantLock flushing = new ReentrantLock();
     /** Scheme and host of the main port, e.g. {@code https://127.0.0.1}. */
     private final String origin;
@@ -119,7 +124,7 @@ public final class KeycardServer implements AutoCloseable {
     private final List<AutoCloseable> closeables;
 
     private KeycardServer(HttpRuntime http, ScheduledExecutorService background, Database db,
-                          ClientRepository clients, SecretUsage usage, String origin, int port,
+                          ClientRepository clients, SecretUsage usage, ScopeUsage scopeUsage, String origin, int port,
                           OptionalInt managementPort, String issuer, Optional<Bootstrap.AdminCredentials> created,
                           TokenEndpoint tokens, KeyManager keys, Revocations revocations, ChangeFeed feed,
                           Audit audit, Metrics metrics, Clock clock, Registry registry,
@@ -129,6 +134,7 @@ public final class KeycardServer implements AutoCloseable {
         this.db = db;
         this.clients = clients;
         this.usage = usage;
+        this.scopeUsage = scopeUsage;
         this.origin = origin;
         this.port = port;
         this.managementPort = managementPort;
@@ -219,6 +225,7 @@ public final class KeycardServer implements AutoCloseable {
 
             AtomicReference<String> issuer = new AtomicReference<>(config.issuer());
             SecretUsage usage = new SecretUsage();
+            ScopeUsage scopeUsage = new ScopeUsage();
             TokenIssuer tokenIssuer = new TokenIssuer(keys::ring, issuer::get, random);
             ClientAuthEvents authEvents = new ClientAuthEvents(metrics, audit);
             ClientKeySets keySets = new ClientKeySets(config.assertions().jwksTimeout(),
@@ -235,7 +242,7 @@ public final class KeycardServer implements AutoCloseable {
                     new TokenRateLimits(config.rateLimits().clientTokens()), authEvents,
                     List.of(new ClientCredentialsGrant(registry, config.tokenMaxLifetime())), tokenIssuer, clock,
                     metrics, new DPoPBinding(config.dpop(), masterKey.derive("keycard dpop nonce v1"), replay,
-                            issuer::get, clock));
+                            issuer::get, clock), scopeUsage);
             IssuedTokenVerifier verifier = new IssuedTokenVerifier(keys, issuer::get, registry);
             TokenIntrospection introspection = new TokenIntrospection(authenticator, verifier, revocations, registry,
                     clock, metrics);
@@ -255,12 +262,18 @@ public final class KeycardServer implements AutoCloseable {
             if (config.issuerDerived()) {
                 issuer.set(config.scheme() + "://" + hostForUrl(config.host()) + ":" + port);
             }
-            HttpServers.bind(http, config, port, new Endpoints(tokens, introspection, revocation,
+            Optional<ConsoleSessions> console = config.consoleEnabled()
+                    ? Optional.of(new ConsoleSessions(db, registry, clock, random, masterKey.derive("keycard console csrf v1")))
+                    : Optional.empty();
+            AtomicReference<String> consoleOrigin = new AtomicReference<>(issuer.get());
+            Endpoints endpoints = new Endpoints(tokens, introspection, revocation,
                     new RevocationStream(revocations, clock, config.tokenMaxLifetime()), authenticator, keys, registry,
-                    revocations, usage, admin, issuer::get, store::ping, metrics, audit, clock));
-            OptionalInt managementPort = HttpServers.bindManagement(http, config, () -> true, store::ping, metrics);
+                    revocations, usage, admin, issuer::get, store::ping, metrics, audit, clock, console, consoleOrigin::get);
+            HttpServers.bind(http, config, port, endpoints);
+            OptionalInt managementPort = HttpServers.bindManagement(http, config, () -> true, endpoints);
+            managementPort.ifPresent(p -> consoleOrigin.set("http://" + hostForUrl(config.managementHost()) + ":" + p));
             await(warm);
-            KeycardServer server = new KeycardServer(http, background, db, clients, usage,
+            KeycardServer server = new KeycardServer(http, background, db, clients, usage, scopeUsage,
                     config.scheme() + "://" + hostForUrl(config.host()), port,
                     managementPort, issuer.get(), created, tokens, keys, revocations, feed, audit, metrics, clock, registry,
                     closing);
@@ -432,7 +445,7 @@ public final class KeycardServer implements AutoCloseable {
     }
 
     /**
-     * Writes the secrets' last-used times noted since the last write; on failure they are kept
+     * Writes the secrets' last-used times, and the scopes clients were issued, noted since the last write; on failure they are kept
      * for the next round. Skipped while an earlier flush still waits for the store: one per
      * period would otherwise pile up on the worker threads that admin calls and revocations need.
      */
@@ -442,17 +455,24 @@ public final class KeycardServer implements AutoCloseable {
         }
         try {
             Map<String, Instant> pending = usage.drain();
-            if (pending.isEmpty()) {
+            List<ScopeUsageRepository.Use> scopes = scopeUsage.drain();
+            if (pending.isEmpty() && scopes.isEmpty()) {
                 return;
             }
             try {
                 db.transaction(c -> {
-                    clients.recordLastUsed(c, pending);
+                    if (!pending.isEmpty()) {
+                        clients.recordLastUsed(c, pending);
+                    }
+                    if (!scopes.isEmpty()) {
+                        scopeUsageRows.record(c, scopes);
+                    }
                     return null;
                 });
             } catch (RuntimeException e) {
                 usage.restore(pending);
-                LOG.warn("could not record secret usage; will retry: {}", e.getMessage());
+                scopeUsage.restore(scopes);
+                LOG.warn("could not record secret and scope usage; will retry: {}", e.getMessage());
             }
         } finally {
             flushing.unlock();

@@ -32,6 +32,7 @@ class ArchitectureTest {
             List.of("cli"),
             List.of(""), // dev.keycard.server itself: KeycardServer wires everything
             List.of("http"),
+            List.of("console"),
             List.of("admin"),
             List.of("introspect"),
             List.of("revoke"),

@@ -18,6 +18,7 @@ import dev.keycard.server.store.ApiRepository;
 import dev.keycard.server.store.ChangeLog.Change;
 import dev.keycard.server.store.ClientRepository;
 import dev.keycard.server.store.Database;
+import dev.keycard.server.store.ScopeUsageRepository;
 import dev.keycard.server.store.TrustSourceRepository;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -68,6 +69,7 @@ public final class ClientAdmin {
     private final LastAdministrator lastAdministrator;
     private final RegistryRefresh registry;
     private final TrustSourceRepository trustSources = new TrustSourceRepository();
+    private final ScopeUsageRepository scopeUsage = new ScopeUsageRepository();
 
     /**
      * @param revocations where disabling or deleting a client revokes its tokens, in the same
@@ -96,6 +98,17 @@ public final class ClientAdmin {
 
     public Client get(String id) {
         return db.transaction(c -> find(c, id));
+    }
+
+    /**
+     * When the client was last issued each scope, per API, as written by the token path's batches
+     * ({@code secret.last-used-flush}): what the console shows as the scopes a client uses.
+     */
+    public Map<String, Map<String, Instant>> scopeUsage(String id) {
+        return db.snapshot(c -> {
+            find(c, id);
+            return scopeUsage.of(c, id);
+        });
     }
 
     public Created create(CreateClient command) {
@@ -207,6 +220,7 @@ public final class ClientAdmin {
         done(id, db.transaction(c -> {
             Client before = lock(c, id);
             lastAdministrator.guard(c, before, () -> clients.delete(c, id));
+            scopeUsage.deleteClient(c, id);
             var revoked = revocations.revokeClientBefore(c, id, now);
             registry.record(c, Change.client(id));
             return new Revoking<>(null, Optional.of(revoked));

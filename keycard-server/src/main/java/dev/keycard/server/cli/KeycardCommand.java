@@ -26,6 +26,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         versionProvider = KeycardCommand.Version.class,
         description = "Keycard, an OAuth 2.0 client-credentials authorization server.",
         subcommands = {ServeCommand.class, ApiCommand.class, ClientCommand.class, GrantCommand.class, KeysCommand.class,
+                ConsoleCommand.class,
                 TrustCommand.class,
                 TokenCommand.class, AdminCommand.class},
         exitCodeListHeading = "%nExit codes:%n",

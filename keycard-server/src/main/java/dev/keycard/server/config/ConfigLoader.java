@@ -143,7 +143,7 @@ public final class ConfigLoader {
                         values.get(Settings.ASSERTION_ALLOW_HTTP_JWKS_URI), values.get(Settings.ASSERTION_JWKS_TIMEOUT),
                         values.get(Settings.ASSERTION_JWKS_MAX_BYTES), values.get(Settings.ASSERTION_JWKS_REFETCH)),
                 new ServerConfig.DPoPPolicy(values.get(Settings.DPOP_PROOF_MAX_AGE), values.get(Settings.DPOP_NONCE_REQUIRED)),
-                values.get(Settings.METRICS_ENABLED), values.get(Settings.LOG_FORMAT), values.get(Settings.LOG_ACCESS),
+                values.get(Settings.METRICS_ENABLED), values.get(Settings.CONSOLE_ENABLED), values.get(Settings.LOG_FORMAT), values.get(Settings.LOG_ACCESS),
                 values.get(Settings.LOG_LEVEL), tls(values), clientCaFile(values));
     }
 

@@ -48,6 +48,7 @@ public record ServerConfig(
         AssertionPolicy assertions,
         DPoPPolicy dpop,
         boolean metricsEnabled,
+        boolean consoleEnabled,
         LogFormat logFormat,
         boolean accessLog,
         Level logLevel,

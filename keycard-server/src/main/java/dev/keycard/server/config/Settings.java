@@ -130,6 +130,8 @@ public final class Settings {
             "Require a server nonce in every DPoP proof at the token endpoint (RFC 9449 section 8): a proof without one, or with a stale one, is answered use_dpop_nonce with a fresh nonce in the DPoP-Nonce header. Nonces change every minute and every node accepts them (they are derived from the master key).");
     public static final Setting<Boolean> METRICS_ENABLED = Setting.bool("metrics.enabled", "false",
             "Serve GET /metrics (Prometheus text format, with JVM metrics) on the management port, else on the HTTP port, without authentication: keep it off the public network.");
+    public static final Setting<Boolean> CONSOLE_ENABLED = Setting.bool("console.enabled", "false",
+            "Serve the web console at /console (on the management port when management.port is set, else on the HTTP port). Sign in with a one-time link from `keycard console`.");
     public static final Setting<LogFormat> LOG_FORMAT = new Setting<>("log.format", "text",
             "text: lines for people; json: one JSON object per line (time, level, logger, message), for a log pipeline. Both to standard error.",
             LogFormat::parse);
@@ -149,7 +151,7 @@ public final class Settings {
             KEYS_PUBLISH_LEAD, KEYS_JWKS_MAX_AGE, CRYPTO_PROVIDER, RATE_LIMIT_CLIENT_TOKENS, RATE_LIMIT_FAILED_AUTH,
             RATE_LIMIT_FAILED_AUTH_MAX_BACKOFF, ASSERTION_MAX_LIFETIME, ASSERTION_CLOCK_SKEW,
             ASSERTION_TOKEN_ENDPOINT_AUDIENCE, ASSERTION_ALLOW_HTTP_JWKS_URI, ASSERTION_JWKS_TIMEOUT,
-            ASSERTION_JWKS_MAX_BYTES, ASSERTION_JWKS_REFETCH, DPOP_PROOF_MAX_AGE, DPOP_NONCE_REQUIRED, METRICS_ENABLED, LOG_FORMAT, LOG_ACCESS, LOG_LEVEL);
+            ASSERTION_JWKS_MAX_BYTES, ASSERTION_JWKS_REFETCH, DPOP_PROOF_MAX_AGE, DPOP_NONCE_REQUIRED, METRICS_ENABLED, CONSOLE_ENABLED, LOG_FORMAT, LOG_ACCESS, LOG_LEVEL);
 
     private Settings() {
     }

@@ -1,6 +1,8 @@
 package dev.keycard.server.http;
 
+import dev.keycard.server.admin.AdminProblem;
 import dev.keycard.server.admin.AdminUseCases;
+import dev.keycard.server.console.ConsoleSessions;
 import dev.keycard.server.admin.ClientAdmin;
 import dev.keycard.server.admin.ListQuery;
 import dev.keycard.server.admin.Page;
@@ -64,8 +66,18 @@ final class AdminRouteTable {
         Result run(Map<String, String> path, JsonObject body, Map<String, List<String>> query);
     }
 
+    /** What a route does when it also needs the admin client that asks. */
+    @FunctionalInterface
+    interface AdminAction {
+        Result run(String adminId, Map<String, String> path, JsonObject body, Map<String, List<String>> query);
+    }
+
     /** One route. */
-    record Route(HttpMethod method, String template, Action action) {
+    record Route(HttpMethod method, String template, AdminAction action) {
+        Route(HttpMethod method, String template, Action action) {
+            this(method, template, (admin, p, b, q) -> action.run(p, b, q));
+        }
+
         List<String> segments() {
             return List.of(template.substring(PREFIX.length()).split("/"));
         }
@@ -82,8 +94,13 @@ final class AdminRouteTable {
     }
 
     /** Every admin route, calling {@code cases}. */
+    /**
+     * @param console the console's sessions when it is on: {@code console/sign-in-links} makes links
+     * @param consoleOrigin where the console is served
+     */
     static AdminRouteTable of(AdminUseCases cases, AdminRequests read, AdminJson json, Clock clock,
-                              java.util.function.Supplier<String> issuer) {
+                              java.util.function.Supplier<String> issuer, Optional<ConsoleSessions> console,
+                              java.util.function.Supplier<String> consoleOrigin) {
         ClientAdmin clients = cases.clients();
         List<Route> r = new ArrayList<>();
         r.add(new Route(HttpMethod.GET, PREFIX + "apis", (p, b, q) -> {
@@ -179,6 +196,14 @@ final class AdminRouteTable {
         r.add(new Route(HttpMethod.DELETE, PREFIX + "trust-sources/{name}", (p, b, q) -> {
             cases.trust().delete(p.get("name"));
             return Result.noContent();
+        }));
+        r.add(new Route(HttpMethod.POST, PREFIX + "console/sign-in-links", (admin, p, b, q) -> {
+            read.nothing(b);
+            ConsoleSessions sessions = console.orElseThrow(() -> AdminProblem.notFound(
+                    "the console is off; set console.enabled=true to serve it"));
+            ConsoleSessions.Link link = sessions.link(admin);
+            return new Result(201, new JsonObject().put("url", consoleOrigin.get() + "/console/sign-in?token=" + link.secret())
+                    .put("expires_at", link.expiresAt().toString()), Map.of());
         }));
         r.add(new Route(HttpMethod.GET, PREFIX + "keys", (p, b, q) -> {
             Page<KeyRing.Entry> page = Page.within(cases.keys().list(), AdminQueries.page(q), e -> e.key().kid());

@@ -55,17 +55,15 @@ public final class AdminRoutes implements Handler<HttpServerRequest> {
     }
 
     /**
-     * The admin API over HTTP, calling {@code cases}.
+     * The admin API over HTTP, calling the use cases of {@code e}.
      *
      * @param maxLifetime {@code token.max-lifetime}, the longest token lifetime an API may ask for
      * @param allowHttpJwksUri {@code client-assertion.allow-http-jwks-uri}: a client's jwks_uri may be http
      */
-    public static AdminRoutes of(RouteSupport support, AdminUseCases cases, KeyManager keys, Registry registry,
-                                 Revocations revocations, Supplier<String> issuer, SecretUsage usage,
-                                 Duration maxLifetime, boolean allowHttpJwksUri, Clock clock, Audit audit) {
-        return new AdminRoutes(support, new AdminAuth(keys, registry, issuer, clock, revocations),
-                AdminRouteTable.of(cases, new AdminRequests(maxLifetime, allowHttpJwksUri), new AdminJson(usage), clock,
-                        issuer), audit);
+    public static AdminRoutes of(RouteSupport support, Endpoints e, Duration maxLifetime, boolean allowHttpJwksUri) {
+        return new AdminRoutes(support, new AdminAuth(e.keys(), e.registry(), e.issuer(), e.clock(), e.revocations()),
+                AdminRouteTable.of(e.admin(), new AdminRequests(maxLifetime, allowHttpJwksUri), new AdminJson(e.usage()),
+                        e.clock(), e.issuer(), e.console(), e.consoleOrigin()), e.audit());
     }
 
     @Override
@@ -102,7 +100,7 @@ public final class AdminRoutes implements Handler<HttpServerRequest> {
         AdminRouteTable.Match found = match.get();
         Optional<Map<String, Object>> change = request.method() == HttpMethod.GET ? Optional.empty()
                 : Optional.of(change(request.method(), found.route().template(), path));
-        readJson(request, body -> run(request, () -> found.route().action().run(found.path(), body, query(request)), change, adminId));
+        readJson(request, body -> run(request, () -> found.route().action().run(adminId, found.path(), body, query(request)), change, adminId));
     }
 
     private static Map<String, Object> change(HttpMethod method, String template, String path) {

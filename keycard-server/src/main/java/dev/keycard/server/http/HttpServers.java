@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,8 +52,7 @@ public final class HttpServers {
         MetadataRoutes metadata = new MetadataRoutes(e.issuer(), e.tokens().grantTypes(), e.keys(),
                 config.keys().jwksMaxAge(), e.tokens().dpop().algorithms(),
                 config.tls().map(ServerConfig.Tls::wantClientCert).orElse(false) || !config.tlsTrustedProxies().isEmpty());
-        AdminRoutes admin = AdminRoutes.of(support, e.admin(), e.keys(), e.registry(), e.revocations(), e.issuer(),
-                e.usage(), config.tokenMaxLifetime(), config.assertions().allowHttpJwksUri(), e.clock(), e.audit());
+        AdminRoutes admin = AdminRoutes.of(support, e, config.tokenMaxLifetime(), config.assertions().allowHttpJwksUri());
         Map<String, Handler<HttpServerRequest>> paths = new HashMap<>(Map.of(
                 "/oauth2/token", token,
                 "/oauth/token", token,
@@ -68,7 +68,19 @@ public final class HttpServers {
         if (config.managementPort().isEmpty()) {
             paths.putAll(managementRoutes(vertx, config, () -> true, e.storeAnswers(), e.metrics()));
         }
-        return support.accessLog().around(new Router(paths, "/admin/", admin));
+        Map<String, Handler<HttpServerRequest>> prefixes = new java.util.LinkedHashMap<>();
+        prefixes.put("/admin/", admin);
+        if (config.managementPort().isEmpty()) {
+            console(support, config, e).ifPresent(c -> prefixes.put(ConsoleRoutes.PREFIX, c));
+        }
+        return support.accessLog().around(new Router(paths, prefixes));
+    }
+
+    /** The console, when {@code console.enabled}: on the management port if there is one, else on the main port. */
+    private static Optional<Handler<HttpServerRequest>> console(RouteSupport support, ServerConfig config, Endpoints e) {
+        return e.console().map(sessions -> new ConsoleRoutes(support, sessions, e.admin(),
+                new AdminRequests(config.tokenMaxLifetime(), config.assertions().allowHttpJwksUri()), e.audit(), e.clock(),
+                config.tls().isPresent()));
     }
 
     /**
@@ -79,16 +91,22 @@ public final class HttpServers {
      * @return the bound management port, or empty when {@code management.port} is off
      */
     public static OptionalInt bindManagement(HttpRuntime runtime, ServerConfig config, BooleanSupplier loaded,
-                                             BooleanSupplier storeAnswers, Metrics metrics) throws Exception {
+                                             Endpoints e) throws Exception {
         Vertx vertx = runtime.vertx();
         if (config.managementPort().isEmpty()) {
             return OptionalInt.empty();
         }
-        Map<String, Handler<HttpServerRequest>> paths = managementRoutes(vertx, config, loaded, storeAnswers, metrics);
+        Map<String, Handler<HttpServerRequest>> paths = managementRoutes(vertx, config, loaded, e.storeAnswers(),
+                e.metrics());
+        RouteSupport support = runtime.routeSupport(config);
+        Optional<Handler<HttpServerRequest>> console = console(support, config, e);
+        Handler<HttpServerRequest> router = console.isPresent() // probes stay out of the access log
+                ? new Router(paths, Map.of(ConsoleRoutes.PREFIX, support.accessLog().around(console.get())))
+                : new Router(paths);
         int port = deploy(vertx, options(config, config.managementHost()), config.managementPort().getAsInt(),
-                config, new Router(paths), 1, new java.util.ArrayList<>());
-        LOG.info("management endpoints on http://{}:{} (/health/live, /health/ready{})", config.managementHost(),
-                port, paths.containsKey("/metrics") ? ", /metrics" : "");
+                config, router, 1, new java.util.ArrayList<>());
+        LOG.info("management endpoints on http://{}:{} (/health/live, /health/ready{}{})", config.managementHost(),
+                port, paths.containsKey("/metrics") ? ", /metrics" : "", console.isPresent() ? ", /console" : "");
         return OptionalInt.of(port);
     }
 

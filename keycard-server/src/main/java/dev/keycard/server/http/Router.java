@@ -6,12 +6,11 @@ import io.vertx.core.http.HttpVersion;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Dispatches by exact path, then by the admin prefix if there is one. Anything a route throws
+ * Dispatches by exact path, then by path prefix (the admin API's, the console's). Anything a route throws
  * becomes a 500 without a stack trace in the response; a route is expected never to throw. A
  * request without exactly one valid {@code Host} is answered 400 before any route sees it
  * (RFC 9112 §3.2: an HTTP/1.1 request without one, or any request with two or an invalid one).
@@ -21,20 +20,18 @@ final class Router implements Handler<HttpServerRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(Router.class);
 
     private final Map<String, Handler<HttpServerRequest>> routes;
-    private final String prefix;
-    private final @Nullable Handler<HttpServerRequest> prefixed;
+    /** Path prefixes and their handlers, tried in order after the exact paths. */
+    private final Map<String, Handler<HttpServerRequest>> prefixes;
 
     /** Exact paths only. */
     Router(Map<String, Handler<HttpServerRequest>> routes) {
-        this.routes = Map.copyOf(routes);
-        this.prefix = "";
-        this.prefixed = null;
+        this(routes, Map.of());
     }
 
-    Router(Map<String, Handler<HttpServerRequest>> routes, String prefix, Handler<HttpServerRequest> prefixed) {
+    /** Exact paths, then prefixes ({@code /admin/}, {@code /console}) in the order of {@code prefixes}. */
+    Router(Map<String, Handler<HttpServerRequest>> routes, Map<String, Handler<HttpServerRequest>> prefixes) {
         this.routes = Map.copyOf(routes);
-        this.prefix = prefix;
-        this.prefixed = prefixed;
+        this.prefixes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(prefixes));
     }
 
     /** {@code uri-host [ ":" port ]} (RFC 9112 §3.2, RFC 3986 §3.2.2); empty is allowed. */
@@ -52,8 +49,13 @@ final class Router implements Handler<HttpServerRequest> {
             }
             String path = request.path();
             Handler<HttpServerRequest> route = routes.get(path);
-            if (route == null && prefixed != null && path.startsWith(prefix)) {
-                route = prefixed;
+            if (route == null) {
+                for (Map.Entry<String, Handler<HttpServerRequest>> p : prefixes.entrySet()) {
+                    if (path.startsWith(p.getKey())) {
+                        route = p.getValue();
+                        break;
+                    }
+                }
             }
             if (route == null) {
                 Responses.problem(request, Responses.Problem.of(404, "not-found", "Not found", "no such endpoint"));

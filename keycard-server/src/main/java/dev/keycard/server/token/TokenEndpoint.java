@@ -10,6 +10,7 @@ import dev.keycard.resource.DPoPProof;
 import dev.keycard.server.client.AuthenticatedClient;
 import dev.keycard.server.client.ClientCertificates;
 import dev.keycard.server.client.ClientAuthenticator;
+import dev.keycard.server.client.ScopeUsage;
 import dev.keycard.server.client.RequestLimit;
 import dev.keycard.server.client.TokenRateLimits;
 import dev.keycard.server.event.ClientAuthEvents;
@@ -53,6 +54,7 @@ public final class TokenEndpoint {
     private final TokenIssuer issuer;
     private final Clock clock;
     private final Metrics metrics;
+    private final ScopeUsage scopeUsage;
     private final DPoPBinding dpop;
 
     /**
@@ -62,8 +64,9 @@ public final class TokenEndpoint {
      */
     public TokenEndpoint(ClientAuthenticator authenticator, TokenRateLimits rateLimits, ClientAuthEvents events,
                          List<GrantHandler> handlers, TokenIssuer issuer, Clock clock, Metrics metrics,
-                         DPoPBinding dpop) {
+                         DPoPBinding dpop, ScopeUsage scopeUsage) {
         this.authenticator = authenticator;
+        this.scopeUsage = scopeUsage;
         this.rateLimits = rateLimits;
         this.events = events;
         this.handlers = handlers.stream().collect(Collectors.toUnmodifiableMap(GrantHandler::grantType,
@@ -166,6 +169,7 @@ public final class TokenEndpoint {
         String x5t = certificateBinding(http, client);
         TokenResponse response = issuer.issue(decision, now, proof == null ? null : proof.jwkThumbprint(), x5t);
         metrics.tokenIssued(decision.api(), System.nanoTime() - started);
+        scopeUsage.used(client.client().id().value(), decision.api().identifier(), decision.scopes(), now);
         return response;
     }
 

@@ -1,0 +1,493 @@
+package dev.keycard.server.http;
+
+import dev.keycard.protocol.Form;
+import dev.keycard.protocol.FormCodec;
+import dev.keycard.protocol.Scope;
+import dev.keycard.protocol.ScopeSet;
+import dev.keycard.server.admin.AdminProblem;
+import dev.keycard.server.admin.AdminUseCases;
+import dev.keycard.server.admin.ClientAdmin;
+import dev.keycard.server.admin.ClientQuery;
+import dev.keycard.server.admin.ListQuery;
+import dev.keycard.server.api.Api;
+import dev.keycard.server.console.ConsolePages;
+import dev.keycard.server.console.ConsolePages.Frame;
+import dev.keycard.server.console.ConsoleSessions;
+import dev.keycard.server.console.ConsoleSessions.Session;
+import dev.keycard.server.event.Audit;
+import dev.keycard.server.registry.Client;
+import dev.keycard.server.store.StoreException;
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The console over HTTP (docs/console.md): {@code /console/…} pages rendered by
+ * {@link ConsolePages} from the same admin use cases and the same request validation
+ * ({@link AdminRequests}) as the admin API.
+ *
+ * <p>Sign-in by a one-time link ({@code GET /console/sign-in?token=…}), then a session cookie:
+ * {@code HttpOnly}, {@code SameSite=Strict} (a cross-site request carries none), {@code Secure}
+ * when TLS is on, {@code Path=/console}, 8 hours. Every change is a POST carrying the session's
+ * CSRF token, and refused when its {@code Origin} names another host or its {@code Sec-Fetch-Site}
+ * is not {@code same-origin}. Every answer carries a
+ * strict Content-Security-Policy (scripts and styles from the console itself only, no framing,
+ * forms posting only here), {@code X-Content-Type-Options: nosniff}, {@code X-Frame-Options: DENY},
+ * {@code Referrer-Policy: same-origin} (with {@code no-referrer}, browsers send
+ * {@code Origin: null} on a form's POST) and {@code Cache-Control: no-store}. Changes are audited as
+ * {@code admin.change} under the signed-in admin client, with {@code via: console}.
+ */
+public final class ConsoleRoutes implements Handler<HttpServerRequest> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConsoleRoutes.class);
+    static final String PREFIX = "/console";
+    static final String COOKIE = "keycard_console";
+    private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';"
+            + " connect-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+    private static final String HTML = "text/html; charset=utf-8";
+
+    private final Vertx vertx;
+    private final RouteSupport support;
+    private final ConsoleSessions sessions;
+    private final AdminUseCases cases;
+    private final AdminRequests read;
+    private final Audit audit;
+    private final Clock clock;
+    private final boolean secure;
+    private final Map<String, Asset> assets;
+
+    private record Asset(String type, byte[] body) {
+    }
+
+    /** A page's answer: its status and HTML, or a redirect (303 See Other, after a change). */
+    private record Answer(int status, String html, Optional<String> location) {
+        static Answer page(int status, String html) {
+            return new Answer(status, html, Optional.empty());
+        }
+
+        static Answer redirect(String location) {
+            return new Answer(303, "", Optional.of(location));
+        }
+    }
+
+    /**
+     * @param read the admin API's request validation, so a form is refused with the same messages
+     * @param secure whether the console is served over TLS: the cookie is then {@code Secure}
+     */
+    ConsoleRoutes(RouteSupport support, ConsoleSessions sessions, AdminUseCases cases, AdminRequests read, Audit audit,
+                  Clock clock, boolean secure) {
+        this.vertx = support.vertx();
+        this.support = support;
+        this.sessions = sessions;
+        this.cases = cases;
+        this.read = read;
+        this.audit = audit;
+        this.clock = clock;
+        this.secure = secure;
+        this.assets = Map.of(PREFIX + "/assets/console.css", asset("console.css", "text/css; charset=utf-8"),
+                PREFIX + "/assets/console.js", asset("console.js", "text/javascript; charset=utf-8"));
+    }
+
+    private static Asset asset(String name, String type) {
+        try (InputStream in = ConsoleRoutes.class.getResourceAsStream("/console/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("console asset " + name + " is missing from the jar");
+            }
+            return new Asset(type, in.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void handle(HttpServerRequest request) {
+        var headers = request.response().headers();
+        headers.set("Content-Security-Policy", CSP).set("X-Content-Type-Options", "nosniff")
+                .set("X-Frame-Options", "DENY").set("Referrer-Policy", "same-origin").set("Cache-Control", "no-store");
+        String path = request.path();
+        if (!path.equals(PREFIX) && !path.startsWith(PREFIX + "/")) { // e.g. /consoles
+            Responses.problem(request, Responses.Problem.of(404, "not-found", "Not found", "no such endpoint"));
+            return;
+        }
+        if (path.equals(PREFIX)) {
+            request.response().setStatusCode(308).putHeader("Location", PREFIX + "/").end();
+            return;
+        }
+        Asset asset = assets.get(path);
+        if (asset != null && request.method() == HttpMethod.GET) {
+            request.response().putHeader("Content-Type", asset.type()).end(io.vertx.core.buffer.Buffer.buffer(asset.body()));
+            return;
+        }
+        if (path.equals(PREFIX + "/sign-in") && request.method() == HttpMethod.GET) {
+            signIn(request);
+            return;
+        }
+        if (request.method() != HttpMethod.GET && request.method() != HttpMethod.POST) {
+            request.response().putHeader("Allow", "GET, POST");
+            send(request, Answer.page(405, ConsolePages.signedOut("The console answers GET and POST only.")));
+            return;
+        }
+        Cookie cookie = request.getCookie(COOKIE);
+        if (cookie == null || cookie.getValue().isEmpty()) {
+            send(request, Answer.page(401, ConsolePages.signedOut("You are not signed in.")));
+            return;
+        }
+        if (request.method() == HttpMethod.GET) {
+            withSession(request, cookie, (session, frame) ->
+                    blocking(request, () -> page(frame, path), answer -> send(request, answer)));
+            return;
+        }
+        // The body is read first: it arrives while the session is looked up on a worker thread.
+        BodyReader.read(vertx, request, support.maxBodyBytes(), support.timeoutMillis(),
+                (status, description) -> send(request, Answer.page(status, ConsolePages.signedOut(description))),
+                body -> withSession(request, cookie, (session, frame) -> change(request, session, frame, path, body)));
+    }
+
+    /** Runs {@code then} with the live session the cookie names, or answers 401. */
+    private void withSession(HttpServerRequest request, Cookie cookie,
+                             java.util.function.BiConsumer<Session, Frame> then) {
+        blocking(request, () -> sessions.find(cookie.getValue()), found -> {
+            if (found.isEmpty()) {
+                send(request, Answer.page(401, ConsolePages.signedOut("Your session has ended.")));
+                return;
+            }
+            Session session = found.get();
+            support.accessLog().caller(request).authenticated(session.clientId());
+            then.accept(session, new Frame(sessions.csrfToken(session), session.clientId()));
+        });
+    }
+
+    private void signIn(HttpServerRequest request) {
+        String token = request.getParam("token");
+        if (token == null || token.isEmpty() || token.length() > 100) {
+            send(request, Answer.page(401, ConsolePages.signedOut("This sign-in link is not valid.")));
+            return;
+        }
+        blocking(request, () -> sessions.signIn(token), session -> {
+            if (session.isEmpty()) {
+                send(request, Answer.page(401, ConsolePages.signedOut(
+                        "This sign-in link is unknown, was used already, or has expired.")));
+                return;
+            }
+            audit.emit("console.sign-in", session.get().clientId(), Map.of("expires_at",
+                    session.get().expiresAt().toString()));
+            request.response().addCookie(cookie(session.get().secret(), ConsoleSessions.SESSION_LIFETIME.toSeconds()));
+            send(request, Answer.page(200, ConsolePages.signedIn()));
+        });
+    }
+
+    private Cookie cookie(String value, long maxAgeSeconds) {
+        return Cookie.cookie(COOKIE, value).setPath(PREFIX).setHttpOnly(true).setSecure(secure)
+                .setSameSite(CookieSameSite.STRICT).setMaxAge(maxAgeSeconds);
+    }
+
+    /** A GET inside the console. Blocking: reads the store. */
+    private Answer page(Frame f, String path) {
+        List<String> s = segments(path);
+        try {
+            if (s.isEmpty()) {
+                var clients = cases.clients().list(ClientQuery.all(new ListQuery(Optional.empty(), ListQuery.MAX_LIMIT)));
+                return Answer.page(200, ConsolePages.overview(f, apis().size(),
+                        clients.items().size() + (clients.nextAfter().isPresent() ? "+" : ""), cases.keys().list(),
+                        clock.instant()));
+            }
+            if (s.equals(List.of("apis"))) {
+                return Answer.page(200, ConsolePages.apis(f, apis(), ConsolePages.Form.EMPTY));
+            }
+            if (s.equals(List.of("clients"))) {
+                return Answer.page(200, ConsolePages.clients(f, clients(), apis(), ConsolePages.Form.EMPTY));
+            }
+            if (s.equals(List.of("keys"))) {
+                return Answer.page(200, ConsolePages.keys(f, cases.keys().list(), clock.instant(), Optional.empty()));
+            }
+            if (s.size() == 2 && s.get(0).equals("clients")) {
+                return Answer.page(200, client(f, s.get(1), Optional.empty()));
+            }
+            if (s.size() == 3 && s.get(0).equals("clients") && s.get(2).equals("delete")) {
+                return Answer.page(200, ConsolePages.confirmDelete(f, cases.clients().get(s.get(1))));
+            }
+        } catch (AdminProblem p) {
+            return problem(f, p);
+        }
+        return Answer.page(404, ConsolePages.message(f, "Not found", "There is no such page in the console."));
+    }
+
+    private void change(HttpServerRequest request, Session session, Frame frame, String path, byte[] body) {
+        Form form;
+        try {
+            form = FormCodec.decode(body);
+        } catch (RuntimeException e) {
+            send(request, Answer.page(400, ConsolePages.message(frame, "Not sent", "The form was not well encoded.")));
+            return;
+        }
+        String origin = request.getHeader("Origin");
+        String site = request.getHeader("Sec-Fetch-Site");
+        if ((origin != null && !sameHost(origin, request.getHeader("Host")))
+                || (site != null && !site.equals("same-origin"))) {
+            send(request, Answer.page(403, ConsolePages.message(frame, "Refused",
+                    "The change came from another site.")));
+            return;
+        }
+        if (!sessions.csrfMatches(session, form.get("csrf").orElse(""))) {
+            send(request, Answer.page(403, ConsolePages.message(frame, "Refused",
+                    "The form is stale or did not come from the console; reload the page and try again.")));
+            return;
+        }
+        if (path.equals(PREFIX + "/sign-out")) {
+            blocking(request, () -> {
+                sessions.signOut(session);
+                return true;
+            }, done -> {
+                audit.emit("console.sign-out", session.clientId(), Map.of());
+                request.response().addCookie(cookie("", 0));
+                send(request, Answer.page(200, ConsolePages.signedOut("You have signed out.")));
+            });
+            return;
+        }
+        blocking(request, () -> act(frame, segments(path), form), answer -> {
+            if (answer.status() < 400) {
+                Map<String, Object> details = new LinkedHashMap<>();
+                details.put("method", "POST");
+                details.put("path", path);
+                details.put("target", path);
+                details.put("status", answer.status());
+                details.put("via", "console");
+                audit.emit("admin.change", session.clientId(), details);
+            }
+            send(request, answer);
+        });
+    }
+
+    /** A POST inside the console, its CSRF token checked. Blocking: runs an admin use case. */
+    private Answer act(Frame f, List<String> s, Form form) {
+        try {
+            if (s.equals(List.of("apis"))) {
+                return createApi(f, form);
+            }
+            if (s.equals(List.of("clients"))) {
+                return createClient(f, form);
+            }
+            if (s.equals(List.of("keys", "rotate"))) {
+                cases.keys().rotate(Optional.empty());
+                return Answer.page(200, ConsolePages.keys(f, cases.keys().list(), clock.instant(),
+                        Optional.of("A successor key is published for every algorithm in use.")));
+            }
+            if (s.size() == 3 && s.get(0).equals("clients")) {
+                return clientAction(f, s.get(1), s.get(2), form);
+            }
+            if (s.size() == 4 && s.get(0).equals("clients") && s.subList(2, 4).equals(List.of("grants", "remove-scope"))) {
+                return removeScope(f, s.get(1), form);
+            }
+        } catch (AdminProblem p) {
+            return problem(f, p);
+        }
+        return Answer.page(404, ConsolePages.message(f, "Not found", "There is no such change in the console."));
+    }
+
+    private Answer createApi(Frame f, Form form) {
+        JsonObject body = new JsonObject();
+        text(form, "identifier").ifPresent(v -> body.put("identifier", v));
+        text(form, "name").ifPresent(v -> body.put("name", v));
+        body.put("scopes", words(form.get("scopes").orElse("")));
+        text(form, "signing_alg").ifPresent(v -> body.put("signing_alg", v));
+        Optional<String> lifetime = text(form, "token_lifetime");
+        try {
+            lifetime.ifPresent(v -> body.put("token_lifetime", Long.parseLong(v)));
+            cases.apis().create(read.createApi(body));
+        } catch (NumberFormatException e) {
+            return formRefused(f, form, AdminProblem.invalid("token_lifetime", "must be a whole number of seconds"), true);
+        } catch (AdminProblem p) {
+            return formRefused(f, form, p, true);
+        }
+        return Answer.redirect(PREFIX + "/apis");
+    }
+
+    private Answer createClient(Frame f, Form form) {
+        JsonObject body = new JsonObject();
+        text(form, "client_id").ifPresent(v -> body.put("client_id", v));
+        text(form, "name").ifPresent(v -> body.put("name", v));
+        Optional<String> api = text(form, "api");
+        JsonArray grants = new JsonArray();
+        api.ifPresent(a -> grants.add(new JsonObject().put("api", a).put("scopes", words(form.get("scopes").orElse("")))));
+        body.put("grants", grants);
+        ClientAdmin.Created created;
+        try {
+            created = cases.clients().create(read.createClient(body));
+        } catch (AdminProblem p) {
+            return formRefused(f, form, p, false);
+        }
+        return Answer.page(201, ConsolePages.secretOnce(f, created.client(),
+                created.secret().map(ClientAdmin.NewSecret::value).orElseThrow(), "Client registered"));
+    }
+
+    private Answer clientAction(Frame f, String id, String action, Form form) {
+        String back = PREFIX + "/clients/" + dev.keycard.server.console.Html.segment(id);
+        switch (action) {
+            case "rotate" -> {
+                JsonObject body = new JsonObject();
+                try {
+                    text(form, "grace_period").ifPresent(v -> body.put("grace_period", Long.parseLong(v)));
+                } catch (NumberFormatException e) {
+                    throw AdminProblem.invalid("grace_period", "must be a whole number of seconds");
+                }
+                ClientAdmin.NewSecret rotated = cases.clients().rotate(id, read.rotateSecret(body));
+                return Answer.page(201, ConsolePages.secretOnce(f, rotated.client(), rotated.value(), "Secret rotated"));
+            }
+            case "enable", "disable" -> {
+                cases.clients().setEnabled(id, action.equals("enable"));
+                return Answer.redirect(back);
+            }
+            case "revoke-tokens" -> {
+                cases.revocations().revokeTokens(id);
+                return Answer.page(200, client(f, id, Optional.of("Every token issued to this client until now is revoked.")));
+            }
+            case "delete" -> {
+                cases.clients().delete(id);
+                return Answer.redirect(PREFIX + "/clients");
+            }
+            default -> {
+                return Answer.page(404, ConsolePages.message(f, "Not found", "There is no such change in the console."));
+            }
+        }
+    }
+
+    /** Takes one scope out of a grant; the grant goes when its last scope does. */
+    private Answer removeScope(Frame f, String id, Form form) {
+        String api = form.get("api").orElse("");
+        Scope scope = new Scope(form.get("scope").orElse(""));
+        Client client = cases.clients().get(id);
+        ScopeSet granted = client.grants().get(api);
+        if (granted == null || !granted.contains(scope)) {
+            throw AdminProblem.notFound("that scope is not granted to this client");
+        }
+        List<Scope> left = granted.asSet().stream().filter(s -> !s.equals(scope)).toList();
+        if (left.isEmpty()) {
+            cases.clients().deleteGrant(id, api);
+        } else {
+            cases.clients().putGrant(id, api, ScopeSet.of(left));
+        }
+        return Answer.page(200, client(f, id, Optional.of("Scope " + scope.value() + " removed from " + api + ".")));
+    }
+
+    private String client(Frame f, String id, Optional<String> notice) {
+        return ConsolePages.client(f, cases.clients().get(id), cases.clients().scopeUsage(id), clock.instant(), notice);
+    }
+
+    /** The same page again, the values kept and each message next to its field. */
+    private Answer formRefused(Frame f, Form form, AdminProblem p, boolean api) {
+        Map<String, String> values = new LinkedHashMap<>();
+        form.names().stream().filter(n -> !n.equals("csrf")).forEach(n -> values.put(n, form.get(n).orElse("")));
+        Map<String, String> errors = new LinkedHashMap<>();
+        p.errors().forEach(e -> errors.merge(field(e.field()), e.message(), (a, b) -> a + "; " + b));
+        if (errors.isEmpty()) {
+            errors.put("", p.detail());
+        }
+        ConsolePages.Form shown = new ConsolePages.Form(values, errors);
+        int status = p.kind() == AdminProblem.Kind.CONFLICT ? 409 : 400;
+        return Answer.page(status, api ? ConsolePages.apis(f, apis(), shown) : ConsolePages.clients(f, clients(), apis(), shown));
+    }
+
+    /** The form field a use case's message is about ({@code grants[0].scopes} → the scopes field). */
+    private static String field(String problemField) {
+        if (problemField.startsWith("grants")) {
+            return problemField.contains("scope") ? "scopes" : "grants";
+        }
+        return problemField;
+    }
+
+    private static Answer problem(Frame f, AdminProblem p) {
+        return switch (p.kind()) {
+            case NOT_FOUND -> Answer.page(404, ConsolePages.message(f, "Not found", p.detail()));
+            case CONFLICT -> Answer.page(409, ConsolePages.message(f, "Not done", p.detail()));
+            case INVALID -> Answer.page(400, ConsolePages.message(f, "Not done", p.errors().isEmpty() ? p.detail()
+                    : String.join("; ", p.errors().stream().map(e -> e.field() + ": " + e.message()).toList())));
+        };
+    }
+
+    private List<Api> apis() {
+        return cases.apis().list(new ListQuery(Optional.empty(), ListQuery.MAX_LIMIT)).items().stream()
+                .filter(a -> !a.builtIn()).toList();
+    }
+
+    /** The first {@link ListQuery#MAX_LIMIT} clients (paging in the console is not built yet). */
+    private List<Client> clients() {
+        return cases.clients().list(ClientQuery.all(new ListQuery(Optional.empty(), ListQuery.MAX_LIMIT))).items();
+    }
+
+    private static Optional<String> text(Form form, String name) {
+        return form.get(name).map(String::strip).filter(v -> !v.isEmpty());
+    }
+
+    private static JsonArray words(String text) {
+        JsonArray out = new JsonArray();
+        for (String w : text.strip().split("\\s+")) {
+            if (!w.isEmpty()) {
+                out.add(w);
+            }
+        }
+        return out;
+    }
+
+    /** The path below {@code /console/}, decoded, without empty segments. */
+    private static List<String> segments(String path) {
+        String rest = path.length() > PREFIX.length() ? path.substring(PREFIX.length() + 1) : "";
+        return java.util.Arrays.stream(rest.split("/")).filter(s -> !s.isEmpty())
+                .map(s -> URLDecoder.decode(s.replace("+", "%2B"), StandardCharsets.UTF_8)).toList();
+    }
+
+    /**
+     * Whether a browser's {@code Origin} names the host (and port) the request was sent to. The
+     * scheme is not compared: behind a proxy that ends TLS, the browser's https origin reaches
+     * Keycard over plain http with the same {@code Host}.
+     */
+    static boolean sameHost(String origin, @Nullable String host) {
+        int scheme = origin.indexOf("://");
+        return host != null && scheme > 0 && origin.substring(scheme + 3).equalsIgnoreCase(host);
+    }
+
+    private <T> void blocking(HttpServerRequest request, Callable<T> work, java.util.function.Consumer<T> then) {
+        vertx.executeBlocking(work, false).onComplete(done -> {
+            if (done.succeeded()) {
+                then.accept(done.result());
+                return;
+            }
+            Throwable e = done.cause();
+            if (e instanceof StoreException) {
+                LOG.warn("console request failed: store unavailable: {}", e.getMessage());
+                request.response().putHeader("Retry-After", "5");
+                send(request, Answer.page(503, ConsolePages.signedOut("The store does not answer; retry in a moment.")));
+            } else {
+                LOG.error("console request failed unexpectedly", e);
+                send(request, Answer.page(500, ConsolePages.signedOut("The server could not answer.")));
+            }
+        });
+    }
+
+    private static void send(HttpServerRequest request, Answer answer) {
+        if (request.response().ended()) {
+            return;
+        }
+        request.response().setStatusCode(answer.status());
+        answer.location().ifPresentOrElse(l -> request.response().putHeader("Location", l).end(),
+                () -> request.response().putHeader("Content-Type", HTML).end(answer.html()));
+    }
+}

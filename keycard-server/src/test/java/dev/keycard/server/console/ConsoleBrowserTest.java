@@ -1,0 +1,232 @@
+package dev.keycard.server.console;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.keycard.server.testing.Http;
+import dev.keycard.server.testing.MutableClock;
+import dev.keycard.server.testing.TestServer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The console end to end in headless Chromium, the system's own (Debian's {@code chromium} and
+ * {@code chromium-driver}, which {@code bin/install-browser} installs; nothing is downloaded at
+ * test time). Skipped, saying so, where they are missing. Screenshots of every page at desktop and
+ * phone width go to {@code target/console-screenshots}.
+ */
+class ConsoleBrowserTest {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Path SHOTS = Path.of("target", "console-screenshots");
+    private static final String JOBS = "https://jobs.internal";
+
+    private static WebDriver browser;
+    @TempDir
+    Path dir;
+    private final MutableClock clock = new MutableClock();
+    private TestServer server;
+
+    @BeforeAll
+    static void chromium() {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "skipped: no Chromium at " + CHROMIUM + " and " + CHROMEDRIVER + " (run bin/install-browser)");
+        ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
+                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                        "--no-first-run", "--window-size=1280,900");
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
+    }
+
+    @AfterAll
+    static void quit() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        if (browser != null) {
+            browser.manage().deleteAllCookies();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private Http start() {
+        server = TestServer.start(dir, Map.of("console.enabled", "true", "secret.last-used-flush", "1s"), clock);
+        return new Http(server.baseUri());
+    }
+
+    private void go(String path) {
+        browser.get(server.baseUri().resolve(path).toString());
+    }
+
+    private WebElement find(String css) {
+        return browser.findElement(By.cssSelector(css));
+    }
+
+    private void type(String id, String text) {
+        WebElement field = browser.findElement(By.id(id));
+        field.clear();
+        field.sendKeys(text);
+    }
+
+    /** Clicks what leads to another page, and waits until that page has replaced this one. */
+    private void click(String css) {
+        WebElement page = find("html");
+        find(css).click();
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(page));
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(d ->
+                "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
+    }
+
+    private String heading() {
+        return find("h1").getText();
+    }
+
+    /** The page at desktop and at phone width, as PNGs under target/console-screenshots. */
+    private void screenshots(String name) throws IOException {
+        Files.createDirectories(SHOTS);
+        for (Object[] size : new Object[][] {{"desktop", new Dimension(1280, 900)}, {"phone", new Dimension(390, 844)}}) {
+            browser.manage().window().setSize((Dimension) size[1]);
+            byte[] png = ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES);
+            Files.write(SHOTS.resolve(name + "-" + size[0] + ".png"), png);
+        }
+        browser.manage().window().setSize(new Dimension(1280, 900));
+    }
+
+    @Test
+    void operatorWhenSignedInThenRegistersAnApiAndAClientRotatesDisablesTrimsAndSignsOut() throws IOException {
+        Http http = start();
+        String link = ConsoleHttpTest.link(http);
+        browser.get(link);
+        click("#continue");
+        assertEquals("Overview", heading());
+        screenshots("overview");
+
+        go("/console/apis");
+        type("identifier", JOBS);
+        type("name", "Jobs");
+        type("scopes", "jobs:read jobs:write");
+        click("form[action='/console/apis'] button[type=submit]");
+        assertTrue(find("table").getText().contains(JOBS), "the API is listed");
+        screenshots("apis");
+
+        go("/console/clients");
+        type("name", "Batch worker");
+        type("client_id", "batch");
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("api"))).selectByValue(JOBS);
+        type("scopes", "jobs:read jobs:write");
+        click("form[action='/console/clients'] button[type=submit]");
+        assertEquals("Client registered", heading());
+        WebElement copy = find("button.copy");
+        assertTrue(copy.isDisplayed(), "the copy button shows where the script runs");
+        String secret = find("#secret").getText();
+        copy.click();
+        new WebDriverWait(browser, Duration.ofSeconds(5)).until(d -> copy.getText().equals("Copied"));
+        screenshots("secret-once");
+        assertEquals(200, http.token("batch", secret, "grant_type", "client_credentials", "resource", JOBS,
+                "scope", "jobs:read").statusCode(), "the secret from the page obtains a token");
+
+        click("a[href='/console/clients/batch']");
+        click("form[action='/console/clients/batch/rotate'] button");
+        assertEquals("Secret rotated", heading());
+        String second = find("#secret").getText();
+        click("a[href='/console/clients/batch']");
+        List<WebElement> secrets = browser.findElements(By.xpath("//h2[.='Secrets']/following-sibling::div[1]//tbody/tr"));
+        assertEquals(2, secrets.size(), "both secrets are listed during the grace period");
+        assertFalse(browser.getPageSource().contains(secret) || browser.getPageSource().contains(second),
+                "no secret after its one display");
+
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> {
+            d.navigate().refresh();
+            return d.getPageSource().contains("<li class=\"unused\"><code>jobs:write</code>")
+                    && !d.getPageSource().contains("<li class=\"unused\"><code>jobs:read</code>");
+        });
+        screenshots("client");
+        click("li.unused button[aria-label='Remove scope jobs:write from " + JOBS + "']");
+        assertTrue(find(".notice").getText().contains("jobs:write"));
+        assertEquals(400, http.token("batch", second, "grant_type", "client_credentials", "resource", JOBS,
+                "scope", "jobs:write").statusCode(), "the removed scope is no longer granted");
+
+        click("form[action='/console/clients/batch/disable'] button");
+        assertEquals("disabled", find("#state").getText());
+        assertEquals(401, http.token("batch", second, "grant_type", "client_credentials", "resource", JOBS)
+                .statusCode(), "a disabled client gets no token");
+
+        go("/console/keys");
+        screenshots("keys");
+        go("/console/clients");
+        screenshots("clients");
+
+        click("form.signout button");
+        assertEquals("Keycard console", heading());
+        go("/console/clients");
+        assertTrue(browser.getPageSource().contains("not signed in") || browser.getPageSource().contains("session has ended"),
+                "after sign-out the next page is refused");
+        screenshots("signed-out");
+    }
+
+    @Test
+    void linkWhenReusedOrExpiredThenRefused() {
+        Http http = start();
+        String link = ConsoleHttpTest.link(http);
+        browser.get(link);
+        assertEquals("Signed in", heading());
+        browser.manage().deleteAllCookies();
+        browser.get(link);
+        assertTrue(browser.getPageSource().contains("was used already"), "a reused link is refused");
+
+        String late = ConsoleHttpTest.link(http);
+        clock.advance(Duration.ofSeconds(61));
+        browser.get(late);
+        assertTrue(browser.getPageSource().contains("has expired"), "an expired link is refused");
+        go("/console/");
+        assertTrue(browser.getPageSource().contains("not signed in"));
+    }
+
+    @Test
+    void crossSiteFormWhenPostedThenTheBrowserSendsNoCookieAndNothingChanges() throws IOException {
+        Http http = start();
+        browser.get(ConsoleHttpTest.link(http));
+        click("#continue");
+        // Another site (localhost is not 127.0.0.1 to the browser) posts to the console.
+        Path attack = dir.resolve("attack.html");
+        Files.writeString(attack, "<form id=f method=post action='" + server.baseUri().resolve("/console/clients")
+                + "'><input name=name value=Evil><input name=client_id value=evil></form>"
+                + "<script>document.getElementById('f').submit()</script>");
+        browser.get(attack.toUri().toString());
+        new WebDriverWait(browser, Duration.ofSeconds(10)).until(d -> d.getCurrentUrl().contains("/console/clients"));
+        assertTrue(browser.getPageSource().contains("not signed in"), "SameSite=Strict: no cookie went along");
+        assertEquals(404, http.admin("GET", "/admin/v1/clients/evil", null).statusCode());
+    }
+}
