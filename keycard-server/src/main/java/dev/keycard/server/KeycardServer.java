@@ -445,8 +445,8 @@ public final class KeycardServer implements AutoCloseable {
     }
 
     /**
-     * Writes the secrets' last-used times, and the scopes clients were issued, noted since the last write; on failure they are kept
-     * for the next round. Skipped while an earlier flush still waits for the store: one per
+     * Writes the secrets' last-used times, and the scopes clients were issued, noted since the
+     * last write; on failure they are kept for the next round. Skipped while an earlier flush still waits for the store: one per
      * period would otherwise pile up on the worker threads that admin calls and revocations need.
      */
     void flushUsage() {

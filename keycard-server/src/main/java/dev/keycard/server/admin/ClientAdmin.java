@@ -3,6 +3,7 @@ package dev.keycard.server.admin;
 import dev.keycard.protocol.ClientAuthMethod;
 import dev.keycard.protocol.ClientId;
 import dev.keycard.protocol.GrantType;
+import dev.keycard.protocol.Scope;
 import dev.keycard.protocol.ScopeSet;
 import dev.keycard.server.api.Api;
 import dev.keycard.server.registry.Client;
@@ -18,6 +19,7 @@ import dev.keycard.server.store.ApiRepository;
 import dev.keycard.server.store.ChangeLog.Change;
 import dev.keycard.server.store.ClientRepository;
 import dev.keycard.server.store.Database;
+import dev.keycard.server.store.ConsoleSessionRepository;
 import dev.keycard.server.store.ScopeUsageRepository;
 import dev.keycard.server.store.TrustSourceRepository;
 import java.sql.Connection;
@@ -70,6 +72,8 @@ public final class ClientAdmin {
     private final RegistryRefresh registry;
     private final TrustSourceRepository trustSources = new TrustSourceRepository();
     private final ScopeUsageRepository scopeUsage = new ScopeUsageRepository();
+    /** A client that may no longer administer Keycard loses its console sessions in the same transaction. */
+    private final ConsoleSessionRepository consoleSessions = new ConsoleSessionRepository();
 
     /**
      * @param revocations where disabling or deleting a client revokes its tokens, in the same
@@ -187,6 +191,9 @@ public final class ClientAdmin {
             // Disabled: its tokens are revoked with it, so re-enabling it does not bring them back.
             Optional<RevocationEvent.ClientTokensRevoked> revoked = before.enabled() && !after.enabled()
                     ? Optional.of(revocations.revokeClientBefore(c, id, now)) : Optional.empty();
+            if (!after.enabled()) {
+                consoleSessions.deleteAll(c, id); // enabling it again brings none back
+            }
             // Last, as every writer does: rows first, then the change log's sequence (no deadlock).
             registry.record(c, Change.client(id));
             return new Revoking<>(after, revoked);
@@ -221,6 +228,7 @@ public final class ClientAdmin {
             Client before = lock(c, id);
             lastAdministrator.guard(c, before, () -> clients.delete(c, id));
             scopeUsage.deleteClient(c, id);
+            consoleSessions.deleteAll(c, id);
             var revoked = revocations.revokeClientBefore(c, id, now);
             registry.record(c, Change.client(id));
             return new Revoking<>(null, Optional.of(revoked));
@@ -282,6 +290,7 @@ public final class ClientAdmin {
                 clients.putGrant(c, id, api, scopes);
                 return null;
             });
+            endSessionsIfNoLongerAdmin(c, id, api, scopes);
             Client after = find(c, id);
             registry.record(c, Change.client(id));
             return after;
@@ -295,10 +304,47 @@ public final class ClientAdmin {
             if (!clients.deleteGrant(c, id, api)) {
                 throw AdminProblem.notFound("client " + id + " has no grant for " + api);
             }
+            endSessionsIfNoLongerAdmin(c, id, api, ScopeSet.empty());
             registry.record(c, Change.client(id));
             return null;
         }));
         registry.committed(Change.client(id));
+    }
+
+    /**
+     * Takes one scope out of a grant, under the client's row lock (two concurrent removals both
+     * hold); the grant goes when its last scope does.
+     */
+    public Client removeScope(String id, String api, Scope scope) {
+        Client client = db.transaction(c -> {
+            Client before = lock(c, id);
+            ScopeSet granted = before.grants().get(api);
+            if (granted == null || !granted.contains(scope)) {
+                throw AdminProblem.notFound("client " + id + " has no scope " + scope.value() + " for " + api);
+            }
+            ScopeSet left = ScopeSet.of(granted.asSet().stream().filter(s -> !s.equals(scope)).toList());
+            lastAdministrator.guard(c, before, () -> {
+                if (left.isEmpty()) {
+                    clients.deleteGrant(c, id, api);
+                } else {
+                    clients.putGrant(c, id, api, left);
+                }
+                return null;
+            });
+            endSessionsIfNoLongerAdmin(c, id, api, left);
+            Client after = find(c, id);
+            registry.record(c, Change.client(id));
+            return after;
+        });
+        registry.committed(Change.client(id));
+        return client;
+    }
+
+    /** A change to the admin grant that drops {@code keycard:admin} ends the client's console sessions. */
+    private void endSessionsIfNoLongerAdmin(Connection c, String id, String api, ScopeSet left) throws SQLException {
+        if (api.equals(Api.ADMIN_IDENTIFIER) && !left.contains(new Scope(Api.ADMIN_SCOPE))) {
+            consoleSessions.deleteAll(c, id);
+        }
     }
 
     /**

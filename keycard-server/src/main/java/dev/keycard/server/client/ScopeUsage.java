@@ -50,27 +50,19 @@ public final class ScopeUsage {
         }
     }
 
-    /** Takes every use noted since the last drain; holders unused since then are let go. */
+    /**
+     * Takes every use noted since the last drain. Holders stay, so a use racing with a drain is
+     * never written into one that was let go; there is one per scope a client was issued, so they
+     * are bounded by the grants (a deleted client's stay until a restart).
+     */
     public List<Use> drain() {
         List<Use> out = new ArrayList<>();
-        pending.forEach((client, apis) -> {
-            apis.forEach((api, scopes) -> {
-                scopes.forEach((scope, holder) -> {
-                    long at = holder.getAndSet(0);
-                    if (at == 0) {
-                        scopes.remove(scope, holder);
-                    } else {
-                        out.add(new Use(client, api, scope.value(), Instant.ofEpochMilli(at)));
-                    }
-                });
-                if (scopes.isEmpty()) {
-                    apis.remove(api, scopes);
-                }
-            });
-            if (apis.isEmpty()) {
-                pending.remove(client, apis);
+        pending.forEach((client, apis) -> apis.forEach((api, scopes) -> scopes.forEach((scope, holder) -> {
+            long at = holder.getAndSet(0);
+            if (at != 0) {
+                out.add(new Use(client, api, scope.value(), Instant.ofEpochMilli(at)));
             }
-        });
+        })));
         return out;
     }
 

@@ -54,16 +54,22 @@ public final class ConsolePages {
                 </main>""".formatted(text(why)));
     }
 
-    /** After a sign-in link was used: on to the console (a same-site navigation, so the strict cookie goes along). */
-    public static String signedIn() {
-        return document("Signed in", """
+    /**
+     * What a sign-in link opens: a button that signs in. Opening the link spends nothing, so a
+     * link preview or a mail scanner that fetches it does not use it up; the POST does.
+     */
+    public static String signInForm(String linkSecret) {
+        return document("Sign in", """
                 <main class="narrow">
-                <h1>Signed in</h1>
-                <p><a href="/console/" id="continue">Continue to the console</a></p>
-                </main>""");
+                <h1>Sign in to the Keycard console</h1>
+                <form method="post" action="/console/sign-in">
+                <input type="hidden" name="token" value="%s">
+                <button type="submit" id="sign-in">Sign in</button>
+                </form>
+                <p class="hint">This link works once, within 60 seconds of when <code>keycard console</code> printed it.</p>
+                </main>""".formatted(text(linkSecret)));
     }
 
-    /** @param clients how many clients, e.g. {@code 1000+} past the first thousand */
     public static String overview(Frame f, int apis, String clients, List<KeyRing.Entry> keys, Instant now) {
         return page(f, "Overview", "overview", """
                 <h1>Overview</h1>

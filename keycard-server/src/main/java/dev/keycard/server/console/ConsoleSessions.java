@@ -96,6 +96,11 @@ public final class ConsoleSessions {
     public Optional<Session> signIn(String linkSecret) {
         Instant now = clock.instant();
         String linkHash = hash(linkSecret);
+        // Read first: a stranger's made-up link costs a read, not a write that would queue behind
+        // (and hold up) the store's other writers.
+        if (db.snapshot(c -> rows.find(c, linkHash, Kind.LINK, now)).isEmpty()) {
+            return Optional.empty();
+        }
         return db.transaction(c -> {
             Optional<ConsoleSessionRepository.Row> link = rows.find(c, linkHash, Kind.LINK, now);
             // Deleted in the same transaction: of two browsers opening one link, one signs in.

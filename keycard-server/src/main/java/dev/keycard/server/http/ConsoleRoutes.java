@@ -3,7 +3,6 @@ package dev.keycard.server.http;
 import dev.keycard.protocol.Form;
 import dev.keycard.protocol.FormCodec;
 import dev.keycard.protocol.Scope;
-import dev.keycard.protocol.ScopeSet;
 import dev.keycard.server.admin.AdminProblem;
 import dev.keycard.server.admin.AdminUseCases;
 import dev.keycard.server.admin.ClientAdmin;
@@ -64,6 +63,16 @@ public final class ConsoleRoutes implements Handler<HttpServerRequest> {
     private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';"
             + " connect-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
     private static final String HTML = "text/html; charset=utf-8";
+
+    /**
+     * What a change did, shown on the page it redirects to ({@code ?done=…}): after a change the
+     * browser is sent to a GET (303), so a reload repeats nothing. Fixed texts: nothing from the
+     * request is echoed.
+     */
+    private static final Map<String, String> DONE = Map.of(
+            "rotated", "A successor key is published for every algorithm in use.",
+            "revoked", "Every token issued to this client until now is revoked.",
+            "scope-removed", "The scope is removed from the grant.");
 
     private final Vertx vertx;
     private final RouteSupport support;
@@ -138,7 +147,15 @@ public final class ConsoleRoutes implements Handler<HttpServerRequest> {
             return;
         }
         if (path.equals(PREFIX + "/sign-in") && request.method() == HttpMethod.GET) {
-            signIn(request);
+            String token = request.getParam("token");
+            send(request, validLink(token) ? Answer.page(200, ConsolePages.signInForm(token))
+                    : Answer.page(401, ConsolePages.signedOut("This sign-in link is not valid.")));
+            return;
+        }
+        if (path.equals(PREFIX + "/sign-in") && request.method() == HttpMethod.POST) {
+            BodyReader.read(vertx, request, support.maxBodyBytes(), support.timeoutMillis(),
+                    (status, description) -> send(request, Answer.page(status, ConsolePages.signedOut(description))),
+                    body -> signIn(request, body));
             return;
         }
         if (request.method() != HttpMethod.GET && request.method() != HttpMethod.POST) {
@@ -153,10 +170,11 @@ public final class ConsoleRoutes implements Handler<HttpServerRequest> {
         }
         if (request.method() == HttpMethod.GET) {
             withSession(request, cookie, (session, frame) ->
-                    blocking(request, () -> page(frame, path), answer -> send(request, answer)));
+                    blocking(request, () -> page(frame, path, Optional.ofNullable(request.getParam("done"))),
+                            answer -> send(request, answer)));
             return;
         }
-        // The body is read first: it arrives while the session is looked up on a worker thread.
+        // The body is read first, then the session looked up on a worker thread.
         BodyReader.read(vertx, request, support.maxBodyBytes(), support.timeoutMillis(),
                 (status, description) -> send(request, Answer.page(status, ConsolePages.signedOut(description))),
                 body -> withSession(request, cookie, (session, frame) -> change(request, session, frame, path, body)));
@@ -176,13 +194,27 @@ public final class ConsoleRoutes implements Handler<HttpServerRequest> {
         });
     }
 
-    private void signIn(HttpServerRequest request) {
-        String token = request.getParam("token");
-        if (token == null || token.isEmpty() || token.length() > 100) {
+    private static boolean validLink(@Nullable String token) {
+        return token != null && !token.isEmpty() && token.length() <= 100;
+    }
+
+    /**
+     * Spends a sign-in link (posted from the page its GET showed, so from this origin only: a
+     * site cannot sign a browser in to a session of its choosing) and starts the session.
+     */
+    private void signIn(HttpServerRequest request, byte[] body) {
+        Optional<String> token;
+        try {
+            token = FormCodec.decode(body).get("token");
+        } catch (RuntimeException e) {
+            token = Optional.empty();
+        }
+        if (crossSite(request) || token.isEmpty() || !validLink(token.get())) {
             send(request, Answer.page(401, ConsolePages.signedOut("This sign-in link is not valid.")));
             return;
         }
-        blocking(request, () -> sessions.signIn(token), session -> {
+        String secret = token.get();
+        blocking(request, () -> sessions.signIn(secret), session -> {
             if (session.isEmpty()) {
                 send(request, Answer.page(401, ConsolePages.signedOut(
                         "This sign-in link is unknown, was used already, or has expired.")));
@@ -191,8 +223,16 @@ public final class ConsoleRoutes implements Handler<HttpServerRequest> {
             audit.emit("console.sign-in", session.get().clientId(), Map.of("expires_at",
                     session.get().expiresAt().toString()));
             request.response().addCookie(cookie(session.get().secret(), ConsoleSessions.SESSION_LIFETIME.toSeconds()));
-            send(request, Answer.page(200, ConsolePages.signedIn()));
+            send(request, Answer.redirect(PREFIX + "/"));
         });
+    }
+
+    /** A request a browser says came from another site ({@code Origin}, {@code Sec-Fetch-Site}). */
+    private static boolean crossSite(HttpServerRequest request) {
+        String origin = request.getHeader("Origin");
+        String site = request.getHeader("Sec-Fetch-Site");
+        return (origin != null && !sameHost(origin, request.getHeader("Host")))
+                || (site != null && !site.equals("same-origin"));
     }
 
     private Cookie cookie(String value, long maxAgeSeconds) {
@@ -201,8 +241,14 @@ public final class ConsoleRoutes implements Handler<HttpServerRequest> {
     }
 
     /** A GET inside the console. Blocking: reads the store. */
-    private Answer page(Frame f, String path) {
-        List<String> s = segments(path);
+    private Answer page(Frame f, String path, Optional<String> done) {
+        List<String> s;
+        try {
+            s = segments(path);
+        } catch (IllegalArgumentException e) {
+            return Answer.page(404, ConsolePages.message(f, "Not found", "There is no such page in the console."));
+        }
+        Optional<String> notice = done.map(DONE::get);
         try {
             if (s.isEmpty()) {
                 var clients = cases.clients().list(ClientQuery.all(new ListQuery(Optional.empty(), ListQuery.MAX_LIMIT)));
@@ -217,10 +263,10 @@ public final class ConsoleRoutes implements Handler<HttpServerRequest> {
                 return Answer.page(200, ConsolePages.clients(f, clients(), apis(), ConsolePages.Form.EMPTY));
             }
             if (s.equals(List.of("keys"))) {
-                return Answer.page(200, ConsolePages.keys(f, cases.keys().list(), clock.instant(), Optional.empty()));
+                return Answer.page(200, ConsolePages.keys(f, cases.keys().list(), clock.instant(), notice));
             }
             if (s.size() == 2 && s.get(0).equals("clients")) {
-                return Answer.page(200, client(f, s.get(1), Optional.empty()));
+                return Answer.page(200, client(f, s.get(1), notice));
             }
             if (s.size() == 3 && s.get(0).equals("clients") && s.get(2).equals("delete")) {
                 return Answer.page(200, ConsolePages.confirmDelete(f, cases.clients().get(s.get(1))));
@@ -239,10 +285,7 @@ public final class ConsoleRoutes implements Handler<HttpServerRequest> {
             send(request, Answer.page(400, ConsolePages.message(frame, "Not sent", "The form was not well encoded.")));
             return;
         }
-        String origin = request.getHeader("Origin");
-        String site = request.getHeader("Sec-Fetch-Site");
-        if ((origin != null && !sameHost(origin, request.getHeader("Host")))
-                || (site != null && !site.equals("same-origin"))) {
+        if (crossSite(request)) {
             send(request, Answer.page(403, ConsolePages.message(frame, "Refused",
                     "The change came from another site.")));
             return;
@@ -263,7 +306,7 @@ public final class ConsoleRoutes implements Handler<HttpServerRequest> {
             });
             return;
         }
-        blocking(request, () -> act(frame, segments(path), form), answer -> {
+        blocking(request, () -> act(frame, path, form), answer -> {
             if (answer.status() < 400) {
                 Map<String, Object> details = new LinkedHashMap<>();
                 details.put("method", "POST");
@@ -278,8 +321,9 @@ public final class ConsoleRoutes implements Handler<HttpServerRequest> {
     }
 
     /** A POST inside the console, its CSRF token checked. Blocking: runs an admin use case. */
-    private Answer act(Frame f, List<String> s, Form form) {
+    private Answer act(Frame f, String path, Form form) {
         try {
+            List<String> s = segments(path);
             if (s.equals(List.of("apis"))) {
                 return createApi(f, form);
             }
@@ -288,17 +332,18 @@ public final class ConsoleRoutes implements Handler<HttpServerRequest> {
             }
             if (s.equals(List.of("keys", "rotate"))) {
                 cases.keys().rotate(Optional.empty());
-                return Answer.page(200, ConsolePages.keys(f, cases.keys().list(), clock.instant(),
-                        Optional.of("A successor key is published for every algorithm in use.")));
+                return Answer.redirect(PREFIX + "/keys?done=rotated");
             }
             if (s.size() == 3 && s.get(0).equals("clients")) {
                 return clientAction(f, s.get(1), s.get(2), form);
             }
             if (s.size() == 4 && s.get(0).equals("clients") && s.subList(2, 4).equals(List.of("grants", "remove-scope"))) {
-                return removeScope(f, s.get(1), form);
+                return removeScope(s.get(1), form);
             }
         } catch (AdminProblem p) {
             return problem(f, p);
+        } catch (IllegalArgumentException e) { // a path or a scope that is not well formed
+            return Answer.page(400, ConsolePages.message(f, "Not done", "The request was not well formed."));
         }
         return Answer.page(404, ConsolePages.message(f, "Not found", "There is no such change in the console."));
     }
@@ -358,7 +403,7 @@ public final class ConsoleRoutes implements Handler<HttpServerRequest> {
             }
             case "revoke-tokens" -> {
                 cases.revocations().revokeTokens(id);
-                return Answer.page(200, client(f, id, Optional.of("Every token issued to this client until now is revoked.")));
+                return Answer.redirect(back + "?done=revoked");
             }
             case "delete" -> {
                 cases.clients().delete(id);
@@ -370,22 +415,10 @@ public final class ConsoleRoutes implements Handler<HttpServerRequest> {
         }
     }
 
-    /** Takes one scope out of a grant; the grant goes when its last scope does. */
-    private Answer removeScope(Frame f, String id, Form form) {
-        String api = form.get("api").orElse("");
-        Scope scope = new Scope(form.get("scope").orElse(""));
-        Client client = cases.clients().get(id);
-        ScopeSet granted = client.grants().get(api);
-        if (granted == null || !granted.contains(scope)) {
-            throw AdminProblem.notFound("that scope is not granted to this client");
-        }
-        List<Scope> left = granted.asSet().stream().filter(s -> !s.equals(scope)).toList();
-        if (left.isEmpty()) {
-            cases.clients().deleteGrant(id, api);
-        } else {
-            cases.clients().putGrant(id, api, ScopeSet.of(left));
-        }
-        return Answer.page(200, client(f, id, Optional.of("Scope " + scope.value() + " removed from " + api + ".")));
+    /** Takes one scope out of a grant (under the client's lock); the grant goes when its last scope does. */
+    private Answer removeScope(String id, Form form) {
+        cases.clients().removeScope(id, form.get("api").orElse(""), new Scope(form.get("scope").orElse("")));
+        return Answer.redirect(PREFIX + "/clients/" + dev.keycard.server.console.Html.segment(id) + "?done=scope-removed");
     }
 
     private String client(Frame f, String id, Optional<String> notice) {

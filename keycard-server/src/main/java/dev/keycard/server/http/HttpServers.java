@@ -71,16 +71,21 @@ public final class HttpServers {
         Map<String, Handler<HttpServerRequest>> prefixes = new java.util.LinkedHashMap<>();
         prefixes.put("/admin/", admin);
         if (config.managementPort().isEmpty()) {
-            console(support, config, e).ifPresent(c -> prefixes.put(ConsoleRoutes.PREFIX, c));
+            console(support, config, e, config.tls().isPresent()).ifPresent(c -> prefixes.put(ConsoleRoutes.PREFIX, c));
         }
         return support.accessLog().around(new Router(paths, prefixes));
     }
 
-    /** The console, when {@code console.enabled}: on the management port if there is one, else on the main port. */
-    private static Optional<Handler<HttpServerRequest>> console(RouteSupport support, ServerConfig config, Endpoints e) {
+    /**
+     * The console, when {@code console.enabled}: on the management port if there is one, else on
+     * the main port. {@code tls}: whether that port speaks TLS (the management port never does),
+     * so its session cookie is {@code Secure}.
+     */
+    private static Optional<Handler<HttpServerRequest>> console(RouteSupport support, ServerConfig config, Endpoints e,
+                                                                boolean tls) {
         return e.console().map(sessions -> new ConsoleRoutes(support, sessions, e.admin(),
                 new AdminRequests(config.tokenMaxLifetime(), config.assertions().allowHttpJwksUri()), e.audit(), e.clock(),
-                config.tls().isPresent()));
+                tls));
     }
 
     /**
@@ -99,7 +104,7 @@ public final class HttpServers {
         Map<String, Handler<HttpServerRequest>> paths = managementRoutes(vertx, config, loaded, e.storeAnswers(),
                 e.metrics());
         RouteSupport support = runtime.routeSupport(config);
-        Optional<Handler<HttpServerRequest>> console = console(support, config, e);
+        Optional<Handler<HttpServerRequest>> console = console(support, config, e, false);
         Handler<HttpServerRequest> router = console.isPresent() // probes stay out of the access log
                 ? new Router(paths, Map.of(ConsoleRoutes.PREFIX, support.accessLog().around(console.get())))
                 : new Router(paths);

@@ -3,10 +3,9 @@ package dev.keycard.server.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keycard.server.console.ConsoleHttpTest;
 import dev.keycard.server.testing.Http;
 import dev.keycard.server.testing.TestServer;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.Map;
@@ -28,10 +27,10 @@ class ConsoleCommandTest {
             assertTrue(url.contains("/console/sign-in?token="), url);
             assertTrue(made.err().contains("within 60 seconds"), made.err());
             Http http = new Http(server.baseUri());
-            HttpResponse<String> first = http.send(HttpRequest.newBuilder(URI.create(url)).GET());
-            assertEquals(200, first.statusCode());
+            HttpResponse<String> first = ConsoleHttpTest.open(http, url);
+            assertEquals(303, first.statusCode());
             assertTrue(first.headers().firstValue("Set-Cookie").orElse("").startsWith("keycard_console="));
-            assertEquals(401, http.send(HttpRequest.newBuilder(URI.create(url)).GET()).statusCode());
+            assertEquals(401, ConsoleHttpTest.open(http, url).statusCode());
         }
     }
 

@@ -8,6 +8,8 @@ import dev.keycard.server.event.AuditEvent;
 import dev.keycard.server.testing.Eventually;
 import dev.keycard.server.testing.Http;
 import dev.keycard.server.testing.MutableClock;
+import dev.keycard.server.testing.RawHttp;
+import dev.keycard.server.testing.TestCertificates;
 import dev.keycard.server.testing.TestServer;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -29,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * link, the session cookie's attributes, CSRF, the security headers, escaping, the secret shown
  * once, sign-out and the audit trail. ConsoleBrowserTest drives the same pages in Chromium.
  */
-class ConsoleHttpTest {
+public class ConsoleHttpTest {
 
     private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
 
@@ -57,14 +59,26 @@ class ConsoleHttpTest {
         return new JsonObject(made.body()).getString("url");
     }
 
-    private static HttpResponse<String> open(Http http, String url) {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).GET());
+    /**
+     * Uses a sign-in link as a browser does: its GET shows a Sign in button, whose POST spends
+     * the link. Returns the POST's answer.
+     */
+    public static HttpResponse<String> open(Http http, String url) {
+        HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(url)).GET());
+        if (page.statusCode() != 200) {
+            return page;
+        }
+        assertTrue(page.body().contains("action=\"/console/sign-in\""), page.body());
+        String token = URI.create(url).getRawQuery().replaceFirst("^token=", "");
+        return http.send(HttpRequest.newBuilder(URI.create(url).resolve("/console/sign-in"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("token=" + token)));
     }
 
     /** Signs in through a new link; returns the session cookie ("name=value"). */
     static String signIn(Http http) {
         HttpResponse<String> in = open(http, link(http));
-        assertEquals(200, in.statusCode(), in.body());
+        assertEquals(303, in.statusCode(), in.body());
         return in.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
     }
 
@@ -100,8 +114,18 @@ class ConsoleHttpTest {
         String url = link(http);
         assertTrue(url.startsWith(server.baseUri().toString().replaceAll("/$", "") + "/console/sign-in?token="), url);
 
+        for (int i = 0; i < 2; i++) { // a link preview or a mail scanner fetching it spends nothing
+            HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(url)).GET());
+            assertEquals(200, page.statusCode());
+            assertTrue(page.headers().firstValue("Set-Cookie").isEmpty());
+        }
+        HttpResponse<String> crossSite = http.send(http.request("/console/sign-in")
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Sec-Fetch-Site", "cross-site")
+                .POST(HttpRequest.BodyPublishers.ofString(url.substring(url.indexOf("token=")))));
+        assertEquals(401, crossSite.statusCode(), "another site cannot sign a browser in");
         HttpResponse<String> in = open(http, url);
-        assertEquals(200, in.statusCode(), in.body());
+        assertEquals(303, in.statusCode(), in.body());
+        assertEquals("/console/", in.headers().firstValue("Location").orElse(""));
         String cookie = in.headers().firstValue("Set-Cookie").orElseThrow();
         assertTrue(cookie.startsWith("keycard_console="), cookie);
         for (String attribute : List.of("HttpOnly", "SameSite=Strict", "Path=/console", "Max-Age=28800")) {
@@ -232,7 +256,14 @@ class ConsoleHttpTest {
         String token = csrf(get(http, cookie, "/console/clients/worker").body());
         HttpResponse<String> removed = post(http, cookie, "/console/clients/worker/grants/remove-scope",
                 "api", "https://jobs.internal", "scope", "jobs:write", "csrf", token);
-        assertEquals(200, removed.statusCode(), removed.body());
+        assertEquals(303, removed.statusCode(), removed.body());
+        assertEquals("/console/clients/worker?done=scope-removed", removed.headers().firstValue("Location").orElse(""));
+        assertEquals(400, post(http, cookie, "/console/clients/worker/grants/remove-scope", "api", "https://jobs.internal",
+                "scope", "", "csrf", token).statusCode(), "a malformed scope is a 400, not a 500");
+        RawHttp.Reply malformed = RawHttp.exchange(server.baseUri().getPort(), ("GET /console/clients/%zz HTTP/1.1\r\n"
+                + "Host: 127.0.0.1\r\nCookie: " + cookie + "\r\nConnection: close\r\n\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals(404, malformed.status(), "a malformed path is a 404, not a 500");
         JsonObject client = new JsonObject(http.admin("GET", "/admin/v1/clients/worker", null).body());
         assertEquals("[\"jobs:read\"]", client.getJsonArray("grants").getJsonObject(0).getJsonArray("scopes").encode());
         assertTrue(audit.stream().anyMatch(e -> e.type().equals("admin.change") && TestServer.ADMIN_ID.equals(e.clientId())
@@ -268,6 +299,33 @@ class ConsoleHttpTest {
     }
 
     @Test
+    void sessionWhenItsClientIsDisabledOrLosesTheAdminScopeThenEndedForGood() {
+        Http http = start(Map.of("console.enabled", "true"));
+        String secret = http.createClient("ops", "urn:keycard:admin", "keycard:admin").getString("client_secret");
+        java.util.function.Supplier<String> opsCookie = () -> {
+            String token = http.accessToken("ops", secret, "grant_type", "client_credentials");
+            HttpResponse<String> made = http.admin(token, "POST", "/admin/v1/console/sign-in-links", null);
+            assertEquals(201, made.statusCode(), made.body());
+            HttpResponse<String> in = open(http, new JsonObject(made.body()).getString("url"));
+            assertEquals(303, in.statusCode());
+            return in.headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+        };
+        String cookie = opsCookie.get();
+        assertEquals(200, get(http, cookie, "/console/").statusCode());
+        assertEquals(200, http.admin("POST", "/admin/v1/clients/ops/disable", null).statusCode());
+        assertEquals(200, http.admin("POST", "/admin/v1/clients/ops/enable", null).statusCode());
+        assertEquals(401, get(http, cookie, "/console/").statusCode(), "enabling it again brings no session back");
+        clock.advance(Duration.ofSeconds(2)); // past the second whose tokens disabling revoked
+
+        String second = opsCookie.get();
+        assertEquals(204, http.admin("DELETE", "/admin/v1/clients/ops/grants/" + Http.enc("urn:keycard:admin"), null)
+                .statusCode());
+        assertEquals(200, http.admin("PUT", "/admin/v1/clients/ops/grants/" + Http.enc("urn:keycard:admin"),
+                new JsonObject().put("scopes", List.of("keycard:admin"))).statusCode());
+        assertEquals(401, get(http, second, "/console/").statusCode(), "granting it again brings no session back");
+    }
+
+    @Test
     void signOutWhenPostedThenTheSessionEndsOnTheServer() {
         Http http = start(Map.of("console.enabled", "true"));
         String cookie = signIn(http);
@@ -280,12 +338,36 @@ class ConsoleHttpTest {
     }
 
     @Test
+    void cookieWhenTheConsolePortSpeaksTlsThenSecureAndOnThePlainManagementPortNot() throws Exception {
+        TestCertificates.Issued cert = TestCertificates.selfSigned("keycard", java.nio.file.Files.createDirectories(
+                dir.resolve("tls")));
+        Map<String, String> tls = Map.of("console.enabled", "true", "tls.cert-file", cert.certFile().toString(),
+                "tls.key-file", cert.keyFile().toString());
+        server = TestServer.start(dir.resolve("a"), tls, clock, audit::addAll);
+        Http https = new Http(server.baseUri(), cert.trustingIt());
+        String url = link(https);
+        assertTrue(url.startsWith("https://"), url);
+        String cookie = open(https, url).headers().firstValue("Set-Cookie").orElseThrow();
+        assertTrue(cookie.contains("Secure"), cookie);
+        server.close();
+
+        Map<String, String> withManagement = new java.util.HashMap<>(tls);
+        withManagement.put("management.port", "0");
+        server = TestServer.start(dir.resolve("b"), withManagement, clock, audit::addAll);
+        https = new Http(server.baseUri(), cert.trustingIt());
+        String plain = link(https);
+        assertTrue(plain.startsWith("http://"), plain);
+        String managementCookie = open(https, plain).headers().firstValue("Set-Cookie").orElseThrow();
+        assertFalse(managementCookie.contains("Secure"), "a Secure cookie set over http is dropped: " + managementCookie);
+    }
+
+    @Test
     void consoleWhenManagementPortSetThenServedThereOnly() {
         Http http = start(Map.of("console.enabled", "true", "management.port", "0"));
         assertEquals(404, http.get("/console/").statusCode());
         String url = link(http);
         assertTrue(url.startsWith(server.managementUri().toString().replaceAll("/$", "") + "/console/sign-in?"), url);
         HttpResponse<String> in = open(http, url);
-        assertEquals(200, in.statusCode(), in.body());
+        assertEquals(303, in.statusCode(), in.body());
     }
 }
