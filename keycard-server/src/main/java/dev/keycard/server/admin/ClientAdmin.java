@@ -191,9 +191,7 @@ public final class ClientAdmin {
             // Disabled: its tokens are revoked with it, so re-enabling it does not bring them back.
             Optional<RevocationEvent.ClientTokensRevoked> revoked = before.enabled() && !after.enabled()
                     ? Optional.of(revocations.revokeClientBefore(c, id, now)) : Optional.empty();
-            if (!after.enabled()) {
-                consoleSessions.deleteAll(c, id); // enabling it again brings none back
-            }
+            endSessionsUnlessAdministrator(c, after);
             // Last, as every writer does: rows first, then the change log's sequence (no deadlock).
             registry.record(c, Change.client(id));
             return new Revoking<>(after, revoked);
@@ -290,8 +288,8 @@ public final class ClientAdmin {
                 clients.putGrant(c, id, api, scopes);
                 return null;
             });
-            endSessionsIfNoLongerAdmin(c, id, api, scopes);
             Client after = find(c, id);
+            endSessionsUnlessAdministrator(c, after);
             registry.record(c, Change.client(id));
             return after;
         });
@@ -304,7 +302,7 @@ public final class ClientAdmin {
             if (!clients.deleteGrant(c, id, api)) {
                 throw AdminProblem.notFound("client " + id + " has no grant for " + api);
             }
-            endSessionsIfNoLongerAdmin(c, id, api, ScopeSet.empty());
+            endSessionsUnlessAdministrator(c, find(c, id));
             registry.record(c, Change.client(id));
             return null;
         }));
@@ -331,8 +329,8 @@ public final class ClientAdmin {
                 }
                 return null;
             });
-            endSessionsIfNoLongerAdmin(c, id, api, left);
             Client after = find(c, id);
+            endSessionsUnlessAdministrator(c, after);
             registry.record(c, Change.client(id));
             return after;
         });
@@ -340,10 +338,13 @@ public final class ClientAdmin {
         return client;
     }
 
-    /** A change to the admin grant that drops {@code keycard:admin} ends the client's console sessions. */
-    private void endSessionsIfNoLongerAdmin(Connection c, String id, String api, ScopeSet left) throws SQLException {
-        if (api.equals(Api.ADMIN_IDENTIFIER) && !left.contains(new Scope(Api.ADMIN_SCOPE))) {
-            consoleSessions.deleteAll(c, id);
+    /**
+     * A client that a change leaves disabled or without {@code keycard:admin} loses its console
+     * sessions in the same transaction, so enabling it or granting the scope again brings none back.
+     */
+    private void endSessionsUnlessAdministrator(Connection c, Client after) throws SQLException {
+        if (!after.enabled() || !after.grantedAdmin()) {
+            consoleSessions.deleteAll(c, after.id().value());
         }
     }
 

@@ -1,8 +1,6 @@
 package dev.keycard.server.admin;
 
 import dev.keycard.protocol.GrantType;
-import dev.keycard.protocol.Scope;
-import dev.keycard.protocol.ScopeSet;
 import dev.keycard.server.api.Api;
 import dev.keycard.server.registry.Client;
 import dev.keycard.server.store.ApiRepository;
@@ -32,9 +30,7 @@ final class LastAdministrator {
 
     /** Whether {@code client} can get admin tokens for good (not only until a grace period ends). */
     static boolean administers(Client client) {
-        ScopeSet admin = client.grants().get(Api.ADMIN_IDENTIFIER);
-        return client.enabled() && client.grantTypes().contains(GrantType.CLIENT_CREDENTIALS)
-                && admin != null && admin.contains(new Scope(Api.ADMIN_SCOPE))
+        return client.enabled() && client.grantTypes().contains(GrantType.CLIENT_CREDENTIALS) && client.grantedAdmin()
                 && client.secrets().stream().anyMatch(s -> s.expiresAt() == null);
     }
 

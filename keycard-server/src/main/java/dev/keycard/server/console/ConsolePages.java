@@ -70,7 +70,7 @@ public final class ConsolePages {
                 </main>""".formatted(text(linkSecret)));
     }
 
-    public static String overview(Frame f, int apis, String clients, List<KeyRing.Entry> keys, Instant now) {
+    public static String overview(Frame f, int apis, String clients, List<KeyRing.Entry> keys) {
         return page(f, "Overview", "overview", """
                 <h1>Overview</h1>
                 <ul class="figures">
@@ -79,10 +79,10 @@ public final class ConsolePages {
                 <li><a href="/console/keys"><strong>%d</strong> signing keys</a></li>
                 </ul>
                 <h2>Signing keys</h2>
-                %s""".formatted(apis, text(clients), keys.size(), keyTable(keys, now)));
+                %s""".formatted(apis, text(clients), keys.size(), keyTable(keys)));
     }
 
-    public static String keys(Frame f, List<KeyRing.Entry> keys, Instant now, Optional<String> notice) {
+    public static String keys(Frame f, List<KeyRing.Entry> keys, Optional<String> notice) {
         return page(f, "Signing keys", "keys", """
                 <h1>Signing keys</h1>
                 %s
@@ -90,17 +90,17 @@ public final class ConsolePages {
                 <form method="post" action="/console/keys/rotate">%s
                 <button type="submit">Rotate every algorithm in use</button>
                 <p class="hint">The successor is published at once and signs after keys.publish-lead.</p>
-                </form>""".formatted(notice(notice), keyTable(keys, now), csrf(f)));
+                </form>""".formatted(notice(notice), keyTable(keys), csrf(f)));
     }
 
-    private static String keyTable(List<KeyRing.Entry> keys, Instant now) {
+    private static String keyTable(List<KeyRing.Entry> keys) {
         StringBuilder rows = new StringBuilder();
         for (KeyRing.Entry e : keys) {
             rows.append("<tr><td><code>").append(text(e.key().kid())).append("</code></td><td>")
                     .append(text(e.key().alg().name())).append("</td><td>")
                     .append(text(e.status().name().toLowerCase(Locale.ROOT))).append("</td><td>")
-                    .append(when(e.key().activatesAt(), now)).append("</td><td>")
-                    .append(e.retiresAt().map(t -> when(t, now)).orElse("—")).append("</td></tr>\n");
+                    .append(when(e.key().activatesAt())).append("</td><td>")
+                    .append(e.retiresAt().map(ConsolePages::when).orElse("—")).append("</td></tr>\n");
         }
         return table(List.of("Key ID", "Algorithm", "Status", "Signs from", "Retires"), rows);
     }
@@ -190,8 +190,8 @@ public final class ConsolePages {
                 Instant last = usage.getOrDefault(g.getKey(), Map.of()).get(s.value());
                 boolean unused = last == null || last.isBefore(now.minus(USAGE_WINDOW));
                 grants.append(unused ? "<li class=\"unused\">" : "<li>").append("<code>").append(text(s.value()))
-                        .append("</code> ").append(unused ? "<strong>not issued in 30 days</strong>"
-                                : "<span class=\"hint\">last issued " + when(last, now) + "</span>")
+                        .append("</code> ").append(unused ? "<strong>not issued in " + USAGE_WINDOW.toDays() + " days</strong>"
+                                : "<span class=\"hint\">last issued " + when(last) + "</span>")
                         .append(" <form class=\"inline\" method=\"post\" action=\"")
                         .append(text(base + "/grants/remove-scope")).append("\">").append(csrf(f))
                         .append("<input type=\"hidden\" name=\"api\" value=\"").append(text(g.getKey())).append("\">")
@@ -204,9 +204,9 @@ public final class ConsolePages {
         StringBuilder secrets = new StringBuilder();
         for (ClientSecret s : c.secrets()) {
             secrets.append("<tr><td><code>").append(text(s.id())).append("</code></td><td><code>").append(text(s.hint()))
-                    .append("</code></td><td>").append(when(s.createdAt(), now)).append("</td><td>")
-                    .append(s.expiresAt() == null ? "—" : when(s.expiresAt(), now)).append("</td><td>")
-                    .append(s.lastUsedAt() == null ? "never" : when(s.lastUsedAt(), now)).append("</td></tr>\n");
+                    .append("</code></td><td>").append(when(s.createdAt())).append("</td><td>")
+                    .append(s.expiresAt() == null ? "—" : when(s.expiresAt())).append("</td><td>")
+                    .append(s.lastUsedAt() == null ? "never" : when(s.lastUsedAt())).append("</td></tr>\n");
         }
         String state = c.enabled()
                 ? "<form method=\"post\" action=\"" + text(base + "/disable") + "\">" + csrf(f)
@@ -347,7 +347,7 @@ public final class ConsolePages {
         return out.toString();
     }
 
-    private static String when(Instant t, Instant now) {
+    private static String when(Instant t) {
         return "<time datetime=\"" + text(t.truncatedTo(ChronoUnit.SECONDS)) + "\">"
                 + text(t.truncatedTo(ChronoUnit.SECONDS).toString().replace('T', ' ').replace("Z", " UTC")) + "</time>";
     }

@@ -1,9 +1,5 @@
 package dev.keycard.server.console;
 
-import dev.keycard.protocol.Scope;
-import dev.keycard.protocol.ScopeSet;
-import dev.keycard.server.api.Api;
-import dev.keycard.server.registry.Client;
 import dev.keycard.server.registry.Registry;
 import dev.keycard.server.store.ConsoleSessionRepository;
 import dev.keycard.server.store.ConsoleSessionRepository.Kind;
@@ -147,12 +143,7 @@ public final class ConsoleSessions {
 
     /** An enabled client granted the admin scope: what the admin API also asks of a token's subject. */
     private boolean administrator(String clientId) {
-        Optional<Client> client = registry.client(clientId);
-        if (client.isEmpty() || !client.get().enabled()) {
-            return false;
-        }
-        ScopeSet granted = client.get().grants().get(Api.ADMIN_IDENTIFIER);
-        return granted != null && granted.contains(new Scope(Api.ADMIN_SCOPE));
+        return registry.client(clientId).filter(c -> c.enabled() && c.grantedAdmin()).isPresent();
     }
 
     private String newSecret() {

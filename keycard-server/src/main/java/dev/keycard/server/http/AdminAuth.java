@@ -5,8 +5,6 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import dev.keycard.protocol.Scope;
-import dev.keycard.protocol.ScopeSet;
 import dev.keycard.server.api.Api;
 import dev.keycard.server.registry.Client;
 import dev.keycard.server.keys.KeyManager;
@@ -147,8 +145,7 @@ final class AdminAuth {
         if (client.isEmpty() || !client.get().enabled()) {
             return Optional.of("client unknown or disabled");
         }
-        ScopeSet granted = client.get().grants().get(Api.ADMIN_IDENTIFIER);
-        if (granted == null || !granted.contains(new Scope(Api.ADMIN_SCOPE))) {
+        if (!client.get().grantedAdmin()) {
             return Optional.of(NO_SCOPE); // the grant was taken away after the token was issued
         }
         Date iat = claims.getIssueTime();

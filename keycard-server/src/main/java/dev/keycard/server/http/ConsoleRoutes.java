@@ -10,6 +10,7 @@ import dev.keycard.server.admin.ClientQuery;
 import dev.keycard.server.admin.ListQuery;
 import dev.keycard.server.api.Api;
 import dev.keycard.server.console.ConsolePages;
+import dev.keycard.server.console.Html;
 import dev.keycard.server.console.ConsolePages.Frame;
 import dev.keycard.server.console.ConsoleSessions;
 import dev.keycard.server.console.ConsoleSessions.Session;
@@ -253,8 +254,7 @@ public final class ConsoleRoutes implements Handler<HttpServerRequest> {
             if (s.isEmpty()) {
                 var clients = cases.clients().list(ClientQuery.all(new ListQuery(Optional.empty(), ListQuery.MAX_LIMIT)));
                 return Answer.page(200, ConsolePages.overview(f, apis().size(),
-                        clients.items().size() + (clients.nextAfter().isPresent() ? "+" : ""), cases.keys().list(),
-                        clock.instant()));
+                        clients.items().size() + (clients.nextAfter().isPresent() ? "+" : ""), cases.keys().list()));
             }
             if (s.equals(List.of("apis"))) {
                 return Answer.page(200, ConsolePages.apis(f, apis(), ConsolePages.Form.EMPTY));
@@ -263,7 +263,7 @@ public final class ConsoleRoutes implements Handler<HttpServerRequest> {
                 return Answer.page(200, ConsolePages.clients(f, clients(), apis(), ConsolePages.Form.EMPTY));
             }
             if (s.equals(List.of("keys"))) {
-                return Answer.page(200, ConsolePages.keys(f, cases.keys().list(), clock.instant(), notice));
+                return Answer.page(200, ConsolePages.keys(f, cases.keys().list(), notice));
             }
             if (s.size() == 2 && s.get(0).equals("clients")) {
                 return Answer.page(200, client(f, s.get(1), notice));
@@ -385,7 +385,7 @@ public final class ConsoleRoutes implements Handler<HttpServerRequest> {
     }
 
     private Answer clientAction(Frame f, String id, String action, Form form) {
-        String back = PREFIX + "/clients/" + dev.keycard.server.console.Html.segment(id);
+        String back = PREFIX + "/clients/" + Html.segment(id);
         switch (action) {
             case "rotate" -> {
                 JsonObject body = new JsonObject();
@@ -418,7 +418,7 @@ public final class ConsoleRoutes implements Handler<HttpServerRequest> {
     /** Takes one scope out of a grant (under the client's lock); the grant goes when its last scope does. */
     private Answer removeScope(String id, Form form) {
         cases.clients().removeScope(id, form.get("api").orElse(""), new Scope(form.get("scope").orElse("")));
-        return Answer.redirect(PREFIX + "/clients/" + dev.keycard.server.console.Html.segment(id) + "?done=scope-removed");
+        return Answer.redirect(PREFIX + "/clients/" + Html.segment(id) + "?done=scope-removed");
     }
 
     private String client(Frame f, String id, Optional<String> notice) {

@@ -3,7 +3,9 @@ package dev.keycard.server.registry;
 import dev.keycard.protocol.ClientAuthMethod;
 import dev.keycard.protocol.ClientId;
 import dev.keycard.protocol.GrantType;
+import dev.keycard.protocol.Scope;
 import dev.keycard.protocol.ScopeSet;
+import dev.keycard.server.api.Api;
 import dev.keycard.server.config.RateLimit;
 import java.time.Instant;
 import java.util.List;
@@ -115,4 +117,12 @@ public record Client(ClientId id, String name, boolean enabled, Set<ClientAuthMe
     public boolean mayHaveIssued(Instant issuedAt) {
         return !issuedAt.isBefore(createdAt.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
     }
+
+    /** Whether this client is granted {@code keycard:admin} at the admin API (enabled or not). */
+    public boolean grantedAdmin() {
+        ScopeSet admin = grants.get(Api.ADMIN_IDENTIFIER);
+        return admin != null && admin.contains(ADMIN_SCOPE);
+    }
+
+    private static final Scope ADMIN_SCOPE = new Scope(Api.ADMIN_SCOPE);
 }

@@ -26,7 +26,7 @@ public final class ConsoleSessionRepository {
     }
 
     /** A live row: the admin client it belongs to, and until when. */
-    public record Row(String clientId, Instant createdAt, Instant expiresAt) {
+    public record Row(String clientId, Instant expiresAt) {
     }
 
     public void insert(Connection c, String secretHash, Kind kind, String clientId, Instant createdAt,
@@ -44,14 +44,14 @@ public final class ConsoleSessionRepository {
 
     /** The row of this kind, if it has not expired at {@code now}. */
     public Optional<Row> find(Connection c, String secretHash, Kind kind, Instant now) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT client_id, created_at, expires_at FROM console_sessions"
+        try (PreparedStatement ps = c.prepareStatement("SELECT client_id, expires_at FROM console_sessions"
                 + " WHERE secret_hash = ? AND kind = ? AND expires_at > ?")) {
             ps.setString(1, secretHash);
             ps.setString(2, kind.column());
             Jdbc.setInstant(ps, 3, now);
             try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(new Row(rs.getString(1), Jdbc.requiredInstant(rs, "created_at"),
-                        Jdbc.requiredInstant(rs, "expires_at"))) : Optional.empty();
+                return rs.next() ? Optional.of(new Row(rs.getString(1), Jdbc.requiredInstant(rs, "expires_at")))
+                        : Optional.empty();
             }
         }
     }

@@ -29,7 +29,6 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -100,24 +99,40 @@ class ConsoleBrowserTest {
         field.sendKeys(text);
     }
 
-    /** Clicks what leads to another page, and waits until that page has replaced this one. */
+    /**
+     * Clicks what leads to another page, and waits until that page has replaced this one. The old
+     * page is told apart by a flag on its window (a navigation makes a new window object), not by
+     * an element handle: Chromium now and then answers a question about an element of a page it
+     * is leaving with an error instead of "stale".
+     */
     private void click(String css) {
-        WebElement page = find("html");
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+        js.executeScript("window.keycardLeaving = true");
         for (int attempt = 1; ; attempt++) {
             try {
                 find(css).click();
                 break;
             } catch (org.openqa.selenium.WebDriverException e) {
-                // Chromium now and then loses the node it was asked to click right after a resize
-                // (the screenshots): click again, unless the first one went through.
-                if (attempt == 3 || ExpectedConditions.stalenessOf(page).apply(browser)) {
+                if (attempt == 3) {
                     throw e;
+                }
+                try {
+                    if (replaced()) {
+                        break; // the click went through after all
+                    }
+                } catch (org.openqa.selenium.WebDriverException navigating) {
+                    break; // the page is changing: the click went through
                 }
             }
         }
-        new WebDriverWait(browser, Duration.ofSeconds(10)).until(ExpectedConditions.stalenessOf(page));
-        new WebDriverWait(browser, Duration.ofSeconds(10)).until(d ->
-                "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
+        new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(org.openqa.selenium.WebDriverException.class)
+                .until(d -> replaced());
+    }
+
+    /** Whether the page {@link #click} left has been replaced by a loaded one. */
+    private boolean replaced() {
+        return Boolean.TRUE.equals(((JavascriptExecutor) browser).executeScript(
+                "return window.keycardLeaving === undefined && document.readyState === 'complete'"));
     }
 
     private String heading() {

@@ -326,6 +326,27 @@ public class ConsoleHttpTest {
     }
 
     @Test
+    void everyFieldWhenRenderedThenHasItsLabelAndThePageItsLanguageAndPhoneViewport() {
+        Http http = start(Map.of("console.enabled", "true"));
+        http.createApi("https://jobs.internal", "ES256", "jobs:read");
+        http.createClient("worker", "https://jobs.internal", "jobs:read");
+        String cookie = signIn(http);
+        Pattern field = Pattern.compile("<(input|select) id=\"([^\"]+)\"");
+        int fields = 0;
+        for (String path : List.of("/console/apis", "/console/clients", "/console/clients/worker")) {
+            String page = get(http, cookie, path).body();
+            assertTrue(page.contains("<html lang=\"en\">") && page.contains("width=device-width"), path);
+            Matcher m = field.matcher(page);
+            while (m.find()) {
+                fields++;
+                assertTrue(page.contains("<label for=\"" + m.group(2) + "\">"), path + ": no label for " + m.group(2));
+            }
+            assertFalse(page.contains("<input name="), path + ": a field without an id cannot be labelled");
+        }
+        assertTrue(fields >= 9, "the forms' fields were found: " + fields);
+    }
+
+    @Test
     void signOutWhenPostedThenTheSessionEndsOnTheServer() {
         Http http = start(Map.of("console.enabled", "true"));
         String cookie = signIn(http);
