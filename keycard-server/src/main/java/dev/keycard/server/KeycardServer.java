@@ -18,6 +18,7 @@ import dev.keycard.server.config.PrivateFiles;
 import dev.keycard.server.config.ServerConfig;
 import dev.keycard.server.event.Audit;
 import dev.keycard.server.event.AuditSink;
+import dev.keycard.server.event.RecentEvents;
 import dev.keycard.server.event.ClientAuthEvents;
 import dev.keycard.server.event.Metrics;
 import dev.keycard.server.http.Endpoints;
@@ -51,6 +52,8 @@ import dev.keycard.server.token.TokenEndpoint;
 import java.net.URI;
 import java.security.Provider;
 import dev.keycard.server.client.ScopeUsage;
+import dev.keycard.server.console.Activity;
+import dev.keycard.server.console.Console;
 import dev.keycard.server.console.ConsoleSessions;
 import dev.keycard.server.store.ScopeUsageRepository;
 import java.security.SecureRandom;
@@ -200,7 +203,9 @@ public final class KeycardServer implements AutoCloseable {
                     + " to other users ({}); it holds the store, the master key and the admin credentials:"
                     + " chmod 700 {}", config.dataDir().toAbsolutePath(), mode, config.dataDir().toAbsolutePath()));
             Metrics metrics = await(metering);
-            audit = new Audit(auditSink, clock);
+            // The console's audit view reads this node's recent events, kept off the request path.
+            RecentEvents recentEvents = new RecentEvents();
+            audit = new Audit(config.consoleEnabled() ? recentEvents.andThen(auditSink) : auditSink, clock);
             metrics.audit(audit);
             Optional<Bootstrap.AdminCredentials> created = Bootstrap.run(db, config, secrets, clock,
                     onAdminCreated);
@@ -262,8 +267,9 @@ public final class KeycardServer implements AutoCloseable {
             if (config.issuerDerived()) {
                 issuer.set(config.scheme() + "://" + hostForUrl(config.host()) + ":" + port);
             }
-            Optional<ConsoleSessions> console = config.consoleEnabled()
-                    ? Optional.of(new ConsoleSessions(db, registry, clock, random, masterKey.derive("keycard console csrf v1")))
+            Optional<Console> console = config.consoleEnabled()
+                    ? Optional.of(new Console(new ConsoleSessions(db, registry, clock, random,
+                            masterKey.derive("keycard console csrf v1")), new Activity(metrics::totals, clock), recentEvents))
                     : Optional.empty();
             AtomicReference<String> consoleOrigin = new AtomicReference<>(issuer.get());
             Endpoints endpoints = new Endpoints(tokens, introspection, revocation,
@@ -297,6 +303,9 @@ public final class KeycardServer implements AutoCloseable {
                 }
             });
             every(background, config.secretUsageFlush(), server::flushUsage);
+            if (console.isPresent()) {
+                every(background, Activity.STEP, console.get().activity()::sample);
+            }
             every(background, AUDIT_SUMMARY_EVERY, () -> authEvents.closeWindows(clock.instant()));
             every(background, REVOCATION_PURGE_EVERY, server::purgeRevocations);
             every(background, ASSERTION_PURGE_EVERY, () -> {

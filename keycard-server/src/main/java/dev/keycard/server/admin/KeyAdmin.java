@@ -4,7 +4,9 @@ import dev.keycard.server.api.SigningAlg;
 import dev.keycard.server.keys.KeyManager;
 import dev.keycard.server.keys.KeyRing;
 import dev.keycard.server.keys.SigningKey;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -22,6 +24,11 @@ public final class KeyAdmin {
 
     public List<KeyRing.Entry> list() {
         return keys.ring().entries();
+    }
+
+    /** When a new key starts signing, for each algorithm (see {@link KeyManager#nextRotations()}). */
+    public Map<SigningAlg, Instant> nextRotations() {
+        return keys.nextRotations();
     }
 
     /** Rotates one algorithm's key, or every algorithm's; answers the successors. */

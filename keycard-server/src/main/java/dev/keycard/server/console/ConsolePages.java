@@ -7,6 +7,7 @@ import dev.keycard.protocol.Scope;
 import dev.keycard.protocol.ScopeSet;
 import dev.keycard.server.api.Api;
 import dev.keycard.server.api.SigningAlg;
+import dev.keycard.server.event.AuditEvent;
 import dev.keycard.server.keys.KeyRing;
 import dev.keycard.server.registry.Client;
 import dev.keycard.server.registry.ClientSecret;
@@ -17,6 +18,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * The console's pages, rendered from domain values as complete HTML documents. Plain forms that
@@ -70,7 +73,21 @@ public final class ConsolePages {
                 </main>""".formatted(text(linkSecret)));
     }
 
-    public static String overview(Frame f, int apis, String clients, List<KeyRing.Entry> keys) {
+    /** How the store answered the overview's probe: its kind, and the time a trivial query took. */
+    public record StoreHealth(String kind, boolean answers, double millis) {
+    }
+
+    /**
+     * The overview: this node's tokens issued and refused per minute over the last hour, its
+     * slowest endpoints, the signing keys with the next rotation, and the store's health.
+     */
+    public static String overview(Frame f, int apis, String clients, List<KeyRing.Entry> keys,
+                                  Map<SigningAlg, Instant> nextRotations, Activity.View activity, StoreHealth store) {
+        String health = store.answers()
+                ? "<p id=\"store\">" + text(store.kind()) + " answers, a trivial query in "
+                        + text(String.format(Locale.ROOT, "%.1f", store.millis())) + " ms.</p>"
+                : "<p id=\"store\" class=\"warning\" role=\"alert\"><strong>" + text(store.kind())
+                        + " does not answer.</strong> Tokens are still issued from memory; changes fail until it is back.</p>";
         return page(f, "Overview", "overview", """
                 <h1>Overview</h1>
                 <ul class="figures">
@@ -78,8 +95,78 @@ public final class ConsolePages {
                 <li><a href="/console/clients"><strong>%s</strong> clients</a></li>
                 <li><a href="/console/keys"><strong>%d</strong> signing keys</a></li>
                 </ul>
+                <h2>Tokens</h2>
+                %s
+                <h2>Slowest endpoints</h2>
+                %s
                 <h2>Signing keys</h2>
-                %s""".formatted(apis, text(clients), keys.size(), keyTable(keys)));
+                %s
+                %s
+                <h2>Store</h2>
+                %s""".formatted(apis, text(clients), keys.size(), tokens(activity), slowest(activity),
+                keyTable(keys, Optional.empty()), rotations(nextRotations), health));
+    }
+
+    private static String tokens(Activity.View a) {
+        List<Activity.Minute> minutes = a.minutes();
+        long peak = 1;
+        for (Activity.Minute m : minutes) {
+            peak = Math.max(peak, m.issued() + m.refused());
+        }
+        // One bar per minute, newest on the right; drawn with SVG attributes, as the CSP allows no inline style.
+        StringBuilder bars = new StringBuilder();
+        int slots = 60;
+        for (int i = 0; i < minutes.size(); i++) {
+            Activity.Minute m = minutes.get(i);
+            int x = (slots - minutes.size() + i) * 10;
+            long issuedHeight = Math.round(100.0 * m.issued() / peak);
+            long refusedHeight = Math.round(100.0 * m.refused() / peak);
+            bars.append("<rect class=\"issued\" x=\"").append(x).append("\" y=\"").append(100 - issuedHeight)
+                    .append("\" width=\"8\" height=\"").append(issuedHeight).append("\"></rect>");
+            bars.append("<rect class=\"refused\" x=\"").append(x).append("\" y=\"")
+                    .append(100 - issuedHeight - refusedHeight).append("\" width=\"8\" height=\"").append(refusedHeight)
+                    .append("\"></rect>");
+        }
+        StringBuilder rows = new StringBuilder();
+        for (int i = minutes.size() - 1; i >= Math.max(0, minutes.size() - 10); i--) {
+            Activity.Minute m = minutes.get(i);
+            rows.append("<tr><td>").append(when(m.start())).append(i == minutes.size() - 1 ? " (running)" : "")
+                    .append("</td><td>").append(m.issued()).append("</td><td>").append(m.refused()).append("</td></tr>\n");
+        }
+        String summary = a.issued() + " tokens issued and " + a.refused() + " refused by this node since "
+                + plain(a.since());
+        return """
+                <p id="tokens">%s.</p>
+                <svg class="chart" viewBox="0 0 600 100" preserveAspectRatio="none" role="img" aria-label="%s"><title>%s</title>%s</svg>
+                <p class="hint"><span class="key issued">■</span> issued <span class="key refused">■</span> refused, per minute over the last hour; the last minute is still running.</p>
+                %s""".formatted(text(summary), text(summary), text(summary), bars,
+                table(List.of("Minute from", "Issued", "Refused"), rows));
+    }
+
+    private static String slowest(Activity.View a) {
+        StringBuilder rows = new StringBuilder();
+        for (Activity.Endpoint e : a.slowest()) {
+            rows.append("<tr><td><code>").append(text(e.name())).append("</code></td><td>").append(e.requests())
+                    .append("</td><td>").append(millis(e.meanMillis())).append("</td><td>")
+                    .append(millis(e.maxMillis())).append("</td></tr>\n");
+        }
+        return "<p class=\"hint\">Requests to this node in the last " + Activity.ENDPOINT_WINDOW.toMinutes()
+                + " minutes, from arrival to the last byte of the answer (<code>keycard_http_server_requests_seconds</code>).</p>\n"
+                + table(List.of("Endpoint", "Requests", "Mean", "Longest, last few minutes"), rows);
+    }
+
+    private static String millis(double ms) {
+        return text(String.format(Locale.ROOT, ms < 10 ? "%.2f ms" : "%.0f ms", ms));
+    }
+
+    private static String rotations(Map<SigningAlg, Instant> next) {
+        if (next.isEmpty()) {
+            return "<p class=\"hint\">No rotation is scheduled: keys rotate by hand (<code>keys.rotation-period</code> is 0).</p>";
+        }
+        StringBuilder out = new StringBuilder("<ul id=\"rotations\">");
+        next.forEach((alg, at) -> out.append("<li>").append(text(alg.name())).append(": a new key signs from ")
+                .append(when(at)).append("</li>"));
+        return out.append("</ul>").toString();
     }
 
     public static String keys(Frame f, List<KeyRing.Entry> keys, Optional<String> notice) {
@@ -90,54 +177,104 @@ public final class ConsolePages {
                 <form method="post" action="/console/keys/rotate">%s
                 <button type="submit">Rotate every algorithm in use</button>
                 <p class="hint">The successor is published at once and signs after keys.publish-lead.</p>
-                </form>""".formatted(notice(notice), keyTable(keys), csrf(f)));
+                </form>""".formatted(notice(notice), keyTable(keys, Optional.of(f)), csrf(f)));
     }
 
-    private static String keyTable(List<KeyRing.Entry> keys) {
+    /** The keys; with {@code removable}, each with its link to the removal's confirmation. */
+    private static String keyTable(List<KeyRing.Entry> keys, Optional<Frame> removable) {
         StringBuilder rows = new StringBuilder();
         for (KeyRing.Entry e : keys) {
             rows.append("<tr><td><code>").append(text(e.key().kid())).append("</code></td><td>")
                     .append(text(e.key().alg().name())).append("</td><td>")
                     .append(text(e.status().name().toLowerCase(Locale.ROOT))).append("</td><td>")
                     .append(when(e.key().activatesAt())).append("</td><td>")
-                    .append(e.retiresAt().map(ConsolePages::when).orElse("—")).append("</td></tr>\n");
+                    .append(e.retiresAt().map(ConsolePages::when).orElse("—")).append("</td>");
+            if (removable.isPresent()) {
+                rows.append("<td><a href=\"").append(text("/console/keys/" + segment(e.key().kid()) + "/remove"))
+                        .append("\" aria-label=\"Remove key ").append(text(e.key().kid())).append("\">Remove…</a></td>");
+            }
+            rows.append("</tr>\n");
         }
-        return table(List.of("Key ID", "Algorithm", "Status", "Signs from", "Retires"), rows);
+        List<String> headers = new java.util.ArrayList<>(List.of("Key ID", "Algorithm", "Status", "Signs from", "Retires"));
+        removable.ifPresent(x -> headers.add("Emergency"));
+        return table(headers, rows);
     }
 
-    public static String apis(Frame f, List<Api> apis, Form form) {
+    /** The confirmation before a key is removed: what removing it does to the tokens it signed. */
+    public static String confirmRemoveKey(Frame f, KeyRing.Entry e) {
+        String kid = e.key().kid();
+        return page(f, "Remove " + kid, "keys", """
+                <h1>Remove key <code>%s</code>?</h1>
+                <p class="warning" role="alert"><strong>For a key that leaked.</strong> It leaves the JWKS at once, so every
+                token it signed stops verifying as soon as APIs refresh their keys. If it signs now (%s), a new %s key
+                signs at once, without the publish lead. This cannot be undone.</p>
+                <p class="hint">For a routine change, rotate instead: tokens keep verifying.</p>
+                <form method="post" action="%s">%s
+                <button type="submit" class="danger">Remove the key</button> <a href="/console/keys">Cancel</a>
+                </form>""".formatted(text(kid), text(e.status().name().toLowerCase(Locale.ROOT)), text(e.key().alg().name()),
+                text("/console/keys/" + segment(kid) + "/remove"), csrf(f)));
+    }
+
+    public static String apis(Frame f, List<Api> apis, Form form, Optional<String> notice) {
         StringBuilder rows = new StringBuilder();
         for (Api a : apis) {
-            rows.append("<tr><td><code>").append(text(a.identifier())).append("</code></td><td>").append(text(a.name()))
+            rows.append("<tr><td><a href=\"").append(text("/console/apis/" + segment(a.identifier())))
+                    .append("\"><code>").append(text(a.identifier())).append("</code></a></td><td>").append(text(a.name()))
                     .append("</td><td>").append(scopes(a.scopes())).append("</td><td>")
                     .append(text(a.signingAlg().name())).append("</td><td>")
                     .append(a.tokenLifetime().toSeconds()).append(" s</td></tr>\n");
         }
-        StringBuilder algs = new StringBuilder();
-        for (SigningAlg alg : SigningAlg.values()) {
-            String selected = alg.name().equals(form.value("signing_alg").isEmpty() ? "ES256" : form.value("signing_alg"))
-                    ? " selected" : "";
-            algs.append("<option").append(selected).append('>').append(text(alg.name())).append("</option>");
-        }
         return page(f, "APIs", "apis", """
                 <h1>APIs</h1>
+                %s
                 %s
                 <h2>Register an API</h2>
                 <form method="post" action="/console/apis" novalidate>%s%s
                 %s
                 %s
+                <button type="submit">Register</button>
+                </form>""".formatted(notice(notice),
+                table(List.of("Identifier", "Name", "Scopes", "Algorithm", "Token lifetime"), rows),
+                csrf(f), formError(form),
+                field(form, "identifier", "Identifier (an absolute URI, e.g. https://jobs.internal)", "url"),
+                apiFields(form, "Token lifetime in seconds (empty: the server's default)")));
+    }
+
+    /**
+     * One API, to change: its name, scopes, token lifetime and algorithm. {@code form} holds what
+     * was entered when the change was refused, else the API's values are shown.
+     */
+    public static String api(Frame f, Api a, Form form) {
+        Form shown = form.values().isEmpty() ? new Form(Map.of("name", a.name(), "scopes", a.scopes().toString(),
+                "token_lifetime", Long.toString(a.tokenLifetime().toSeconds()), "signing_alg", a.signingAlg().name()),
+                form.errors()) : form;
+        return page(f, a.identifier(), "apis", """
+                <p><a href="/console/apis">← APIs</a></p>
+                <h1><code>%s</code></h1>
+                <form method="post" action="%s" novalidate>%s%s
+                %s
+                <p class="hint">A scope taken out here is taken from every client granted it. A new algorithm signs the next tokens.</p>
+                <button type="submit">Save</button> <a href="/console/apis">Cancel</a>
+                </form>""".formatted(text(a.identifier()), text("/console/apis/" + segment(a.identifier())), csrf(f),
+                formError(shown), apiFields(shown, "Token lifetime in seconds")));
+    }
+
+    /** The fields an API is registered and changed with. */
+    private static String apiFields(Form form, String lifetimeLabel) {
+        StringBuilder algs = new StringBuilder();
+        String chosen = form.value("signing_alg").isEmpty() ? "ES256" : form.value("signing_alg");
+        for (SigningAlg alg : SigningAlg.values()) {
+            algs.append("<option").append(alg.name().equals(chosen) ? " selected" : "").append('>')
+                    .append(text(alg.name())).append("</option>");
+        }
+        return """
+                %s
                 %s
                 <p><label for="signing_alg">Signing algorithm</label>
                 <select id="signing_alg" name="signing_alg">%s</select>%s</p>
-                %s
-                <button type="submit">Register</button>
-                </form>""".formatted(table(List.of("Identifier", "Name", "Scopes", "Algorithm", "Token lifetime"), rows),
-                csrf(f), formError(form),
-                field(form, "identifier", "Identifier (an absolute URI, e.g. https://jobs.internal)", "url"),
-                field(form, "name", "Name", "text"),
-                field(form, "scopes", "Scopes, separated by spaces", "text"),
-                algs, error(form, "signing_alg"),
-                field(form, "token_lifetime", "Token lifetime in seconds (empty: the server's default)", "number")));
+                %s""".formatted(field(form, "name", "Name", "text"),
+                field(form, "scopes", "Scopes, separated by spaces", "text"), algs, error(form, "signing_alg"),
+                field(form, "token_lifetime", lifetimeLabel, "number"));
     }
 
     public static String clients(Frame f, List<Client> clients, List<Api> apis, Form form) {
@@ -250,6 +387,48 @@ public final class ConsolePages {
                 <p><a href="%s">Done</a></p>""".formatted(text(what), text(c.id().value()), text(secret), text(base)));
     }
 
+    /**
+     * This node's recent audit events, newest first, filtered by client and type: a form that
+     * reads with GET, so a filtered view is a link to share.
+     */
+    public static String audit(Frame f, List<AuditEvent> events, SortedSet<String> types, String client, String type,
+                               int kept) {
+        StringBuilder options = new StringBuilder("<option value=\"\">(any)</option>");
+        SortedSet<String> all = new TreeSet<>(types);
+        if (!type.isEmpty()) {
+            all.add(type);
+        }
+        for (String t : all) {
+            options.append("<option").append(t.equals(type) ? " selected" : "").append('>').append(text(t))
+                    .append("</option>");
+        }
+        StringBuilder rows = new StringBuilder();
+        for (AuditEvent e : events) {
+            rows.append("<tr><td>").append(when(e.time())).append("</td><td><code>").append(text(e.type()))
+                    .append("</code></td><td>");
+            if (e.clientId() != null) {
+                rows.append("<a href=\"").append(text("/console/audit?client=" + segment(e.clientId()))).append("\"><code>")
+                        .append(text(e.clientId())).append("</code></a>");
+            }
+            rows.append("</td><td>");
+            e.details().forEach((k, v) -> rows.append("<code>").append(text(k)).append("</code> ").append(text(v))
+                    .append("<br>"));
+            rows.append("</td></tr>\n");
+        }
+        return page(f, "Audit", "audit", """
+                <h1>Audit</h1>
+                <form method="get" action="/console/audit" class="filters">
+                <p><label for="client">Client ID</label>
+                <input id="client" name="client" type="text" value="%s"></p>
+                <p><label for="type">Type</label>
+                <select id="type" name="type">%s</select></p>
+                <button type="submit">Filter</button> <a href="/console/audit">All events</a>
+                </form>
+                <p class="hint">The last %d events of this node, newest first (%d shown). The audit log holds every event of every node.</p>
+                %s""".formatted(text(client), options, kept, events.size(),
+                table(List.of("Time", "Type", "Client", "Details"), rows)));
+    }
+
     public static String confirmDelete(Frame f, Client c) {
         String base = "/console/clients/" + segment(c.id().value());
         return page(f, "Delete " + c.id().value(), "clients", """
@@ -269,7 +448,8 @@ public final class ConsolePages {
     private static String page(Frame f, String title, String current, String main) {
         StringBuilder nav = new StringBuilder();
         for (String[] item : new String[][] {{"overview", "/console/", "Overview"}, {"apis", "/console/apis", "APIs"},
-                {"clients", "/console/clients", "Clients"}, {"keys", "/console/keys", "Signing keys"}}) {
+                {"clients", "/console/clients", "Clients"}, {"keys", "/console/keys", "Signing keys"},
+                {"audit", "/console/audit", "Audit"}}) {
             nav.append("<li><a href=\"").append(item[1]).append('"')
                     .append(item[0].equals(current) ? " aria-current=\"page\"" : "").append('>').append(item[2])
                     .append("</a></li>");
@@ -348,7 +528,11 @@ public final class ConsolePages {
     }
 
     private static String when(Instant t) {
-        return "<time datetime=\"" + text(t.truncatedTo(ChronoUnit.SECONDS)) + "\">"
-                + text(t.truncatedTo(ChronoUnit.SECONDS).toString().replace('T', ' ').replace("Z", " UTC")) + "</time>";
+        return "<time datetime=\"" + text(t.truncatedTo(ChronoUnit.SECONDS)) + "\">" + text(plain(t)) + "</time>";
+    }
+
+    /** {@code 2026-12-06 20:46:38 UTC}. */
+    private static String plain(Instant t) {
+        return t.truncatedTo(ChronoUnit.SECONDS).toString().replace('T', ' ').replace("Z", " UTC");
     }
 }

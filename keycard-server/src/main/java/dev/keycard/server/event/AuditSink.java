@@ -15,6 +15,14 @@ public interface AuditSink {
     /** Writes the batch; may block. An exception loses the batch (counted as dropped). */
     void write(List<AuditEvent> batch);
 
+    /** This sink, then {@code next}, for each batch. */
+    default AuditSink andThen(AuditSink next) {
+        return batch -> {
+            write(batch);
+            next.write(batch);
+        };
+    }
+
     /**
      * The default: each event as one JSON object, at INFO, to the logger {@value #LOGGER}; in JSON
      * lines the object is the member {@code audit} and the type the message.

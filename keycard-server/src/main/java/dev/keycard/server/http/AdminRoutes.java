@@ -3,6 +3,7 @@ package dev.keycard.server.http;
 import dev.keycard.server.http.Responses.Problem;
 import dev.keycard.server.admin.AdminProblem;
 import dev.keycard.server.admin.AdminUseCases;
+import dev.keycard.server.console.Console;
 import dev.keycard.server.client.SecretUsage;
 import dev.keycard.server.keys.KeyManager;
 import dev.keycard.server.registry.Registry;
@@ -63,7 +64,7 @@ public final class AdminRoutes implements Handler<HttpServerRequest> {
     public static AdminRoutes of(RouteSupport support, Endpoints e, Duration maxLifetime, boolean allowHttpJwksUri) {
         return new AdminRoutes(support, new AdminAuth(e.keys(), e.registry(), e.issuer(), e.clock(), e.revocations()),
                 AdminRouteTable.of(e.admin(), new AdminRequests(maxLifetime, allowHttpJwksUri), new AdminJson(e.usage()),
-                        e.clock(), e.issuer(), e.console(), e.consoleOrigin()), e.audit());
+                        e.clock(), e.issuer(), e.console().map(Console::sessions), e.consoleOrigin()), e.audit());
     }
 
     @Override

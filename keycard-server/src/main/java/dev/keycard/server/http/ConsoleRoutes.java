@@ -9,12 +9,15 @@ import dev.keycard.server.admin.ClientAdmin;
 import dev.keycard.server.admin.ClientQuery;
 import dev.keycard.server.admin.ListQuery;
 import dev.keycard.server.api.Api;
+import dev.keycard.server.console.Console;
 import dev.keycard.server.console.ConsolePages;
 import dev.keycard.server.console.Html;
 import dev.keycard.server.console.ConsolePages.Frame;
 import dev.keycard.server.console.ConsoleSessions;
 import dev.keycard.server.console.ConsoleSessions.Session;
 import dev.keycard.server.event.Audit;
+import dev.keycard.server.event.AuditEvent;
+import dev.keycard.server.event.RecentEvents;
 import dev.keycard.server.registry.Client;
 import dev.keycard.server.store.StoreException;
 import io.vertx.core.Handler;
@@ -36,6 +39,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +69,8 @@ public final class ConsoleRoutes implements Handler<HttpServerRequest> {
     private static final String CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self';"
             + " connect-src 'none'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
     private static final String HTML = "text/html; charset=utf-8";
+    /** Audit events on one page: the newest of those kept. */
+    private static final int AUDIT_SHOWN = 200;
 
     /**
      * What a change did, shown on the page it redirects to ({@code ?done=…}): after a change the
@@ -72,12 +79,16 @@ public final class ConsoleRoutes implements Handler<HttpServerRequest> {
      */
     private static final Map<String, String> DONE = Map.of(
             "rotated", "A successor key is published for every algorithm in use.",
+            "key-removed", "The key is removed from the JWKS; if it was signing, a new key signs now.",
+            "api-updated", "The API is changed.",
             "revoked", "Every token issued to this client until now is revoked.",
             "scope-removed", "The scope is removed from the grant.");
 
     private final Vertx vertx;
     private final RouteSupport support;
     private final ConsoleSessions sessions;
+    private final Console console;
+    private final Store store;
     private final AdminUseCases cases;
     private final AdminRequests read;
     private final Audit audit;
@@ -86,6 +97,10 @@ public final class ConsoleRoutes implements Handler<HttpServerRequest> {
     private final Map<String, Asset> assets;
 
     private record Asset(String type, byte[] body) {
+    }
+
+    /** The store, for the overview's health: its kind and whether a trivial query succeeds. */
+    record Store(String kind, BooleanSupplier answers) {
     }
 
     /** A page's answer: its status and HTML, or a redirect (303 See Other, after a change). */
@@ -103,11 +118,13 @@ public final class ConsoleRoutes implements Handler<HttpServerRequest> {
      * @param read the admin API's request validation, so a form is refused with the same messages
      * @param secure whether the console is served over TLS: the cookie is then {@code Secure}
      */
-    ConsoleRoutes(RouteSupport support, ConsoleSessions sessions, AdminUseCases cases, AdminRequests read, Audit audit,
-                  Clock clock, boolean secure) {
+    ConsoleRoutes(RouteSupport support, Console console, AdminUseCases cases, AdminRequests read, Audit audit,
+                  Clock clock, boolean secure, Store store) {
         this.vertx = support.vertx();
         this.support = support;
-        this.sessions = sessions;
+        this.console = console;
+        this.sessions = console.sessions();
+        this.store = store;
         this.cases = cases;
         this.read = read;
         this.audit = audit;
@@ -170,8 +187,13 @@ public final class ConsoleRoutes implements Handler<HttpServerRequest> {
             return;
         }
         if (request.method() == HttpMethod.GET) {
+            // Read here, on the request's event loop; the page is rendered on a worker.
+            Map<String, String> query = new java.util.HashMap<>();
+            for (String name : List.of("done", "client", "type")) {
+                Optional.ofNullable(request.getParam(name)).ifPresent(v -> query.put(name, v));
+            }
             withSession(request, cookie, (session, frame) ->
-                    blocking(request, () -> page(frame, path, Optional.ofNullable(request.getParam("done"))),
+                    blocking(request, () -> page(frame, path, query::get),
                             answer -> send(request, answer)));
             return;
         }
@@ -241,23 +263,33 @@ public final class ConsoleRoutes implements Handler<HttpServerRequest> {
                 .setSameSite(CookieSameSite.STRICT).setMaxAge(maxAgeSeconds);
     }
 
-    /** A GET inside the console. Blocking: reads the store. */
-    private Answer page(Frame f, String path, Optional<String> done) {
+    /** A GET inside the console, {@code param} its query's parameters. Blocking: reads the store. */
+    private Answer page(Frame f, String path, Function<String, @Nullable String> param) {
         List<String> s;
         try {
             s = segments(path);
         } catch (IllegalArgumentException e) {
             return Answer.page(404, ConsolePages.message(f, "Not found", "There is no such page in the console."));
         }
-        Optional<String> notice = done.map(DONE::get);
+        Optional<String> notice = Optional.ofNullable(param.apply("done")).map(DONE::get);
         try {
             if (s.isEmpty()) {
                 var clients = cases.clients().list(ClientQuery.all(new ListQuery(Optional.empty(), ListQuery.MAX_LIMIT)));
                 return Answer.page(200, ConsolePages.overview(f, apis().size(),
-                        clients.items().size() + (clients.nextAfter().isPresent() ? "+" : ""), cases.keys().list()));
+                        clients.items().size() + (clients.nextAfter().isPresent() ? "+" : ""), cases.keys().list(),
+                        cases.keys().nextRotations(), console.activity().view(), storeHealth()));
             }
             if (s.equals(List.of("apis"))) {
-                return Answer.page(200, ConsolePages.apis(f, apis(), ConsolePages.Form.EMPTY));
+                return Answer.page(200, ConsolePages.apis(f, apis(), ConsolePages.Form.EMPTY, notice));
+            }
+            if (s.size() == 2 && s.get(0).equals("apis")) {
+                return Answer.page(200, ConsolePages.api(f, editable(s.get(1)), ConsolePages.Form.EMPTY));
+            }
+            if (s.equals(List.of("audit"))) {
+                return Answer.page(200, audit(f, param));
+            }
+            if (s.size() == 3 && s.get(0).equals("keys") && s.get(2).equals("remove")) {
+                return Answer.page(200, ConsolePages.confirmRemoveKey(f, key(s.get(1))));
             }
             if (s.equals(List.of("clients"))) {
                 return Answer.page(200, ConsolePages.clients(f, clients(), apis(), ConsolePages.Form.EMPTY));
@@ -334,6 +366,13 @@ public final class ConsoleRoutes implements Handler<HttpServerRequest> {
                 cases.keys().rotate(Optional.empty());
                 return Answer.redirect(PREFIX + "/keys?done=rotated");
             }
+            if (s.size() == 3 && s.get(0).equals("keys") && s.get(2).equals("remove")) {
+                cases.keys().remove(s.get(1));
+                return Answer.redirect(PREFIX + "/keys?done=key-removed");
+            }
+            if (s.size() == 2 && s.get(0).equals("apis")) {
+                return updateApi(f, editable(s.get(1)), form);
+            }
             if (s.size() == 3 && s.get(0).equals("clients")) {
                 return clientAction(f, s.get(1), s.get(2), form);
             }
@@ -364,6 +403,57 @@ public final class ConsoleRoutes implements Handler<HttpServerRequest> {
             return formRefused(f, form, p, true);
         }
         return Answer.redirect(PREFIX + "/apis");
+    }
+
+    /** Changes an API through the admin API's validation; a refusal shows the form again with its messages. */
+    private Answer updateApi(Frame f, Api api, Form form) {
+        JsonObject body = new JsonObject();
+        text(form, "name").ifPresent(v -> body.put("name", v));
+        body.put("scopes", words(form.get("scopes").orElse("")));
+        text(form, "signing_alg").ifPresent(v -> body.put("signing_alg", v));
+        try {
+            text(form, "token_lifetime").ifPresent(v -> body.put("token_lifetime", Long.parseLong(v)));
+            cases.apis().update(api.identifier(), read.updateApi(body));
+        } catch (NumberFormatException e) {
+            return Answer.page(400, ConsolePages.api(f, api, refused(form,
+                    AdminProblem.invalid("token_lifetime", "must be a whole number of seconds"))));
+        } catch (AdminProblem p) {
+            if (p.kind() == AdminProblem.Kind.NOT_FOUND) {
+                throw p;
+            }
+            return Answer.page(p.kind() == AdminProblem.Kind.CONFLICT ? 409 : 400, ConsolePages.api(f, api, refused(form, p)));
+        }
+        return Answer.redirect(PREFIX + "/apis?done=api-updated");
+    }
+
+    /** An API the console changes: any but the built-in admin API, which the console does not list. */
+    private Api editable(String identifier) {
+        Api api = cases.apis().get(identifier);
+        if (api.builtIn()) {
+            throw AdminProblem.notFound("API " + identifier);
+        }
+        return api;
+    }
+
+    private dev.keycard.server.keys.KeyRing.Entry key(String kid) {
+        return cases.keys().list().stream().filter(e -> e.key().kid().equals(kid)).findFirst()
+                .orElseThrow(() -> AdminProblem.notFound("signing key " + kid));
+    }
+
+    /** This node's recent audit events, filtered by the query's {@code client} and {@code type}. */
+    private String audit(Frame f, Function<String, @Nullable String> param) {
+        String client = Optional.ofNullable(param.apply("client")).map(String::strip).orElse("");
+        String type = Optional.ofNullable(param.apply("type")).map(String::strip).orElse("");
+        List<AuditEvent> events = console.events().newest(e -> (client.isEmpty() || client.equals(e.clientId()))
+                && (type.isEmpty() || type.equals(e.type())), AUDIT_SHOWN);
+        return ConsolePages.audit(f, events, console.events().types(), client, type, RecentEvents.CAPACITY);
+    }
+
+    /** Times a trivial query to the store (at most {@code database.timeout}: the pool's wait). */
+    private ConsolePages.StoreHealth storeHealth() {
+        long started = System.nanoTime();
+        boolean answers = store.answers().getAsBoolean();
+        return new ConsolePages.StoreHealth(store.kind(), answers, (System.nanoTime() - started) / 1e6);
     }
 
     private Answer createClient(Frame f, Form form) {
@@ -427,6 +517,14 @@ public final class ConsoleRoutes implements Handler<HttpServerRequest> {
 
     /** The same page again, the values kept and each message next to its field. */
     private Answer formRefused(Frame f, Form form, AdminProblem p, boolean api) {
+        ConsolePages.Form shown = refused(form, p);
+        int status = p.kind() == AdminProblem.Kind.CONFLICT ? 409 : 400;
+        return Answer.page(status, api ? ConsolePages.apis(f, apis(), shown, Optional.empty())
+                : ConsolePages.clients(f, clients(), apis(), shown));
+    }
+
+    /** The values entered (but the CSRF token) and the use case's messages, each by its field. */
+    private static ConsolePages.Form refused(Form form, AdminProblem p) {
         Map<String, String> values = new LinkedHashMap<>();
         form.names().stream().filter(n -> !n.equals("csrf")).forEach(n -> values.put(n, form.get(n).orElse("")));
         Map<String, String> errors = new LinkedHashMap<>();
@@ -434,9 +532,7 @@ public final class ConsoleRoutes implements Handler<HttpServerRequest> {
         if (errors.isEmpty()) {
             errors.put("", p.detail());
         }
-        ConsolePages.Form shown = new ConsolePages.Form(values, errors);
-        int status = p.kind() == AdminProblem.Kind.CONFLICT ? 409 : 400;
-        return Answer.page(status, api ? ConsolePages.apis(f, apis(), shown) : ConsolePages.clients(f, clients(), apis(), shown));
+        return new ConsolePages.Form(values, errors);
     }
 
     /** The form field a use case's message is about ({@code grants[0].scopes} → the scopes field). */

@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,12 +69,28 @@ public final class HttpServers {
         if (config.managementPort().isEmpty()) {
             paths.putAll(managementRoutes(vertx, config, () -> true, e.storeAnswers(), e.metrics()));
         }
+        // The stream of revocation events stays open for hours: its duration says nothing.
+        paths.replaceAll((path, h) -> path.equals("/oauth2/revocation-events") ? h : timed(e.metrics(), path, h));
         Map<String, Handler<HttpServerRequest>> prefixes = new java.util.LinkedHashMap<>();
-        prefixes.put("/admin/", admin);
+        prefixes.put("/admin/", timed(e.metrics(), "/admin/*", admin));
         if (config.managementPort().isEmpty()) {
-            console(support, config, e, config.tls().isPresent()).ifPresent(c -> prefixes.put(ConsoleRoutes.PREFIX, c));
+            console(support, config, e, config.tls().isPresent())
+                    .ifPresent(c -> prefixes.put(ConsoleRoutes.PREFIX, timed(e.metrics(), ConsoleRoutes.PREFIX + "/*", c)));
         }
         return support.accessLog().around(new Router(paths, prefixes));
+    }
+
+    /**
+     * {@code handler}, each request timed from its arrival to its response's last byte as
+     * {@code keycard_http_server_requests_seconds{endpoint=…}}: the console's slowest endpoints.
+     */
+    private static Handler<HttpServerRequest> timed(Metrics metrics, String endpoint, Handler<HttpServerRequest> handler) {
+        LongConsumer timer = metrics.endpoint(endpoint);
+        return request -> {
+            long arrived = System.nanoTime();
+            request.response().bodyEndHandler(v -> timer.accept(System.nanoTime() - arrived));
+            handler.handle(request);
+        };
     }
 
     /**
@@ -83,9 +100,9 @@ public final class HttpServers {
      */
     private static Optional<Handler<HttpServerRequest>> console(RouteSupport support, ServerConfig config, Endpoints e,
                                                                 boolean tls) {
-        return e.console().map(sessions -> new ConsoleRoutes(support, sessions, e.admin(),
+        return e.console().map(console -> new ConsoleRoutes(support, console, e.admin(),
                 new AdminRequests(config.tokenMaxLifetime(), config.assertions().allowHttpJwksUri()), e.audit(), e.clock(),
-                tls));
+                tls, new ConsoleRoutes.Store(config.storeUrl().isPresent() ? "PostgreSQL" : "SQLite", e.storeAnswers())));
     }
 
     /**
@@ -105,8 +122,10 @@ public final class HttpServers {
                 e.metrics());
         RouteSupport support = runtime.routeSupport(config);
         Optional<Handler<HttpServerRequest>> console = console(support, config, e, false);
+        paths.replaceAll((path, h) -> timed(e.metrics(), path, h));
         Handler<HttpServerRequest> router = console.isPresent() // probes stay out of the access log
-                ? new Router(paths, Map.of(ConsoleRoutes.PREFIX, support.accessLog().around(console.get())))
+                ? new Router(paths, Map.of(ConsoleRoutes.PREFIX,
+                        support.accessLog().around(timed(e.metrics(), ConsoleRoutes.PREFIX + "/*", console.get()))))
                 : new Router(paths);
         int port = deploy(vertx, options(config, config.managementHost()), config.managementPort().getAsInt(),
                 config, router, 1, new java.util.ArrayList<>());

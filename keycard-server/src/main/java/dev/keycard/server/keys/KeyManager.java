@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -138,6 +139,31 @@ public final class KeyManager implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("key maintenance failed, retrying at the next tick: {}", e.getMessage());
         }
+    }
+
+    /**
+     * When a new key starts signing for each algorithm with a current key: a waiting successor's
+     * activation, else the current key's scheduled rotation plus the publish lead. An algorithm is
+     * missing when it rotates by hand only ({@code keys.rotation-period} 0) and nothing waits.
+     */
+    public Map<SigningAlg, Instant> nextRotations() {
+        KeyRing r = ring;
+        Map<SigningAlg, Instant> next = new EnumMap<>(SigningAlg.class);
+        for (KeyRing.Entry e : r.entries()) {
+            SigningAlg alg = e.key().alg();
+            if (e.status() == KeyRing.Status.NEXT) {
+                next.merge(alg, e.key().activatesAt(), (a, b) -> a.isBefore(b) ? a : b);
+            }
+        }
+        if (!policy.rotationPeriod().isZero()) {
+            for (KeyRing.Entry e : r.entries()) {
+                if (e.status() == KeyRing.Status.CURRENT) {
+                    next.putIfAbsent(e.key().alg(),
+                            e.key().activatesAt().plus(policy.rotationPeriod()).plus(policy.publishLead()));
+                }
+            }
+        }
+        return next;
     }
 
     /** One round of maintenance; the background tick calls it, tests may too. */

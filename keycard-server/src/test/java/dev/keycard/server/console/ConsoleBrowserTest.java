@@ -157,7 +157,6 @@ class ConsoleBrowserTest {
         browser.get(link);
         click("#sign-in");
         assertEquals("Overview", heading());
-        screenshots("overview");
 
         go("/console/apis");
         type("identifier", JOBS);
@@ -222,6 +221,51 @@ class ConsoleBrowserTest {
         assertTrue(browser.getPageSource().contains("not signed in") || browser.getPageSource().contains("session has ended"),
                 "after sign-out the next page is refused");
         screenshots("signed-out");
+    }
+
+    @Test
+    void operatorWhenSignedInThenReadsTheOverviewEditsAnApiFiltersTheAuditAndRemovesALeakedKey() throws IOException {
+        Http http = start();
+        http.createApi(JOBS, "ES256", "jobs:read", "jobs:write");
+        String secret = http.createClient("batch", JOBS, "jobs:read").getString("client_secret");
+        for (int i = 0; i < 5; i++) {
+            http.token("batch", secret, "grant_type", "client_credentials", "resource", JOBS);
+        }
+        http.token("batch", "wrong", "grant_type", "client_credentials");
+        browser.get(ConsoleHttpTest.link(http));
+        click("#sign-in");
+        assertTrue(find("#tokens").getText().contains("refused by this node"), find("#tokens").getText());
+        assertTrue(find("#store").getText().startsWith("SQLite answers"));
+        screenshots("overview");
+
+        go("/console/apis");
+        String edit = "/console/apis/" + Http.enc(JOBS);
+        click("a[href='" + edit + "']");
+        type("token_lifetime", "0");
+        click("form[action='" + edit + "'] button[type=submit]");
+        assertTrue(find("#token_lifetime-error").getText().startsWith("must be"), "the use case's message beside the field");
+        type("token_lifetime", "600");
+        type("scopes", "jobs:read");
+        click("form[action='" + edit + "'] button[type=submit]");
+        assertEquals("The API is changed.", find(".notice").getText());
+        assertTrue(find("table").getText().contains("600 s"), find("table").getText());
+
+        go("/console/audit");
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("type"))).selectByVisibleText("admin.change");
+        click("form.filters button[type=submit]");
+        List<WebElement> types = browser.findElements(By.xpath("//tbody/tr/td[2]"));
+        assertFalse(types.isEmpty(), "the console's change is in the audit");
+        assertTrue(types.stream().allMatch(t -> t.getText().equals("admin.change")), "filtered by type");
+        screenshots("audit");
+
+        go("/console/keys");
+        click("a[aria-label^='Remove key']");
+        assertTrue(heading().startsWith("Remove key"), heading());
+        String kid = find("h1 code").getText();
+        screenshots("key-remove");
+        click("button.danger");
+        assertTrue(find(".notice").getText().contains("removed"), find(".notice").getText());
+        assertFalse(http.get("/oauth2/jwks").body().contains(kid), "the leaked key is gone from the JWKS");
     }
 
     @Test

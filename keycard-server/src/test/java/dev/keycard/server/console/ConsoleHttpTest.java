@@ -333,7 +333,8 @@ public class ConsoleHttpTest {
         String cookie = signIn(http);
         Pattern field = Pattern.compile("<(input|select) id=\"([^\"]+)\"");
         int fields = 0;
-        for (String path : List.of("/console/apis", "/console/clients", "/console/clients/worker")) {
+        for (String path : List.of("/console/apis", "/console/clients", "/console/clients/worker",
+                "/console/apis/" + Http.enc("https://jobs.internal"), "/console/audit")) {
             String page = get(http, cookie, path).body();
             assertTrue(page.contains("<html lang=\"en\">") && page.contains("width=device-width"), path);
             Matcher m = field.matcher(page);
@@ -343,7 +344,7 @@ public class ConsoleHttpTest {
             }
             assertFalse(page.contains("<input name="), path + ": a field without an id cannot be labelled");
         }
-        assertTrue(fields >= 9, "the forms' fields were found: " + fields);
+        assertTrue(fields >= 15, "the forms' fields were found: " + fields);
     }
 
     @Test
@@ -390,5 +391,142 @@ public class ConsoleHttpTest {
         assertTrue(url.startsWith(server.managementUri().toString().replaceAll("/$", "") + "/console/sign-in?"), url);
         HttpResponse<String> in = open(http, url);
         assertEquals(303, in.statusCode(), in.body());
+    }
+
+    private static final Pattern TOKENS = Pattern.compile("(\\d+) tokens issued and (\\d+) refused by this node");
+
+    @Test
+    void overviewWhenTokensIssuedAndRefusedThenCountedWithTheSlowestEndpointsTheNextRotationAndTheStore() {
+        Http http = start(Map.of("console.enabled", "true", "metrics.enabled", "true"));
+        http.createApi("https://jobs.internal", "ES256", "jobs:read");
+        String secret = http.createClient("worker", "https://jobs.internal", "jobs:read").getString("client_secret");
+        String cookie = signIn(http);
+        Matcher before = TOKENS.matcher(get(http, cookie, "/console/").body());
+        assertTrue(before.find());
+
+        for (int i = 0; i < 3; i++) {
+            assertEquals(200, http.token("worker", secret, "grant_type", "client_credentials", "resource",
+                    "https://jobs.internal").statusCode());
+        }
+        assertEquals(401, http.token("worker", secret + "x", "grant_type", "client_credentials").statusCode());
+        assertEquals(400, http.token("worker", secret, "grant_type", "password").statusCode());
+
+        String page = get(http, cookie, "/console/").body();
+        Matcher after = TOKENS.matcher(page);
+        assertTrue(after.find(), page);
+        assertEquals(3, Long.parseLong(after.group(1)) - Long.parseLong(before.group(1)), "issued since");
+        assertEquals(2, Long.parseLong(after.group(2)) - Long.parseLong(before.group(2)), "refused since");
+        assertTrue(page.contains("<svg class=\"chart\"") && page.contains("<rect class=\"issued\""), "a bar per minute");
+        Matcher token = Pattern.compile("<tr><td><code>/oauth2/token</code></td><td>(\\d+)</td><td>[0-9.]+ ms</td>")
+                .matcher(page);
+        assertTrue(token.find(), "the token endpoint among the slowest: " + page);
+        assertTrue(Long.parseLong(token.group(1)) >= 5, "every token request timed: " + token.group(1));
+        assertTrue(page.contains("<code>/admin/*</code>"), "the admin API timed");
+        assertTrue(Pattern.compile("<li>ES256: a new key signs from <time").matcher(page).find(), "next rotation shown");
+        assertTrue(page.contains("<p id=\"store\">SQLite answers, a trivial query in "), page);
+
+        String metrics = http.get("/metrics").body();
+        assertTrue(metrics.contains("keycard_http_server_requests_seconds_count{endpoint=\"/oauth2/token\"}"), metrics);
+        assertFalse(metrics.contains("endpoint=\"/oauth2/revocation-events\""), "a stream's duration says nothing");
+    }
+
+    @Test
+    void auditWhenFilteredByClientOrTypeThenOnlyThoseEventsNewestFirstAndTheFilterEscaped() throws Exception {
+        Http http = start(Map.of("console.enabled", "true"));
+        http.createApi("https://jobs.internal", "ES256", "jobs:read");
+        http.createClient("worker", "https://jobs.internal", "jobs:read");
+        String cookie = signIn(http);
+        String token = csrf(get(http, cookie, "/console/clients/worker").body());
+        assertEquals(303, post(http, cookie, "/console/clients/worker/revoke-tokens", "csrf", token).statusCode());
+
+        String revoked = "<td><code>client.tokens_revoked</code></td><td><a href=\"/console/audit?client=worker\">";
+        assertTrue(Eventually.within(Duration.ofSeconds(10),
+                () -> get(http, cookie, "/console/audit").body().contains(revoked)), "the audit thread wrote it");
+        String all = get(http, cookie, "/console/audit").body();
+        assertTrue(all.indexOf(revoked) < all.indexOf("<code>console.sign-in</code>"), "newest first: " + all);
+        assertTrue(all.contains("<option>admin.change</option>"), "the types seen are the filter's choices");
+
+        String worker = get(http, cookie, "/console/audit?client=worker").body();
+        assertTrue(worker.contains(revoked), worker);
+        assertFalse(worker.contains("<code>admin.change</code>"), "another client's events are filtered out");
+        String changes = get(http, cookie, "/console/audit?type=admin.change").body();
+        assertTrue(changes.contains("<code>admin.change</code>") && !changes.contains("<code>client.tokens_revoked</code>"),
+                changes);
+        assertTrue(changes.contains("<code>via</code> console"), "its details shown");
+        assertTrue(changes.contains("<option selected>admin.change</option>"), "the filter kept");
+
+        String markup = get(http, cookie, "/console/audit?client=" + Http.enc("\"><script>x</script>")).body();
+        assertFalse(markup.contains("<script>x"), markup);
+        assertTrue(markup.contains("value=\"&quot;&gt;&lt;script&gt;x&lt;/script&gt;\""), markup);
+    }
+
+    @Test
+    void keyWhenRemovedFromTheConsoleThenAfterAConfirmationItLeavesTheJwksAndANewKeySigns() {
+        Http http = start(Map.of("console.enabled", "true"));
+        http.createApi("https://jobs.internal", "ES256", "jobs:read");
+        String secret = http.createClient("worker", "https://jobs.internal", "jobs:read").getString("client_secret");
+        String kid = kid(http.accessToken("worker", secret, "grant_type", "client_credentials"));
+        String cookie = signIn(http);
+        String confirmPath = "/console/keys/" + kid + "/remove";
+        assertTrue(get(http, cookie, "/console/keys").body().contains("href=\"" + confirmPath + "\""));
+
+        HttpResponse<String> confirm = get(http, cookie, confirmPath);
+        assertEquals(200, confirm.statusCode());
+        assertTrue(confirm.body().contains("Remove key <code>" + kid + "</code>?"), confirm.body());
+        assertTrue(http.get("/oauth2/jwks").body().contains(kid), "opening the confirmation removes nothing");
+
+        HttpResponse<String> removed = post(http, cookie, confirmPath, "csrf", csrf(confirm.body()));
+        assertEquals(303, removed.statusCode(), removed.body());
+        assertEquals("/console/keys?done=key-removed", removed.headers().firstValue("Location").orElse(""));
+        assertFalse(http.get("/oauth2/jwks").body().contains(kid), "gone from the JWKS");
+        String next = kid(http.accessToken("worker", secret, "grant_type", "client_credentials"));
+        assertFalse(next.equals(kid), "a new key signs at once");
+        assertTrue(audit.stream().anyMatch(e -> e.type().equals("key.removed")));
+        assertEquals(404, get(http, cookie, "/console/keys/no-such-kid/remove").statusCode());
+    }
+
+    private static String kid(String jwt) {
+        String header = new String(java.util.Base64.getUrlDecoder().decode(jwt.split("\\.")[0]),
+                java.nio.charset.StandardCharsets.UTF_8);
+        return new JsonObject(header).getString("kid");
+    }
+
+    @Test
+    void apiWhenEditedThenChangedThroughTheUseCaseAndARefusedValueShownBesideItsField() {
+        Http http = start(Map.of("console.enabled", "true"));
+        http.createApi("https://jobs.internal", "ES256", "jobs:read", "jobs:write");
+        http.createClient("worker", "https://jobs.internal", "jobs:read", "jobs:write");
+        String cookie = signIn(http);
+        String path = "/console/apis/" + Http.enc("https://jobs.internal");
+        assertTrue(get(http, cookie, "/console/apis").body().contains("href=\"" + path + "\""));
+        String edit = get(http, cookie, path).body();
+        assertTrue(edit.contains("value=\"jobs:read jobs:write\"") && edit.contains("<option selected>ES256</option>"),
+                "the form shows the API as it is: " + edit);
+
+        HttpResponse<String> saved = post(http, cookie, path, "name", "Jobs", "scopes", "jobs:read",
+                "token_lifetime", "600", "signing_alg", "RS256", "csrf", csrf(edit));
+        assertEquals(303, saved.statusCode(), saved.body());
+        assertEquals("/console/apis?done=api-updated", saved.headers().firstValue("Location").orElse(""));
+        JsonObject api = new JsonObject(http.admin("GET", "/admin/v1/apis/" + Http.enc("https://jobs.internal"), null)
+                .body());
+        assertEquals("Jobs", api.getString("name"));
+        assertEquals("[\"jobs:read\"]", api.getJsonArray("scopes").encode());
+        assertEquals(600, api.getInteger("token_lifetime"));
+        assertEquals("RS256", api.getString("signing_alg"));
+        JsonObject client = new JsonObject(http.admin("GET", "/admin/v1/clients/worker", null).body());
+        assertEquals("[\"jobs:read\"]", client.getJsonArray("grants").getJsonObject(0).getJsonArray("scopes").encode(),
+                "a scope taken from the API is taken from its clients");
+
+        HttpResponse<String> refused = post(http, cookie, path, "name", "Jobs", "scopes", "jobs:read",
+                "token_lifetime", "ten", "signing_alg", "RS256", "csrf", csrf(edit));
+        assertEquals(400, refused.statusCode());
+        assertTrue(refused.body().contains("id=\"token_lifetime-error\">must be a whole number of seconds"), refused.body());
+        assertTrue(refused.body().contains("value=\"ten\""), "the value entered is kept");
+        HttpResponse<String> badAlg = post(http, cookie, path, "scopes", "jobs:read", "signing_alg", "HS256",
+                "csrf", csrf(edit));
+        assertEquals(400, badAlg.statusCode());
+        assertTrue(badAlg.body().contains("id=\"signing_alg-error\">"), badAlg.body());
+        assertEquals(404, get(http, cookie, "/console/apis/" + Http.enc("urn:keycard:admin")).statusCode(),
+                "the built-in admin API is not the console's to change");
     }
 }
