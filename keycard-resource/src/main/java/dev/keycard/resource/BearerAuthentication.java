@@ -171,17 +171,12 @@ public final class BearerAuthentication {
             return dpopRefusal("invalid_token", "refused: client {0}: a token bound to no DPoP key sent with the DPoP scheme",
                     token, true, null);
         }
-        DPoPProof proof;
         try {
-            proof = proofs.verify(request.dpop(), request.method(), request.uri(), credentials.token());
+            proofs.verify(request.dpop(), request.method(), request.uri(), credentials.token(), jkt);
         } catch (DPoPProofException e) {
             LOG.log(Level.INFO, "refused: client {0}: {1}", token.clientId(), e.getMessage());
             return new Refused(BearerError.dpop(e.error(), e.useNonce() ? "A DPoP nonce is required"
                     : "The DPoP proof is not valid", proofs.algorithmNames(), proofs.currentNonce().orElse(null)));
-        }
-        if (!proof.jwkThumbprint().equals(jkt)) {
-            return dpopRefusal("invalid_dpop_proof", "refused: client {0}: the DPoP proof is signed by a key the token is not bound to",
-                    token, true, null);
         }
         return null;
     }

@@ -96,6 +96,19 @@ public final class DPoPProofVerifier {
      * @throws DPoPProofException when a check fails, naming it
      */
     public DPoPProof verify(List<String> dpopHeaders, String method, URI target, @Nullable String accessToken) {
+        return verify(dpopHeaders, method, target, accessToken, null);
+    }
+
+    /**
+     * Verifies the proof of a request whose access token is bound to the key {@code boundTo} (its
+     * {@code cnf.jkt}, RFC 9449 §6.1): as {@link #verify(List, String, URI, String)}, and a proof
+     * signed by another key is refused before its {@code jti} is recorded, so proofs from keys a
+     * sender makes up cannot crowd the replay record.
+     *
+     * @param boundTo the JWK SHA-256 thumbprint (RFC 7638) the token is bound to; null: any key
+     */
+    public DPoPProof verify(List<String> dpopHeaders, String method, URI target, @Nullable String accessToken,
+                            @Nullable String boundTo) {
         if (dpopHeaders.isEmpty()) {
             throw DPoPProofException.invalid("the request has no DPoP header");
         }
@@ -195,9 +208,19 @@ public final class DPoPProofVerifier {
             }
             keys.put(thumbprint, key);
         }
+        if (boundTo != null && !MessageDigest.isEqual(thumbprint.getBytes(StandardCharsets.US_ASCII),
+                boundTo.getBytes(StandardCharsets.US_ASCII))) {
+            // Before the replay record: a proof from a key of the sender's own making is not remembered.
+            throw DPoPProofException.invalid("the DPoP proof is signed by a key the token is not bound to");
+        }
         ProofReplay r = replay;
-        if (r != null && !r.firstUse(thumbprint, jti, iat.getTime() + maxAgeMillis + 2 * skewMillis, now)) {
-            throw DPoPProofException.invalid("the proof's jti was used before");
+        if (r != null) {
+            switch (r.firstUse(thumbprint, jti, iat.getTime() + maxAgeMillis + 2 * skewMillis, now)) {
+                case REPLAYED -> throw DPoPProofException.invalid("the proof's jti was used before");
+                case TOO_OLD -> throw DPoPProofException.invalid(
+                        "the proof is older than this server's replay record reaches; send a new proof");
+                case FIRST -> { }
+            }
         }
         return new DPoPProof(thumbprint, jti, iat.toInstant(), Optional.ofNullable(nonce));
     }
@@ -415,7 +438,9 @@ public final class DPoPProofVerifier {
 
         /**
          * How many proofs' {@code jti}s are remembered to refuse a replay (§11.1); 0 leaves replay
-         * to the caller. Default 100,000.
+         * to the caller. Default 100,000. When that many are within their window, the older half
+         * is forgotten and proofs as old as those are refused from then on: a replay is never let
+         * through, and a client that makes each proof as it sends it is not affected.
          */
         public Builder replayCacheSize(int size) {
             this.replaySize = BuilderChecks.notNegative("replayCacheSize", size);

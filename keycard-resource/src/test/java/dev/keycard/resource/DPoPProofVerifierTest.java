@@ -206,4 +206,35 @@ class DPoPProofVerifierTest {
         assertTrue(assertThrows(DPoPProofException.class, () -> v.verify(List.of(claims(c -> c.claim("ath",
                 DPoPProofVerifier.tokenHash(TOKEN + "x")))), "GET", TARGET, TOKEN)).getMessage().contains("ath is not the hash"));
     }
+
+    @Test
+    void proofWhenSignedByAKeyTheTokenIsNotBoundToThenRefusedBeforeItsJtiIsRecorded() throws Exception {
+        DPoPProofVerifier v = verifier(false);
+        String proof = good();
+        String other = OTHER.toPublicJWK().computeThumbprint().toString();
+        assertTrue(assertThrows(DPoPProofException.class, () -> v.verify(List.of(proof), "GET", TARGET, null, other))
+                .getMessage().contains("not bound to"));
+        DPoPProof accepted = v.verify(List.of(proof), "GET", TARGET, null, KEY.toPublicJWK().computeThumbprint().toString());
+        assertEquals(KEY.toPublicJWK().computeThumbprint().toString(), accepted.jwkThumbprint(),
+                "the refused attempt left no record of the jti");
+    }
+
+    @Test
+    void replayRecordWhenFullOfLiveProofsThenAForgottenProofIsRefusedAndAFreshOneAccepted() {
+        DPoPProofVerifier v = DPoPProofVerifier.builder().clock(clock).replayCacheSize(4).build();
+        List<String> older = new java.util.ArrayList<>();
+        for (int age : new int[] {40, 30, 20, 10}) {
+            older.add(DPoPProofs.proof(KEY, "GET", URL, NOW.minusSeconds(age), h -> { }, c -> { }));
+            v.verify(List.of(older.get(older.size() - 1)), "GET", TARGET, null);
+        }
+        v.verify(List.of(good()), "GET", TARGET, null); // the record is full: the older half is forgotten
+
+        DPoPProofException forgotten = assertThrows(DPoPProofException.class,
+                () -> v.verify(List.of(older.get(0)), "GET", TARGET, null));
+        assertTrue(forgotten.getMessage().contains("older than this server's replay record"), forgotten.getMessage());
+        assertTrue(assertThrows(DPoPProofException.class, () -> v.verify(List.of(older.get(3)), "GET", TARGET, null))
+                .getMessage().contains("jti was used before"), "a proof still remembered is a replay");
+        v.verify(List.of(good()), "GET", TARGET, null);
+        v.verify(List.of(good()), "GET", TARGET, null);
+    }
 }
