@@ -66,12 +66,19 @@ public final class AccessTokenVerifier implements AutoCloseable {
                 : new Memo(() -> Discovery.jwksUri(fetcher, issuer)), fetcher, clock, verified::clear, b.minKeySetRefresh);
         this.claims = new ClaimsCheck(issuer, audiences, skewMillis);
         this.failClosedAfter = b.failClosedAfter;
-        if (b.revocationClientId != null && b.revocationClientSecret != null) {
+        if (b.revocationClientId != null) {
             URI events = b.revocationEventsUri;
-            String basic = "Basic " + java.util.Base64.getEncoder().encodeToString((FormCodec.encodeComponent(b.revocationClientId)
-                    + ":" + FormCodec.encodeComponent(b.revocationClientSecret)).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            this.revocations = new RevocationSubscriber(events != null ? () -> CompletableFuture.completedFuture(events)
-                    : new Memo(() -> Discovery.endpoint(fetcher, issuer, "keycard_revocation_events_endpoint")),
+            String secret = b.revocationClientSecret;
+            String basic = secret == null ? null : "Basic " + java.util.Base64.getEncoder().encodeToString(
+                    (FormCodec.encodeComponent(b.revocationClientId) + ":" + FormCodec.encodeComponent(secret))
+                            .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            java.util.function.Supplier<CompletableFuture<URI>> where = events != null
+                    ? () -> CompletableFuture.completedFuture(events)
+                    : new Memo(() -> Discovery.endpoint(fetcher, issuer, "keycard_revocation_events_endpoint"));
+            // Without a secret the client is named in the query and proven by the TLS client certificate.
+            String clientId = b.revocationClientId;
+            this.revocations = new RevocationSubscriber(basic != null ? where
+                    : () -> where.get().thenApply(u -> RevocationSubscriber.withClientId(u, clientId)),
                     basic, http != null ? http : ownedHttp, clock);
         } else {
             this.revocations = null;
@@ -373,6 +380,18 @@ public final class AccessTokenVerifier implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Subscribes to the revocation events as {@code clientId}, authenticated by the client
+         * certificate of the {@link #httpClient} given (its {@code SSLContext}): mutual TLS, for a
+         * client registered with {@code tls_client_auth} or {@code self_signed_tls_client_auth}
+         * (RFC 8705 §2). The client is named in the request's query; no secret is sent.
+         */
+        public Builder revocationEvents(String clientId) {
+            this.revocationClientId = Objects.requireNonNull(clientId, "clientId");
+            this.revocationClientSecret = null;
+            return this;
+        }
+
         /** Where the revocation events are, skipping discovery. */
         public Builder revocationEventsUri(URI uri) {
             this.revocationEventsUri = Objects.requireNonNull(uri, "revocationEventsUri");
@@ -405,6 +424,10 @@ public final class AccessTokenVerifier implements AutoCloseable {
             }
             if (failClosedAfter != null && revocationClientId == null) {
                 throw new IllegalStateException("revocationsFailClosedAfter needs revocationEvents");
+            }
+            if (revocationClientId != null && revocationClientSecret == null && httpClient == null) {
+                throw new IllegalStateException("revocationEvents(clientId) authenticates with a client certificate:"
+                        + " give httpClient an HttpClient whose SSLContext holds it");
             }
             if (audiences.isEmpty() || audiences.stream().anyMatch(String::isBlank)) {
                 throw new IllegalStateException("at least one audience is required: the identifier of this API");

@@ -33,7 +33,7 @@ public final class RevocationSubscriber implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(RevocationSubscriber.class.getName());
 
     private final Supplier<CompletableFuture<URI>> uri;
-    private final String authorization;
+    private final @Nullable String authorization;
     private final HttpClient http;
     private final Clock clock;
     private final java.time.Duration silence;
@@ -54,14 +54,16 @@ public final class RevocationSubscriber implements AutoCloseable {
     private final Thread watchdog;
 
     /**
-     * @param authorization the {@code Authorization} header value authenticating the subscriber
+     * @param authorization the {@code Authorization} header value authenticating the subscriber;
+     *     null when its TLS client certificate does ({@link #withClientId} names it in the URI)
      */
-    public RevocationSubscriber(Supplier<CompletableFuture<URI>> uri, String authorization, HttpClient http, Clock clock) {
+    public RevocationSubscriber(Supplier<CompletableFuture<URI>> uri, @Nullable String authorization, HttpClient http,
+                                Clock clock) {
         this(uri, authorization, http, clock, SILENCE);
     }
 
     /** With another silence limit than {@link #SILENCE}, for tests that cannot wait 45 s. */
-    RevocationSubscriber(Supplier<CompletableFuture<URI>> uri, String authorization, HttpClient http, Clock clock,
+    RevocationSubscriber(Supplier<CompletableFuture<URI>> uri, @Nullable String authorization, HttpClient http, Clock clock,
             java.time.Duration silence) {
         this.uri = uri;
         this.authorization = authorization;
@@ -75,6 +77,13 @@ public final class RevocationSubscriber implements AutoCloseable {
         this.watchdog = new Thread(this::watch, "keycard-revocations-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
+    }
+
+    /** {@code events} with {@code client_id} in its query, for a subscriber its client certificate authenticates. */
+    public static URI withClientId(URI events, String clientId) {
+        String query = "client_id=" + dev.keycard.protocol.FormCodec.encodeComponent(clientId);
+        String raw = events.toString();
+        return URI.create(raw + (events.getRawQuery() == null ? "?" : "&") + query);
     }
 
     /** Whether the token is revoked, by its {@code jti} or by its client's revocation of every earlier token. */
@@ -97,7 +106,10 @@ public final class RevocationSubscriber implements AutoCloseable {
             try {
                 HttpRequest.Builder request = HttpRequest.newBuilder(uri.get().join())
                         .timeout(java.time.Duration.ofSeconds(10)) // until the headers; the watchdog minds the body
-                        .header("Accept", "text/event-stream").header("Authorization", authorization).GET();
+                        .header("Accept", "text/event-stream").GET();
+                if (authorization != null) {
+                    request.header("Authorization", authorization);
+                }
                 String last = lastEventId;
                 if (last != null) {
                     request.header("Last-Event-ID", last);

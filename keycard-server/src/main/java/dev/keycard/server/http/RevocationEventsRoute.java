@@ -1,5 +1,6 @@
 package dev.keycard.server.http;
 
+import dev.keycard.protocol.Form;
 import dev.keycard.protocol.FormCodec;
 import dev.keycard.protocol.OAuthError;
 import dev.keycard.protocol.OAuthException;
@@ -15,15 +16,18 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@code GET /oauth2/revocation-events}: the revocations as Server-Sent Events, for APIs that want
  * a revoked token refused within seconds (keycard-resource subscribes). The caller authenticates
- * as a client, like at the token endpoint, and must hold {@code keycard:introspect}: the stream
+ * as a client, like at the token endpoint: HTTP Basic, or its TLS client certificate with
+ * {@code ?client_id=…} (RFC 8705 §2); and must hold {@code keycard:introspect}: the stream
  * tells what introspection would. New revocations are sent every 250 ms, a comment every 15 s keeps
  * the connection open through proxies; a subscriber that cannot keep up is disconnected and
  * resumes with {@code Last-Event-ID}. When the server stops, each stream is ended cleanly.
@@ -69,8 +73,8 @@ final class RevocationEventsRoute implements Handler<HttpServerRequest> {
         }
         AuthenticatedClient caller;
         try {
-            caller = authenticator.authenticate(request.getHeader("Authorization"), FormCodec.decode(new byte[0]),
-                    support.source(request), clock.instant());
+            caller = authenticator.authenticate(request.getHeader("Authorization"), query(request),
+                    support.source(request), clock.instant(), support.clientCertificate(request));
             support.accessLog().caller(request).authenticated(caller.client().id().value());
         } catch (OAuthException e) {
             Responses.oauthError(request, e.error());
@@ -98,6 +102,29 @@ final class RevocationEventsRoute implements Handler<HttpServerRequest> {
             }
         });
         response.write(stream.opening(Optional.ofNullable(request.getHeader("Last-Event-ID"))));
+    }
+
+    /**
+     * The query: at most a {@code client_id}, which a client authenticating with its TLS
+     * certificate (RFC 8705 §2) names itself with, as a GET has no body. Credentials never travel
+     * in a URL (RFC 6749 §2.3.1): anything else there is refused.
+     */
+    private static Form query(HttpServerRequest request) {
+        String raw = request.query();
+        if (raw == null || raw.isEmpty()) {
+            return FormCodec.decode(new byte[0]);
+        }
+        Form form;
+        try {
+            form = FormCodec.decode(raw.getBytes(StandardCharsets.US_ASCII));
+        } catch (RuntimeException e) {
+            throw OAuthError.INVALID_REQUEST.describe("the query is not well formed").toException();
+        }
+        if (!form.names().equals(Set.of("client_id"))) {
+            throw OAuthError.INVALID_REQUEST.describe("the query may hold client_id only;"
+                    + " authenticate with the Authorization header or a client certificate").toException();
+        }
+        return form;
     }
 
     private void broadcast(String frames) {

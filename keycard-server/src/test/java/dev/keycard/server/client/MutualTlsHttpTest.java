@@ -262,6 +262,45 @@ class MutualTlsHttpTest {
     }
 
     @Test
+    void revocationEventsWhenTheApiAuthenticatesWithItsCertificateThenStreamedAndARevokedTokenRefused() throws Exception {
+        start(Map.of());
+        HttpResponse<String> made = admin().admin("POST", "/admin/v1/clients", new JsonObject().put("client_id", "jobs-api")
+                .put("name", "jobs-api").put("tls_client_auth_subject_dn", "CN=jobs-api,O=Acme")
+                .put("grants", List.of(new JsonObject().put("api", "urn:keycard:admin")
+                        .put("scopes", List.of("keycard:introspect")))));
+        assertEquals(201, made.statusCode(), made.body());
+        TestCertificates.Issued apiCert = client("jobs-api", "CN=jobs-api,O=Acme");
+        Http api = new Http(server.baseUri(), serverCert.trusting(apiCert));
+
+        HttpResponse<String> secretInUrl = api.get("/oauth2/revocation-events?client_id=jobs-api&client_secret=x");
+        assertEquals(400, secretInUrl.statusCode(), "credentials never travel in a URL");
+        assertEquals("invalid_request", new JsonObject(secretInUrl.body()).getString("error"));
+        assertEquals(401, admin().get("/oauth2/revocation-events?client_id=jobs-api").statusCode(), "no certificate");
+        assertEquals(401, new Http(server.baseUri(), serverCert.trusting(client("other", "CN=other,O=Acme")))
+                .get("/oauth2/revocation-events?client_id=jobs-api").statusCode(), "another certificate");
+
+        String secret = admin().createClient("batch", JOBS, "jobs:read").getString("client_secret");
+        String token = admin().accessToken("batch", secret, "grant_type", "client_credentials");
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().sslContext(serverCert.trusting(apiCert)).build();
+        try (dev.keycard.resource.AccessTokenVerifier verifier = dev.keycard.resource.AccessTokenVerifier.builder()
+                .issuer(server.issuer()).audiences(JOBS).httpClient(http).revocationEvents("jobs-api").build()) {
+            assertEquals("batch", verifier.verify(token).clientId());
+            assertEquals(200, admin().admin("POST", "/admin/v1/clients/batch/revoke-tokens", null).statusCode());
+            assertTrue(dev.keycard.server.testing.Eventually.within(Duration.ofSeconds(10), () -> {
+                try {
+                    verifier.verify(token);
+                    return false;
+                } catch (dev.keycard.resource.TokenVerificationException e) {
+                    return true;
+                }
+            }), "the revocation reached the API over its certificate-authenticated stream");
+        }
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> dev.keycard.resource.AccessTokenVerifier.builder().issuer(server.issuer()).audiences(JOBS)
+                        .revocationEvents("jobs-api").build(), "a certificate needs an HttpClient that holds it");
+    }
+
+    @Test
     void registrationWhenAttributesWrongThenRefusedNamingTheField() throws Exception {
         start(Map.of());
         for (Map.Entry<String, JsonObject> bad : Map.of(
