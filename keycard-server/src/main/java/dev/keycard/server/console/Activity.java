@@ -35,7 +35,10 @@ public final class Activity {
     public record Minute(Instant start, long issued, long refused) {
     }
 
-    /** An endpoint's requests in the window: how many, their mean, the longest of the last minutes. */
+    /**
+     * An endpoint's requests in the window: how many, their mean, and the longest (the timer's
+     * max, which covers about a minute, as sampled each minute of the window and now).
+     */
     public record Endpoint(String name, long requests, double meanMillis, double maxMillis) {
     }
 
@@ -83,12 +86,18 @@ public final class Activity {
         }
         List<Endpoint> slowest = new ArrayList<>();
         Metrics.Totals base = windowStart.totals();
+        List<Sample> window = all.subList(all.indexOf(windowStart), all.size());
         now.totals().endpoints().forEach((name, r) -> {
             Metrics.Requests then = base.endpoints().getOrDefault(name, new Metrics.Requests(0, 0, 0));
             long count = r.count() - then.count();
             if (count > 0) {
-                slowest.add(new Endpoint(name, count, (r.totalSeconds() - then.totalSeconds()) * 1000 / count,
-                        r.maxSeconds() * 1000));
+                // The timer's max covers about its last minute: the window's is the largest sampled in it.
+                double max = 0;
+                for (Sample s : window.subList(1, window.size())) {
+                    Metrics.Requests at = s.totals().endpoints().get(name);
+                    max = Math.max(max, at == null ? 0 : at.maxSeconds());
+                }
+                slowest.add(new Endpoint(name, count, (r.totalSeconds() - then.totalSeconds()) * 1000 / count, max * 1000));
             }
         });
         slowest.sort(Comparator.comparingDouble(Endpoint::meanMillis).reversed());

@@ -104,7 +104,7 @@ public final class ConsolePages {
                 %s
                 <h2>Store</h2>
                 %s""".formatted(apis, text(clients), keys.size(), tokens(activity), slowest(activity),
-                keyTable(keys, Optional.empty()), rotations(nextRotations), health));
+                keyTable(keys, Optional.empty()), keys.isEmpty() ? "" : rotations(nextRotations), health));
     }
 
     private static String tokens(Activity.View a) {
@@ -115,7 +115,7 @@ public final class ConsolePages {
         }
         // One bar per minute, newest on the right; drawn with SVG attributes, as the CSP allows no inline style.
         StringBuilder bars = new StringBuilder();
-        int slots = 60;
+        int slots = 61; // an hour's minutes and the running one
         for (int i = 0; i < minutes.size(); i++) {
             Activity.Minute m = minutes.get(i);
             int x = (slots - minutes.size() + i) * 10;
@@ -137,7 +137,7 @@ public final class ConsolePages {
                 + plain(a.since());
         return """
                 <p id="tokens">%s.</p>
-                <svg class="chart" viewBox="0 0 600 100" preserveAspectRatio="none" role="img" aria-label="%s"><title>%s</title>%s</svg>
+                <svg class="chart" viewBox="0 0 610 100" preserveAspectRatio="none" role="img" aria-label="%s"><title>%s</title>%s</svg>
                 <p class="hint"><span class="key issued">■</span> issued <span class="key refused">■</span> refused, per minute over the last hour; the last minute is still running.</p>
                 %s""".formatted(text(summary), text(summary), text(summary), bars,
                 table(List.of("Minute from", "Issued", "Refused"), rows));
@@ -151,8 +151,8 @@ public final class ConsolePages {
                     .append(millis(e.maxMillis())).append("</td></tr>\n");
         }
         return "<p class=\"hint\">Requests to this node in the last " + Activity.ENDPOINT_WINDOW.toMinutes()
-                + " minutes, from arrival to the last byte of the answer (<code>keycard_http_server_requests_seconds</code>).</p>\n"
-                + table(List.of("Endpoint", "Requests", "Mean", "Longest, last few minutes"), rows);
+                + " minutes, from arrival to the end of the answer (<code>keycard_http_server_requests_seconds</code>).</p>\n"
+                + table(List.of("Endpoint", "Requests", "Mean", "Longest"), rows);
     }
 
     private static String millis(double ms) {
@@ -206,12 +206,13 @@ public final class ConsolePages {
         return page(f, "Remove " + kid, "keys", """
                 <h1>Remove key <code>%s</code>?</h1>
                 <p class="warning" role="alert"><strong>For a key that leaked.</strong> It leaves the JWKS at once, so every
-                token it signed stops verifying as soon as APIs refresh their keys. If it signs now (%s), a new %s key
-                signs at once, without the publish lead. This cannot be undone.</p>
+                token it signed stops verifying as soon as APIs refresh their keys. %s This cannot be undone.</p>
                 <p class="hint">For a routine change, rotate instead: tokens keep verifying.</p>
                 <form method="post" action="%s">%s
                 <button type="submit" class="danger">Remove the key</button> <a href="/console/keys">Cancel</a>
-                </form>""".formatted(text(kid), text(e.status().name().toLowerCase(Locale.ROOT)), text(e.key().alg().name()),
+                </form>""".formatted(text(kid), e.status() == KeyRing.Status.CURRENT
+                        ? "It signs now: a new " + text(e.key().alg().name()) + " key signs at once, without the publish lead."
+                        : "It does not sign now (it is " + text(e.status().name().toLowerCase(Locale.ROOT)) + ").",
                 text("/console/keys/" + segment(kid) + "/remove"), csrf(f)));
     }
 
@@ -424,8 +425,8 @@ public final class ConsolePages {
                 <select id="type" name="type">%s</select></p>
                 <button type="submit">Filter</button> <a href="/console/audit">All events</a>
                 </form>
-                <p class="hint">The last %d events of this node, newest first (%d shown). The audit log holds every event of every node.</p>
-                %s""".formatted(text(client), options, kept, events.size(),
+                <p class="hint">The newest %d events of this node (it keeps the last %d of each type). The audit log holds every event of every node.</p>
+                %s""".formatted(text(client), options, events.size(), kept,
                 table(List.of("Time", "Type", "Client", "Details"), rows)));
     }
 

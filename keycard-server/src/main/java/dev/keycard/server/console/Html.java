@@ -34,6 +34,9 @@ public final class Html {
 
     /** {@code value} as one path segment of a console URL (then escaped as an attribute). */
     public static String segment(String value) {
+        if (value.equals(".") || value.equals("..")) {
+            return value.replace(".", "%2E"); // else a browser resolves it as a dot segment (RFC 3986 §5.2.4)
+        }
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

@@ -158,12 +158,12 @@ public final class Metrics implements AutoCloseable {
     /**
      * The timer of requests to {@code endpoint} (a path, or a path prefix such as {@code /admin/*}),
      * {@code keycard_http_server_requests_seconds{endpoint=…}}: from the request's arrival to its
-     * response's last byte. Taken once, when the routes are built; recording a duration in
+     * response's end (its last bytes handed to the network). Taken once, when the routes are built; recording a duration in
      * nanoseconds costs a few atomic adds.
      */
     public LongConsumer endpoint(String endpoint) {
         Timer timer = endpoints.computeIfAbsent(endpoint, e -> Timer.builder("keycard.http.server.requests")
-                .description("Requests answered, by endpoint: from arrival to the response's last byte")
+                .description("Requests answered, by endpoint: from arrival to the end of the response")
                 .tag("endpoint", e).register(registry));
         return nanos -> timer.record(nanos, TimeUnit.NANOSECONDS);
     }

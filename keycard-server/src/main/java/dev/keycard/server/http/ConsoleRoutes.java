@@ -409,9 +409,13 @@ public final class ConsoleRoutes implements Handler<HttpServerRequest> {
     private Answer updateApi(Frame f, Api api, Form form) {
         JsonObject body = new JsonObject();
         text(form, "name").ifPresent(v -> body.put("name", v));
-        body.put("scopes", words(form.get("scopes").orElse("")));
+        form.get("scopes").ifPresent(v -> body.put("scopes", words(v)));
         text(form, "signing_alg").ifPresent(v -> body.put("signing_alg", v));
         try {
+            if (body.containsKey("scopes") && body.getJsonArray("scopes").isEmpty()) {
+                // An empty field would take every scope from every client granted one, in one click.
+                throw AdminProblem.invalid("scopes", "give at least one scope; the admin API can take them all away");
+            }
             text(form, "token_lifetime").ifPresent(v -> body.put("token_lifetime", Long.parseLong(v)));
             cases.apis().update(api.identifier(), read.updateApi(body));
         } catch (NumberFormatException e) {

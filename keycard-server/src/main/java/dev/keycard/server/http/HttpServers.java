@@ -81,7 +81,7 @@ public final class HttpServers {
     }
 
     /**
-     * {@code handler}, each request timed from its arrival to its response's last byte as
+     * {@code handler}, each request timed from its arrival to the end of its response as
      * {@code keycard_http_server_requests_seconds{endpoint=…}}: the console's slowest endpoints.
      */
     private static Handler<HttpServerRequest> timed(Metrics metrics, String endpoint, Handler<HttpServerRequest> handler) {
@@ -102,7 +102,9 @@ public final class HttpServers {
                                                                 boolean tls) {
         return e.console().map(console -> new ConsoleRoutes(support, console, e.admin(),
                 new AdminRequests(config.tokenMaxLifetime(), config.assertions().allowHttpJwksUri()), e.audit(), e.clock(),
-                tls, new ConsoleRoutes.Store(config.storeUrl().isPresent() ? "PostgreSQL" : "SQLite", e.storeAnswers())));
+                tls, new ConsoleRoutes.Store(
+                        config.storeUrl().filter(u -> u.startsWith("jdbc:postgresql:")).isPresent() ? "PostgreSQL" : "SQLite",
+                        e.storeAnswers())));
     }
 
     /**

@@ -143,7 +143,7 @@ public final class KeyManager implements AutoCloseable {
 
     /**
      * When a new key starts signing for each algorithm with a current key: a waiting successor's
-     * activation, else the current key's scheduled rotation plus the publish lead. An algorithm is
+     * activation, else the current key's scheduled rotation (now, if overdue) plus the publish lead. An algorithm is
      * missing when it rotates by hand only ({@code keys.rotation-period} 0) and nothing waits.
      */
     public Map<SigningAlg, Instant> nextRotations() {
@@ -156,10 +156,12 @@ public final class KeyManager implements AutoCloseable {
             }
         }
         if (!policy.rotationPeriod().isZero()) {
+            Instant now = clock.instant();
             for (KeyRing.Entry e : r.entries()) {
                 if (e.status() == KeyRing.Status.CURRENT) {
-                    next.putIfAbsent(e.key().alg(),
-                            e.key().activatesAt().plus(policy.rotationPeriod()).plus(policy.publishLead()));
+                    // Overdue (the tick could not write, or the period was shortened): the next tick makes it.
+                    Instant due = e.key().activatesAt().plus(policy.rotationPeriod());
+                    next.putIfAbsent(e.key().alg(), (due.isBefore(now) ? now : due).plus(policy.publishLead()));
                 }
             }
         }

@@ -68,4 +68,22 @@ class ActivityTest {
         activity.sample();
         assertEquals(List.of(), activity.view().slowest());
     }
+
+    @Test
+    void slowestWhenALongRequestWasSampledInTheWindowThenItIsTheLongestAndOneBeforeItIsNot() {
+        Activity activity = new Activity(totals::get, clock);
+        totals.set(new Metrics.Totals(0, 0, Map.of("/oauth2/token", new Metrics.Requests(10, 1.0, 0.9))));
+        clock.advance(Duration.ofMinutes(1));
+        activity.sample(); // 0.9 s, six minutes before the view: outside the window
+        totals.set(new Metrics.Totals(0, 0, Map.of("/oauth2/token", new Metrics.Requests(20, 1.5, 0.3))));
+        clock.advance(Duration.ofMinutes(3));
+        activity.sample();
+        totals.set(new Metrics.Totals(0, 0, Map.of("/oauth2/token", new Metrics.Requests(30, 1.6, 0.002))));
+        clock.advance(Duration.ofMinutes(3));
+        activity.sample();
+        totals.set(new Metrics.Totals(0, 0, Map.of("/oauth2/token", new Metrics.Requests(31, 1.601, 0.001))));
+
+        Activity.Endpoint token = activity.view().slowest().get(0);
+        assertEquals(300.0, token.maxMillis(), 1e-9, "the longest sampled within the last five minutes");
+    }
 }

@@ -526,6 +526,11 @@ public class ConsoleHttpTest {
                 "csrf", csrf(edit));
         assertEquals(400, badAlg.statusCode());
         assertTrue(badAlg.body().contains("id=\"signing_alg-error\">"), badAlg.body());
+        HttpResponse<String> noScopes = post(http, cookie, path, "scopes", " ", "csrf", csrf(edit));
+        assertEquals(400, noScopes.statusCode(), "an emptied field does not take every scope from every client");
+        assertTrue(noScopes.body().contains("id=\"scopes-error\">give at least one scope"), noScopes.body());
+        assertEquals("[\"jobs:read\"]", new JsonObject(http.admin("GET", "/admin/v1/apis/" + Http.enc("https://jobs.internal"),
+                null).body()).getJsonArray("scopes").encode());
         assertEquals(404, get(http, cookie, "/console/apis/" + Http.enc("urn:keycard:admin")).statusCode(),
                 "the built-in admin API is not the console's to change");
     }
