@@ -100,6 +100,11 @@ public final class ClientAdmin {
                 query.api(), query.enabled()), page.limit(), client -> client.id().value()));
     }
 
+    /** How many clients there are, as this node's registry holds them (no store read). */
+    public int count() {
+        return registry.clientCount();
+    }
+
     public Client get(String id) {
         return db.transaction(c -> find(c, id));
     }

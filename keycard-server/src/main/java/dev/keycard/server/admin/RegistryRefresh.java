@@ -48,6 +48,11 @@ final class RegistryRefresh {
         this.clock = clock;
     }
 
+    /** How many clients memory holds. */
+    int clientCount() {
+        return registry.registry().clientCount();
+    }
+
     /** Records {@code changes} in the write's transaction: call it last, just before the commit. */
     void record(Connection c, List<Change> changes) throws SQLException {
         db.changes().record(c, changes, clock.instant());

@@ -6,6 +6,7 @@ import static dev.keycard.server.console.Html.text;
 import dev.keycard.protocol.Scope;
 import dev.keycard.protocol.ScopeSet;
 import dev.keycard.server.api.Api;
+import dev.keycard.server.admin.ListQuery;
 import dev.keycard.server.api.SigningAlg;
 import dev.keycard.server.event.AuditEvent;
 import dev.keycard.server.keys.KeyRing;
@@ -81,7 +82,7 @@ public final class ConsolePages {
      * The overview: this node's tokens issued and refused per minute over the last hour, its
      * slowest endpoints, the signing keys with the next rotation, and the store's health.
      */
-    public static String overview(Frame f, int apis, String clients, List<KeyRing.Entry> keys,
+    public static String overview(Frame f, int apis, int clients, List<KeyRing.Entry> keys,
                                   Map<SigningAlg, Instant> nextRotations, Activity.View activity, StoreHealth store) {
         String health = store.answers()
                 ? "<p id=\"store\">" + text(store.kind()) + " answers, a trivial query in "
@@ -103,7 +104,7 @@ public final class ConsolePages {
                 %s
                 %s
                 <h2>Store</h2>
-                %s""".formatted(apis, text(clients), keys.size(), tokens(activity), slowest(activity),
+                %s""".formatted(apis, String.format(Locale.ROOT, "%,d", clients), keys.size(), tokens(activity), slowest(activity),
                 keyTable(keys, Optional.empty()), keys.isEmpty() ? "" : rotations(nextRotations), health));
     }
 
@@ -278,7 +279,29 @@ public final class ConsolePages {
                 field(form, "token_lifetime", lifetimeLabel, "number"));
     }
 
-    public static String clients(Frame f, List<Client> clients, List<Api> apis, Form form) {
+    /**
+     * Which clients the clients page lists: a name prefix, an API granted, a state ({@code ""},
+     * {@code enabled}, {@code disabled}), and the client ID the page starts after.
+     */
+    public record ClientFilter(String name, String api, String state, Optional<String> after) {
+        public static final ClientFilter NONE = new ClientFilter("", "", "", Optional.empty());
+
+        /** The page's link with this filter, starting after {@code after} (empty: the first page). */
+        String href(Optional<String> from) {
+            StringBuilder q = new StringBuilder();
+            for (String[] p : new String[][] {{"name", name}, {"api", api}, {"state", state},
+                    {"after", from.orElse("")}}) {
+                if (!p[1].isEmpty()) {
+                    q.append(q.isEmpty() ? '?' : '&').append(p[0]).append('=').append(segment(p[1]));
+                }
+            }
+            return "/console/clients" + q;
+        }
+    }
+
+    /** A page of clients ({@code next}: the client ID the next page starts after, if there is one). */
+    public static String clients(Frame f, List<Client> clients, Optional<String> next, ClientFilter filter,
+                                 List<Api> apis, Form form) {
         StringBuilder rows = new StringBuilder();
         for (Client c : clients) {
             String href = "/console/clients/" + segment(c.id().value());
@@ -287,14 +310,25 @@ public final class ConsolePages {
                     .append(c.enabled() ? "enabled" : "<strong>disabled</strong>").append("</td><td>")
                     .append(grants(c.grants())).append("</td></tr>\n");
         }
-        StringBuilder options = new StringBuilder("<option value=\"\">(none)</option>");
-        for (Api a : apis) {
-            String selected = a.identifier().equals(form.value("api")) ? " selected" : "";
-            options.append("<option value=\"").append(text(a.identifier())).append('"').append(selected).append('>')
-                    .append(text(a.identifier())).append("</option>");
+        StringBuilder paging = new StringBuilder("<p class=\"paging\">");
+        if (filter.after().isPresent()) {
+            paging.append("<a href=\"").append(text(filter.href(Optional.empty()))).append("\">← First page</a> ");
         }
+        next.ifPresent(n -> paging.append("<a href=\"").append(text(filter.href(Optional.of(n))))
+                .append("\" rel=\"next\">Next ").append(ListQuery.DEFAULT_LIMIT).append(" →</a>"));
+        paging.append("</p>");
         return page(f, "Clients", "clients", """
                 <h1>Clients</h1>
+                <form method="get" action="/console/clients" class="filters">
+                <p><label for="filter-name">Name starts with</label>
+                <input id="filter-name" name="name" type="text" value="%s"></p>
+                <p><label for="filter-api">Granted at</label>
+                <select id="filter-api" name="api">%s</select></p>
+                <p><label for="filter-state">State</label>
+                <select id="filter-state" name="state">%s</select></p>
+                <button type="submit">Filter</button> <a href="/console/clients">All clients</a>
+                </form>
+                %s
                 %s
                 <h2>Register a client</h2>
                 <form method="post" action="/console/clients" novalidate>%s%s
@@ -305,10 +339,31 @@ public final class ConsolePages {
                 %s
                 <button type="submit">Register</button>
                 <p class="hint">It authenticates with a secret, shown once on the next page.</p>
-                </form>""".formatted(table(List.of("Client ID", "Name", "State", "Grants"), rows), csrf(f),
+                </form>""".formatted(text(filter.name()), apiOptions(apis, filter.api(), "(any)"),
+                options(List.of(new String[] {"", "(any)"}, new String[] {"enabled", "enabled"},
+                        new String[] {"disabled", "disabled"}), filter.state()),
+                table(List.of("Client ID", "Name", "State", "Grants"), rows), paging, csrf(f),
                 formError(form), field(form, "name", "Name", "text"),
-                field(form, "client_id", "Client ID (empty: one is generated)", "text"), options, error(form, "grants"),
+                field(form, "client_id", "Client ID (empty: one is generated)", "text"),
+                apiOptions(apis, form.value("api"), "(none)"), error(form, "grants"),
                 field(form, "scopes", "Scopes granted there, separated by spaces", "text")));
+    }
+
+    private static String apiOptions(List<Api> apis, String chosen, String none) {
+        List<String[]> choices = new java.util.ArrayList<>();
+        choices.add(new String[] {"", none});
+        apis.forEach(a -> choices.add(new String[] {a.identifier(), a.identifier()}));
+        return options(choices, chosen);
+    }
+
+    /** {@code <option>}s of (value, label) pairs, {@code chosen} selected. */
+    private static String options(List<String[]> choices, String chosen) {
+        StringBuilder out = new StringBuilder();
+        for (String[] c : choices) {
+            out.append("<option value=\"").append(text(c[0])).append('"').append(c[0].equals(chosen) ? " selected" : "")
+                    .append('>').append(text(c[1])).append("</option>");
+        }
+        return out.toString();
     }
 
     /** How far back the console looks for a scope's use: unused longer, it is worth removing. */

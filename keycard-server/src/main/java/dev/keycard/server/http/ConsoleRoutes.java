@@ -8,6 +8,7 @@ import dev.keycard.server.admin.AdminUseCases;
 import dev.keycard.server.admin.ClientAdmin;
 import dev.keycard.server.admin.ClientQuery;
 import dev.keycard.server.admin.ListQuery;
+import dev.keycard.server.admin.Page;
 import dev.keycard.server.api.Api;
 import dev.keycard.server.console.Console;
 import dev.keycard.server.console.ConsolePages;
@@ -189,7 +190,7 @@ public final class ConsoleRoutes implements Handler<HttpServerRequest> {
         if (request.method() == HttpMethod.GET) {
             // Read here, on the request's event loop; the page is rendered on a worker.
             Map<String, String> query = new java.util.HashMap<>();
-            for (String name : List.of("done", "client", "type")) {
+            for (String name : List.of("done", "client", "type", "name", "api", "state", "after")) {
                 Optional.ofNullable(request.getParam(name)).ifPresent(v -> query.put(name, v));
             }
             withSession(request, cookie, (session, frame) ->
@@ -274,9 +275,7 @@ public final class ConsoleRoutes implements Handler<HttpServerRequest> {
         Optional<String> notice = Optional.ofNullable(param.apply("done")).map(DONE::get);
         try {
             if (s.isEmpty()) {
-                var clients = cases.clients().list(ClientQuery.all(new ListQuery(Optional.empty(), ListQuery.MAX_LIMIT)));
-                return Answer.page(200, ConsolePages.overview(f, apis().size(),
-                        clients.items().size() + (clients.nextAfter().isPresent() ? "+" : ""), cases.keys().list(),
+                return Answer.page(200, ConsolePages.overview(f, apis().size(), cases.clients().count(), cases.keys().list(),
                         cases.keys().nextRotations(), console.activity().view(), storeHealth()));
             }
             if (s.equals(List.of("apis"))) {
@@ -292,7 +291,7 @@ public final class ConsoleRoutes implements Handler<HttpServerRequest> {
                 return Answer.page(200, ConsolePages.confirmRemoveKey(f, key(s.get(1))));
             }
             if (s.equals(List.of("clients"))) {
-                return Answer.page(200, ConsolePages.clients(f, clients(), apis(), ConsolePages.Form.EMPTY));
+                return Answer.page(200, clients(f, param));
             }
             if (s.equals(List.of("keys"))) {
                 return Answer.page(200, ConsolePages.keys(f, cases.keys().list(), notice));
@@ -524,7 +523,8 @@ public final class ConsoleRoutes implements Handler<HttpServerRequest> {
         ConsolePages.Form shown = refused(form, p);
         int status = p.kind() == AdminProblem.Kind.CONFLICT ? 409 : 400;
         return Answer.page(status, api ? ConsolePages.apis(f, apis(), shown, Optional.empty())
-                : ConsolePages.clients(f, clients(), apis(), shown));
+                : ConsolePages.clients(f, firstClients().items(), firstClients().nextAfter(),
+                        ConsolePages.ClientFilter.NONE, apis(), shown));
     }
 
     /** The values entered (but the CSRF token) and the use case's messages, each by its field. */
@@ -562,8 +562,22 @@ public final class ConsoleRoutes implements Handler<HttpServerRequest> {
     }
 
     /** The first {@link ListQuery#MAX_LIMIT} clients (paging in the console is not built yet). */
-    private List<Client> clients() {
-        return cases.clients().list(ClientQuery.all(new ListQuery(Optional.empty(), ListQuery.MAX_LIMIT))).items();
+    private Page<Client> firstClients() {
+        return cases.clients().list(ClientQuery.all(ListQuery.first()));
+    }
+
+    /** A page of clients, filtered by the query's {@code name} prefix, {@code api} and {@code state}. */
+    private String clients(Frame f, Function<String, @Nullable String> param) {
+        java.util.function.Function<String, String> p = name -> Optional.ofNullable(param.apply(name)).map(String::strip)
+                .orElse("");
+        String state = p.apply("state");
+        state = state.equals("enabled") || state.equals("disabled") ? state : "";
+        ConsolePages.ClientFilter filter = new ConsolePages.ClientFilter(p.apply("name"), p.apply("api"), state,
+                Optional.of(p.apply("after")).filter(a -> !a.isEmpty()));
+        Page<Client> page = cases.clients().list(new ClientQuery(new ListQuery(filter.after(), ListQuery.DEFAULT_LIMIT),
+                Optional.of(filter.name()).filter(n -> !n.isEmpty()), Optional.of(filter.api()).filter(a -> !a.isEmpty()),
+                state.isEmpty() ? Optional.empty() : Optional.of(state.equals("enabled"))));
+        return ConsolePages.clients(f, page.items(), page.nextAfter(), filter, apis(), ConsolePages.Form.EMPTY);
     }
 
     private static Optional<String> text(Form form, String name) {

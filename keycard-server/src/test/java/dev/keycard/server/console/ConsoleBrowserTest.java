@@ -171,7 +171,7 @@ class ConsoleBrowserTest {
         type("client_id", "batch");
         new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("api"))).selectByValue(JOBS);
         type("scopes", "jobs:read jobs:write");
-        click("form[action='/console/clients'] button[type=submit]");
+        click("form[method='post'][action='/console/clients'] button[type=submit]");
         assertEquals("Client registered", heading());
         WebElement copy = find("button.copy");
         assertTrue(copy.isDisplayed(), "the copy button shows where the script runs");

@@ -534,4 +534,45 @@ public class ConsoleHttpTest {
         assertEquals(404, get(http, cookie, "/console/apis/" + Http.enc("urn:keycard:admin")).statusCode(),
                 "the built-in admin API is not the console's to change");
     }
+
+    @Test
+    void clientsWhenMoreThanAPageThenPagedAndFilteredByNameApiAndState() {
+        Http http = start(Map.of("console.enabled", "true"));
+        http.createApi("https://jobs.internal", "ES256", "jobs:read");
+        for (int i = 0; i < 105; i++) {
+            http.createClient(String.format("c-%03d", i), null);
+        }
+        http.createClient("worker", "https://jobs.internal", "jobs:read");
+        assertEquals(200, http.admin("POST", "/admin/v1/clients/c-007/disable", null).statusCode());
+        String cookie = signIn(http);
+        Pattern row = Pattern.compile("<tr><td><a href=\"/console/clients/([^\"]+)\">");
+
+        String first = get(http, cookie, "/console/clients").body();
+        assertEquals(100, rows(row, first).size(), "a page of 100");
+        Matcher next = Pattern.compile("<a href=\"(/console/clients\\?after=[^\"]+)\" rel=\"next\">").matcher(first);
+        assertTrue(next.find(), first);
+        String second = get(http, cookie, next.group(1)).body();
+        List<String> rest = rows(row, second);
+        assertEquals(7, rest.size(), "the admin client, c-095 to c-104 less those on page one, and worker: " + rest);
+        assertTrue(rest.contains("worker") && !rows(row, first).contains("worker"), rest.toString());
+        assertFalse(second.contains("rel=\"next\""), "the last page has no next");
+        assertTrue(second.contains("First page"));
+        assertTrue(get(http, cookie, "/console/").body().contains("<strong>107</strong> clients"), "counted, not paged");
+
+        assertEquals(List.of("c-007"), rows(row, get(http, cookie, "/console/clients?state=disabled").body()));
+        assertEquals(List.of("worker"), rows(row, get(http, cookie, "/console/clients?api="
+                + Http.enc("https://jobs.internal")).body()));
+        assertEquals(10, rows(row, get(http, cookie, "/console/clients?name=" + Http.enc("Client c-00")).body()).size());
+        String markup = get(http, cookie, "/console/clients?name=" + Http.enc("\"><b>x")).body();
+        assertTrue(markup.contains("value=\"&quot;&gt;&lt;b&gt;x\"") && !markup.contains("<b>x"), "the filter is text");
+    }
+
+    private static List<String> rows(Pattern row, String page) {
+        List<String> ids = new java.util.ArrayList<>();
+        Matcher m = row.matcher(page);
+        while (m.find()) {
+            ids.add(m.group(1));
+        }
+        return ids;
+    }
 }
