@@ -31,7 +31,7 @@ public final class Admin {
         ApiAdmin apis = new ApiAdmin(db, apiRepository, clientRepository, clock, config.tokenDefaultLifetime(),
                 refresh);
         ClientAdmin clients = new ClientAdmin(db, clientRepository, apiRepository, secrets, clock,
-                config.secretGracePeriod(), revocations, refresh);
+                config.secretGracePeriod(), revocations, refresh, config.receivesClientCertificates());
         TokenRevocationAdmin revoke = new TokenRevocationAdmin(db, new ClientRepository(), revocations, clock);
         TrustAdmin trust = new TrustAdmin(db, new TrustSourceRepository(), clock, refresh,
                 config.assertions().allowHttpJwksUri());

@@ -70,6 +70,8 @@ public final class ClientAdmin {
     private final Revocations revocations;
     private final LastAdministrator lastAdministrator;
     private final RegistryRefresh registry;
+    /** Whether a client certificate can reach this server: else no client can authenticate with one. */
+    private final boolean certificatesArrive;
     private final TrustSourceRepository trustSources = new TrustSourceRepository();
     private final ScopeUsageRepository scopeUsage = new ScopeUsageRepository();
     /** A client that may no longer administer Keycard loses its console sessions in the same transaction. */
@@ -80,7 +82,8 @@ public final class ClientAdmin {
      *     transaction: introspection, the admin API and the revocation event stream refuse them
      */
     ClientAdmin(Database db, ClientRepository clients, ApiRepository apis, Secrets secrets, Clock clock,
-                Duration defaultGrace, Revocations revocations, RegistryRefresh registry) {
+                Duration defaultGrace, Revocations revocations, RegistryRefresh registry, boolean certificatesArrive) {
+        this.certificatesArrive = certificatesArrive;
         this.db = db;
         this.clients = clients;
         this.apis = apis;
@@ -128,7 +131,7 @@ public final class ClientAdmin {
         Set<ClientAuthMethod> methods = command.authMethods()
                 .orElse(command.tlsAuth().isPresent() ? Set.of(ClientAuthMethod.TLS_CLIENT_AUTH)
                         : keys.present() ? Set.of(ClientAuthMethod.PRIVATE_KEY_JWT) : METHODS);
-        requireKeys(methods, keys, command.tlsAuth());
+        requireKeys(methods, keys, command.tlsAuth(), Set.of());
         boolean usesSecret = methods.stream().anyMatch(METHODS::contains);
         String value = usesSecret ? secrets.generate() : null;
         ClientSecret secret = usesSecret ? secrets.stored(value, now) : null;
@@ -157,9 +160,19 @@ public final class ClientAdmin {
     /**
      * A client that may use {@code private_key_jwt} or {@code self_signed_tls_client_auth} has keys
      * (certificates) to verify it with; one that may use {@code tls_client_auth} has the attribute its
-     * certificate must carry (RFC 8705 §2.1.2).
+     * certificate must carry (RFC 8705 §2.1.2). Either certificate method, when new to the client
+     * ({@code before}: its methods until now), needs a server that certificates reach: registered
+     * elsewhere, the client could never authenticate.
      */
-    private static void requireKeys(Set<ClientAuthMethod> methods, ClientKeys keys, Optional<TlsClientAuth> tlsAuth) {
+    private void requireKeys(Set<ClientAuthMethod> methods, ClientKeys keys, Optional<TlsClientAuth> tlsAuth,
+                             Set<ClientAuthMethod> before) {
+        boolean newCertificateMethod = java.util.stream.Stream.of(ClientAuthMethod.TLS_CLIENT_AUTH,
+                ClientAuthMethod.SELF_SIGNED_TLS_CLIENT_AUTH).anyMatch(m -> methods.contains(m) && !before.contains(m));
+        if (!certificatesArrive && newCertificateMethod) { // a change to a client that has one already is not held up
+            throw AdminProblem.invalid("auth_methods", "no client certificate reaches this server, so no client could"
+                    + " authenticate with one: set tls.client-auth=want (with tls.client-ca-file for tls_client_auth),"
+                    + " or tls.trusted-proxies for a proxy that forwards them");
+        }
         if (methods.contains(ClientAuthMethod.PRIVATE_KEY_JWT) && !keys.present()) {
             throw AdminProblem.invalid("auth_methods", "private_key_jwt needs the client's keys: jwks or jwks_uri");
         }
@@ -188,7 +201,7 @@ public final class ClientAdmin {
                     command.tokenRateLimit().applyTo(before::tokenRateLimit), command.keysAfter(before.keys()),
                     before.identities(), command.dpopBound().orElse(before.dpopBound()),
                     command.tlsAuth().applyTo(before::tlsAuth), command.certificateBound().orElse(before.certificateBound()));
-            requireKeys(after.authMethods(), after.keys(), after.tlsAuth());
+            requireKeys(after.authMethods(), after.keys(), after.tlsAuth(), before.authMethods());
             lastAdministrator.guard(c, before, () -> {
                 clients.update(c, after);
                 return null;

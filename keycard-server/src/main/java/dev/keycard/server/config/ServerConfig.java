@@ -103,6 +103,14 @@ public record ServerConfig(
         return tls.isPresent() ? "https" : "http";
     }
 
+    /**
+     * Whether a client certificate can reach Keycard (RFC 8705 §2): asked for in the TLS handshake
+     * ({@code tls.client-auth=want}), or forwarded by a trusted proxy ({@code tls.trusted-proxies}).
+     */
+    public boolean receivesClientCertificates() {
+        return tls.map(Tls::wantClientCert).orElse(false) || !tlsTrustedProxies.isEmpty();
+    }
+
     /** Whether the issuer was derived from host and port (so it follows a port picked at bind time). */
     public boolean issuerDerived() {
         return issuer.isEmpty();

@@ -52,7 +52,7 @@ public final class HttpServers {
         TokenRoute token = new TokenRoute(support, e.tokens());
         MetadataRoutes metadata = new MetadataRoutes(e.issuer(), e.tokens().grantTypes(), e.keys(),
                 config.keys().jwksMaxAge(), e.tokens().dpop().algorithms(),
-                config.tls().map(ServerConfig.Tls::wantClientCert).orElse(false) || !config.tlsTrustedProxies().isEmpty());
+                config.receivesClientCertificates());
         AdminRoutes admin = AdminRoutes.of(support, e, config.tokenMaxLifetime(), config.assertions().allowHttpJwksUri());
         Map<String, Handler<HttpServerRequest>> paths = new HashMap<>(Map.of(
                 "/oauth2/token", token,

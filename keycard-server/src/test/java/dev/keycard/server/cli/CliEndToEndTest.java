@@ -40,7 +40,8 @@ final class CliEndToEndTest {
 
     @BeforeAll
     static void startServerAndCreateJobsApi() {
-        server = TestServer.start(dataDir);
+        // As behind a proxy that forwards client certificates: a tls_client_auth client may be registered.
+        server = TestServer.start(dataDir, java.util.Map.of("tls.trusted-proxies", "127.0.0.1/32"));
         Result created = admin("api", "create", "--identifier", JOBS, "--name", "Jobs API",
                 "--scope", "jobs:read", "--scope", "jobs:write", "--output", "json");
         assertEquals(ExitCodes.OK, created.exitCode(), created.err());

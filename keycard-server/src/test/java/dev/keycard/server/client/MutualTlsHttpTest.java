@@ -301,6 +301,24 @@ class MutualTlsHttpTest {
     }
 
     @Test
+    void registrationWhenNoCertificateCanReachTheServerThenRefusedSayingWhatToSet() throws Exception {
+        server = TestServer.start(dir.resolve("plain"));
+        Http http = new Http(server.baseUri());
+        http.createApi(JOBS, "ES256", "jobs:read");
+        HttpResponse<String> refused = http.admin("POST", "/admin/v1/clients", new JsonObject().put("client_id", "mtls")
+                .put("name", "mtls").put("tls_client_auth_san_dns", "worker.acme.internal")
+                .put("grants", List.of(new JsonObject().put("api", JOBS).put("scopes", List.of("jobs:read")))));
+        assertEquals(400, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("no client certificate reaches this server")
+                && refused.body().contains("tls.client-auth=want"), refused.body());
+        assertEquals(404, http.admin("GET", "/admin/v1/clients/mtls", null).statusCode());
+        http.createClient("worker", JOBS, "jobs:read");
+        HttpResponse<String> toCertificate = http.admin("PATCH", "/admin/v1/clients/worker", new JsonObject()
+                .put("tls_client_auth_san_dns", "worker.acme.internal").put("auth_methods", List.of("tls_client_auth")));
+        assertEquals(400, toCertificate.statusCode(), "nor can a client be changed to one: " + toCertificate.body());
+    }
+
+    @Test
     void registrationWhenAttributesWrongThenRefusedNamingTheField() throws Exception {
         start(Map.of());
         for (Map.Entry<String, JsonObject> bad : Map.of(
