@@ -242,7 +242,7 @@ public final class KeycardServer implements AutoCloseable {
             ClientAuthenticator authenticator = new ClientAuthenticator(registry, usage, authEvents,
                     new AuthThrottle(config.rateLimits().failedAuthFree(), config.rateLimits().failedAuthMaxBackoff()),
                     new ClientAssertions(registry, keySets, replay, config.assertions(), issuer::get),
-                    new ClientCertificates(config.clientCaFile()));
+                    new ClientCertificates(config.clientCaFile(), config.clientCrlFile()));
             TokenEndpoint tokens = new TokenEndpoint(authenticator,
                     new TokenRateLimits(config.rateLimits().clientTokens()), authEvents,
                     List.of(new ClientCredentialsGrant(registry, config.tokenMaxLifetime())), tokenIssuer, clock,

@@ -48,7 +48,7 @@ public final class ClientAuthenticator {
 
     public ClientAuthenticator(Registry registry, SecretUsage usage, ClientAuthEvents events, AuthThrottle throttle,
                                ClientAssertions assertions) {
-        this(registry, usage, events, throttle, assertions, new ClientCertificates(Optional.empty()));
+        this(registry, usage, events, throttle, assertions, new ClientCertificates(Optional.empty(), Optional.empty()));
     }
 
     /** @param certificates judges the certificates of mutual-TLS clients (RFC 8705 §2) */

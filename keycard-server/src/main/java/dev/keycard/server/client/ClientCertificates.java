@@ -13,10 +13,14 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertPathValidator;
+import java.security.cert.CertStore;
+import java.security.cert.CollectionCertStoreParameters;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
+import java.security.cert.PKIXRevocationChecker;
 import java.security.cert.TrustAnchor;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.text.ParseException;
 import java.time.Instant;
@@ -24,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Date;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -42,26 +47,49 @@ import org.slf4j.LoggerFactory;
  * registered in its {@code jwks} ({@code x5c}, §2.2). Judging here rather than in the handshake
  * lets a certificate from another authority, an expired one, or a self-signed one reach the
  * endpoint and be answered {@code invalid_client}, as RFC 6749 §5.2 asks, not a broken connection.
- * The authorities file is read again when it changes (its modification time is looked at once a
- * second at most).
+ * With {@code tls.client-crl-file}, the path's certificates are also checked against the
+ * authorities' revocation lists (RFC 5280 §6.3), from that file only (no OCSP, no fetching), and
+ * fail closed: a certificate whose authority has no current list there is refused. Both files are
+ * read again when they change (their modification times are looked at once a second at most).
  */
 public final class ClientCertificates {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClientCertificates.class);
 
-    private final @Nullable Path caFile;
-    private volatile Anchors anchors = new Anchors(null, Set.of(), System.nanoTime() - 2 * CHECK_NANOS);
+    private final Watched<Set<TrustAnchor>> anchors;
+    private final @Nullable Watched<List<X509CRL>> crls;
 
-    private record Anchors(@Nullable FileTime modified, Set<TrustAnchor> set, long checkedNanos) {
-    }
-
-    /** How often the file's modification time is looked at: not on every authentication. */
+    /** How often a file's modification time is looked at: not on every authentication. */
     private static final long CHECK_NANOS = 1_000_000_000L;
 
-    /** @param caFile {@code tls.client-ca-file}: the authorities of {@code tls_client_auth} certificates */
-    public ClientCertificates(Optional<Path> caFile) {
-        this.caFile = caFile.orElse(null);
-        anchors();
+    /**
+     * @param caFile {@code tls.client-ca-file}: the authorities of {@code tls_client_auth} certificates
+     * @param crlFile {@code tls.client-crl-file}: their revocation lists, when revocation is checked
+     */
+    public ClientCertificates(Optional<Path> caFile, Optional<Path> crlFile) {
+        this.anchors = new Watched<>("tls.client-ca-file", caFile.orElse(null), Set.of(), in -> {
+            Set<TrustAnchor> read = new HashSet<>();
+            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                read.add(new TrustAnchor((X509Certificate) c, null));
+            }
+            return Set.copyOf(read);
+        });
+        this.crls = crlFile.map(file -> new Watched<List<X509CRL>>("tls.client-crl-file", file, List.of(), in -> {
+            List<X509CRL> read = new ArrayList<>();
+            for (java.security.cert.CRL crl : CertificateFactory.getInstance("X.509").generateCRLs(in)) {
+                read.add((X509CRL) crl);
+            }
+            Instant now = Instant.now();
+            read.stream().filter(crl -> crl.getNextUpdate() != null && crl.getNextUpdate().toInstant().isBefore(now))
+                    .forEach(crl -> LOG.warn("tls.client-crl-file: the list of {} expired at {}; its certificates are"
+                            + " refused until a current one is in the file", crl.getIssuerX500Principal(),
+                            crl.getNextUpdate().toInstant()));
+            return List.copyOf(read);
+        })).orElse(null);
+        anchors.get();
+        if (crls != null) {
+            crls.get();
+        }
     }
 
     /**
@@ -70,7 +98,7 @@ public final class ClientCertificates {
      * §4.2.1.12), so that a server certificate of the same authority does not pass as a client's.
      */
     boolean chainsToAuthority(List<X509Certificate> chain, Instant now) {
-        Set<TrustAnchor> trusted = anchors();
+        Set<TrustAnchor> trusted = anchors.get();
         if (trusted.isEmpty() || chain.isEmpty() || !forClients(chain.get(0))) {
             return false;
         }
@@ -81,10 +109,21 @@ public final class ClientCertificates {
         }
         try {
             PKIXParameters params = new PKIXParameters(trusted);
-            params.setRevocationEnabled(false);
             params.setDate(Date.from(now));
-            CertPathValidator.getInstance("PKIX").validate(
-                    CertificateFactory.getInstance("X.509").generateCertPath(path), params);
+            CertPathValidator validator = CertPathValidator.getInstance("PKIX");
+            Watched<List<X509CRL>> lists = crls;
+            if (lists == null) {
+                params.setRevocationEnabled(false);
+            } else {
+                // The lists of the file, and nothing else: no OCSP, no fetch from a distribution point.
+                params.setRevocationEnabled(true); // with this checker instead of the default one
+                params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(lists.get())));
+                PKIXRevocationChecker revocation = (PKIXRevocationChecker) validator.getRevocationChecker();
+                revocation.setOptions(EnumSet.of(PKIXRevocationChecker.Option.PREFER_CRLS,
+                        PKIXRevocationChecker.Option.NO_FALLBACK));
+                params.addCertPathChecker(revocation);
+            }
+            validator.validate(CertificateFactory.getInstance("X.509").generateCertPath(path), params);
             return true;
         } catch (GeneralSecurityException e) {
             return false;
@@ -181,37 +220,59 @@ public final class ClientCertificates {
         return AddressRanges.address(literal);
     }
 
-    /** The authorities, read again when the file's modification time changes. */
-    private Set<TrustAnchor> anchors() {
-        Path file = caFile;
-        if (file == null) {
-            return Set.of();
+    /** What a file holds, parsed; may throw when the file is not what it should be. */
+    @FunctionalInterface
+    private interface Parser<T> {
+        T parse(InputStream in) throws IOException, GeneralSecurityException;
+    }
+
+    /**
+     * A file's contents, read again when its modification time changes (looked at once a second at
+     * most); when it cannot be read or parsed, what was read before stays, with a warning.
+     */
+    private static final class Watched<T> {
+        private final String setting;
+        private final @Nullable Path file;
+        private final Parser<T> parser;
+        private volatile Read<T> read;
+
+        private record Read<T>(@Nullable FileTime modified, T value, long checkedNanos) {
         }
-        Anchors current = anchors;
-        long now = System.nanoTime();
-        if (current.modified() != null && now - current.checkedNanos() < CHECK_NANOS) {
-            return current.set();
+
+        Watched(String setting, @Nullable Path file, T empty, Parser<T> parser) {
+            this.setting = setting;
+            this.file = file;
+            this.parser = parser;
+            this.read = new Read<>(null, empty, System.nanoTime() - 2 * CHECK_NANOS);
         }
-        FileTime modified;
-        try {
-            modified = Files.getLastModifiedTime(file);
-        } catch (IOException e) {
-            return current.set(); // gone for a moment: the last good set
-        }
-        if (modified.equals(current.modified())) {
-            anchors = new Anchors(modified, current.set(), now);
-            return current.set();
-        }
-        try (InputStream in = Files.newInputStream(file)) {
-            Set<TrustAnchor> read = new HashSet<>();
-            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-                read.add(new TrustAnchor((X509Certificate) c, null));
+
+        T get() {
+            Path f = file;
+            Read<T> current = read;
+            if (f == null) {
+                return current.value();
             }
-            anchors = new Anchors(modified, Set.copyOf(read), now);
-            return anchors.set();
-        } catch (IOException | GeneralSecurityException e) {
-            LOG.warn("tls.client-ca-file {} cannot be read ({}); keeping the authorities read before", file, e.toString());
-            return current.set();
+            long now = System.nanoTime();
+            if (current.modified() != null && now - current.checkedNanos() < CHECK_NANOS) {
+                return current.value();
+            }
+            FileTime modified;
+            try {
+                modified = Files.getLastModifiedTime(f);
+            } catch (IOException e) {
+                return current.value(); // gone for a moment: the last good contents
+            }
+            if (modified.equals(current.modified())) {
+                read = new Read<>(modified, current.value(), now);
+                return current.value();
+            }
+            try (InputStream in = Files.newInputStream(f)) {
+                read = new Read<>(modified, parser.parse(in), now);
+                return read.value();
+            } catch (IOException | GeneralSecurityException | RuntimeException e) {
+                LOG.warn("{} {} cannot be read ({}); keeping what was read before", setting, f, e.toString());
+                return current.value();
+            }
         }
     }
 }

@@ -144,7 +144,7 @@ public final class ConfigLoader {
                         values.get(Settings.ASSERTION_JWKS_MAX_BYTES), values.get(Settings.ASSERTION_JWKS_REFETCH)),
                 new ServerConfig.DPoPPolicy(values.get(Settings.DPOP_PROOF_MAX_AGE), values.get(Settings.DPOP_NONCE_REQUIRED)),
                 values.get(Settings.METRICS_ENABLED), values.get(Settings.CONSOLE_ENABLED), values.get(Settings.LOG_FORMAT), values.get(Settings.LOG_ACCESS),
-                values.get(Settings.LOG_LEVEL), tls(values), clientCaFile(values));
+                values.get(Settings.LOG_LEVEL), tls(values), clientCaFile(values), clientCrlFile(values));
     }
 
     /**
@@ -195,6 +195,20 @@ public final class ConfigLoader {
     private static Optional<Path> clientCaFile(Values values) {
         String ca = values.get(Settings.TLS_CLIENT_CA_FILE);
         return ca.isEmpty() ? Optional.empty() : Optional.of(Path.of(ca));
+    }
+
+    /** The revocation lists of those authorities: only with a CA file, and PEM CRLs. */
+    private static Optional<Path> clientCrlFile(Values values) {
+        String crl = values.get(Settings.TLS_CLIENT_CRL_FILE);
+        if (crl.isEmpty()) {
+            return Optional.empty();
+        }
+        if (values.get(Settings.TLS_CLIENT_CA_FILE).isEmpty()) {
+            throw new ConfigException(values.where(Settings.TLS_CLIENT_CRL_FILE)
+                    + ": needs tls.client-ca-file, the authorities whose revocation lists these are");
+        }
+        pem(values, Settings.TLS_CLIENT_CRL_FILE, crl, "X509 CRL-----", "PEM certificate revocation lists (X509 CRL)");
+        return Optional.of(Path.of(crl));
     }
 
     private static void pem(Values values, Setting<String> setting, String file, String marker, String what) {

@@ -53,7 +53,8 @@ public record ServerConfig(
         boolean accessLog,
         Level logLevel,
         Optional<Tls> tls,
-        Optional<Path> clientCaFile) {
+        Optional<Path> clientCaFile,
+        Optional<Path> clientCrlFile) {
 
     /**
      * The limits on requests: each client's token rate unless it has its own, and the back-off

@@ -48,6 +48,8 @@ public final class Settings {
             Settings::clientAuth);
     public static final Setting<String> TLS_CLIENT_CA_FILE = Setting.text("tls.client-ca-file", "",
             "PEM file of the certificate authorities that issue client certificates; required with tls.client-auth want.");
+    public static final Setting<String> TLS_CLIENT_CRL_FILE = Setting.text("tls.client-crl-file", "",
+            "PEM file of certificate revocation lists (RFC 5280 section 5) from the authorities of tls.client-ca-file: a tls_client_auth certificate one of them lists is refused. Set, it must hold a current list of every authority in a certificate's path, or the certificate is refused (fail closed). Reread when it changes. Empty: revocation is not checked.");
     public static final Setting<AddressRanges> TLS_TRUSTED_PROXIES = new Setting<>("tls.trusted-proxies", "",
             "Addresses and CIDR ranges of TLS-terminating proxies whose Client-Cert header (RFC 9440) carries the client certificate for mutual-TLS client authentication and certificate-bound tokens. Empty: none; the header is ignored from everyone.",
             AddressRanges::parse);
@@ -145,7 +147,7 @@ public final class Settings {
     public static final List<Setting<?>> ALL = List.of(ISSUER, HTTP_HOST, HTTP_PORT, HTTP_MAX_BODY, HTTP_MAX_HEADER,
             HTTP_IDLE_TIMEOUT, HTTP_REQUEST_TIMEOUT, HTTP_HEADER_TIMEOUT, HTTP_SHUTDOWN_GRACE, HTTP_TRUSTED_PROXIES,
             HTTP_EVENT_LOOPS, MANAGEMENT_PORT,
-            MANAGEMENT_HOST, TLS_CERT_FILE, TLS_KEY_FILE, TLS_CLIENT_AUTH_WANT, TLS_CLIENT_CA_FILE, TLS_TRUSTED_PROXIES, DATA_DIR, STORE_URL, STORE_USER, STORE_PASSWORD,
+            MANAGEMENT_HOST, TLS_CERT_FILE, TLS_KEY_FILE, TLS_CLIENT_AUTH_WANT, TLS_CLIENT_CA_FILE, TLS_CLIENT_CRL_FILE, TLS_TRUSTED_PROXIES, DATA_DIR, STORE_URL, STORE_USER, STORE_PASSWORD,
             STORE_POOL_SIZE, MASTER_KEY, MASTER_KEY_FILE, TOKEN_DEFAULT_LIFETIME, TOKEN_MAX_LIFETIME,
             SECRET_GRACE_PERIOD, SECRET_USAGE_FLUSH, ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, KEYS_ROTATION_PERIOD,
             KEYS_PUBLISH_LEAD, KEYS_JWKS_MAX_AGE, CRYPTO_PROVIDER, RATE_LIMIT_CLIENT_TOKENS, RATE_LIMIT_FAILED_AUTH,

@@ -55,7 +55,9 @@ class MutualTlsHttpTest {
     void start(Map<String, String> more) throws Exception {
         tls = Files.createDirectories(dir.resolve("tls"));
         serverCert = TestCertificates.selfSigned("keycard", tls);
-        ca = TestCertificates.selfSigned("client-ca", tls);
+        if (ca == null) { // a test may make its authority first, to sign a revocation list with it
+            ca = TestCertificates.selfSigned("client-ca", tls);
+        }
         Map<String, String> settings = new LinkedHashMap<>(Map.of("tls.cert-file", serverCert.certFile().toString(),
                 "tls.key-file", serverCert.keyFile().toString(), "tls.client-auth", "want",
                 "tls.client-ca-file", ca.certFile().toString(),
@@ -298,6 +300,37 @@ class MutualTlsHttpTest {
         org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
                 () -> dev.keycard.resource.AccessTokenVerifier.builder().issuer(server.issuer()).audiences(JOBS)
                         .revocationEvents("jobs-api").build(), "a certificate needs an HttpClient that holds it");
+    }
+
+    @Test
+    void revocationListWhenItListsACertificateThenRefusedAndWhenReplacedOrExpiredTheNewListCounts() throws Exception {
+        tls = Files.createDirectories(dir.resolve("tls"));
+        ca = TestCertificates.selfSigned("client-ca", tls);
+        TestCertificates.Issued kept = client("kept", "CN=kept,O=Acme");
+        TestCertificates.Issued leaked = client("leaked", "CN=leaked,O=Acme");
+        Path crl = tls.resolve("client-ca.crl");
+        Instant now = Instant.now();
+        TestCertificates.crl(ca, List.of(leaked), now.minusSeconds(60), now.plus(Duration.ofDays(1)), crl);
+        start(Map.of("tls.client-crl-file", crl.toString()));
+        register("kept", new JsonObject().put("tls_client_auth_subject_dn", "CN=kept,O=Acme"));
+        register("leaked", new JsonObject().put("tls_client_auth_subject_dn", "CN=leaked,O=Acme"));
+
+        assertEquals(200, tokenWith(kept, "kept").statusCode(), "a certificate the list does not name");
+        HttpResponse<String> refused = tokenWith(leaked, "leaked");
+        assertEquals(401, refused.statusCode(), "a certificate the list names: " + refused.body());
+        assertEquals("invalid_client", new JsonObject(refused.body()).getString("error"));
+
+        TestCertificates.crl(ca, List.of(leaked, kept), now.minusSeconds(30), now.plus(Duration.ofDays(1)), crl);
+        assertTrue(dev.keycard.server.testing.Eventually.within(Duration.ofSeconds(5),
+                () -> tokenWith(kept, "kept").statusCode() == 401), "a list replaced on disk counts without a restart");
+
+        TestCertificates.crl(ca, List.of(), now.minusSeconds(10), now.plus(Duration.ofDays(1)), crl);
+        assertTrue(dev.keycard.server.testing.Eventually.within(Duration.ofSeconds(5),
+                () -> tokenWith(leaked, "leaked").statusCode() == 200), "a current list without it: accepted again");
+
+        TestCertificates.crl(ca, List.of(), now.minus(Duration.ofDays(2)), now.minus(Duration.ofDays(1)), crl);
+        assertTrue(dev.keycard.server.testing.Eventually.within(Duration.ofSeconds(5),
+                () -> tokenWith(kept, "kept").statusCode() == 401), "an expired list refuses its authority's certificates");
     }
 
     @Test

@@ -141,6 +141,11 @@ class TlsTest {
                 "tls.key-file", cert.keyFile().toString(), "tls.client-auth", "want"))
                 .contains("tls.client-ca-file is required"));
         assertTrue(refusal("d", Map.of("tls.client-auth", "always")).contains("must be none or want"));
+        assertTrue(refusal("f", Map.of("tls.client-crl-file", cert.certFile().toString()))
+                .matches("(?s).*tls.client-crl-file.*: needs tls.client-ca-file.*"));
+        assertTrue(refusal("g", Map.of("tls.cert-file", cert.certFile().toString(), "tls.key-file", cert.keyFile().toString(),
+                "tls.client-auth", "want", "tls.client-ca-file", cert.certFile().toString(),
+                "tls.client-crl-file", cert.certFile().toString())).contains("is not PEM certificate revocation lists"));
         // A key that is not the certificate's: refused when the port is bound.
         TestCertificates.Issued other = TestCertificates.selfSigned("other", tls);
         assertTrue(refusal("e", Map.of("tls.cert-file", cert.certFile().toString(),

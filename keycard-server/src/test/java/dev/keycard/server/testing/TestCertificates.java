@@ -128,6 +128,28 @@ public final class TestCertificates {
         }
     }
 
+    /**
+     * A certificate revocation list (RFC 5280 §5) of {@code ca} listing {@code revoked}, current from
+     * {@code thisUpdate} to {@code nextUpdate}, written to {@code file} as PEM.
+     */
+    public static void crl(Issued ca, List<Issued> revoked, Instant thisUpdate, Instant nextUpdate, Path file) {
+        try {
+            org.bouncycastle.cert.X509v2CRLBuilder builder = new org.bouncycastle.cert.X509v2CRLBuilder(
+                    X500Name.getInstance(ca.certificate().getSubjectX500Principal().getEncoded()), Date.from(thisUpdate));
+            builder.setNextUpdate(Date.from(nextUpdate));
+            for (Issued r : revoked) {
+                builder.addCRLEntry(r.certificate().getSerialNumber(), Date.from(thisUpdate),
+                        org.bouncycastle.asn1.x509.CRLReason.keyCompromise);
+            }
+            write(file, "X509 CRL", builder.build(new JcaContentSignerBuilder("SHA256withECDSA")
+                    .build(ca.keys().getPrivate())).getEncoded());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Writes {@code der} as PEM, through a file moved into place (as a certificate tool or cert-manager does). */
     public static void write(Path file, String type, byte[] der) throws IOException {
         Path part = file.resolveSibling(file.getFileName() + ".part");
