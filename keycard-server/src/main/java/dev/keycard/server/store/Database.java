@@ -118,7 +118,22 @@ public final class Database implements AutoCloseable {
             throw new StoreException("cannot migrate the store at " + redact(url) + ": " + rootMessage(e), e);
         }
         LOG.info("store: {} ({})", sqlite ? "SQLite" : "PostgreSQL", redact(url));
+        if (!sqlite && autovacuumOff(pool)) {
+            LOG.warn("PostgreSQL runs with autovacuum off: nothing refreshes the statistics of Keycard's tables,"
+                    + " and its keyed reads turn into table scans as the tables grow; turn autovacuum on, or run"
+                    + " ANALYZE regularly (docs/operations.md, PostgreSQL upkeep)");
+        }
         return new Database(pool, sqlite);
+    }
+
+    /** Whether PostgreSQL's autovacuum (which also keeps the planner's statistics) is off. */
+    static boolean autovacuumOff(javax.sql.DataSource pool) {
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement();
+             var rs = s.executeQuery("SHOW autovacuum")) {
+            return rs.next() && "off".equals(rs.getString(1));
+        } catch (SQLException e) {
+            return false; // not known: nothing to say
+        }
     }
 
     /**
