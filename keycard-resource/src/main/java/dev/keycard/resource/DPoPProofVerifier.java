@@ -44,8 +44,9 @@ import org.jspecify.annotations.Nullable;
  * §8–9), {@code iat} within the accepted window (11), and, with an access token, {@code ath} its
  * hash (12, §4.3 and §7). A {@code jti} is accepted once within the window (§11.1) when the
  * verifier keeps the replay record itself (the default; Keycard's server records them in its store
- * instead, for every node). Whether the proof's key is the one a token is bound to is the caller's
- * check, with {@link DPoPProof#jwkThumbprint()}.
+ * instead, for every node). Whether the proof's key is the one a token is bound to is checked here
+ * when the caller names the token's key ({@link #verify(List, String, URI, String, String)}), else
+ * left to the caller, with {@link DPoPProof#jwkThumbprint()}.
  *
  * <p>Thread-safe; build one per server and share it.
  */
@@ -197,6 +198,12 @@ public final class DPoPProofVerifier {
             throw DPoPProofException.useNonce("a DPoP nonce is required");
         }
         String thumbprint = thumbprint(jwk);
+        if (boundTo != null && !MessageDigest.isEqual(thumbprint.getBytes(StandardCharsets.US_ASCII),
+                boundTo.getBytes(StandardCharsets.US_ASCII))) {
+            // Before the signature and the replay record: a key of the sender's own making costs
+            // no verification, takes no place among the cached keys and leaves no jti behind.
+            throw DPoPProofException.invalid("the DPoP proof is signed by a key the token is not bound to");
+        }
         VerificationKey cached = keys.get(thumbprint);
         VerificationKey key = cached != null ? cached : key(jwk);
         if (!key.verify(header, jwt.getSigningInput(), jwt.getSignature())) {
@@ -208,14 +215,12 @@ public final class DPoPProofVerifier {
             }
             keys.put(thumbprint, key);
         }
-        if (boundTo != null && !MessageDigest.isEqual(thumbprint.getBytes(StandardCharsets.US_ASCII),
-                boundTo.getBytes(StandardCharsets.US_ASCII))) {
-            // Before the replay record: a proof from a key of the sender's own making is not remembered.
-            throw DPoPProofException.invalid("the DPoP proof is signed by a key the token is not bound to");
-        }
         ProofReplay r = replay;
         if (r != null) {
-            switch (r.firstUse(thumbprint, jti, iat.getTime() + maxAgeMillis + 2 * skewMillis, now)) {
+            // Kept from the earlier of iat and now: a proof dated ahead (within the skew) is
+            // remembered as long as it is accepted, and cannot push the record's floor past
+            // honest proofs made now.
+            switch (r.firstUse(thumbprint, jti, Math.min(iat.getTime(), now) + maxAgeMillis + 2 * skewMillis, now)) {
                 case REPLAYED -> throw DPoPProofException.invalid("the proof's jti was used before");
                 case TOO_OLD -> throw DPoPProofException.invalid(
                         "the proof is older than this server's replay record reaches; send a new proof");

@@ -237,4 +237,21 @@ class DPoPProofVerifierTest {
         v.verify(List.of(good()), "GET", TARGET, null);
         v.verify(List.of(good()), "GET", TARGET, null);
     }
+
+    @Test
+    void replayRecordWhenFullOfProofsOfThisSecondThenItGrowsRatherThanRefuseFreshOnesAndAheadDatedOnesDoNotCrowdThem() {
+        DPoPProofVerifier v = DPoPProofVerifier.builder().clock(clock).replayCacheSize(4).build();
+        List<String> ahead = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            ahead.add(DPoPProofs.proof(KEY, "GET", URL, NOW.plusSeconds(5), h -> { }, c -> { })); // within the skew
+            v.verify(List.of(ahead.get(i)), "GET", TARGET, null);
+        }
+        String fresh = good();
+        v.verify(List.of(fresh), "GET", TARGET, null); // full, and nothing closes before a proof made now
+        v.verify(List.of(good()), "GET", TARGET, null);
+        assertTrue(assertThrows(DPoPProofException.class, () -> v.verify(List.of(ahead.get(0)), "GET", TARGET, null))
+                .getMessage().contains("jti was used before"), "nothing was forgotten");
+        assertTrue(assertThrows(DPoPProofException.class, () -> v.verify(List.of(fresh), "GET", TARGET, null))
+                .getMessage().contains("jti was used before"));
+    }
 }

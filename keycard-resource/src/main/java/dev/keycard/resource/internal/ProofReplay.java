@@ -7,8 +7,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * its window closes, so that a proof is used once (RFC 9449 §11.1). Bounded without opening a
  * replay: a full record first sheds what has expired, then, if still full, forgets the older half
  * and from then on refuses every proof whose window closes no later than the newest one forgotten
- * ({@link Use#TOO_OLD}). A replay of a forgotten proof is such a proof; a client that makes each
- * proof when it sends it (iat = now) is not affected.
+ * ({@link Use#TOO_OLD}). A replay of a forgotten proof is such a proof; a proof made when it is
+ * sent closes later than anything forgotten, as the newest proofs are never forgotten (with
+ * nothing older to forget, the record grows past its size instead).
  */
 public final class ProofReplay {
 
@@ -26,6 +27,8 @@ public final class ProofReplay {
     private final int maxSize;
     /** Proofs whose window closes at or before this were forgotten, or may have been. */
     private volatile long forgottenUntil = Long.MIN_VALUE;
+    /** After a shed that could forget nothing, when to try again. */
+    private volatile long noShedBefore = Long.MIN_VALUE;
 
     public ProofReplay(int maxSize) {
         this.maxSize = maxSize;
@@ -33,33 +36,54 @@ public final class ProofReplay {
 
     /** Records the use of the same key's {@code jti}, accepted until {@code untilMillis}. */
     public Use firstUse(String thumbprint, String jti, long untilMillis, long nowMillis) {
-        if (seen.size() >= maxSize) {
+        if (seen.size() >= maxSize && nowMillis >= noShedBefore) {
             shed(nowMillis);
         }
-        if (untilMillis <= forgottenUntil) {
-            return Use.TOO_OLD;
-        }
-        boolean[] fresh = {false};
+        Use[] use = {Use.REPLAYED};
         seen.compute(thumbprint + ' ' + jti, (k, held) -> { // a thumbprint is base64url: no space
-            if (held == null || held <= nowMillis) {
-                fresh[0] = true;
-                return untilMillis;
+            if (held != null && held > nowMillis) {
+                return held;
             }
-            return held;
+            // Read under the entry's lock: a shed that removed it raised the floor before, so a
+            // replay of what it forgot is refused here, never taken for a first use.
+            if (untilMillis <= forgottenUntil) {
+                use[0] = Use.TOO_OLD;
+                return held;
+            }
+            use[0] = Use.FIRST;
+            return untilMillis;
         });
-        return fresh[0] ? Use.FIRST : Use.REPLAYED;
+        return use[0];
     }
 
     private synchronized void shed(long nowMillis) {
         if (seen.size() < maxSize) {
             return; // another thread shed meanwhile
         }
+        // Raised before any entry goes, here for the expired ones: a thread whose clock reading is
+        // older than this one's would otherwise take one of them for a first use.
+        forgottenUntil = Math.max(forgottenUntil, nowMillis);
         seen.values().removeIf(until -> until <= nowMillis);
         if (seen.size() >= maxSize) {
-            long median = seen.values().stream().sorted().skip(seen.size() / 2).findFirst().orElse(Long.MAX_VALUE);
-            // Raised before the entries go: a replay racing with the shedding is refused, not missed.
-            forgottenUntil = Math.max(forgottenUntil, median);
-            seen.values().removeIf(until -> until <= median);
+            long[] untils = seen.values().stream().mapToLong(Long::longValue).sorted().toArray();
+            long cut = untils[untils.length / 2];
+            if (cut == untils[untils.length - 1]) {
+                // The newer half all close with the newest (proofs of this second): forget only what
+                // closes before them, so that proofs made now are still taken; with nothing older,
+                // the record grows past its size for now rather than refuse them.
+                int below = java.util.Arrays.binarySearch(untils, cut);
+                while (below > 0 && untils[below - 1] == cut) {
+                    below--;
+                }
+                if (below == 0) {
+                    noShedBefore = nowMillis + 1_000; // not sorted again on every proof of this second
+                    return;
+                }
+                cut = untils[below - 1];
+            }
+            forgottenUntil = Math.max(forgottenUntil, cut);
+            long forget = cut;
+            seen.values().removeIf(until -> until <= forget);
         }
     }
 

@@ -82,8 +82,10 @@ public final class RevocationSubscriber implements AutoCloseable {
     /** {@code events} with {@code client_id} in its query, for a subscriber its client certificate authenticates. */
     public static URI withClientId(URI events, String clientId) {
         String query = "client_id=" + dev.keycard.protocol.FormCodec.encodeComponent(clientId);
-        String raw = events.toString();
-        return URI.create(raw + (events.getRawQuery() == null ? "?" : "&") + query);
+        String raw = events.getRawQuery();
+        // Built from the parts, without a fragment (never sent) and without an empty query's '&'.
+        return URI.create(events.getScheme() + "://" + events.getRawAuthority() + events.getRawPath() + "?"
+                + (raw == null || raw.isEmpty() ? query : raw + "&" + query));
     }
 
     /** Whether the token is revoked, by its {@code jti} or by its client's revocation of every earlier token. */

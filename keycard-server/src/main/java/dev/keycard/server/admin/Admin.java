@@ -31,7 +31,8 @@ public final class Admin {
         ApiAdmin apis = new ApiAdmin(db, apiRepository, clientRepository, clock, config.tokenDefaultLifetime(),
                 refresh);
         ClientAdmin clients = new ClientAdmin(db, clientRepository, apiRepository, secrets, clock,
-                config.secretGracePeriod(), revocations, refresh, config.receivesClientCertificates());
+                config.secretGracePeriod(), revocations, refresh, config.receivesClientCertificates(),
+                config.clientCaFile().isPresent());
         TokenRevocationAdmin revoke = new TokenRevocationAdmin(db, new ClientRepository(), revocations, clock);
         TrustAdmin trust = new TrustAdmin(db, new TrustSourceRepository(), clock, refresh,
                 config.assertions().allowHttpJwksUri());

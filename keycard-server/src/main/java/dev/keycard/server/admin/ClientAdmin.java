@@ -72,6 +72,8 @@ public final class ClientAdmin {
     private final RegistryRefresh registry;
     /** Whether a client certificate can reach this server: else no client can authenticate with one. */
     private final boolean certificatesArrive;
+    /** Whether {@code tls.client-ca-file} names the authorities of tls_client_auth certificates. */
+    private final boolean authoritiesKnown;
     private final TrustSourceRepository trustSources = new TrustSourceRepository();
     private final ScopeUsageRepository scopeUsage = new ScopeUsageRepository();
     /** A client that may no longer administer Keycard loses its console sessions in the same transaction. */
@@ -82,8 +84,10 @@ public final class ClientAdmin {
      *     transaction: introspection, the admin API and the revocation event stream refuse them
      */
     ClientAdmin(Database db, ClientRepository clients, ApiRepository apis, Secrets secrets, Clock clock,
-                Duration defaultGrace, Revocations revocations, RegistryRefresh registry, boolean certificatesArrive) {
+                Duration defaultGrace, Revocations revocations, RegistryRefresh registry, boolean certificatesArrive,
+                boolean authoritiesKnown) {
         this.certificatesArrive = certificatesArrive;
+        this.authoritiesKnown = authoritiesKnown;
         this.db = db;
         this.clients = clients;
         this.apis = apis;
@@ -131,7 +135,8 @@ public final class ClientAdmin {
         Set<ClientAuthMethod> methods = command.authMethods()
                 .orElse(command.tlsAuth().isPresent() ? Set.of(ClientAuthMethod.TLS_CLIENT_AUTH)
                         : keys.present() ? Set.of(ClientAuthMethod.PRIVATE_KEY_JWT) : METHODS);
-        requireKeys(methods, keys, command.tlsAuth(), Set.of());
+        requireKeys(methods, keys, command.tlsAuth());
+        requireCertificates(methods, command.certificateBound(), Set.of(), false);
         boolean usesSecret = methods.stream().anyMatch(METHODS::contains);
         String value = usesSecret ? secrets.generate() : null;
         ClientSecret secret = usesSecret ? secrets.stored(value, now) : null;
@@ -160,19 +165,9 @@ public final class ClientAdmin {
     /**
      * A client that may use {@code private_key_jwt} or {@code self_signed_tls_client_auth} has keys
      * (certificates) to verify it with; one that may use {@code tls_client_auth} has the attribute its
-     * certificate must carry (RFC 8705 §2.1.2). Either certificate method, when new to the client
-     * ({@code before}: its methods until now), needs a server that certificates reach: registered
-     * elsewhere, the client could never authenticate.
+     * certificate must carry (RFC 8705 §2.1.2).
      */
-    private void requireKeys(Set<ClientAuthMethod> methods, ClientKeys keys, Optional<TlsClientAuth> tlsAuth,
-                             Set<ClientAuthMethod> before) {
-        boolean newCertificateMethod = java.util.stream.Stream.of(ClientAuthMethod.TLS_CLIENT_AUTH,
-                ClientAuthMethod.SELF_SIGNED_TLS_CLIENT_AUTH).anyMatch(m -> methods.contains(m) && !before.contains(m));
-        if (!certificatesArrive && newCertificateMethod) { // a change to a client that has one already is not held up
-            throw AdminProblem.invalid("auth_methods", "no client certificate reaches this server, so no client could"
-                    + " authenticate with one: set tls.client-auth=want (with tls.client-ca-file for tls_client_auth),"
-                    + " or tls.trusted-proxies for a proxy that forwards them");
-        }
+    private static void requireKeys(Set<ClientAuthMethod> methods, ClientKeys keys, Optional<TlsClientAuth> tlsAuth) {
         if (methods.contains(ClientAuthMethod.PRIVATE_KEY_JWT) && !keys.present()) {
             throw AdminProblem.invalid("auth_methods", "private_key_jwt needs the client's keys: jwks or jwks_uri");
         }
@@ -183,6 +178,28 @@ public final class ClientAdmin {
         if (methods.contains(ClientAuthMethod.TLS_CLIENT_AUTH) && tlsAuth.isEmpty()) {
             throw AdminProblem.invalid("auth_methods", "tls_client_auth needs one of tls_client_auth_subject_dn,"
                     + " tls_client_auth_san_dns, tls_client_auth_san_uri, tls_client_auth_san_ip, tls_client_auth_san_email");
+        }
+    }
+
+    /**
+     * A certificate method, or certificate-bound tokens, newly asked of a client ({@code before}:
+     * what it had until now; a change to a client that has them already is not held up) need a
+     * server that client certificates reach, and {@code tls_client_auth} the authorities that
+     * issue them: elsewhere the client could never authenticate, or never get a token.
+     */
+    private void requireCertificates(Set<ClientAuthMethod> methods, boolean bound, Set<ClientAuthMethod> before,
+                                     boolean boundBefore) {
+        boolean newMethod = java.util.stream.Stream.of(ClientAuthMethod.TLS_CLIENT_AUTH,
+                ClientAuthMethod.SELF_SIGNED_TLS_CLIENT_AUTH).anyMatch(m -> methods.contains(m) && !before.contains(m));
+        if (!certificatesArrive && (newMethod || (bound && !boundBefore))) {
+            throw AdminProblem.invalid(newMethod ? "auth_methods" : "tls_client_certificate_bound_access_tokens",
+                    "no client certificate reaches this server, so no client could use one: set tls.client-auth=want"
+                    + " (with tls.client-ca-file for tls_client_auth), or tls.trusted-proxies for a proxy that forwards them");
+        }
+        if (!authoritiesKnown && methods.contains(ClientAuthMethod.TLS_CLIENT_AUTH)
+                && !before.contains(ClientAuthMethod.TLS_CLIENT_AUTH)) {
+            throw AdminProblem.invalid("auth_methods", "tls_client_auth needs tls.client-ca-file, the authorities"
+                    + " whose certificates count");
         }
     }
 
@@ -201,7 +218,9 @@ public final class ClientAdmin {
                     command.tokenRateLimit().applyTo(before::tokenRateLimit), command.keysAfter(before.keys()),
                     before.identities(), command.dpopBound().orElse(before.dpopBound()),
                     command.tlsAuth().applyTo(before::tlsAuth), command.certificateBound().orElse(before.certificateBound()));
-            requireKeys(after.authMethods(), after.keys(), after.tlsAuth(), before.authMethods());
+            requireKeys(after.authMethods(), after.keys(), after.tlsAuth());
+            requireCertificates(after.authMethods(), after.certificateBound(), before.authMethods(),
+                    before.certificateBound());
             lastAdministrator.guard(c, before, () -> {
                 clients.update(c, after);
                 return null;

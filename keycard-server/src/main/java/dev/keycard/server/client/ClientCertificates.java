@@ -13,12 +13,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.GeneralSecurityException;
 import java.security.cert.CertPathValidator;
-import java.security.cert.CertStore;
-import java.security.cert.CollectionCertStoreParameters;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.cert.PKIXParameters;
-import java.security.cert.PKIXRevocationChecker;
+import java.security.cert.PKIXCertPathValidatorResult;
 import java.security.cert.TrustAnchor;
 import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
@@ -28,7 +26,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Date;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -49,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * endpoint and be answered {@code invalid_client}, as RFC 6749 §5.2 asks, not a broken connection.
  * With {@code tls.client-crl-file}, the path's certificates are also checked against the
  * authorities' revocation lists (RFC 5280 §6.3), from that file only (no OCSP, no fetching), and
- * fail closed: a certificate whose authority has no current list there is refused. Both files are
+ * fail closed: a certificate whose issuer has no current list there is refused. Both files are
  * read again when they change (their modification times are looked at once a second at most).
  */
 public final class ClientCertificates {
@@ -80,10 +77,16 @@ public final class ClientCertificates {
                 read.add((X509CRL) crl);
             }
             Instant now = Instant.now();
-            read.stream().filter(crl -> crl.getNextUpdate() != null && crl.getNextUpdate().toInstant().isBefore(now))
-                    .forEach(crl -> LOG.warn("tls.client-crl-file: the list of {} expired at {}; its certificates are"
-                            + " refused until a current one is in the file", crl.getIssuerX500Principal(),
-                            crl.getNextUpdate().toInstant()));
+            for (X509CRL crl : read) {
+                Set<String> critical = crl.getCriticalExtensionOIDs();
+                if (crl.getNextUpdate() == null || (critical != null && !critical.isEmpty())) {
+                    LOG.warn("tls.client-crl-file: the list of {} has no nextUpdate, or critical extensions"
+                            + " (a delta list?), so it is not used", crl.getIssuerX500Principal());
+                } else if (crl.getNextUpdate().toInstant().isBefore(now)) {
+                    LOG.warn("tls.client-crl-file: the list of {} expired at {}; its certificates are refused until a"
+                            + " current one is in the file", crl.getIssuerX500Principal(), crl.getNextUpdate().toInstant());
+                }
+            }
             return List.copyOf(read);
         })).orElse(null);
         anchors.get();
@@ -109,24 +112,69 @@ public final class ClientCertificates {
         }
         try {
             PKIXParameters params = new PKIXParameters(trusted);
+            params.setRevocationEnabled(false);
             params.setDate(Date.from(now));
-            CertPathValidator validator = CertPathValidator.getInstance("PKIX");
+            PKIXCertPathValidatorResult valid = (PKIXCertPathValidatorResult) CertPathValidator.getInstance("PKIX")
+                    .validate(CertificateFactory.getInstance("X.509").generateCertPath(path), params);
             Watched<List<X509CRL>> lists = crls;
-            if (lists == null) {
-                params.setRevocationEnabled(false);
-            } else {
-                // The lists of the file, and nothing else: no OCSP, no fetch from a distribution point.
-                params.setRevocationEnabled(true); // with this checker instead of the default one
-                params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(lists.get())));
-                PKIXRevocationChecker revocation = (PKIXRevocationChecker) validator.getRevocationChecker();
-                revocation.setOptions(EnumSet.of(PKIXRevocationChecker.Option.PREFER_CRLS,
-                        PKIXRevocationChecker.Option.NO_FALLBACK));
-                params.addCertPathChecker(revocation);
+            return lists == null || notRevoked(path, valid.getTrustAnchor(), lists.get(), now);
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Whether no certificate of a validated {@code path} (leaf first, below {@code anchor}) is
+     * revoked, by the lists of {@code tls.client-crl-file} alone (RFC 5280 §6.3, done here rather
+     * than by the JDK's checker, which would fetch from a certificate's distribution point when the
+     * file has no usable list). Fails closed: each certificate needs a list from its issuer, signed
+     * with the issuer's key, current at {@code now} (thisUpdate ≤ now ≤ nextUpdate), and without
+     * critical extensions this check does not handle (a delta list, an issuing distribution point).
+     * The anchor itself is not checked: it is trusted as configured.
+     */
+    private static boolean notRevoked(List<X509Certificate> path, TrustAnchor anchor, List<X509CRL> lists, Instant now) {
+        for (int i = 0; i < path.size(); i++) {
+            X509Certificate cert = path.get(i);
+            java.security.PublicKey issuerKey = i + 1 < path.size() ? path.get(i + 1).getPublicKey()
+                    : anchor.getTrustedCert().getPublicKey();
+            X509CRL list = lists.stream().filter(crl -> usable(crl, cert, issuerKey, now)).findFirst().orElse(null);
+            if (list == null) {
+                warnNoList(cert.getIssuerX500Principal());
+                return false;
             }
-            validator.validate(CertificateFactory.getInstance("X.509").generateCertPath(path), params);
+            if (list.isRevoked(cert)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean usable(X509CRL crl, X509Certificate cert, java.security.PublicKey issuerKey, Instant now) {
+        if (!crl.getIssuerX500Principal().equals(cert.getIssuerX500Principal()) || crl.getNextUpdate() == null
+                || crl.getThisUpdate().toInstant().isAfter(now) || crl.getNextUpdate().toInstant().isBefore(now)) {
+            return false;
+        }
+        Set<String> critical = crl.getCriticalExtensionOIDs();
+        if (critical != null && !critical.isEmpty()) {
+            return false;
+        }
+        try {
+            crl.verify(issuerKey);
             return true;
         } catch (GeneralSecurityException e) {
             return false;
+        }
+    }
+
+    private static volatile long lastNoListWarning = System.nanoTime() - 120_000_000_000L;
+
+    /** Says, at most once a minute, that an authority's certificates are refused for want of a current list. */
+    private static void warnNoList(X500Principal issuer) {
+        long now = System.nanoTime();
+        if (now - lastNoListWarning > 60_000_000_000L) {
+            lastNoListWarning = now;
+            LOG.warn("tls.client-crl-file holds no current, verifiable revocation list of {}: its certificates are"
+                    + " refused until one is there", issuer);
         }
     }
 
@@ -256,6 +304,15 @@ public final class ClientCertificates {
             if (current.modified() != null && now - current.checkedNanos() < CHECK_NANOS) {
                 return current.value();
             }
+            return reload(f, now);
+        }
+
+        /** One thread at a time, so that an older read never replaces a newer one. */
+        private synchronized T reload(Path f, long now) {
+            Read<T> current = read;
+            if (current.modified() != null && now - current.checkedNanos() < CHECK_NANOS) {
+                return current.value(); // another thread just looked
+            }
             FileTime modified;
             try {
                 modified = Files.getLastModifiedTime(f);
@@ -271,6 +328,7 @@ public final class ClientCertificates {
                 return read.value();
             } catch (IOException | GeneralSecurityException | RuntimeException e) {
                 LOG.warn("{} {} cannot be read ({}); keeping what was read before", setting, f, e.toString());
+                read = new Read<>(modified, current.value(), now); // not read again until it changes
                 return current.value();
             }
         }

@@ -120,8 +120,8 @@ final class RevocationEventsRoute implements Handler<HttpServerRequest> {
         } catch (RuntimeException e) {
             throw OAuthError.INVALID_REQUEST.describe("the query is not well formed").toException();
         }
-        if (!form.names().equals(Set.of("client_id"))) {
-            throw OAuthError.INVALID_REQUEST.describe("the query may hold client_id only;"
+        if (!form.names().equals(Set.of("client_id")) || !form.repeated().isEmpty()) {
+            throw OAuthError.INVALID_REQUEST.describe("the query may hold one client_id and nothing else;"
                     + " authenticate with the Authorization header or a client certificate").toException();
         }
         return form;

@@ -41,7 +41,9 @@ final class CliEndToEndTest {
     @BeforeAll
     static void startServerAndCreateJobsApi() {
         // As behind a proxy that forwards client certificates: a tls_client_auth client may be registered.
-        server = TestServer.start(dataDir, java.util.Map.of("tls.trusted-proxies", "127.0.0.1/32"));
+        Path authority = dev.keycard.server.testing.TestCertificates.selfSigned("client-ca", dataDir).certFile();
+        server = TestServer.start(dataDir, java.util.Map.of("tls.trusted-proxies", "127.0.0.1/32",
+                "tls.client-ca-file", authority.toString()));
         Result created = admin("api", "create", "--identifier", JOBS, "--name", "Jobs API",
                 "--scope", "jobs:read", "--scope", "jobs:write", "--output", "json");
         assertEquals(ExitCodes.OK, created.exitCode(), created.err());

@@ -277,6 +277,8 @@ class MutualTlsHttpTest {
         HttpResponse<String> secretInUrl = api.get("/oauth2/revocation-events?client_id=jobs-api&client_secret=x");
         assertEquals(400, secretInUrl.statusCode(), "credentials never travel in a URL");
         assertEquals("invalid_request", new JsonObject(secretInUrl.body()).getString("error"));
+        assertEquals(400, api.get("/oauth2/revocation-events?client_id=jobs-api&client_id=jobs-api").statusCode(),
+                "one client_id");
         assertEquals(401, admin().get("/oauth2/revocation-events?client_id=jobs-api").statusCode(), "no certificate");
         assertEquals(401, new Http(server.baseUri(), serverCert.trusting(client("other", "CN=other,O=Acme")))
                 .get("/oauth2/revocation-events?client_id=jobs-api").statusCode(), "another certificate");
@@ -328,6 +330,15 @@ class MutualTlsHttpTest {
         assertTrue(dev.keycard.server.testing.Eventually.within(Duration.ofSeconds(5),
                 () -> tokenWith(leaked, "leaked").statusCode() == 200), "a current list without it: accepted again");
 
+        TestCertificates.Issued impostor = TestCertificates.selfSigned("client-ca",
+                Files.createDirectories(dir.resolve("impostor"))); // the authority's name, another key
+        TestCertificates.crl(impostor, List.of(), now.minusSeconds(5), now.plus(Duration.ofDays(1)), crl);
+        assertTrue(dev.keycard.server.testing.Eventually.within(Duration.ofSeconds(5),
+                () -> tokenWith(kept, "kept").statusCode() == 401), "a list the authority did not sign counts for nothing");
+        TestCertificates.crl(ca, List.of(), now.minusSeconds(4), now.plus(Duration.ofDays(1)), crl);
+        assertTrue(dev.keycard.server.testing.Eventually.within(Duration.ofSeconds(5),
+                () -> tokenWith(kept, "kept").statusCode() == 200));
+
         TestCertificates.crl(ca, List.of(), now.minus(Duration.ofDays(2)), now.minus(Duration.ofDays(1)), crl);
         assertTrue(dev.keycard.server.testing.Eventually.within(Duration.ofSeconds(5),
                 () -> tokenWith(kept, "kept").statusCode() == 401), "an expired list refuses its authority's certificates");
@@ -349,6 +360,19 @@ class MutualTlsHttpTest {
         HttpResponse<String> toCertificate = http.admin("PATCH", "/admin/v1/clients/worker", new JsonObject()
                 .put("tls_client_auth_san_dns", "worker.acme.internal").put("auth_methods", List.of("tls_client_auth")));
         assertEquals(400, toCertificate.statusCode(), "nor can a client be changed to one: " + toCertificate.body());
+        HttpResponse<String> bound = http.admin("PATCH", "/admin/v1/clients/worker", new JsonObject()
+                .put("tls_client_certificate_bound_access_tokens", true));
+        assertEquals(400, bound.statusCode(), "nor get tokens bound to a certificate it cannot present: " + bound.body());
+        server.close();
+
+        server = TestServer.start(dir.resolve("proxied"), Map.of("tls.trusted-proxies", "127.0.0.1/32"));
+        Http proxied = new Http(server.baseUri());
+        proxied.createApi(JOBS, "ES256", "jobs:read");
+        HttpResponse<String> noAuthorities = proxied.admin("POST", "/admin/v1/clients", new JsonObject()
+                .put("client_id", "mtls").put("name", "mtls").put("tls_client_auth_san_dns", "worker.acme.internal")
+                .put("grants", List.of(new JsonObject().put("api", JOBS).put("scopes", List.of("jobs:read")))));
+        assertEquals(400, noAuthorities.statusCode(), noAuthorities.body());
+        assertTrue(noAuthorities.body().contains("tls_client_auth needs tls.client-ca-file"), noAuthorities.body());
     }
 
     @Test
