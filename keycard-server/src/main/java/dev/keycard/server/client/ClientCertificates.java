@@ -55,6 +55,12 @@ public final class ClientCertificates {
 
     private final Watched<Set<TrustAnchor>> anchors;
     private final @Nullable Watched<List<X509CRL>> crls;
+    /**
+     * The lists whose signature verified, with the key it verified with; by identity, as the lists
+     * read stay the same objects until the file changes (a CRL's own hashCode hashes all its bytes).
+     */
+    private final java.util.Map<X509CRL, java.security.PublicKey> verified =
+            java.util.Collections.synchronizedMap(new java.util.IdentityHashMap<>());
 
     /** How often a file's modification time is looked at: not on every authentication. */
     private static final long CHECK_NANOS = 1_000_000_000L;
@@ -132,7 +138,7 @@ public final class ClientCertificates {
      * critical extensions this check does not handle (a delta list, an issuing distribution point).
      * The anchor itself is not checked: it is trusted as configured.
      */
-    private static boolean notRevoked(List<X509Certificate> path, TrustAnchor anchor, List<X509CRL> lists, Instant now) {
+    private boolean notRevoked(List<X509Certificate> path, TrustAnchor anchor, List<X509CRL> lists, Instant now) {
         for (int i = 0; i < path.size(); i++) {
             X509Certificate cert = path.get(i);
             java.security.PublicKey issuerKey = i + 1 < path.size() ? path.get(i + 1).getPublicKey()
@@ -149,7 +155,7 @@ public final class ClientCertificates {
         return true;
     }
 
-    private static boolean usable(X509CRL crl, X509Certificate cert, java.security.PublicKey issuerKey, Instant now) {
+    private boolean usable(X509CRL crl, X509Certificate cert, java.security.PublicKey issuerKey, Instant now) {
         if (!crl.getIssuerX500Principal().equals(cert.getIssuerX500Principal()) || crl.getNextUpdate() == null
                 || crl.getThisUpdate().toInstant().isAfter(now) || crl.getNextUpdate().toInstant().isBefore(now)) {
             return false;
@@ -158,12 +164,19 @@ public final class ClientCertificates {
         if (critical != null && !critical.isEmpty()) {
             return false;
         }
+        if (issuerKey.equals(verified.get(crl))) {
+            return true; // its signature was checked with this key before: not once per request
+        }
         try {
             crl.verify(issuerKey);
-            return true;
         } catch (GeneralSecurityException e) {
             return false;
         }
+        if (verified.size() > 1_000) {
+            verified.clear(); // lists replaced on disk leave their old entries behind
+        }
+        verified.put(crl, issuerKey);
+        return true;
     }
 
     private static volatile long lastNoListWarning = System.nanoTime() - 120_000_000_000L;
