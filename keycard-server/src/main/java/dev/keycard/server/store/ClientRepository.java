@@ -232,10 +232,11 @@ public final class ClientRepository {
      */
     public static final class Interner {
         private static final int MAX = 10_000;
-        private final Map<String, String> strings = new HashMap<>();
-        private final Map<List<String>, ScopeSet> scopeSets = new HashMap<>();
-        private final Map<String, Set<ClientAuthMethod>> methods = new HashMap<>();
-        private final Map<String, Set<GrantType>> grantTypes = new HashMap<>();
+        // Concurrent: refreshes of different clients read side by side (RegistryReader).
+        private final Map<String, String> strings = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<List<String>, ScopeSet> scopeSets = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<String, Set<ClientAuthMethod>> methods = new java.util.concurrent.ConcurrentHashMap<>();
+        private final Map<String, Set<GrantType>> grantTypes = new java.util.concurrent.ConcurrentHashMap<>();
 
         private static <K, V> V shared(Map<K, V> values, K key, java.util.function.Function<K, V> make) {
             if (values.size() > MAX) {

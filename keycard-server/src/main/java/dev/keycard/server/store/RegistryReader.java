@@ -20,9 +20,12 @@ import java.util.function.Consumer;
  * ({@link #loadAll}), and afterwards only the rows that changes name ({@link #refresh}). Blocking:
  * never on an event loop.
  *
- * <p>Reads run one at a time and each reads the store as it is when it runs, so whatever order
- * the changes of concurrent writes are refreshed in, the last refresh of a row publishes its
- * latest committed state: a view read earlier is never published after one read later.
+ * <p>Refreshes of one row run one at a time (a lock per stripe of ids, taken in stripe order) and
+ * each reads the store as it is when it runs, so whatever order the changes of concurrent writes
+ * are refreshed in, the last refresh of a row publishes its latest committed state: a view read
+ * earlier is never published after one read later. Refreshes of other rows run side by side, as
+ * each holds its lock across a store read (on PostgreSQL, the admin writes of eight callers would
+ * otherwise queue behind one another's round trips). A full read excludes them all.
  */
 public final class RegistryReader {
 
@@ -31,8 +34,20 @@ public final class RegistryReader {
     private final ClientRepository clients;
     private final Registry registry;
     private final TrustSourceRepository trustSources = new TrustSourceRepository();
-    /** Shares what clients hold alike across every read (guarded by this). */
+    /** Shares what clients hold alike across every read (safe for concurrent use). */
     private final ClientRepository.Interner interner = new ClientRepository.Interner();
+    /** Refreshes hold it shared, a full read exclusively. */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock whole = new java.util.concurrent.locks.ReentrantReadWriteLock();
+    private static final int STRIPES = 64;
+    private final java.util.concurrent.locks.ReentrantLock[] stripes = new java.util.concurrent.locks.ReentrantLock[STRIPES];
+    /** The trust sources are read whole: one refresh of them at a time. */
+    private final java.util.concurrent.locks.ReentrantLock trustLock = new java.util.concurrent.locks.ReentrantLock();
+
+    {
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new java.util.concurrent.locks.ReentrantLock();
+        }
+    }
 
     public RegistryReader(Database db, ApiRepository apis, ClientRepository clients, Registry registry) {
         this.db = db;
@@ -51,7 +66,16 @@ public final class RegistryReader {
      *
      * @return the number of the last change the registry read includes ({@link ChangeLog})
      */
-    public synchronized long loadAll(Consumer<Set<SigningAlg>> prepare) {
+    public long loadAll(Consumer<Set<SigningAlg>> prepare) {
+        whole.writeLock().lock();
+        try {
+            return readAll(prepare);
+        } finally {
+            whole.writeLock().unlock();
+        }
+    }
+
+    private long readAll(Consumer<Set<SigningAlg>> prepare) {
         record Loaded(long seq, List<Api> apis, HashMap<String, Client> clients, List<TrustSource> trustSources) {
         }
         Loaded loaded = db.snapshot(c -> {
@@ -71,7 +95,16 @@ public final class RegistryReader {
      * them at once; those the store no longer has leave memory. Before that, {@code prepare} gets
      * the algorithms of the APIs read.
      */
-    public synchronized void refresh(Collection<Change> changes, Consumer<Set<SigningAlg>> prepare) {
+    public void refresh(Collection<Change> changes, Consumer<Set<SigningAlg>> prepare) {
+        whole.readLock().lock();
+        try {
+            refreshShared(changes, prepare);
+        } finally {
+            whole.readLock().unlock();
+        }
+    }
+
+    private void refreshShared(Collection<Change> changes, Consumer<Set<SigningAlg>> prepare) {
         Set<String> apiIds = new LinkedHashSet<>();
         Set<String> clientIds = new LinkedHashSet<>();
         boolean trust = false;
@@ -84,11 +117,28 @@ public final class RegistryReader {
             }
         }
         if (trust) { // a handful of rows: all of them
-            registry.replaceTrustSources(db.transaction(trustSources::findAll));
+            trustLock.lock();
+            try {
+                registry.replaceTrustSources(db.transaction(trustSources::findAll));
+            } finally {
+                trustLock.unlock();
+            }
         }
         if (apiIds.isEmpty() && clientIds.isEmpty()) {
             return;
         }
+        java.util.SortedSet<Integer> held = new java.util.TreeSet<>();
+        apiIds.forEach(id -> held.add(Math.floorMod(("api " + id).hashCode(), STRIPES)));
+        clientIds.forEach(id -> held.add(Math.floorMod(id.hashCode(), STRIPES)));
+        held.forEach(i -> stripes[i].lock()); // in stripe order: two refreshes never wait on each other in a circle
+        try {
+            read(apiIds, clientIds, prepare);
+        } finally {
+            held.forEach(i -> stripes[i].unlock());
+        }
+    }
+
+    private void read(Set<String> apiIds, Set<String> clientIds, Consumer<Set<SigningAlg>> prepare) {
         record Read(List<Api> apis, List<Client> clients) {
         }
         Read read = db.transaction(c -> new Read(apiIds.isEmpty() ? List.of() : apis.find(c, apiIds),
