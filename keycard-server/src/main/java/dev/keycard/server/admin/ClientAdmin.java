@@ -325,10 +325,7 @@ public final class ClientAdmin {
                 clients.putGrant(c, id, api, scopes);
                 return null;
             });
-            Client after = find(c, id);
-            endSessionsUnlessAdministrator(c, after);
-            registry.record(c, Change.client(id));
-            return after;
+            return grantsChanged(c, id);
         });
         registry.committed(Change.client(id));
         return client;
@@ -339,9 +336,7 @@ public final class ClientAdmin {
             if (!clients.deleteGrant(c, id, api)) {
                 throw AdminProblem.notFound("client " + id + " has no grant for " + api);
             }
-            endSessionsUnlessAdministrator(c, find(c, id));
-            registry.record(c, Change.client(id));
-            return null;
+            return grantsChanged(c, id);
         }));
         registry.committed(Change.client(id));
     }
@@ -366,13 +361,21 @@ public final class ClientAdmin {
                 }
                 return null;
             });
-            Client after = find(c, id);
-            endSessionsUnlessAdministrator(c, after);
-            registry.record(c, Change.client(id));
-            return after;
+            return grantsChanged(c, id);
         });
         registry.committed(Change.client(id));
         return client;
+    }
+
+    /**
+     * After a change to a client's grants, in its transaction: the client as it is now, its console
+     * sessions ended if it no longer holds {@code keycard:admin}, the change recorded (last).
+     */
+    private Client grantsChanged(Connection c, String id) throws SQLException {
+        Client after = find(c, id);
+        endSessionsUnlessAdministrator(c, after);
+        registry.record(c, Change.client(id));
+        return after;
     }
 
     /**

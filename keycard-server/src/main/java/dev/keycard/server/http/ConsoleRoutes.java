@@ -522,9 +522,12 @@ public final class ConsoleRoutes implements Handler<HttpServerRequest> {
     private Answer formRefused(Frame f, Form form, AdminProblem p, boolean api) {
         ConsolePages.Form shown = refused(form, p);
         int status = p.kind() == AdminProblem.Kind.CONFLICT ? 409 : 400;
-        return Answer.page(status, api ? ConsolePages.apis(f, apis(), shown, Optional.empty())
-                : ConsolePages.clients(f, firstClients().items(), firstClients().nextAfter(),
-                        ConsolePages.ClientFilter.NONE, apis(), shown));
+        if (api) {
+            return Answer.page(status, ConsolePages.apis(f, apis(), shown, Optional.empty()));
+        }
+        Page<Client> first = cases.clients().list(ClientQuery.all(ListQuery.first()));
+        return Answer.page(status, ConsolePages.clients(f, first.items(), first.nextAfter(),
+                ConsolePages.ClientFilter.NONE, apis(), shown));
     }
 
     /** The values entered (but the CSRF token) and the use case's messages, each by its field. */
@@ -562,10 +565,6 @@ public final class ConsoleRoutes implements Handler<HttpServerRequest> {
     }
 
     /** The first {@link ListQuery#MAX_LIMIT} clients (paging in the console is not built yet). */
-    private Page<Client> firstClients() {
-        return cases.clients().list(ClientQuery.all(ListQuery.first()));
-    }
-
     /** A page of clients, filtered by the query's {@code name} prefix, {@code api} and {@code state}. */
     private String clients(Frame f, Function<String, @Nullable String> param) {
         java.util.function.Function<String, String> p = name -> Optional.ofNullable(param.apply(name)).map(String::strip)
