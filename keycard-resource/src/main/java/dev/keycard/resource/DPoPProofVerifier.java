@@ -6,6 +6,7 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.KeyType;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.keycard.resource.internal.ProofReplay;
@@ -58,7 +59,9 @@ public final class DPoPProofVerifier {
     static final int MAX_PROOF_LENGTH = 8 * 1024;
     /** RFC 9449 §4.2 asks for at least 96 bits of randomness; 256 characters is more than any client sends. */
     static final int MAX_JTI_LENGTH = 256;
-    private static final int MAX_CACHED_KEYS = 1024;
+    private static final int MAX_CACHED_HEADERS = 1024;
+    private static final String CLAIMS_UNREADABLE =
+            "the proof's claims are not a JSON object with claims of their registered types";
     private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
 
     private final Set<JWSAlgorithm> algorithms;
@@ -69,7 +72,11 @@ public final class DPoPProofVerifier {
     private final @Nullable DPoPNonces nonces;
     private final boolean nonceRequired;
     private final @Nullable ProofReplay replay;
-    private final ConcurrentHashMap<String, VerificationKey> keys = new ConcurrentHashMap<>();
+    /** Headers whose proof verified, by their base64url form, with the key's thumbprint and verifier. */
+    private final ConcurrentHashMap<String, KnownHeader> headers = new ConcurrentHashMap<>();
+
+    private record KnownHeader(JWSHeader header, String thumbprint, VerificationKey key) {
+    }
 
     private DPoPProofVerifier(Builder b) {
         this.algorithms = b.algorithms.stream().map(JWSAlgorithm::parse).collect(Collectors.toUnmodifiableSet());
@@ -120,40 +127,47 @@ public final class DPoPProofVerifier {
         if (proof.length() > MAX_PROOF_LENGTH) {
             throw DPoPProofException.invalid("the DPoP proof is longer than " + MAX_PROOF_LENGTH + " characters");
         }
-        SignedJWT jwt;
-        try {
-            jwt = SignedJWT.parse(proof.strip());
-        } catch (ParseException e) {
-            if (String.valueOf(e.getMessage()).contains("Non-public key in jwk")) { // Nimbus refuses it while parsing
-                throw DPoPProofException.invalid("the proof's jwk is not a public key");
-            }
-            throw DPoPProofException.invalid("the DPoP proof is not a signed JWT: " + ascii(e.getMessage()));
+        String compact = proof.strip();
+        int first = compact.indexOf('.');
+        int second = first < 0 ? -1 : compact.indexOf('.', first + 1);
+        if (second < 0 || compact.indexOf('.', second + 1) >= 0) {
+            throw DPoPProofException.invalid("the DPoP proof is not a signed JWT: not three dot-separated parts");
         }
-        JWSHeader header = jwt.getHeader();
-        JOSEObjectType typ = header.getType();
-        if (typ == null || !isDPoPType(typ.getType())) {
-            throw DPoPProofException.invalid("the proof's typ is " + (typ == null ? "absent" : ascii(typ.getType()))
-                    + ", expected dpop+jwt");
-        }
-        if (!algorithms.contains(header.getAlgorithm())) {
-            throw DPoPProofException.invalid("the proof's alg " + ascii(header.getAlgorithm().getName())
-                    + " is not one of " + algsAttribute);
-        }
-        if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
-            throw DPoPProofException.invalid("the proof has critical header parameters this server does not understand");
-        }
-        JWK jwk = header.getJWK();
-        if (jwk == null) {
-            throw DPoPProofException.invalid("the proof has no jwk header");
-        }
-        if (jwk.isPrivate() || KeyType.OCT.equals(jwk.getKeyType())) {
-            throw DPoPProofException.invalid("the proof's jwk is not a public key");
-        }
+        // A client sends the same header (its jwk, alg, typ) with every proof: a header that
+        // verified before is not parsed, checked and hashed again.
+        String headerPart = compact.substring(0, first);
+        KnownHeader known = headers.get(headerPart);
+        JWSHeader header;
         JWTClaimsSet claims;
-        try {
-            claims = jwt.getJWTClaimsSet();
-        } catch (ParseException e) {
-            throw DPoPProofException.invalid("the proof's claims are not a JSON object with claims of their registered types");
+        byte[] signingInput;
+        Base64URL signature;
+        if (known != null) {
+            header = known.header();
+            try {
+                claims = JWTClaimsSet.parse(new Base64URL(compact.substring(first + 1, second)).decodeToString());
+            } catch (ParseException e) {
+                throw DPoPProofException.invalid(CLAIMS_UNREADABLE);
+            }
+            signingInput = compact.substring(0, second).getBytes(StandardCharsets.US_ASCII);
+            signature = new Base64URL(compact.substring(second + 1));
+        } else {
+            SignedJWT jwt;
+            try {
+                jwt = SignedJWT.parse(compact);
+            } catch (ParseException e) {
+                if (String.valueOf(e.getMessage()).contains("Non-public key in jwk")) { // Nimbus refuses it while parsing
+                    throw DPoPProofException.invalid("the proof's jwk is not a public key");
+                }
+                throw DPoPProofException.invalid("the DPoP proof is not a signed JWT: " + ascii(e.getMessage()));
+            }
+            header = checked(jwt.getHeader());
+            try {
+                claims = jwt.getJWTClaimsSet();
+            } catch (ParseException e) {
+                throw DPoPProofException.invalid(CLAIMS_UNREADABLE);
+            }
+            signingInput = jwt.getSigningInput();
+            signature = jwt.getSignature();
         }
         String jti = stringClaim(claims, "jti");
         if (jti.length() > MAX_JTI_LENGTH) {
@@ -197,23 +211,22 @@ public final class DPoPProofVerifier {
         if (n != null && nonceRequired && nonce == null) {
             throw DPoPProofException.useNonce("a DPoP nonce is required");
         }
-        String thumbprint = thumbprint(jwk);
+        String thumbprint = known != null ? known.thumbprint() : thumbprint(Objects.requireNonNull(header.getJWK()));
         if (boundTo != null && !MessageDigest.isEqual(thumbprint.getBytes(StandardCharsets.US_ASCII),
                 boundTo.getBytes(StandardCharsets.US_ASCII))) {
             // Before the signature and the replay record: a key of the sender's own making costs
             // no verification, takes no place among the cached keys and leaves no jti behind.
             throw DPoPProofException.invalid("the DPoP proof is signed by a key the token is not bound to");
         }
-        VerificationKey cached = keys.get(thumbprint);
-        VerificationKey key = cached != null ? cached : key(jwk);
-        if (!key.verify(header, jwt.getSigningInput(), jwt.getSignature())) {
+        VerificationKey key = known != null ? known.key() : key(Objects.requireNonNull(header.getJWK()));
+        if (!key.verify(header, signingInput, signature)) {
             throw DPoPProofException.invalid("the proof's signature does not verify with its jwk");
         }
-        if (cached == null) { // only a key that verified: a forged proof cannot poison the cache
-            if (keys.size() >= MAX_CACHED_KEYS) {
-                keys.clear();
+        if (known == null) { // only a header whose signature verified: a forged proof cannot poison the cache
+            if (headers.size() >= MAX_CACHED_HEADERS) {
+                headers.clear();
             }
-            keys.put(thumbprint, key);
+            headers.put(headerPart, new KnownHeader(header, thumbprint, key));
         }
         ProofReplay r = replay;
         if (r != null) {
@@ -228,6 +241,30 @@ public final class DPoPProofVerifier {
             }
         }
         return new DPoPProof(thumbprint, jti, iat.toInstant(), Optional.ofNullable(nonce));
+    }
+
+    /** Checks 3 to 5 and 7, those of the header alone. */
+    private JWSHeader checked(JWSHeader header) {
+        JOSEObjectType typ = header.getType();
+        if (typ == null || !isDPoPType(typ.getType())) {
+            throw DPoPProofException.invalid("the proof's typ is " + (typ == null ? "absent" : ascii(typ.getType()))
+                    + ", expected dpop+jwt");
+        }
+        if (!algorithms.contains(header.getAlgorithm())) {
+            throw DPoPProofException.invalid("the proof's alg " + ascii(header.getAlgorithm().getName())
+                    + " is not one of " + algsAttribute);
+        }
+        if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
+            throw DPoPProofException.invalid("the proof has critical header parameters this server does not understand");
+        }
+        JWK jwk = header.getJWK();
+        if (jwk == null) {
+            throw DPoPProofException.invalid("the proof has no jwk header");
+        }
+        if (jwk.isPrivate() || KeyType.OCT.equals(jwk.getKeyType())) {
+            throw DPoPProofException.invalid("the proof's jwk is not a public key");
+        }
+        return header;
     }
 
     /** The value of a {@code DPoP-Nonce} header to send now, when this verifier has nonces. */

@@ -174,6 +174,34 @@ class DPoPProofVerifierTest {
     }
 
     @Test
+    void headerCacheWhenAHeaderVerifiedBeforeThenTheNextProofsWithItAreStillCheckedInFull() throws Exception {
+        DPoPProofVerifier v = verifier(false);
+        String first = good();
+        String header = first.substring(0, first.indexOf('.'));
+        v.verify(List.of(first), "GET", TARGET, null); // its header is now known
+        // The same header, signed by someone else: the header is known, the signature still checked.
+        String forged = DPoPProofs.proof(KEY, new ECDSASigner(OTHER), JWSAlgorithm.ES256, "GET", URL, NOW, h -> { },
+                c -> { });
+        assertEquals(header, forged.substring(0, forged.indexOf('.')), "the forged proof reuses the known header");
+        assertTrue(assertThrows(DPoPProofException.class, () -> v.verify(List.of(forged), "GET", TARGET, null))
+                .getMessage().contains("signature does not verify"));
+        String second = good();
+        String[] parts = second.split("\\.");
+        String otherClaims = claims(c -> c.claim("htm", "GET").jwtID("swapped"));
+        String swapped = parts[0] + "." + otherClaims.split("\\.")[1] + "." + parts[2];
+        assertTrue(assertThrows(DPoPProofException.class, () -> v.verify(List.of(swapped), "GET", TARGET, null))
+                .getMessage().contains("signature does not verify"), "claims from another proof under a known header");
+        assertTrue(assertThrows(DPoPProofException.class, () -> v.verify(List.of(second + ".x"), "GET", TARGET, null))
+                .getMessage().contains("not a signed JWT"));
+        assertTrue(assertThrows(DPoPProofException.class, () -> v.verify(List.of(parts[0] + ".e30." + parts[2]), "GET",
+                TARGET, null)).getMessage().contains("no jti claim"), "claims are checked before the signature");
+        assertTrue(assertThrows(DPoPProofException.class, () -> v.verify(List.of(claims(c -> c.claim("htm", "POST"))),
+                "GET", TARGET, null)).getMessage().contains("htm POST"));
+        assertEquals(KEY.toPublicJWK().computeThumbprint().toString(),
+                v.verify(List.of(second), "GET", TARGET, null).jwkThumbprint(), "and a real one passes");
+    }
+
+    @Test
     void keyCacheWhenAForgedProofNamesAnotherAlgForTheKeyThenTheRealProofsStillVerify() throws Exception {
         DPoPProofVerifier v = verifier(false);
         com.nimbusds.jose.jwk.RSAKey rsa = new com.nimbusds.jose.jwk.gen.RSAKeyGenerator(2048).generate();

@@ -4,6 +4,7 @@ import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.keycard.protocol.ClientAuthMethod;
@@ -13,10 +14,12 @@ import dev.keycard.server.registry.Client;
 import dev.keycard.server.registry.FederatedIdentity;
 import dev.keycard.server.registry.TrustSource;
 import dev.keycard.server.registry.Registry;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Locale;
@@ -114,9 +117,9 @@ public final class ClientAssertions {
      * An assertion parsed, not yet trusted: the client it claims to come from, and the trust
      * source that issued it when it is a federated workload's token (null for {@code private_key_jwt}).
      */
-    record Parsed(SignedJWT jwt, JWTClaimsSet claims, String clientId, @Nullable TrustSource source,
+    record Parsed(Jws jwt, JWTClaimsSet claims, String clientId, @Nullable TrustSource source,
                   @Nullable String assertion, @Nullable PlatformToken verified) {
-        Parsed(SignedJWT jwt, JWTClaimsSet claims, String clientId) {
+        Parsed(Jws jwt, JWTClaimsSet claims, String clientId) {
             this(jwt, claims, clientId, null, null, null);
         }
 
@@ -132,13 +135,24 @@ public final class ClientAssertions {
      * are kept: every other check runs on every use.
      */
     /** @param until when it stops being accepted (epoch ms): only then may it be forgotten early */
-    record PlatformToken(SignedJWT jwt, JWTClaimsSet claims, TrustSource source, String keyId, long until) {
+    record PlatformToken(Jws jwt, JWTClaimsSet claims, TrustSource source, String keyId, long until) {
     }
 
+    /**
+     * A compact JWS taken apart: its header (with its base64url form), its claims, the bytes its
+     * signature covers and the signature.
+     */
+    record Jws(String headerPart, JWSHeader header, JWTClaimsSet claims, byte[] signingInput, Base64URL signature) {
+    }
+
+    /** The most headers kept parsed: a client sends the same header with every assertion. */
+    static final int MAX_KNOWN_HEADERS = 1_024;
     /** The most platform tokens kept verified (about one per workload). */
     static final int MAX_PLATFORM_TOKENS = 4_096;
 
     private final ConcurrentHashMap<String, PlatformToken> platformTokens = new ConcurrentHashMap<>();
+    /** Headers of assertions whose signature verified, by their base64url form. */
+    private final ConcurrentHashMap<String, JWSHeader> knownHeaders = new ConcurrentHashMap<>();
     private final Registry registry;
     private final ClientKeySets keySets;
     private final SingleUse replay;
@@ -166,15 +180,15 @@ public final class ClientAssertions {
             throw new Refused("unsupported_assertion_type", "client_assertion_type " + printable(type));
         }
         PlatformToken known = platformTokens.get(assertion);
-        SignedJWT jwt;
+        Jws jwt;
         JWTClaimsSet claims;
         if (known != null) {
             jwt = known.jwt();
             claims = known.claims();
         } else {
             try {
-                jwt = SignedJWT.parse(assertion);
-                claims = jwt.getJWTClaimsSet();
+                jwt = jws(assertion);
+                claims = jwt.claims();
             } catch (ParseException | RuntimeException e) {
                 throw new Refused("malformed_assertion", "client_assertion is not a signed JWT: " + e.getMessage());
             }
@@ -210,7 +224,7 @@ public final class ClientAssertions {
     }
 
     /** The client the subject of a trust source's token is registered as. */
-    private Parsed federated(SignedJWT jwt, JWTClaimsSet claims, TrustSource source, String sub, String assertion,
+    private Parsed federated(Jws jwt, JWTClaimsSet claims, TrustSource source, String sub, String assertion,
                              @Nullable PlatformToken known) throws Refused {
         Client client = registry.federatedClient(source.name(), sub)
                 .orElseThrow(() -> new Refused("unknown_subject", "no client for subject " + printable(sub)
@@ -236,7 +250,7 @@ public final class ClientAssertions {
         if (parsed.source() != null) {
             return verifyFederated(parsed, parsed.source(), now);
         }
-        JWSHeader header = parsed.jwt().getHeader();
+        JWSHeader header = parsed.jwt().header();
         JWTClaimsSet claims = parsed.claims();
         String clientId = parsed.clientId();
         SigningAlg alg = SigningAlg.named(header.getAlgorithm().getName()).filter(ALGORITHMS::contains)
@@ -302,7 +316,7 @@ public final class ClientAssertions {
      * </ol>
      */
     private Checking verifyFederated(Parsed parsed, TrustSource source, Instant now) throws Refused {
-        JWSHeader header = parsed.jwt().getHeader();
+        JWSHeader header = parsed.jwt().header();
         JWTClaimsSet claims = parsed.claims();
         SigningAlg alg = SigningAlg.named(header.getAlgorithm().getName()).filter(ALGORITHMS::contains)
                 .orElseThrow(() -> new Refused("algorithm_not_allowed",
@@ -451,17 +465,45 @@ public final class ClientAssertions {
     }
 
     /**
+     * Takes a compact JWS apart. A header seen before on an assertion that verified is not parsed
+     * again (the same characters make the same header); the claims always are.
+     */
+    Jws jws(String compact) throws ParseException {
+        int first = compact.indexOf('.');
+        int second = first < 0 ? -1 : compact.indexOf('.', first + 1);
+        JWSHeader header = first < 0 ? null : knownHeaders.get(compact.substring(0, first));
+        if (header == null || second < 0 || compact.indexOf('.', second + 1) >= 0) {
+            SignedJWT jwt = SignedJWT.parse(compact);
+            return new Jws(jwt.getParsedParts()[0].toString(), jwt.getHeader(), jwt.getJWTClaimsSet(),
+                    jwt.getSigningInput(), jwt.getSignature());
+        }
+        String payload = new String(Base64.getUrlDecoder().decode(compact.substring(first + 1, second)),
+                StandardCharsets.UTF_8);
+        return new Jws(compact.substring(0, first), header, JWTClaimsSet.parse(payload),
+                compact.substring(0, second).getBytes(StandardCharsets.US_ASCII),
+                new Base64URL(compact.substring(second + 1)));
+    }
+
+    private void knowHeader(Jws jwt) {
+        if (knownHeaders.size() >= MAX_KNOWN_HEADERS) {
+            knownHeaders.clear();
+        }
+        knownHeaders.putIfAbsent(jwt.headerPart(), jwt.header());
+    }
+
+    /**
      * @return the kid of the key that verified it ("" for a key without one)
      * @throws java.util.concurrent.CompletionException holding a {@link Refused}
      */
-    private String signedBy(String signer, SignedJWT jwt, SigningAlg alg, List<JWK> keys) {
+    private String signedBy(String signer, Jws jwt, SigningAlg alg, List<JWK> keys) {
         int tried = 0;
         for (JWK key : keys) {
             if (tried++ == MAX_CANDIDATE_KEYS) {
                 break;
             }
             try {
-                if (jwt.verify(keySets.verifier(alg, key))) {
+                if (keySets.verifier(alg, key).verify(jwt.header(), jwt.signingInput(), jwt.signature())) {
+                    knowHeader(jwt);
                     return Optional.ofNullable(key.getKeyID()).orElse("");
                 }
             } catch (JOSEException | GeneralSecurityException | RuntimeException e) {

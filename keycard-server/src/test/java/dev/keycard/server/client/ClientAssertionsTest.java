@@ -142,6 +142,27 @@ class ClientAssertionsTest {
     }
 
     @Test
+    void verifyWhenTheHeaderIsKnownFromAnEarlierAssertionThenTheSignatureAndClaimsAreStillChecked() throws Exception {
+        SigningKey key = key(SigningAlg.ES256, "k");
+        SigningKey stranger = key(SigningAlg.ES256, "k");
+        ClientAssertions p = pipeline(worker("batch", key));
+        String good = sign(key, claims("batch", c -> c));
+        verify(p, good); // its header is now known
+        String forged = sign(stranger, claims("batch", c -> c));
+        assertEquals(good.substring(0, good.indexOf('.')), forged.substring(0, forged.indexOf('.')), "the same header");
+        assertEquals("wrong_key", refusal(p, forged), "signed by a key the client did not register");
+        String[] parts = sign(key, claims("batch", c -> c)).split("\\.");
+        String swapped = parts[0] + "." + forged.split("\\.")[1] + "." + parts[2];
+        assertEquals("wrong_key", refusal(p, swapped), "claims of another assertion under a real signature");
+        assertEquals("malformed_assertion", refusal(p, good + ".x"), "five parts");
+        assertEquals("wrong_subject", refusal(p, parts[0] + ".e30." + parts[2]), "no claims");
+        assertEquals("wrong_audience", refusal(p, sign(key, claims("batch", c -> c.audience("https://other.test")))));
+        assertEquals("wrong_type", refusal(p, sign(key, new JWSHeader.Builder(JWSAlgorithm.ES256)
+                .type(new JOSEObjectType("at+jwt")), claims("batch", c -> c))), "another header is read for itself");
+        assertEquals("batch", verify(p, sign(key, claims("batch", c -> c))).client().id().value());
+    }
+
+    @Test
     void verifyWhenAnyRuleIsBrokenThenEachIsRefusedForItsOwnReason() {
         SigningKey key = key(SigningAlg.ES256, "k");
         SigningKey stranger = key(SigningAlg.ES256, "k");
