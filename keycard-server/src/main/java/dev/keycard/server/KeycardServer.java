@@ -7,6 +7,7 @@ import dev.keycard.server.api.Api;
 import dev.keycard.server.api.SigningAlg;
 import dev.keycard.server.client.AuthThrottle;
 import dev.keycard.server.client.AssertionReplay;
+import dev.keycard.server.client.JournaledReplay;
 import dev.keycard.server.client.ClientAssertions;
 import dev.keycard.server.client.ClientAuthenticator;
 import dev.keycard.server.client.ClientCertificates;
@@ -236,9 +237,17 @@ public final class KeycardServer implements AutoCloseable {
             ClientKeySets keySets = new ClientKeySets(config.assertions().jwksTimeout(),
                     config.assertions().jwksMaxBytes(), config.assertions().jwksRefetch(),
                     config.assertions().allowHttpJwksUri());
-            AssertionReplay replay = new AssertionReplay(db, new AssertionJtiRepository(), clock, ASSERTION_WAIT);
+            AssertionReplay storedReplay = new AssertionReplay(db, new AssertionJtiRepository(), clock, ASSERTION_WAIT);
             closing.add(keySets);
-            closing.add(replay);
+            // One node on its own SQLite file: memory decides and a journal beside the file remembers
+            // (decisions 100); nodes that share PostgreSQL ask the store.
+            Optional<JournaledReplay> journaled = db.sqliteFile().map(file -> JournaledReplay.open(
+                    file.resolveSibling(file.getFileName() + "-jti"), storedReplay, clock, ASSERTION_WAIT,
+                    storedReplay.latestExpiry().map(Instant::toEpochMilli).orElse(0L)));
+            journaled.ifPresent(closing::add);
+            closing.add(storedReplay);
+            ClientAssertions.SingleUse replay = journaled.<ClientAssertions.SingleUse>map(j -> j).orElse(storedReplay);
+            Runnable purgeReplay = journaled.<Runnable>map(j -> j::purge).orElse(storedReplay::purge);
             ClientAuthenticator authenticator = new ClientAuthenticator(registry, usage, authEvents,
                     new AuthThrottle(config.rateLimits().failedAuthFree(), config.rateLimits().failedAuthMaxBackoff()),
                     new ClientAssertions(registry, keySets, replay, config.assertions(), issuer::get),
@@ -309,7 +318,7 @@ public final class KeycardServer implements AutoCloseable {
             every(background, AUDIT_SUMMARY_EVERY, () -> authEvents.closeWindows(clock.instant()));
             every(background, REVOCATION_PURGE_EVERY, server::purgeRevocations);
             every(background, ASSERTION_PURGE_EVERY, () -> {
-                replay.purge();
+                purgeReplay.run();
                 keySets.retain(id -> registry.client(id).isPresent(),
                         name -> registry.trustSources().stream().anyMatch(t -> t.name().equals(name)));
             });

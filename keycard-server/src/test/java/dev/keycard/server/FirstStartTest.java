@@ -83,6 +83,20 @@ class FirstStartTest {
     }
 
     @Test
+    void serveWhenAnotherServerServesTheSameSqliteFileThenItsStartFailsNamingTheJournal() throws Exception {
+        try (KeycardServer first = KeycardServer.start(ServerConfig.of(Map.of("http.port", "0",
+                "data.dir", dir.toString())))) {
+            Run second = keycard("serve", "--port", "0", "--data-dir", dir.toString());
+            assertEquals(1, second.code(), second.err());
+            assertTrue(second.err().contains("another Keycard process uses this SQLite store")
+                    && second.err().contains(dir.resolve("keycard.db-jti.0").toString()), second.err());
+            var admin = first.createdAdmin().orElseThrow();
+            assertEquals(200, adminToken(first, admin.clientId(), admin.generatedSecret().orElseThrow()),
+                    "the first one goes on");
+        }
+    }
+
+    @Test
     void resetCredentialsWhenTheFileIsLostThenANewSecretWorksAndTheOldOneAndItsTokensDoNot() throws Exception {
         ServerConfig config = ServerConfig.of(Map.of("http.port", "0", "data.dir", dir.toString()));
         String oldSecret;

@@ -5,16 +5,11 @@ import dev.keycard.server.store.Database;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.BlockingQueue;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,33 +40,19 @@ public final class AssertionReplay implements ClientAssertions.SingleUse, AutoCl
         }
     }
 
-    /** A use waiting to be recorded, and the instant ({@link System#nanoTime()}) its request stops waiting. */
-    private record Pending(AssertionJtiRepository.Use use, CompletableFuture<Boolean> first, long deadline) {
-    }
-
-    /** How often requests whose use the store has not recorded in time are told so. */
-    static final long SWEEP_MILLIS = 100;
-
     private final Database db;
     private final AssertionJtiRepository repository;
     private final Clock clock;
-    private final Duration wait;
+    private final GroupCommit<AssertionJtiRepository.Use> commits;
     private final ConcurrentHashMap<String, Long> remembered = new ConcurrentHashMap<>();
-    private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-    /** Started by the first assertion: a server whose clients use secrets runs no writer. */
-    private @Nullable Thread writer;
-    /** Fails the requests whose use is not recorded within {@code wait}: one timer for all of them. */
-    private @Nullable ScheduledExecutorService sweeper;
-    /** The group being recorded now, for the sweeper. */
-    private volatile List<Pending> recording = List.of();
-    private volatile boolean closed;
 
     /** @param wait the longest a request waits for its use to be recorded */
     public AssertionReplay(Database db, AssertionJtiRepository repository, Clock clock, Duration wait) {
         this.db = db;
         this.repository = repository;
         this.clock = clock;
-        this.wait = wait;
+        this.commits = new GroupCommit<>("keycard-assertion-jtis",
+                uses -> db.transaction(c -> repository.record(c, uses, clock.instant())), wait, MAX_BATCH);
     }
 
     /**
@@ -100,86 +81,30 @@ public final class AssertionReplay implements ClientAssertions.SingleUse, AutoCl
                 return CompletableFuture.completedFuture(false); // used before on this node, or in flight here
             }
         }
-        CompletableFuture<Boolean> first = new CompletableFuture<>();
-        startWriter();
-        if (closed || !queue.offer(new Pending(new AssertionJtiRepository.Use(clientId, jti, expiresAt), first,
-                System.nanoTime() + wait.toNanos()))) {
-            forget(remember, key, exp);
-            return CompletableFuture.failedFuture(new Unavailable("the server is stopping"));
-        }
-        return first.handle((isFirst, failure) -> {
+        return commits.submit(new AssertionJtiRepository.Use(clientId, jti, expiresAt)).handle((isFirst, failure) -> {
             if (failure == null) {
                 return isFirst;
             }
             if (!(failure instanceof TimeoutException)) {
                 forget(remember, key, exp);
             } // after a timeout it may still be committed: then a retry with the same jti is a replay, as it should be
-            throw new java.util.concurrent.CompletionException(new Unavailable(failure instanceof TimeoutException
-                    ? "the store did not record the assertion within " + wait.toMillis() + " ms"
-                    : "the store could not record the assertion: " + failure));
+            throw new CompletionException(unavailable(failure, "the store", commits.waitLimit()));
         });
     }
 
-    private synchronized void startWriter() {
-        if (writer == null && !closed) {
-            writer = Thread.ofPlatform().daemon().name("keycard-assertion-jtis").start(this::write);
-            sweeper = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
-                    Thread.ofPlatform().daemon().name("keycard-assertion-jtis-timeout").factory());
-            sweeper.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+    /** What a failed or late record means for the request: it cannot be answered now. */
+    static Unavailable unavailable(Throwable failure, String where, Duration wait) {
+        if (failure instanceof TimeoutException) {
+            return new Unavailable(where + " did not record the assertion within " + wait.toMillis() + " ms");
         }
-    }
-
-    /** Fails every waiting request past its deadline, queued or being recorded (a later commit changes nothing). */
-    private void sweep() {
-        long now = System.nanoTime();
-        for (List<Pending> pendings : List.of(List.copyOf(queue), recording)) {
-            for (Pending p : pendings) {
-                if (now - p.deadline() > 0) {
-                    p.first().completeExceptionally(new TimeoutException());
-                }
-            }
-        }
+        return new Unavailable(failure instanceof IllegalStateException ? "the server is stopping"
+                : where + " could not record the assertion: " + failure);
     }
 
     private void forget(boolean remembered, String key, long exp) {
         if (remembered) {
             this.remembered.remove(key, exp);
         }
-    }
-
-    private void write() {
-        List<Pending> batch = new ArrayList<>(MAX_BATCH);
-        while (!closed || !queue.isEmpty()) {
-            try {
-                Pending head = queue.poll(1, TimeUnit.SECONDS);
-                if (head == null) {
-                    continue;
-                }
-                batch.add(head);
-                queue.drainTo(batch, MAX_BATCH - 1);
-                recording = List.copyOf(batch);
-                List<AssertionJtiRepository.Use> uses = batch.stream().map(Pending::use).toList();
-                Instant now = clock.instant();
-                boolean[] first = db.transaction(c -> repository.record(c, uses, now));
-                for (int i = 0; i < batch.size(); i++) {
-                    batch.get(i).first().complete(first[i]);
-                }
-                recording = List.of();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                fail(batch, e);
-                return;
-            } catch (RuntimeException e) {
-                LOG.warn("could not record {} client assertion(s); their requests are refused: {}", batch.size(),
-                        e.toString());
-                fail(batch, e);
-            }
-            batch.clear();
-        }
-    }
-
-    private static void fail(List<Pending> batch, Exception e) {
-        batch.forEach(p -> p.first().completeExceptionally(e));
     }
 
     /** Forgets what has expired, in memory and in the store; called now and then. */
@@ -192,25 +117,13 @@ public final class AssertionReplay implements ClientAssertions.SingleUse, AutoCl
         }
     }
 
+    /** The latest expiry among the uses the store holds, if any: a node that takes over from it must ask it till then. */
+    public Optional<Instant> latestExpiry() {
+        return db.transaction(repository::latestExpiry);
+    }
+
     @Override
     public void close() {
-        Thread running;
-        synchronized (this) {
-            closed = true;
-            running = writer;
-            if (sweeper != null) {
-                sweeper.shutdownNow();
-            }
-        }
-        if (running != null) {
-            try {
-                running.join(Duration.ofSeconds(5));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-        List<Pending> left = new ArrayList<>();
-        queue.drainTo(left);
-        fail(left, new IllegalStateException("stopped"));
+        commits.close();
     }
 }

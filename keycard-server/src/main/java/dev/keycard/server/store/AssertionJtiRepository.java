@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The {@code jti} of every client assertion accepted, kept until the assertion expires, so that
@@ -70,6 +71,14 @@ public final class AssertionJtiRepository {
 
     private static String key(String clientId, String jti) {
         return clientId + ' ' + jti; // a client_id has no space
+    }
+
+    /** The latest {@code exp} among the recorded uses, expired or not; empty when there is none. */
+    public Optional<Instant> latestExpiry(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT max(expires_at) AS latest FROM client_assertion_jtis");
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.ofNullable(Jdbc.instant(rs, "latest")) : Optional.empty();
+        }
     }
 
     /** Deletes the rows of assertions that have expired; returns how many. */

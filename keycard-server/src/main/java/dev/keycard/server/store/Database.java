@@ -10,7 +10,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Optional;
 import org.flywaydb.core.Flyway;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -32,11 +34,13 @@ public final class Database implements AutoCloseable {
 
     private final HikariDataSource pool;
     private final boolean sqlite;
+    private final @Nullable Path sqliteFile;
     private final ChangeLog changes;
 
-    private Database(HikariDataSource pool, boolean sqlite) {
+    private Database(HikariDataSource pool, boolean sqlite, @Nullable Path sqliteFile) {
         this.pool = pool;
         this.sqlite = sqlite;
+        this.sqliteFile = sqliteFile;
         this.changes = new ChangeLog(sqlite);
     }
 
@@ -123,7 +127,7 @@ public final class Database implements AutoCloseable {
                     + " and its keyed reads turn into table scans as the tables grow; turn autovacuum on, or run"
                     + " ANALYZE regularly (docs/operations.md, PostgreSQL upkeep)");
         }
-        return new Database(pool, sqlite);
+        return new Database(pool, sqlite, sqliteFile(url));
     }
 
     /** Whether PostgreSQL's autovacuum (which also keeps the planner's statistics) is off. */
@@ -238,6 +242,22 @@ public final class Database implements AutoCloseable {
 
     public boolean isSqlite() {
         return sqlite;
+    }
+
+    /** The SQLite database's file; empty on PostgreSQL and for an in-memory SQLite database. */
+    public Optional<Path> sqliteFile() {
+        return Optional.ofNullable(sqliteFile);
+    }
+
+    private static @Nullable Path sqliteFile(String url) {
+        if (!url.startsWith("jdbc:sqlite:")) {
+            return null;
+        }
+        String file = url.substring("jdbc:sqlite:".length());
+        int query = file.indexOf('?');
+        file = query < 0 ? file : file.substring(0, query);
+        return file.isEmpty() || file.startsWith(":memory:") || file.startsWith("file:") ? null
+                : Path.of(file).toAbsolutePath();
     }
 
     @Override

@@ -1,0 +1,157 @@
+package dev.keycard.server.client;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records items in groups on one writer thread, so that under load one commit (a store
+ * transaction, a file flush) serves every request waiting, not one each; a request is answered
+ * when its group is durable. A request whose item is not recorded within {@code wait} fails with
+ * a {@link TimeoutException} (one sweeper for all of them, not a timer each); the item may still
+ * be recorded later. The threads start with the first item: a server that never needs them runs
+ * none.
+ *
+ * @param <T> what is recorded
+ */
+final class GroupCommit<T> implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCommit.class);
+    /** How often requests whose item is not recorded in time are told so. */
+    static final long SWEEP_MILLIS = 100;
+
+    /** Where a group goes. */
+    @FunctionalInterface
+    interface Sink<T> {
+        /** @return for each item, in order, whether it was recorded as new */
+        boolean[] record(List<T> items) throws Exception;
+    }
+
+    /** An item waiting, and the instant ({@link System#nanoTime()}) its request stops waiting. */
+    private record Pending<T>(T item, CompletableFuture<Boolean> done, long deadline) {
+    }
+
+    private final String name;
+    private final Sink<T> sink;
+    private final Duration wait;
+    private final int maxBatch;
+    private final BlockingQueue<Pending<T>> queue = new LinkedBlockingQueue<>();
+    private @Nullable Thread writer;
+    private @Nullable ScheduledExecutorService sweeper;
+    /** The group being recorded now, for the sweeper. */
+    private volatile List<Pending<T>> recording = List.of();
+    private volatile boolean closed;
+
+    /** @param name the writer thread's name; the sweeper's adds {@code -timeout} */
+    GroupCommit(String name, Sink<T> sink, Duration wait, int maxBatch) {
+        this.name = name;
+        this.sink = sink;
+        this.wait = wait;
+        this.maxBatch = maxBatch;
+    }
+
+    Duration waitLimit() {
+        return wait;
+    }
+
+    /**
+     * @return completes with what the sink said of the item; fails with a {@link TimeoutException}
+     *     when it was not recorded within the wait, with the sink's failure otherwise, and with an
+     *     {@link IllegalStateException} once closed
+     */
+    CompletableFuture<Boolean> submit(T item) {
+        CompletableFuture<Boolean> done = new CompletableFuture<>();
+        start();
+        if (closed || !queue.offer(new Pending<>(item, done, System.nanoTime() + wait.toNanos()))) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the server is stopping"));
+        }
+        return done;
+    }
+
+    private synchronized void start() {
+        if (writer == null && !closed) {
+            writer = Thread.ofPlatform().daemon().name(name).start(this::write);
+            sweeper = Executors.newSingleThreadScheduledExecutor(
+                    Thread.ofPlatform().daemon().name(name + "-timeout").factory());
+            sweeper.scheduleWithFixedDelay(this::sweep, SWEEP_MILLIS, SWEEP_MILLIS, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Fails every waiting request past its deadline, queued or being recorded (a later commit changes nothing). */
+    private void sweep() {
+        long now = System.nanoTime();
+        for (List<Pending<T>> pendings : List.of(List.copyOf(queue), recording)) {
+            for (Pending<T> p : pendings) {
+                if (now - p.deadline() > 0) {
+                    p.done().completeExceptionally(new TimeoutException());
+                }
+            }
+        }
+    }
+
+    private void write() {
+        List<Pending<T>> batch = new ArrayList<>(maxBatch);
+        while (!closed || !queue.isEmpty()) {
+            try {
+                Pending<T> head = queue.poll(1, TimeUnit.SECONDS);
+                if (head == null) {
+                    continue;
+                }
+                batch.add(head);
+                queue.drainTo(batch, maxBatch - 1);
+                recording = List.copyOf(batch);
+                boolean[] first = sink.record(batch.stream().map(Pending::item).toList());
+                for (int i = 0; i < batch.size(); i++) {
+                    batch.get(i).done().complete(first[i]);
+                }
+                recording = List.of();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail(batch, e);
+                return;
+            } catch (Exception e) {
+                LOG.warn("{}: could not record {} item(s); their requests are refused: {}", name, batch.size(),
+                        e.toString());
+                fail(batch, e);
+            }
+            batch.clear();
+        }
+    }
+
+    private static <T> void fail(List<Pending<T>> batch, Exception e) {
+        batch.forEach(p -> p.done().completeExceptionally(e));
+    }
+
+    /** Records what is queued (for up to 5 s), then fails whatever is left. */
+    @Override
+    public void close() {
+        Thread running;
+        synchronized (this) {
+            closed = true;
+            running = writer;
+            if (sweeper != null) {
+                sweeper.shutdownNow();
+            }
+        }
+        if (running != null) {
+            try {
+                running.join(Duration.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        List<Pending<T>> left = new ArrayList<>();
+        queue.drainTo(left);
+        fail(left, new IllegalStateException("stopped"));
+    }
+}
