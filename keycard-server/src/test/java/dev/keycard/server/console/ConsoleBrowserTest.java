@@ -22,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -29,6 +30,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -266,6 +268,57 @@ class ConsoleBrowserTest {
         click("button.danger");
         assertTrue(find(".notice").getText().contains("removed"), find(".notice").getText());
         assertFalse(http.get("/oauth2/jwks").body().contains(kid), "the leaked key is gone from the JWKS");
+    }
+
+    /**
+     * The keyboard alone: Tab reaches the sign-in button and every control of a form in order,
+     * each shows the console's focus ring, Enter submits; and every visible control has a label.
+     */
+    @Test
+    void operatorWhenUsingOnlyTheKeyboardThenSignsInAndRegistersAnApi() {
+        Http http = start();
+        browser.get(ConsoleHttpTest.link(http));
+        assertEquals("sign-in", tabTo("sign-in"));
+        ((JavascriptExecutor) browser).executeScript("window.keycardLeaving = true");
+        keys(Keys.ENTER);
+        new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(org.openqa.selenium.WebDriverException.class)
+                .until(d -> replaced());
+        assertEquals("Overview", heading());
+
+        go("/console/apis");
+        assertEquals("[]", ((JavascriptExecutor) browser).executeScript("""
+                return JSON.stringify([...document.querySelectorAll('input, select, textarea')]
+                    .filter(e => e.type !== 'hidden' && !e.labels?.length && !e.getAttribute('aria-label'))
+                    .map(e => e.id || e.name));"""), "every control has a label");
+        tabTo("identifier");
+        WebElement focused = browser.switchTo().activeElement();
+        assertEquals("solid", focused.getCssValue("outline-style"), "the focus is visible");
+        keys(JOBS, Keys.TAB);
+        assertEquals("name", browser.switchTo().activeElement().getAttribute("id"), "Tab goes on in reading order");
+        keys("Jobs", Keys.TAB);
+        assertEquals("scopes", browser.switchTo().activeElement().getAttribute("id"));
+        ((JavascriptExecutor) browser).executeScript("window.keycardLeaving = true");
+        keys("jobs:read", Keys.ENTER);
+        new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(org.openqa.selenium.WebDriverException.class)
+                .until(d -> replaced());
+        assertTrue(find("table").getText().contains(JOBS), "registered from the keyboard");
+    }
+
+    /** Types into whatever has the focus, as a keyboard does. */
+    private void keys(CharSequence... keys) {
+        new Actions(browser).sendKeys(keys).perform();
+    }
+
+    /** Presses Tab until the element with {@code id} has the focus (at most 60 times); returns its id. */
+    private String tabTo(String id) {
+        for (int i = 0; i < 60; i++) {
+            WebElement active = browser.switchTo().activeElement();
+            if (id.equals(active.getAttribute("id"))) {
+                return id;
+            }
+            keys(Keys.TAB);
+        }
+        throw new AssertionError("Tab never reached #" + id);
     }
 
     @Test
