@@ -148,7 +148,7 @@ public final class DPoPProofVerifier {
             } catch (ParseException e) {
                 throw DPoPProofException.invalid(CLAIMS_UNREADABLE);
             }
-            signingInput = compact.substring(0, second).getBytes(StandardCharsets.US_ASCII);
+            signingInput = compact.substring(0, second).getBytes(StandardCharsets.UTF_8); // as Nimbus does
             signature = new Base64URL(compact.substring(second + 1));
         } else {
             SignedJWT jwt;

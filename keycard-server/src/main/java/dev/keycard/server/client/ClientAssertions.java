@@ -19,7 +19,6 @@ import java.security.GeneralSecurityException;
 import java.text.ParseException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.Locale;
@@ -278,9 +277,11 @@ public final class ClientAssertions {
         if (!client.enabled()) {
             throw new Refused("disabled", "client " + clientId + " is disabled");
         }
+        // Spent for as long as it is accepted: until exp and the clock skew allowed past it.
+        Instant spentUntil = expires.plus(policy.clockSkew());
         CompletableFuture<String> verified = keySets.candidates(client, header)
                 .thenApply(keys -> signedBy("client " + clientId, parsed.jwt(), alg, keys))
-                .thenCompose(keyId -> replay.spend(clientId, jti, expires).handle((first, failure) -> {
+                .thenCompose(keyId -> replay.spend(clientId, jti, spentUntil).handle((first, failure) -> {
                     if (failure != null) {
                         Throwable cause = failure instanceof java.util.concurrent.CompletionException c
                                 && c.getCause() != null ? c.getCause() : failure;
@@ -477,10 +478,10 @@ public final class ClientAssertions {
             return new Jws(jwt.getParsedParts()[0].toString(), jwt.getHeader(), jwt.getJWTClaimsSet(),
                     jwt.getSigningInput(), jwt.getSignature());
         }
-        String payload = new String(Base64.getUrlDecoder().decode(compact.substring(first + 1, second)),
-                StandardCharsets.UTF_8);
+        // Decoded and encoded as Nimbus does for a header it parses, so a known header changes nothing.
+        String payload = new Base64URL(compact.substring(first + 1, second)).decodeToString();
         return new Jws(compact.substring(0, first), header, JWTClaimsSet.parse(payload),
-                compact.substring(0, second).getBytes(StandardCharsets.US_ASCII),
+                compact.substring(0, second).getBytes(StandardCharsets.UTF_8),
                 new Base64URL(compact.substring(second + 1)));
     }
 

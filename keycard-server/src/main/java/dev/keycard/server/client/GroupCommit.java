@@ -72,8 +72,13 @@ final class GroupCommit<T> implements AutoCloseable {
     CompletableFuture<Boolean> submit(T item) {
         CompletableFuture<Boolean> done = new CompletableFuture<>();
         start();
-        if (closed || !queue.offer(new Pending<>(item, done, System.nanoTime() + wait.toNanos()))) {
+        Pending<T> pending = new Pending<>(item, done, System.nanoTime() + wait.toNanos());
+        if (closed || !queue.offer(pending)) {
             return CompletableFuture.failedFuture(new IllegalStateException("the server is stopping"));
+        }
+        if (closed && queue.remove(pending)) {
+            // Closed while it went in, and close() may have drained the queue already: nobody else answers it.
+            done.completeExceptionally(new IllegalStateException("the server is stopping"));
         }
         return done;
     }
@@ -119,10 +124,11 @@ final class GroupCommit<T> implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 fail(batch, e);
                 return;
-            } catch (Exception e) {
+            } catch (Exception | Error e) { // an Error too: a writer that died would leave every later request to time out
                 LOG.warn("{}: could not record {} item(s); their requests are refused: {}", name, batch.size(),
                         e.toString());
-                fail(batch, e);
+                fail(batch, e instanceof Exception x ? x : new IllegalStateException(e));
+                recording = List.of();
             }
             batch.clear();
         }

@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -53,6 +54,8 @@ public final class JournaledReplay implements ClientAssertions.SingleUse, AutoCl
     /** Bytes of one record: the id's two halves and the expiry in epoch milliseconds, big-endian. */
     static final int RECORD = 24;
     private static final int MAX_BATCH = 1024;
+    /** The journals open in this process, by their real path. */
+    private static final java.util.Set<Path> OPEN = ConcurrentHashMap.newKeySet();
 
     /** 128 bits of SHA-256 over the client and the {@code jti}: what a use is known by. */
     record Id(long high, long low) {
@@ -105,12 +108,32 @@ public final class JournaledReplay implements ClientAssertions.SingleUse, AutoCl
 
     static JournaledReplay open(Path journal, AssertionReplay store, Clock clock, Duration wait, long storeUntil,
                                 int maxRemembered) {
+        Path real;
+        try {
+            Path absolute = journal.toAbsolutePath();
+            real = absolute.getParent().toRealPath().resolve(absolute.getFileName());
+        } catch (IOException e) {
+            throw new StoreException("cannot open the journal of used assertions " + segment(journal, 0) + ": " + e, e);
+        }
+        // In one process the file lock cannot tell two servers apart (and closing the second's file
+        // would release the first's lock): this set does.
+        if (!OPEN.add(real)) {
+            throw inUse(real);
+        }
         FileChannel[] segments = new FileChannel[2];
         try {
+            boolean created = false;
             for (int i = 0; i < 2; i++) {
-                Path file = segment(journal, i);
+                Path file = segment(real, i);
+                created |= Files.notExists(file);
                 PrivateFiles.restrict(file);
-                segments[i] = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                segments[i] = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                        StandardOpenOption.WRITE);
+            }
+            if (created) { // the new names themselves survive a power cut
+                try (FileChannel dir = FileChannel.open(real.getParent(), StandardOpenOption.READ)) {
+                    dir.force(true);
+                }
             }
             FileLock lock;
             try {
@@ -119,10 +142,9 @@ public final class JournaledReplay implements ClientAssertions.SingleUse, AutoCl
                 lock = null;
             }
             if (lock == null) {
-                throw new StoreException("another Keycard process uses this SQLite store (" + segment(journal, 0)
-                        + " is locked): a SQLite store serves one server; run several on PostgreSQL", null);
+                throw inUse(real);
             }
-            JournaledReplay replay = new JournaledReplay(journal, segments, lock, store, clock, wait, maxRemembered,
+            JournaledReplay replay = new JournaledReplay(real, segments, lock, store, clock, wait, maxRemembered,
                     storeUntil);
             replay.load();
             return replay;
@@ -130,12 +152,17 @@ public final class JournaledReplay implements ClientAssertions.SingleUse, AutoCl
             for (FileChannel c : segments) {
                 closeQuietly(c);
             }
+            OPEN.remove(real);
             if (e instanceof StoreException s) {
                 throw s;
             }
-            throw new StoreException("cannot open the journal of used assertions " + segment(journal, 0) + ": " + e,
-                    e);
+            throw new StoreException("cannot open the journal of used assertions " + segment(real, 0) + ": " + e, e);
         }
+    }
+
+    private static StoreException inUse(Path journal) {
+        return new StoreException("another Keycard process uses this SQLite store (" + segment(journal, 0)
+                + " is locked): a SQLite store serves one server; run several on PostgreSQL", null);
     }
 
     static Path segment(Path journal, int i) {
@@ -200,7 +227,10 @@ public final class JournaledReplay implements ClientAssertions.SingleUse, AutoCl
                 return h;
             }
             if (full) {
-                return null; // no room: not remembered here, and an expired one is dropped
+                // No room: the store records it. Said before the bin is released, so that a spend of
+                // the same jti that finds room a moment later also asks the store.
+                storeUntil.accumulateAndGet(exp, Math::max);
+                return null;
             }
             fresh[0] = true;
             return exp;
@@ -257,16 +287,28 @@ public final class JournaledReplay implements ClientAssertions.SingleUse, AutoCl
             current = other;
         }
         FileChannel out = segments[current];
+        long start = out.position();
         buffer.clear();
         for (Use u : batch) {
             buffer.putLong(u.id().high()).putLong(u.id().low()).putLong(u.exp());
             latest[current] = Math.max(latest[current], u.exp());
         }
         buffer.flip();
-        while (buffer.hasRemaining()) {
-            out.write(buffer);
+        try {
+            while (buffer.hasRemaining()) {
+                out.write(buffer);
+            }
+            out.force(false);
+        } catch (IOException e) {
+            // A part written (a full disk) would leave the next records off the 24-byte grid: cut it.
+            try {
+                out.truncate(start);
+                out.position(start);
+            } catch (IOException cut) {
+                e.addSuppressed(cut);
+            }
+            throw e;
         }
-        out.force(false);
         boolean[] first = new boolean[batch.size()];
         Arrays.fill(first, true); // memory decided: each use here is the first
         return first;
@@ -309,6 +351,7 @@ public final class JournaledReplay implements ClientAssertions.SingleUse, AutoCl
         for (FileChannel c : segments) {
             closeQuietly(c);
         }
+        OPEN.remove(journal);
     }
 
     private static void closeQuietly(@Nullable FileChannel c) {

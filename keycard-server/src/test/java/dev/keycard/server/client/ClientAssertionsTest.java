@@ -142,6 +142,19 @@ class ClientAssertionsTest {
     }
 
     @Test
+    void verifyWhenAcceptedThenItsJtiIsSpentForAsLongAsItIsAcceptedIncludingTheClockSkew() throws Exception {
+        SigningKey key = key(SigningAlg.ES256, "k");
+        java.util.List<Instant> until = new java.util.ArrayList<>();
+        ClientAssertions p = assertions(TestApis.registry(List.of(TestApis.jobs().build()), List.of(worker("batch", key))),
+                keySets, (client, jti, exp) -> {
+                    until.add(exp);
+                    return java.util.concurrent.CompletableFuture.completedFuture(true);
+                });
+        verify(p, sign(key, claims("batch", c -> c))); // exp NOW + 60 s, accepted until 30 s past it
+        assertEquals(List.of(NOW.plusSeconds(60).plus(POLICY.clockSkew())), until);
+    }
+
+    @Test
     void verifyWhenTheHeaderIsKnownFromAnEarlierAssertionThenTheSignatureAndClaimsAreStillChecked() throws Exception {
         SigningKey key = key(SigningAlg.ES256, "k");
         SigningKey stranger = key(SigningAlg.ES256, "k");

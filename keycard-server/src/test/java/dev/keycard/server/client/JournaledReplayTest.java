@@ -138,6 +138,9 @@ class JournaledReplayTest {
                     refused.getMessage());
             assertTrue(replay.spend("batch", "jti-1", in(60)).join(), "the first one goes on");
         }
+        try (JournaledReplay next = journal(100)) {
+            assertFalse(next.spend("batch", "jti-1", in(60)).join(), "once the first has stopped, the next one starts");
+        }
         assertEquals("rw-------", PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(JournaledReplay.segment(journal, 0))));
         assertEquals("rw-------", PosixFilePermissions.toString(

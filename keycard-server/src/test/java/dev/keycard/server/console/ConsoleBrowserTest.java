@@ -278,7 +278,7 @@ class ConsoleBrowserTest {
     void operatorWhenUsingOnlyTheKeyboardThenSignsInAndRegistersAnApi() {
         Http http = start();
         browser.get(ConsoleHttpTest.link(http));
-        assertEquals("sign-in", tabTo("sign-in"));
+        tabTo("sign-in");
         ((JavascriptExecutor) browser).executeScript("window.keycardLeaving = true");
         keys(Keys.ENTER);
         new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(org.openqa.selenium.WebDriverException.class)
@@ -291,12 +291,11 @@ class ConsoleBrowserTest {
                     .filter(e => e.type !== 'hidden' && !e.labels?.length && !e.getAttribute('aria-label'))
                     .map(e => e.id || e.name));"""), "every control has a label");
         tabTo("identifier");
-        WebElement focused = browser.switchTo().activeElement();
-        assertEquals("solid", focused.getCssValue("outline-style"), "the focus is visible");
+        assertFocusShown("identifier");
         keys(JOBS, Keys.TAB);
-        assertEquals("name", browser.switchTo().activeElement().getAttribute("id"), "Tab goes on in reading order");
+        assertFocusShown("name"); // Tab goes on in reading order
         keys("Jobs", Keys.TAB);
-        assertEquals("scopes", browser.switchTo().activeElement().getAttribute("id"));
+        assertFocusShown("scopes");
         ((JavascriptExecutor) browser).executeScript("window.keycardLeaving = true");
         keys("jobs:read", Keys.ENTER);
         new WebDriverWait(browser, Duration.ofSeconds(10)).ignoring(org.openqa.selenium.WebDriverException.class)
@@ -309,16 +308,22 @@ class ConsoleBrowserTest {
         new Actions(browser).sendKeys(keys).perform();
     }
 
-    /** Presses Tab until the element with {@code id} has the focus (at most 60 times); returns its id. */
-    private String tabTo(String id) {
+    /** Presses Tab until the element with {@code id} has the focus (at most 60 times). */
+    private void tabTo(String id) {
         for (int i = 0; i < 60; i++) {
-            WebElement active = browser.switchTo().activeElement();
-            if (id.equals(active.getAttribute("id"))) {
-                return id;
+            if (id.equals(browser.switchTo().activeElement().getAttribute("id"))) {
+                return;
             }
             keys(Keys.TAB);
         }
         throw new AssertionError("Tab never reached #" + id);
+    }
+
+    /** The focus is on {@code id} and drawn with the console's ring. */
+    private void assertFocusShown(String id) {
+        WebElement focused = browser.switchTo().activeElement();
+        assertEquals(id, focused.getAttribute("id"), "the focus");
+        assertEquals("solid", focused.getCssValue("outline-style"), "the focus ring on #" + id);
     }
 
     @Test
