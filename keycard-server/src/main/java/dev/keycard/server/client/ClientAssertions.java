@@ -116,10 +116,14 @@ public final class ClientAssertions {
      * An assertion parsed, not yet trusted: the client it claims to come from, and the trust
      * source that issued it when it is a federated workload's token (null for {@code private_key_jwt}).
      */
-    record Parsed(Jws jwt, JWTClaimsSet claims, String clientId, @Nullable TrustSource source,
+    record Parsed(Jws jwt, String clientId, @Nullable TrustSource source,
                   @Nullable String assertion, @Nullable PlatformToken verified) {
-        Parsed(Jws jwt, JWTClaimsSet claims, String clientId) {
-            this(jwt, claims, clientId, null, null, null);
+        Parsed(Jws jwt, String clientId) {
+            this(jwt, clientId, null, null, null);
+        }
+
+        JWTClaimsSet claims() {
+            return jwt.claims();
         }
 
         ClientAuthMethod method() {
@@ -134,7 +138,7 @@ public final class ClientAssertions {
      * are kept: every other check runs on every use.
      */
     /** @param until when it stops being accepted (epoch ms): only then may it be forgotten early */
-    record PlatformToken(Jws jwt, JWTClaimsSet claims, TrustSource source, String keyId, long until) {
+    record PlatformToken(Jws jwt, TrustSource source, String keyId, long until) {
     }
 
     /**
@@ -180,20 +184,17 @@ public final class ClientAssertions {
         }
         PlatformToken known = platformTokens.get(assertion);
         Jws jwt;
-        JWTClaimsSet claims;
         if (known != null) {
             jwt = known.jwt();
-            claims = known.claims();
         } else {
             try {
                 jwt = jws(assertion);
-                claims = jwt.claims();
             } catch (ParseException | RuntimeException e) {
                 throw new Refused("malformed_assertion", "client_assertion is not a signed JWT: " + e.getMessage());
             }
         }
-        String iss = claims.getIssuer();
-        String sub = claims.getSubject();
+        String iss = jwt.claims().getIssuer();
+        String sub = jwt.claims().getSubject();
         if (sub == null || sub.isEmpty()) {
             throw new Refused("wrong_subject", "client_assertion without sub");
         }
@@ -202,7 +203,7 @@ public final class ClientAssertions {
                     .filter(t -> t.kind() == TrustSource.Kind.SPIFFE)
                     .orElseThrow(() -> new Refused("unknown_issuer", "no trust source for the trust domain of "
                             + printable(sub)));
-            return federated(jwt, claims, source, sub, assertion, known);
+            return federated(jwt, source, sub, assertion, known);
         }
         if (iss == null) {
             throw new Refused("wrong_subject", "client_assertion without iss");
@@ -214,21 +215,21 @@ public final class ClientAssertions {
                 throw new Refused("unsupported_assertion_type", "a JWT-SVID goes with client_assertion_type "
                         + JWT_SPIFFE);
             }
-            return federated(jwt, claims, source.get(), sub, assertion, known);
+            return federated(jwt, source.get(), sub, assertion, known);
         }
         if (!iss.equals(sub)) {
             throw new Refused("wrong_subject", "client_assertion iss and sub differ");
         }
-        return new Parsed(jwt, claims, iss);
+        return new Parsed(jwt, iss);
     }
 
     /** The client the subject of a trust source's token is registered as. */
-    private Parsed federated(Jws jwt, JWTClaimsSet claims, TrustSource source, String sub, String assertion,
+    private Parsed federated(Jws jwt, TrustSource source, String sub, String assertion,
                              @Nullable PlatformToken known) throws Refused {
         Client client = registry.federatedClient(source.name(), sub)
                 .orElseThrow(() -> new Refused("unknown_subject", "no client for subject " + printable(sub)
                         + " of trust source " + source.name()));
-        return new Parsed(jwt, claims, client.id().value(), source, assertion, known);
+        return new Parsed(jwt, client.id().value(), source, assertion, known);
     }
 
     /** {@code spiffe://<trust domain>} of a SPIFFE ID, or "" when it is not one. */
@@ -360,7 +361,7 @@ public final class ClientAssertions {
         String assertion = parsed.assertion();
         if (assertion != null) {
             verified = verified.thenApply(keyId -> {
-                remember(assertion, new PlatformToken(parsed.jwt(), claims, source, keyId, usableUntil(claims, source)));
+                remember(assertion, new PlatformToken(parsed.jwt(), source, keyId, usableUntil(claims, source)));
                 return keyId;
             });
         }
