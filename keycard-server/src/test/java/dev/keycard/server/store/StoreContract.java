@@ -110,6 +110,35 @@ abstract class StoreContract {
     }
 
     @Test
+    void clientsWhenReadWholeThenEachHasItsOwnRowsAndNamesKeepEveryCharacter() {
+        String billing = "https://billing.internal";
+        String name = "Zürich <b>\u00e9t\u00e9</b> \u6771\u4eac \u2713 \uD83D\uDD11"; // beyond ASCII, and 4 bytes
+        tx(c -> {
+            apis.insert(c, api(JOBS, "jobs:read", "jobs:write"));
+            apis.insert(c, api(billing, "bill:read"));
+            clients.insert(c, new Client(new ClientId("a"), name, true, Set.of(ClientAuthMethod.CLIENT_SECRET_BASIC),
+                    Set.of(GrantType.CLIENT_CREDENTIALS), Optional.empty(),
+                    Map.of(JOBS, ScopeSet.of("jobs:read", "jobs:write"), billing, ScopeSet.of("bill:read")),
+                    List.of(secret("s1", "kcs_a"), secret("s2", "kcs_b")), T0, T0));
+            clients.insert(c, client("b", Map.of()));
+            clients.insert(c, client("c", Map.of(billing, ScopeSet.of("bill:read")), secret("s3", "kcs_c")));
+            return null;
+        });
+        List<Client> all = tx(clients::findAll);
+        assertEquals(List.of("a", "b", "c"), all.stream().map(cl -> cl.id().value()).toList());
+        assertEquals(name, all.get(0).name());
+        assertEquals(Map.of(JOBS, ScopeSet.of("jobs:read", "jobs:write"), billing, ScopeSet.of("bill:read")),
+                all.get(0).grants());
+        assertEquals(Set.of("s1", "s2"), all.get(0).secrets().stream().map(ClientSecret::id).collect(java.util.stream.Collectors.toSet()));
+        assertEquals(Map.of(), all.get(1).grants());
+        assertEquals(List.of(), all.get(1).secrets());
+        assertEquals(Optional.of(JOBS), all.get(1).defaultApi());
+        assertEquals(Map.of(billing, ScopeSet.of("bill:read")), all.get(2).grants());
+        assertEquals(List.of("s3"), all.get(2).secrets().stream().map(ClientSecret::id).toList());
+        assertTrue(all.get(2).secrets().get(0).matches(Secrets.digest("kcs_c")));
+    }
+
+    @Test
     void grantWhenScopeNotDefinedByApiThenStoreRefuses() {
         tx(c -> { apis.insert(c, api(JOBS, "jobs:read")); return null; });
         StoreException e = assertThrows(StoreException.class, () -> tx(c -> {

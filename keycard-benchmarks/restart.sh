@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# Restart to first token with a large registry, against a fresh store on 127.0.0.1 only:
+#   keycard-benchmarks/restart.sh [--clients 100000] [--store sqlite|postgresql] [--runs 5]
+#                                 [--baseline-jar FILE] [--baseline-opts 'JVM OPTIONS']
+# Creates N clients once through the admin API (8 at a time, each granted one scope), then
+# restarts the server RUNS times on that store and reports, per restart: milliseconds from launch
+# to the first token, the registry read the server logs, heap after a full GC and RSS. With
+# --baseline-jar (another build of keycard.jar, e.g. main's, copied elsewhere), each restart of
+# this build alternates with one of that build on the same store, so that both meet the same
+# machine; --baseline-opts adds JVM options to the baseline's only (to compare a JVM option, give
+# the same jar). Prints Markdown on stdout (progress on stderr).
+# Needs curl, python3, a JDK >= 21 (bin/find-jdk) and keycard-server/target/keycard.jar.
+set -euo pipefail
+
+command_line=$(printf '%q ' "$0" "$@")
+command_line=${command_line% }
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+
+clients=100000 store=sqlite runs=5 baseline_jar="" baseline_opts=""
+start_limit=120
+
+usage() {
+  echo "usage: keycard-benchmarks/restart.sh [--clients N] [--store sqlite|postgresql] [--runs N] [--baseline-jar FILE] [--baseline-opts 'JVM OPTIONS']"
+}
+script=restart.sh
+# shellcheck source=script-lib.sh
+source "$here/script-lib.sh"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --clients) clients=$(value_of "$@"); shift 2 ;;
+    --store) store=$(value_of "$@"); shift 2 ;;
+    --runs) runs=$(value_of "$@"); shift 2 ;;
+    --baseline-jar) baseline_jar=$(value_of "$@"); shift 2 ;;
+    --baseline-opts) baseline_opts=$(value_of "$@"); shift 2 ;;
+    --clients=*) clients=${1#*=}; shift ;;
+    --store=*) store=${1#*=}; shift ;;
+    --runs=*) runs=${1#*=}; shift ;;
+    --baseline-jar=*) baseline_jar=${1#*=}; shift ;;
+    --baseline-opts=*) baseline_opts=${1#*=}; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) bad_usage "unknown argument: $1" ;;
+  esac
+done
+require_whole_numbers "$clients" "$runs"
+case "$store" in sqlite|postgresql) ;; *) bad_usage "--store is sqlite or postgresql, not '$store'" ;; esac
+[ -z "$baseline_jar" ] || [ -f "$baseline_jar" ] || bad_usage "--baseline-jar $baseline_jar: no such file"
+[ -z "$baseline_opts" ] || [ -n "$baseline_jar" ] || bad_usage "--baseline-opts needs --baseline-jar"
+require_tools curl python3
+
+# shellcheck source=server-lib.sh
+source "$here/server-lib.sh"
+this_jar=$jar this_opts=$java_opts
+use_build() { # jar, extra JVM options: what start_server launches next
+  jar=$1
+  "$root/bin/prepare-start-cache" "$JAVA_HOME" "$jar" > /dev/null 2>&1 || true
+  java_opts="$("$root/bin/jvm-opts" "$JAVA_HOME" "$jar" serve) ${BENCH_EXTRA_JAVA_OPTS:-} $2"
+  read -r -a java_opts_array <<< "$java_opts"
+}
+if [ -n "$baseline_jar" ]; then
+  baseline_jar=$(cd "$(dirname "$baseline_jar")" && pwd)/$(basename "$baseline_jar")
+  use_build "$baseline_jar" "$baseline_opts"
+  baseline_java_opts=$java_opts
+  use_build "$this_jar" ""
+fi
+
+api=https://jobs.scale
+echo "restart.sh: starting Keycard ($store) on $base" >&2
+start_server
+[ "$(admin_call POST /admin/v1/apis "{\"identifier\":\"$api\",\"name\":\"Scale\",\"scopes\":[\"bench:read\"],\
+\"signing_alg\":\"ES256\",\"token_lifetime\":3600}" "$work/api.json")" = 201 ] || die "API: $(cat "$work/api.json")"
+echo "restart.sh: creating $clients clients" >&2
+driver create "$base" "$clients" "$clients" 8 "$api" "$work/clients.txt" > /dev/null
+stop_server
+
+restart() { # label: one table row
+  local registry_ms heap rss
+  : > "$work/server.log"
+  start_server
+  registry_ms=$(grep -o 'registry: [0-9]* clients read in [0-9]* ms' "$work/server.log" | tail -n 1 | awk '{ print $(NF - 1) }')
+  sleep 5
+  heap=$(heap_mib)
+  rss=$(awk '$1 == "VmRSS:" { printf "%.0f", $2 / 1024 }' "/proc/$server_pid/status")
+  stop_server
+  echo "| $1 | $started_ms ms | ${registry_ms:-?} ms | $heap MiB | $rss MiB |"
+}
+rows=""
+for i in $(seq 1 "$runs"); do
+  echo "restart.sh: restart $i of $runs" >&2
+  use_build "$this_jar" ""
+  rows+="$(restart "this build, $i")"$'\n'
+  if [ -n "$baseline_jar" ]; then
+    use_build "$baseline_jar" "$baseline_opts"
+    rows+="$(restart "baseline, $i")"$'\n'
+  fi
+done
+
+cpu_model=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+cat <<EOF
+### Restart with $clients clients on $store
+
+- command: \`$command_line\`
+- machine: $(nproc) cores, ${cpu_model:-unknown CPU}; JDK: $("$java" -version 2>&1 | head -n 1)
+- JVM options: \`$this_opts\`${baseline_jar:+; baseline: \`$baseline_java_opts\`}
+
+| restart | launch to first token | reading the registry (the server's log) | heap after a full GC | RSS |
+|---|---:|---:|---:|---:|
+${rows%$'\n'}
+EOF
