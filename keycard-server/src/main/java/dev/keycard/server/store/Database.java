@@ -100,6 +100,14 @@ public final class Database implements AutoCloseable {
             // (LastAdministrator counts after its write); a server default of REPEATABLE READ
             // would read an older snapshot.
             hc.setTransactionIsolation("TRANSACTION_READ_COMMITTED");
+            // A plan for each execution, made with the table's size at that moment. Keycard's
+            // statements are short keyed reads and writes, planned in tens of microseconds; a
+            // generic plan, which PostgreSQL otherwise keeps for a prepared statement (and for the
+            // foreign-key checks of its triggers) after five executions, is made with the
+            // statistics of that moment, and a plan made while a table was nearly empty scans it
+            // until an ANALYZE: admin writes slowed from 329 to 54 a second as a registry grew to
+            // 76,000 clients with autovacuum off (docs/benchmarks.md). PostgreSQL 12 and later.
+            hc.setConnectionInitSql("SET plan_cache_mode = force_custom_plan");
             // While PostgreSQL answers, a connection is free or made within milliseconds; after 2 s
             // it is not answering, and the caller gets 503 with Retry-After rather than a hanging
             // admin call, revocation or readiness probe (docs/decisions.md, "Store outage").

@@ -52,6 +52,21 @@ class PostgresStoreTest extends StoreContract {
         }
     }
 
+    @Test
+    void connectionsWhenOpenedThenPlanEachExecutionForTheTablesAsTheyAreNow() {
+        postgres = Postgres.schema();
+        try (Database db = reopen()) {
+            // A generic plan made for a nearly empty table would otherwise be kept as the registry grows.
+            String mode = db.transaction(c -> {
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SHOW plan_cache_mode")) {
+                    rs.next();
+                    return rs.getString(1);
+                }
+            });
+            assertEquals("force_custom_plan", mode);
+        }
+    }
+
     @AfterEach
     void dropSchema() {
         if (postgres != null) {
