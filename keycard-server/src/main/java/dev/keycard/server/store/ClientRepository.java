@@ -168,7 +168,7 @@ public final class ClientRepository {
             try (ResultSet rc = clients.executeQuery(); ResultSet rsec = secrets.executeQuery();
                  ResultSet rg = grants.executeQuery(); ResultSet ri = identities.executeQuery()) {
                 // Each cursor's client_id is read once per row: on SQLite every column read is a
-                // call into native code, and those calls are most of a start's reading time.
+                // call into native code, and those calls are half of a start's reading time.
                 @Nullable String secretOf = rsec.next() ? text.at(rsec, 1) : null;
                 @Nullable String grantOf = rg.next() ? text.at(rg, 1) : null;
                 @Nullable String identityOf = ri.next() ? text.at(ri, 1) : null;

@@ -105,8 +105,8 @@ public final class Database implements AutoCloseable {
             // generic plan, which PostgreSQL otherwise keeps for a prepared statement (and for the
             // foreign-key checks of its triggers) after five executions, is made with the
             // statistics of that moment, and a plan made while a table was nearly empty scans it
-            // until an ANALYZE: admin writes slowed from 329 to 54 a second as a registry grew to
-            // 76,000 clients with autovacuum off (docs/benchmarks.md). PostgreSQL 12 and later.
+            // until an ANALYZE: with autovacuum off, admin writes slowed from about 330 to under 60
+            // a second as a registry grew to 76,000 clients (docs/benchmarks.md). PostgreSQL 12+.
             hc.setConnectionInitSql("SET plan_cache_mode = force_custom_plan");
             // While PostgreSQL answers, a connection is free or made within milliseconds; after 2 s
             // it is not answering, and the caller gets 503 with Retry-After rather than a hanging
