@@ -132,8 +132,8 @@ public final class Database implements AutoCloseable {
         LOG.info("store: {} ({})", sqlite ? "SQLite" : "PostgreSQL", redact(url));
         if (!sqlite && autovacuumOff(pool)) {
             LOG.warn("PostgreSQL runs with autovacuum off: nothing refreshes the statistics of Keycard's tables,"
-                    + " and its keyed reads turn into table scans as the tables grow; turn autovacuum on, or run"
-                    + " ANALYZE regularly (docs/operations.md, PostgreSQL upkeep)");
+                    + " and reading a page of the client list turns into table scans as the tables grow; turn"
+                    + " autovacuum on, or run ANALYZE regularly (docs/operations.md, PostgreSQL upkeep)");
         }
         return new Database(pool, sqlite, sqliteFile(url));
     }
