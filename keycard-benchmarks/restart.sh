@@ -4,7 +4,8 @@
 #                                 [--baseline-jar FILE] [--baseline-opts 'JVM OPTIONS']
 # Creates N clients once through the admin API (8 at a time, each granted one scope), then
 # restarts the server RUNS times on that store and reports, per restart: milliseconds from launch
-# to the first token, the registry read the server logs, heap after a full GC and RSS. With
+# to the first token, the registry read the server logs, heap after a full GC, RSS, and the
+# latency of the client list's first page (GET /admin/v1/clients, 200 after 20 to warm up). With
 # --baseline-jar (another build of keycard.jar, e.g. main's, copied elsewhere), each restart of
 # this build alternates with one of that build on the same store, so that both meet the same
 # machine; --baseline-opts adds JVM options to the baseline's only (to compare a JVM option, give
@@ -74,15 +75,16 @@ driver create "$base" "$clients" "$clients" 8 "$api" "$work/clients.txt" > /dev/
 stop_server
 
 restart() { # label: one table row
-  local registry_ms heap rss
+  local registry_ms heap rss page_p50 page_p99 page_cold
   : > "$work/server.log"
   start_server
   registry_ms=$(grep -o 'registry: [0-9]* clients read in [0-9]* ms' "$work/server.log" | tail -n 1 | awk '{ print $(NF - 1) }')
   sleep 5
   heap=$(heap_mib)
   rss=$(awk '$1 == "VmRSS:" { printf "%.0f", $2 / 1024 }' "/proc/$server_pid/status")
+  read -r page_p50 page_p99 page_cold <<< "$(driver page "$base" 200)"
   stop_server
-  echo "| $1 | $started_ms ms | ${registry_ms:-?} ms | $heap MiB | $rss MiB |"
+  echo "| $1 | $started_ms ms | ${registry_ms:-?} ms | $heap MiB | $rss MiB | $page_p50 / $page_p99 ms |"
 }
 rows=""
 for i in $(seq 1 "$runs"); do
@@ -96,14 +98,18 @@ for i in $(seq 1 "$runs"); do
 done
 
 cpu_model=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+store_note=""
+if [ "$store" = postgresql ]; then
+  store_note="; PostgreSQL autovacuum: $(driver setting "$store_url" autovacuum) (no \`ANALYZE\` by this script)"
+fi
 cat <<EOF
 ### Restart with $clients clients on $store
 
 - command: \`$command_line\`
 - machine: $(nproc) cores, ${cpu_model:-unknown CPU}; JDK: $("$java" -version 2>&1 | head -n 1)
-- JVM options: \`$this_opts\`${baseline_jar:+; baseline: \`$baseline_java_opts\`}
+- JVM options: \`$this_opts\`${baseline_jar:+; baseline: \`$baseline_java_opts\`}$store_note
 
-| restart | launch to first token | reading the registry (the server's log) | heap after a full GC | RSS |
-|---|---:|---:|---:|---:|
+| restart | launch to first token | reading the registry (the server's log) | heap after a full GC | RSS | client list's first page, p50 / p99 |
+|---|---:|---:|---:|---:|---:|
 ${rows%$'\n'}
 EOF

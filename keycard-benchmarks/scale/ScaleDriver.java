@@ -32,6 +32,7 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code schema-create URL}: a fresh PostgreSQL schema; prints the JDBC URL that uses it.</li>
  *   <li>{@code schema-drop URL}: drops the schema the URL names.</li>
+ *   <li>{@code setting URL NAME}: prints a PostgreSQL setting, e.g. autovacuum.</li>
  *   <li>{@code create BASE N BLOCK CONCURRENCY API CREDENTIALS_FILE}: creates N clients through the
  *   admin API, CONCURRENCY at a time, each granted bench:read at API; a table row per BLOCK
  *   clients (creates/s, p50, p99); appends each client's Basic header to the file.</li>
@@ -61,6 +62,7 @@ public final class ScaleDriver {
         switch (args.length == 0 ? "" : args[0]) {
             case "schema-create" -> schemaCreate(args[1]);
             case "schema-drop" -> schemaDrop(args[1]);
+            case "setting" -> setting(args[1], args[2]);
             case "create" -> create(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]),
                     Integer.parseInt(args[4]), args[5], Path.of(args[6]));
             case "page" -> page(args[1], Integer.parseInt(args[2]));
@@ -72,7 +74,7 @@ public final class ScaleDriver {
             case "federated-client" -> federatedClient(args[1], args[2], args[3], Path.of(args[4]));
             case "dpop-proofs" -> dpopProofs(args[1], Integer.parseInt(args[2]), Path.of(args[3]));
             default -> {
-                System.err.println("usage: ScaleDriver schema-create|schema-drop|create|page|revoke|keyed-client|assertions|federated-client|dpop-proofs ...");
+                System.err.println("usage: ScaleDriver schema-create|schema-drop|setting|create|page|revoke|keyed-client|assertions|federated-client|dpop-proofs ...");
                 System.exit(2);
             }
         }
@@ -93,6 +95,18 @@ public final class ScaleDriver {
         }
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
             s.execute("DROP SCHEMA " + m.group(1) + " CASCADE");
+        }
+    }
+
+    /** Prints a PostgreSQL setting ({@code SHOW}), e.g. whether autovacuum runs. */
+    private static void setting(String url, String name) throws Exception {
+        if (!name.matches("[a-z_]+")) {
+            throw new IllegalArgumentException("not a setting name: " + name);
+        }
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+             var rs = s.executeQuery("SHOW " + name)) {
+            rs.next();
+            System.out.println(rs.getString(1));
         }
     }
 

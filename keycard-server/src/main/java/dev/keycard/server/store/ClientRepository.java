@@ -45,13 +45,13 @@ public final class ClientRepository {
     /** Every client, in client_id order; see {@link #scan}. */
     public List<Client> findAll(Connection c) throws SQLException {
         List<Client> all = new ArrayList<>();
-        scan(c, null, new Interner(), all::add);
+        scan(c, null, false, new Interner(), all::add);
         return all;
     }
 
     public Optional<Client> find(Connection c, String clientId) throws SQLException {
         List<Client> found = new ArrayList<>(1);
-        scan(c, List.of(clientId), new Interner(), found::add);
+        scan(c, List.of(clientId), false, new Interner(), found::add);
         return found.stream().findFirst();
     }
 
@@ -95,7 +95,7 @@ public final class ClientRepository {
                 }
             }
         }
-        return find(c, ids, new Interner());
+        return find(c, ids, true, new Interner());
     }
 
     /**
@@ -119,10 +119,20 @@ public final class ClientRepository {
 
     /** The clients among {@code ids} that exist, in client_id order, read in batches. */
     public List<Client> find(Connection c, Collection<String> ids, Interner interner) throws SQLException {
-        List<Client> found = new ArrayList<>(ids.size());
-        List<String> all = List.copyOf(ids);
+        return find(c, List.copyOf(ids), false, interner);
+    }
+
+    /**
+     * Reads {@code ids} in batches. When they come in the store's own client_id order (a page
+     * the store just listed), each batch also names its first and last id as a range: PostgreSQL
+     * guesses an IN list on a table it has no statistics for yet at half the table and scans it
+     * whole (45 ms at 100,000 clients), while a bounded range is guessed small and read through
+     * the index. The bounds are the store's, not Java's: its collation decides the order.
+     */
+    private List<Client> find(Connection c, List<String> all, boolean ordered, Interner interner) throws SQLException {
+        List<Client> found = new ArrayList<>(all.size());
         for (int from = 0; from < all.size(); from += BATCH) {
-            scan(c, all.subList(from, Math.min(all.size(), from + BATCH)), interner, found::add);
+            scan(c, all.subList(from, Math.min(all.size(), from + BATCH)), ordered, interner, found::add);
         }
         return found;
     }
@@ -136,31 +146,38 @@ public final class ClientRepository {
      * ({@link Database#snapshot}).
      */
     public void forEach(Connection c, Interner interner, Consumer<Client> each) throws SQLException {
-        scan(c, null, interner, each);
+        scan(c, null, false, interner, each);
     }
 
-    private void scan(Connection c, @Nullable List<String> ids, Interner interner, Consumer<Client> each)
-            throws SQLException {
+    private void scan(Connection c, @Nullable List<String> ids, boolean ordered, Interner interner,
+                      Consumer<Client> each) throws SQLException {
         String in = ids == null ? "" : " IN (" + String.join(", ", java.util.Collections.nCopies(ids.size(), "?")) + ")";
+        String range = ids != null && ordered && !ids.isEmpty() ? " BETWEEN ? AND ?" : null;
+        java.util.function.UnaryOperator<String> where = column -> ids == null ? ""
+                : " WHERE " + column + in + (range == null ? "" : " AND " + column + range);
         try (PreparedStatement clients = c.prepareStatement("SELECT client_id, name, enabled, auth_methods,"
                 + " grant_types, default_api, created_at, updated_at, token_rate_limit, jwks, jwks_uri,"
                 + " token_endpoint_auth_signing_alg, dpop_bound_access_tokens, tls_client_auth_attribute,"
                 + " tls_client_auth_value, tls_client_certificate_bound FROM clients"
-                + (ids == null ? "" : " WHERE client_id" + in) + " ORDER BY client_id");
+                + where.apply("client_id") + " ORDER BY client_id");
              PreparedStatement secrets = c.prepareStatement("SELECT client_id, id, digest, hint, created_at,"
                 + " expires_at, last_used_at FROM client_secrets"
-                + (ids == null ? "" : " WHERE client_id" + in) + " ORDER BY client_id");
+                + where.apply("client_id") + " ORDER BY client_id");
              PreparedStatement grants = c.prepareStatement("SELECT g.client_id, g.api, s.scope FROM grants g"
                 + " LEFT JOIN grant_scopes s ON s.client_id = g.client_id AND s.api = g.api"
-                + (ids == null ? "" : " WHERE g.client_id" + in) + " ORDER BY g.client_id, g.api");
+                + where.apply("g.client_id") + " ORDER BY g.client_id, g.api");
              PreparedStatement identities = c.prepareStatement("SELECT client_id, id, trust_source, subject, claims,"
                 + " created_at FROM federated_identities"
-                + (ids == null ? "" : " WHERE client_id" + in) + " ORDER BY client_id, created_at, id")) {
+                + where.apply("client_id") + " ORDER BY client_id, created_at, id")) {
             for (PreparedStatement ps : List.of(clients, secrets, grants, identities)) {
                 ps.setFetchSize(FETCH);
                 if (ids != null) {
                     for (int i = 0; i < ids.size(); i++) {
                         ps.setString(i + 1, ids.get(i));
+                    }
+                    if (range != null) {
+                        ps.setString(ids.size() + 1, ids.get(0));
+                        ps.setString(ids.size() + 2, ids.get(ids.size() - 1));
                     }
                 }
             }

@@ -131,9 +131,10 @@ public final class Database implements AutoCloseable {
         }
         LOG.info("store: {} ({})", sqlite ? "SQLite" : "PostgreSQL", redact(url));
         if (!sqlite && autovacuumOff(pool)) {
-            LOG.warn("PostgreSQL runs with autovacuum off: nothing refreshes the statistics of Keycard's tables,"
-                    + " and reading a page of the client list turns into table scans as the tables grow; turn"
-                    + " autovacuum on, or run ANALYZE regularly (docs/operations.md, PostgreSQL upkeep)");
+            LOG.warn("PostgreSQL runs with autovacuum off: the row versions Keycard's updates and deletes leave"
+                    + " (last-used times, spent assertion ids, expired revocations) are never reclaimed, and the"
+                    + " statistics its filtered lists are planned with never refreshed; turn autovacuum on, or run"
+                    + " VACUUM ANALYZE regularly (docs/operations.md, PostgreSQL upkeep)");
         }
         return new Database(pool, sqlite, sqliteFile(url));
     }

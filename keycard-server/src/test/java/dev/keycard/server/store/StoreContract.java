@@ -139,6 +139,35 @@ abstract class StoreContract {
     }
 
     @Test
+    void clientsWhenReadAPageAtATimeThenEveryClientOfEachPageHasItsOwnRows() {
+        tx(c -> {
+            apis.insert(c, api(JOBS, "jobs:read"));
+            for (String id : List.of("a", "b", "c", "d", "e", "f", "g")) {
+                clients.insert(c, new Client(new ClientId(id), "Client " + id, !id.equals("c") && !id.equals("f"),
+                        Set.of(ClientAuthMethod.CLIENT_SECRET_BASIC), Set.of(GrantType.CLIENT_CREDENTIALS),
+                        Optional.of(JOBS), Map.of(JOBS, ScopeSet.of("jobs:read")),
+                        List.of(secret("s-" + id, "kcs_" + id)), T0, T0));
+            }
+            return null;
+        });
+        // Pages from the start, after a cursor, and filtered so that a page skips clients: the
+        // first and last of each page, the bounds of its reads, must come with their rows too.
+        List<List<Client>> pages = List.of(
+                tx(c -> clients.page(c, Optional.empty(), 3, Optional.empty(), Optional.empty(), Optional.empty())),
+                tx(c -> clients.page(c, Optional.of("c"), 3, Optional.empty(), Optional.empty(), Optional.empty())),
+                tx(c -> clients.page(c, Optional.of("a"), 4, Optional.empty(), Optional.of(JOBS), Optional.of(true))));
+        assertEquals(List.of(List.of("a", "b", "c"), List.of("d", "e", "f"), List.of("b", "d", "e", "g")),
+                pages.stream().map(p -> p.stream().map(cl -> cl.id().value()).toList()).toList());
+        for (List<Client> page : pages) {
+            for (Client cl : page) {
+                String id = cl.id().value();
+                assertEquals(List.of("s-" + id), cl.secrets().stream().map(ClientSecret::id).toList(), id);
+                assertEquals(Map.of(JOBS, ScopeSet.of("jobs:read")), cl.grants(), id);
+            }
+        }
+    }
+
+    @Test
     void grantWhenScopeNotDefinedByApiThenStoreRefuses() {
         tx(c -> { apis.insert(c, api(JOBS, "jobs:read")); return null; });
         StoreException e = assertThrows(StoreException.class, () -> tx(c -> {
