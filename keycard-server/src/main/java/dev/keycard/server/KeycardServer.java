@@ -230,8 +230,8 @@ public final class KeycardServer implements AutoCloseable {
             keys.load(algs);
 
             AtomicReference<String> issuer = new AtomicReference<>(config.issuer());
-            SecretUsage usage = new SecretUsage();
-            ScopeUsage scopeUsage = new ScopeUsage();
+            SecretUsage usage = new SecretUsage(config.secretUsageResolution());
+            ScopeUsage scopeUsage = new ScopeUsage(config.secretUsageResolution());
             TokenIssuer tokenIssuer = new TokenIssuer(keys::ring, issuer::get, random);
             ClientAuthEvents authEvents = new ClientAuthEvents(metrics, audit);
             ClientKeySets keySets = new ClientKeySets(config.assertions().jwksTimeout(),
@@ -468,12 +468,18 @@ public final class KeycardServer implements AutoCloseable {
      * period would otherwise pile up on the worker threads that admin calls and revocations need.
      */
     void flushUsage() {
+        flushUsage(false);
+    }
+
+    /** Writes the usage noted since the last flush; {@code all}: also what the resolution would hold back. */
+    private void flushUsage(boolean all) {
         if (!flushing.tryLock()) {
             return;
         }
         try {
-            Map<String, Instant> pending = usage.drain();
-            List<ScopeUsageRepository.Use> scopes = scopeUsage.drain();
+            Instant now = clock.instant();
+            Map<String, Instant> pending = all ? usage.drainAll() : usage.drain(now);
+            List<ScopeUsageRepository.Use> scopes = all ? scopeUsage.drainAll() : scopeUsage.drain(now);
             if (pending.isEmpty() && scopes.isEmpty()) {
                 return;
             }
@@ -513,7 +519,7 @@ public final class KeycardServer implements AutoCloseable {
         closeQuietly(closeables);
         flushing.lock(); // the last flush waits for one still running, and is not skipped
         try {
-            flushUsage();
+            flushUsage(true);
         } finally {
             flushing.unlock();
         }

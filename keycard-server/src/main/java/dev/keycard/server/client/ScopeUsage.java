@@ -3,6 +3,7 @@ package dev.keycard.server.client;
 import dev.keycard.protocol.Scope;
 import dev.keycard.protocol.ScopeSet;
 import dev.keycard.server.store.ScopeUsageRepository.Use;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,15 +18,32 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Noting allocates nothing once a client has used a scope: the maps are keyed by the objects
  * the request already holds, and a holder's time moves at most once a minute (the console counts
- * in days), so the token path usually does three map reads and one comparison per scope.
+ * in days), so the token path usually does three map reads and one comparison per scope. A time
+ * already written is written again once it is a resolution old, as {@link SecretUsage}'s are.
  */
 public final class ScopeUsage {
 
     private static final long GRANULARITY_MILLIS = 60_000;
 
-    /** client_id → API identifier → scope → epoch milliseconds of the latest use not yet drained (0: none). */
-    private final ConcurrentHashMap<String, ConcurrentHashMap<String, ConcurrentHashMap<Scope, AtomicLong>>> pending =
+    /** The latest use noted (epoch milliseconds, 0: none), and the time last handed out to be written. */
+    private static final class Holder extends AtomicLong {
+        private volatile long written;
+    }
+
+    /** client_id → API identifier → scope → its holder. */
+    private final ConcurrentHashMap<String, ConcurrentHashMap<String, ConcurrentHashMap<Scope, Holder>>> pending =
             new ConcurrentHashMap<>();
+    private final long resolutionMillis;
+
+    /** Times written at every flush where they moved. */
+    public ScopeUsage() {
+        this(Duration.ZERO);
+    }
+
+    /** @param resolution how old a written time must be before a newer one is written */
+    public ScopeUsage(Duration resolution) {
+        this.resolutionMillis = resolution.toMillis();
+    }
 
     /** Notes that {@code clientId} was issued {@code scopes} for {@code api} at {@code at}. */
     public void used(String clientId, String api, ScopeSet scopes, Instant at) {
@@ -39,9 +57,9 @@ public final class ScopeUsage {
             byScope = apis.computeIfAbsent(api, k -> new ConcurrentHashMap<>());
         }
         for (Scope scope : scopes) {
-            AtomicLong last = byScope.get(scope);
+            Holder last = byScope.get(scope);
             if (last == null) {
-                last = byScope.computeIfAbsent(scope, k -> new AtomicLong());
+                last = byScope.computeIfAbsent(scope, k -> new Holder());
             }
             long seen = last.get();
             while (millis - seen >= GRANULARITY_MILLIS && !last.compareAndSet(seen, millis)) {
@@ -51,23 +69,39 @@ public final class ScopeUsage {
     }
 
     /**
-     * Takes every use noted since the last drain. Holders stay, so a use racing with a drain is
-     * never written into one that was let go; there is one per scope a client was issued, so they
-     * are bounded by the grants (a deleted client's stay until a restart).
+     * The uses to write at {@code now}: each scope's latest, when the store has none from this
+     * node yet or the one it has is a resolution old. Holders stay, so a use racing with a drain
+     * is never written into one that was let go; there is one per scope a client was issued, so
+     * they are bounded by the grants (a deleted client's stay until a restart).
      */
-    public List<Use> drain() {
+    public List<Use> drain(Instant now) {
+        return drain(now.toEpochMilli() - resolutionMillis);
+    }
+
+    /** Every use that moved since it was last handed out, whatever the resolution: at shutdown. */
+    public List<Use> drainAll() {
+        return drain(Long.MAX_VALUE);
+    }
+
+    private List<Use> drain(long writtenBefore) {
         List<Use> out = new ArrayList<>();
         pending.forEach((client, apis) -> apis.forEach((api, scopes) -> scopes.forEach((scope, holder) -> {
-            long at = holder.getAndSet(0);
-            if (at != 0) {
+            long at = holder.get();
+            long written = holder.written;
+            if (at != written && (written == 0 || written <= writtenBefore)) {
+                holder.written = at;
                 out.add(new Use(client, api, scope.value(), Instant.ofEpochMilli(at)));
             }
         })));
         return out;
     }
 
-    /** Puts back what a failed write could not store. */
+    /** Puts back what a failed write could not store: handed out again at the next drain. */
     public void restore(List<Use> unwritten) {
-        unwritten.forEach(u -> used(u.clientId(), u.api(), ScopeSet.of(u.scope()), u.at()));
+        for (Use u : unwritten) {
+            Scope scope = new Scope(u.scope());
+            used(u.clientId(), u.api(), ScopeSet.of(u.scope()), u.at());
+            pending.get(u.clientId()).get(u.api()).get(scope).written = 0;
+        }
     }
 }

@@ -132,7 +132,7 @@ public final class ConfigLoader {
                 masterKey.isEmpty() ? Optional.empty() : Optional.of(masterKey),
                 masterKeyFile.isEmpty() ? dataDir.resolve("master.key") : Path.of(masterKeyFile),
                 defaultLifetime, maxLifetime, values.get(Settings.SECRET_GRACE_PERIOD),
-                values.get(Settings.SECRET_USAGE_FLUSH), adminId,
+                values.get(Settings.SECRET_USAGE_FLUSH), values.get(Settings.SECRET_USAGE_RESOLUTION), adminId,
                 adminSecret.isEmpty() ? Optional.empty() : Optional.of(adminSecret),
                 values.get(Settings.CRYPTO_PROVIDER).equals("auto"),
                 new ServerConfig.KeyPolicy(values.get(Settings.KEYS_ROTATION_PERIOD), publishLead, jwksMaxAge),

@@ -40,6 +40,7 @@ public record ServerConfig(
         Duration tokenMaxLifetime,
         Duration secretGracePeriod,
         Duration secretUsageFlush,
+        Duration secretUsageResolution,
         String adminClientId,
         Optional<String> adminClientSecret,
         boolean useNativeCrypto,

@@ -75,6 +75,10 @@ public final class Settings {
     public static final Setting<Duration> SECRET_USAGE_FLUSH = Setting.duration("secret.last-used-flush", "30s",
             "How often the last-used times of secrets are written to the store (kept off the token path).",
             Duration.ofSeconds(1), Duration.ofHours(1));
+    public static final Setting<Duration> SECRET_USAGE_RESOLUTION = Setting.duration("secret.last-used-resolution",
+            "1h", "A secret's or scope's last use, once written, is written again when the stored time is this old;"
+                    + " 0 writes every use at the next flush.",
+            Duration.ZERO, Duration.ofDays(1));
     public static final Setting<String> ADMIN_CLIENT_ID = Setting.text("admin.client-id", "keycard-admin",
             "client_id of the admin client created on first start.");
     public static final Setting<String> ADMIN_CLIENT_SECRET = Setting.text("admin.client-secret", "",
@@ -149,7 +153,7 @@ public final class Settings {
             HTTP_EVENT_LOOPS, MANAGEMENT_PORT,
             MANAGEMENT_HOST, TLS_CERT_FILE, TLS_KEY_FILE, TLS_CLIENT_AUTH_WANT, TLS_CLIENT_CA_FILE, TLS_CLIENT_CRL_FILE, TLS_TRUSTED_PROXIES, DATA_DIR, STORE_URL, STORE_USER, STORE_PASSWORD,
             STORE_POOL_SIZE, MASTER_KEY, MASTER_KEY_FILE, TOKEN_DEFAULT_LIFETIME, TOKEN_MAX_LIFETIME,
-            SECRET_GRACE_PERIOD, SECRET_USAGE_FLUSH, ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, KEYS_ROTATION_PERIOD,
+            SECRET_GRACE_PERIOD, SECRET_USAGE_FLUSH, SECRET_USAGE_RESOLUTION, ADMIN_CLIENT_ID, ADMIN_CLIENT_SECRET, KEYS_ROTATION_PERIOD,
             KEYS_PUBLISH_LEAD, KEYS_JWKS_MAX_AGE, CRYPTO_PROVIDER, RATE_LIMIT_CLIENT_TOKENS, RATE_LIMIT_FAILED_AUTH,
             RATE_LIMIT_FAILED_AUTH_MAX_BACKOFF, ASSERTION_MAX_LIFETIME, ASSERTION_CLOCK_SKEW,
             ASSERTION_TOKEN_ENDPOINT_AUDIENCE, ASSERTION_ALLOW_HTTP_JWKS_URI, ASSERTION_JWKS_TIMEOUT,
