@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -30,9 +31,13 @@ public final class ScopeUsage {
         private volatile long written;
     }
 
-    /** client_id → API identifier → scope → its holder. */
-    private final ConcurrentHashMap<String, ConcurrentHashMap<String, ConcurrentHashMap<Scope, Holder>>> pending =
-            new ConcurrentHashMap<>();
+    /**
+     * client_id → API identifier → scope → its holder. The inner maps are immutable and replaced
+     * when a client first uses a scope (rare): a client using one scope costs 128 bytes here (a
+     * node, two one-entry maps, the holder), against 430 for a concurrent map per client and per
+     * API: at 100,000 clients in use, 40 MB that young collections copied until they aged out.
+     */
+    private final ConcurrentHashMap<String, Map<String, Map<Scope, Holder>>> pending = new ConcurrentHashMap<>();
     private final long resolutionMillis;
 
     /** Times written at every flush where they moved. */
@@ -48,24 +53,37 @@ public final class ScopeUsage {
     /** Notes that {@code clientId} was issued {@code scopes} for {@code api} at {@code at}. */
     public void used(String clientId, String api, ScopeSet scopes, Instant at) {
         long millis = at.toEpochMilli();
-        var apis = pending.get(clientId);
-        if (apis == null) {
-            apis = pending.computeIfAbsent(clientId, k -> new ConcurrentHashMap<>());
-        }
-        var byScope = apis.get(api);
-        if (byScope == null) {
-            byScope = apis.computeIfAbsent(api, k -> new ConcurrentHashMap<>());
-        }
+        Map<String, Map<Scope, Holder>> apis = pending.getOrDefault(clientId, Map.of());
+        Map<Scope, Holder> byScope = apis.getOrDefault(api, Map.of());
         for (Scope scope : scopes) {
             Holder last = byScope.get(scope);
             if (last == null) {
-                last = byScope.computeIfAbsent(scope, k -> new Holder());
+                last = holder(clientId, api, scope);
             }
             long seen = last.get();
             while (millis - seen >= GRANULARITY_MILLIS && !last.compareAndSet(seen, millis)) {
                 seen = last.get();
             }
         }
+    }
+
+    /** The holder of a client's scope at an API, made at its first use: one per key, whoever races. */
+    private Holder holder(String clientId, String api, Scope scope) {
+        Map<String, Map<Scope, Holder>> apis = pending.compute(clientId, (k, before) -> {
+            Map<String, Map<Scope, Holder>> now = before == null ? Map.of() : before;
+            Map<Scope, Holder> byScope = now.getOrDefault(api, Map.of());
+            if (byScope.containsKey(scope)) {
+                return now;
+            }
+            return with(now, api, with(byScope, scope, new Holder()));
+        });
+        return apis.get(api).get(scope);
+    }
+
+    private static <K, V> Map<K, V> with(Map<K, V> map, K key, V value) {
+        Map<K, V> copy = new java.util.HashMap<>(map);
+        copy.put(key, value);
+        return Map.copyOf(copy);
     }
 
     /**
@@ -99,9 +117,8 @@ public final class ScopeUsage {
     /** Puts back what a failed write could not store: handed out again at the next drain. */
     public void restore(List<Use> unwritten) {
         for (Use u : unwritten) {
-            Scope scope = new Scope(u.scope());
             used(u.clientId(), u.api(), ScopeSet.of(u.scope()), u.at());
-            pending.get(u.clientId()).get(u.api()).get(scope).written = 0;
+            pending.get(u.clientId()).get(u.api()).get(new Scope(u.scope())).written = 0;
         }
     }
 }

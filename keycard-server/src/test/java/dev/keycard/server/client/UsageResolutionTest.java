@@ -105,6 +105,36 @@ class UsageResolutionTest {
         assertEquals(failed, usage.drain(T0.plusSeconds(60)));
     }
 
+    @Test
+    void scopeWhenOneClientsFirstUsesRaceThenEveryScopeKeepsItsUse() throws Exception {
+        ScopeUsage usage = new ScopeUsage(HOUR);
+        int threads = 4;
+        int scopes = 200;
+        List<Thread> running = new java.util.ArrayList<>();
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        for (int t = 0; t < threads; t++) {
+            int first = t;
+            running.add(Thread.ofPlatform().start(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                // Each thread adds its own scopes to the same client's maps, and one shared scope.
+                for (int i = first; i < scopes; i += threads) {
+                    usage.used("w", JOBS, ScopeSet.of("s" + i, "shared"), T0);
+                }
+            }));
+        }
+        go.countDown();
+        for (Thread t : running) {
+            t.join();
+        }
+        List<Use> drained = usage.drain(T0.plusSeconds(30));
+        assertEquals(scopes + 1, drained.size(), "one use for each scope, none lost to a racing first use");
+        assertEquals(scopes + 1, drained.stream().map(Use::scope).distinct().count());
+    }
+
     private static List<Use> sorted(List<Use> uses) {
         return uses.stream().sorted(java.util.Comparator.comparing(Use::scope)).toList();
     }
