@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * a long-lived map at every request would make every young garbage collection rescan the map's
  * nodes (one per secret in use): with 100,000 clients in use it tripled the collections' pauses.
  *
- * <p>A time already written is written again only once it has moved by the resolution
+ * <p>A time already written is written again only once the written one is a resolution old
  * ({@code secret.last-used-resolution}): a secret in steady use costs the store one write per
  * resolution, not one per flush (100,000 secrets in use and a 30 s flush were 3,300 writes a
  * second, on every node). This node's own answers still show the exact time ({@link #pending}).
@@ -37,7 +37,7 @@ public final class SecretUsage {
         this(Duration.ZERO);
     }
 
-    /** @param resolution how far a written time must move before it is written again */
+    /** @param resolution how old a written time must be before a newer one is written */
     public SecretUsage(Duration resolution) {
         this.resolutionMillis = resolution.toMillis();
     }
