@@ -73,7 +73,8 @@ public final class Settings {
             "How long the previous secret keeps working after a rotation, unless the rotation says otherwise.",
             Duration.ZERO, Duration.ofDays(90));
     public static final Setting<Duration> SECRET_USAGE_FLUSH = Setting.duration("secret.last-used-flush", "30s",
-            "How often the last-used times of secrets are written to the store (kept off the token path).",
+            "How often the last-used times of secrets and granted scopes are written to the store (kept off the"
+                    + " token path).",
             Duration.ofSeconds(1), Duration.ofHours(1));
     public static final Setting<Duration> SECRET_USAGE_RESOLUTION = Setting.duration("secret.last-used-resolution",
             "1h", "A secret's or scope's last use, once written, is written again when the stored time is this old;"
