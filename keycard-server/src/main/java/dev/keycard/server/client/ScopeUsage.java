@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Which granted scopes each client has actually been issued, and when last: the console's "least
@@ -26,18 +25,13 @@ public final class ScopeUsage {
 
     private static final long GRANULARITY_MILLIS = 60_000;
 
-    /** The latest use noted (epoch milliseconds, 0: none), and the time last handed out to be written. */
-    private static final class Holder extends AtomicLong {
-        private volatile long written;
-    }
-
     /**
      * client_id → API identifier → scope → its holder. The inner maps are immutable and replaced
      * when a client first uses a scope (rare): a client using one scope costs 128 bytes here (a
      * node, two one-entry maps, the holder), against 430 for a concurrent map per client and per
      * API: at 100,000 clients in use, 40 MB that young collections copied until they aged out.
      */
-    private final ConcurrentHashMap<String, Map<String, Map<Scope, Holder>>> pending = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Map<String, Map<Scope, UsageTime>>> pending = new ConcurrentHashMap<>();
     private final long resolutionMillis;
 
     /** Times written at every flush where they moved. */
@@ -53,29 +47,26 @@ public final class ScopeUsage {
     /** Notes that {@code clientId} was issued {@code scopes} for {@code api} at {@code at}. */
     public void used(String clientId, String api, ScopeSet scopes, Instant at) {
         long millis = at.toEpochMilli();
-        Map<String, Map<Scope, Holder>> apis = pending.getOrDefault(clientId, Map.of());
-        Map<Scope, Holder> byScope = apis.getOrDefault(api, Map.of());
+        Map<String, Map<Scope, UsageTime>> apis = pending.getOrDefault(clientId, Map.of());
+        Map<Scope, UsageTime> byScope = apis.getOrDefault(api, Map.of());
         for (Scope scope : scopes) {
-            Holder last = byScope.get(scope);
+            UsageTime last = byScope.get(scope);
             if (last == null) {
                 last = holder(clientId, api, scope);
             }
-            long seen = last.get();
-            while (millis - seen >= GRANULARITY_MILLIS && !last.compareAndSet(seen, millis)) {
-                seen = last.get();
-            }
+            last.note(millis, GRANULARITY_MILLIS);
         }
     }
 
     /** The holder of a client's scope at an API, made at its first use: one per key, whoever races. */
-    private Holder holder(String clientId, String api, Scope scope) {
-        Map<String, Map<Scope, Holder>> apis = pending.compute(clientId, (k, before) -> {
-            Map<String, Map<Scope, Holder>> now = before == null ? Map.of() : before;
-            Map<Scope, Holder> byScope = now.getOrDefault(api, Map.of());
+    private UsageTime holder(String clientId, String api, Scope scope) {
+        Map<String, Map<Scope, UsageTime>> apis = pending.compute(clientId, (k, before) -> {
+            Map<String, Map<Scope, UsageTime>> now = before == null ? Map.of() : before;
+            Map<Scope, UsageTime> byScope = now.getOrDefault(api, Map.of());
             if (byScope.containsKey(scope)) {
                 return now;
             }
-            return with(now, api, with(byScope, scope, new Holder()));
+            return with(now, api, with(byScope, scope, new UsageTime()));
         });
         return apis.get(api).get(scope);
     }
@@ -104,10 +95,8 @@ public final class ScopeUsage {
     private List<Use> drain(long writtenBefore) {
         List<Use> out = new ArrayList<>();
         pending.forEach((client, apis) -> apis.forEach((api, scopes) -> scopes.forEach((scope, holder) -> {
-            long at = holder.get();
-            long written = holder.written;
-            if (at != written && (written == 0 || written <= writtenBefore)) {
-                holder.written = at;
+            long at = holder.due(writtenBefore);
+            if (at != 0) {
                 out.add(new Use(client, api, scope.value(), Instant.ofEpochMilli(at)));
             }
         })));
@@ -118,7 +107,7 @@ public final class ScopeUsage {
     public void restore(List<Use> unwritten) {
         for (Use u : unwritten) {
             used(u.clientId(), u.api(), ScopeSet.of(u.scope()), u.at());
-            pending.get(u.clientId()).get(u.api()).get(new Scope(u.scope())).written = 0;
+            pending.get(u.clientId()).get(u.api()).get(new Scope(u.scope())).unwritten();
         }
     }
 }

@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Last-used times of secrets, collected in memory on the token path and written to the store in
@@ -24,12 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class SecretUsage {
 
-    /** The latest use noted (epoch milliseconds), and the time last handed out to be written. */
-    private static final class Holder extends AtomicLong {
-        private volatile long written;
-    }
-
-    private final ConcurrentHashMap<String, Holder> holders = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, UsageTime> holders = new ConcurrentHashMap<>();
     private final long resolutionMillis;
 
     /** Times written at every flush where they moved. */
@@ -45,14 +39,11 @@ public final class SecretUsage {
     /** Notes that {@code secretId} authenticated a request at {@code at}. */
     public void used(String secretId, Instant at) {
         long millis = at.toEpochMilli();
-        Holder last = holders.get(secretId);
+        UsageTime last = holders.get(secretId);
         if (last == null) {
-            last = holders.computeIfAbsent(secretId, k -> new Holder());
+            last = holders.computeIfAbsent(secretId, k -> new UsageTime());
         }
-        long seen = last.get();
-        while (millis > seen && !last.compareAndSet(seen, millis)) {
-            seen = last.get();
-        }
+        last.note(millis, 1);
     }
 
     /**
@@ -73,12 +64,12 @@ public final class SecretUsage {
     private Map<String, Instant> drain(long writtenBefore) {
         Map<String, Instant> out = new HashMap<>();
         holders.forEach((id, holder) -> {
-            long at = holder.get();
-            long written = holder.written;
-            if (at == written) {
+            if (holder.settled()) {
                 holders.remove(id, holder);
-            } else if (written == 0 || written <= writtenBefore) {
-                holder.written = at;
+                return;
+            }
+            long at = holder.due(writtenBefore);
+            if (at != 0) {
                 out.put(id, Instant.ofEpochMilli(at));
             }
         });
@@ -89,16 +80,16 @@ public final class SecretUsage {
     public void restore(Map<String, Instant> unwritten) {
         unwritten.forEach((id, at) -> {
             used(id, at);
-            Holder holder = holders.get(id);
+            UsageTime holder = holders.get(id);
             if (holder != null) {
-                holder.written = 0;
+                holder.unwritten();
             }
         });
     }
 
     /** The latest use this node noted, if the store may not have it yet. */
     public Optional<Instant> pending(String secretId) {
-        Holder holder = holders.get(secretId);
+        UsageTime holder = holders.get(secretId);
         long at = holder == null ? 0 : holder.get();
         return at == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(at));
     }
