@@ -49,8 +49,11 @@ import org.slf4j.LoggerFactory;
 public final class JournaledReplay implements ClientAssertions.SingleUse, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(JournaledReplay.class);
-    /** The most uses remembered in memory (about 90 bytes each, 45 MB in all); past it, the store records them. */
-    static final int DEFAULT_MAX_REMEMBERED = 500_000;
+    /**
+     * The most uses remembered in memory (a 24-byte slot each in {@link SpentIds}, 32 to 64 bytes
+     * with the tables' free slots: at most 64 MB in all); past it, the store records them.
+     */
+    static final int DEFAULT_MAX_REMEMBERED = 1_000_000;
     /** Bytes of one record: the id's two halves and the expiry in epoch milliseconds, big-endian. */
     static final int RECORD = 24;
     private static final int MAX_BATCH = 1024;
@@ -71,8 +74,7 @@ public final class JournaledReplay implements ClientAssertions.SingleUse, AutoCl
     private final FileLock lock;
     private final AssertionReplay store;
     private final Clock clock;
-    private final int maxRemembered;
-    private final ConcurrentHashMap<Id, Long> remembered = new ConcurrentHashMap<>();
+    private final SpentIds remembered;
     private final GroupCommit<Use> commits;
     /** Written by the writer thread only. */
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(RECORD * MAX_BATCH);
@@ -88,7 +90,7 @@ public final class JournaledReplay implements ClientAssertions.SingleUse, AutoCl
         this.lock = lock;
         this.store = store;
         this.clock = clock;
-        this.maxRemembered = maxRemembered;
+        this.remembered = new SpentIds(maxRemembered);
         this.storeUntil = new AtomicLong(storeUntil);
         this.commits = new GroupCommit<>("keycard-jti-journal", this::append, wait, MAX_BATCH);
     }
@@ -194,7 +196,7 @@ public final class JournaledReplay implements ClientAssertions.SingleUse, AutoCl
                     long exp = in.getLong();
                     latest[i] = Math.max(latest[i], exp);
                     if (exp > now) {
-                        remembered.merge(id, exp, Math::max);
+                        remembered.hold(id.high(), id.low(), exp);
                         live++;
                     }
                 }
@@ -220,26 +222,16 @@ public final class JournaledReplay implements ClientAssertions.SingleUse, AutoCl
         Id id = id(clientId, jti);
         long now = clock.millis();
         long exp = expiresAt.toEpochMilli();
-        boolean full = remembered.size() >= maxRemembered;
-        boolean[] fresh = {false};
-        Long held = remembered.compute(id, (k, h) -> {
-            if (h != null && h > now) {
-                return h;
-            }
-            if (full) {
-                // No room: the store records it. Said before the bin is released, so that a spend of
-                // the same jti that finds room a moment later also asks the store.
-                storeUntil.accumulateAndGet(exp, Math::max);
-                return null;
-            }
-            fresh[0] = true;
-            return exp;
-        });
-        if (held != null && !fresh[0]) {
+        // With no room the store records it: said before the id's stripe is let go, so that a spend
+        // of the same jti that finds room a moment later also asks the store.
+        SpentIds.Outcome outcome = remembered.spend(id.high(), id.low(), exp, now,
+                full -> storeUntil.accumulateAndGet(full, Math::max));
+        if (outcome == SpentIds.Outcome.HELD) {
             return CompletableFuture.completedFuture(false); // used before, or in flight
         }
-        if (full || now < storeUntil.get()) {
-            return viaStore(clientId, jti, expiresAt, id, exp, fresh[0]);
+        boolean inMemory = outcome == SpentIds.Outcome.FRESH;
+        if (!inMemory || now < storeUntil.get()) {
+            return viaStore(clientId, jti, expiresAt, id, exp, inMemory);
         }
         return journal(id, exp);
     }
@@ -254,7 +246,7 @@ public final class JournaledReplay implements ClientAssertions.SingleUse, AutoCl
         }
         return stored.handle((first, failure) -> {
             if (failure != null || !first) {
-                remembered.remove(id, exp);
+                remembered.release(id.high(), id.low(), exp);
             }
             if (failure != null) {
                 throw failure instanceof CompletionException c ? c : new CompletionException(failure);
@@ -269,7 +261,7 @@ public final class JournaledReplay implements ClientAssertions.SingleUse, AutoCl
                 return first;
             }
             if (!(failure instanceof TimeoutException)) {
-                remembered.remove(id, exp);
+                remembered.release(id.high(), id.low(), exp);
             } // after a timeout it may still be written: a retry with the same jti is then a replay
             throw new CompletionException(AssertionReplay.unavailable(failure, "the journal", commits.waitLimit()));
         });
@@ -317,7 +309,7 @@ public final class JournaledReplay implements ClientAssertions.SingleUse, AutoCl
     /** Forgets what has expired, in memory and in the store; called now and then. */
     public void purge() {
         long now = clock.millis();
-        remembered.values().removeIf(exp -> exp <= now);
+        remembered.purge(now);
         store.purge();
     }
 
