@@ -99,7 +99,7 @@ public final class KeycardServer implements AutoCloseable {
     private static final Duration CLUSTER_SAFETY_NET = Duration.ofSeconds(30);
     /** The longest a request waits for its client assertion's jti to be recorded. */
     private static final Duration ASSERTION_WAIT = Duration.ofSeconds(5);
-    /** Expired client assertion ids leave memory and the store this often. */
+    /** Expired client assertion ids leave memory and the store this often, and client and address pairs a day quiet leave the throttle. */
     private static final Duration ASSERTION_PURGE_EVERY = Duration.ofMinutes(1);
 
     private final HttpRuntime http;
@@ -248,8 +248,9 @@ public final class KeycardServer implements AutoCloseable {
             closing.add(storedReplay);
             ClientAssertions.SingleUse replay = journaled.<ClientAssertions.SingleUse>map(j -> j).orElse(storedReplay);
             Runnable purgeReplay = journaled.<Runnable>map(j -> j::purge).orElse(storedReplay::purge);
-            ClientAuthenticator authenticator = new ClientAuthenticator(registry, usage, authEvents,
-                    new AuthThrottle(config.rateLimits().failedAuthFree(), config.rateLimits().failedAuthMaxBackoff()),
+            AuthThrottle throttle = new AuthThrottle(config.rateLimits().failedAuthFree(),
+                    config.rateLimits().failedAuthMaxBackoff());
+            ClientAuthenticator authenticator = new ClientAuthenticator(registry, usage, authEvents, throttle,
                     new ClientAssertions(registry, keySets, replay, config.assertions(), issuer::get),
                     new ClientCertificates(config.clientCaFile(), config.clientCrlFile()));
             TokenEndpoint tokens = new TokenEndpoint(authenticator,
@@ -319,6 +320,7 @@ public final class KeycardServer implements AutoCloseable {
             every(background, REVOCATION_PURGE_EVERY, server::purgeRevocations);
             every(background, ASSERTION_PURGE_EVERY, () -> {
                 purgeReplay.run();
+                throttle.purge(clock.instant());
                 keySets.retain(id -> registry.client(id).isPresent(),
                         name -> registry.trustSources().stream().anyMatch(t -> t.name().equals(name)));
             });

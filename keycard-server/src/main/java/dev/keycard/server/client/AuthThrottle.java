@@ -24,14 +24,20 @@ import org.jspecify.annotations.Nullable;
  * are 256 random bits. It stops runaway callers and credential sprays from new addresses.
  *
  * <p>Success resets no count, so a caller with one valid client cannot launder failures at another.
- * Memory is bounded: at most {@link #MAX_ENTRIES} keys per map; when one is full, keys gone quiet
- * are swept at most once a second, and a new key finding no room is not tracked.
+ * Memory is bounded: at most {@link #MAX_ENTRIES} keys per map of failures; when one is full, keys
+ * gone quiet are swept at most once a second, and a new key finding no room is not tracked. The
+ * known pairs are many more, one for each client that calls: up to {@link #MAX_KNOWN}, each a
+ * 128-bit SHA-256 prefix of the address and the client id and the time it stays known until, in
+ * {@link ExpiringIds} (about 48 bytes a pair, against some 120 as strings in a map); the ones a day
+ * old are dropped by {@link #purge}, off the request path.
  */
 public final class AuthThrottle {
 
     /** Failures older than this are forgotten. */
     static final Duration FORGET_AFTER = Duration.ofMinutes(15);
     static final int MAX_ENTRIES = 100_000;
+    /** The most client and address pairs known at once: a million clients, each calling from one address. */
+    static final int MAX_KNOWN = 1_000_000;
     /** How long a client that authenticated from an address stays known there. */
     static final Duration KNOWN_FOR = Duration.ofHours(24);
     /** A known pair is written again at most this often: the token path mostly only reads. */
@@ -48,16 +54,21 @@ public final class AuthThrottle {
     private final Keys<Failures> byClient = new Keys<>();
     /** {@link #pair} → the failures of that client id from that address. */
     private final Keys<Failures> byPair = new Keys<>();
-    /** {@link #pair} → when that client last authenticated from that address. */
-    private final Keys<Instant> known = new Keys<>();
+    /** {@link #knownId} → until when that client is known at that address (its last success + {@link #KNOWN_FOR}). */
+    private final ExpiringIds known;
 
     /**
      * @param freeFailures failures allowed before the back-off starts; 0 turns the throttle off
      * @param maxBackoff the longest wait
      */
     public AuthThrottle(int freeFailures, Duration maxBackoff) {
+        this(freeFailures, maxBackoff, MAX_KNOWN);
+    }
+
+    AuthThrottle(int freeFailures, Duration maxBackoff, int maxKnown) {
         this.freeFailures = freeFailures;
         this.maxBackoff = maxBackoff;
+        this.known = new ExpiringIds(maxKnown);
     }
 
     /**
@@ -71,10 +82,10 @@ public final class AuthThrottle {
             return Optional.empty();
         }
         String addressKey = key(address);
-        String pair = pair(addressKey, clientId);
-        if (isKnown(pair, now)) {
+        if (isKnown(addressKey, clientId, now)) {
             return Optional.empty();
         }
+        String pair = pair(addressKey, clientId);
         Failures source = byAddress.map.get(addressKey);
         if (source != null && !source.waitAt(now).isZero()) {
             return Optional.of(new Wait(RequestLimit.FAILED_AUTH_ADDRESS, source.waitAt(now)));
@@ -92,12 +103,16 @@ public final class AuthThrottle {
         if (freeFailures == 0) {
             return;
         }
-        String pair = pair(key(address), clientId);
-        Instant last = known.map.get(pair);
-        if ((last == null || !now.isBefore(last.plus(KNOWN_REFRESH)))
-                && known.hasRoomFor(pair, now, t -> !now.isBefore(t.plus(KNOWN_FOR)))) {
-            known.map.put(pair, now);
+        long[] id = knownId(key(address), clientId);
+        long until = now.toEpochMilli() + KNOWN_FOR.toMillis();
+        if (until - known.until(id[0], id[1]) >= KNOWN_REFRESH.toMillis()) {
+            known.holdWithin(id[0], id[1], until); // with no room it stays unknown until a purge makes some
         }
+    }
+
+    /** Forgets the pairs known for a day without a success; called now and then, off the request path. */
+    public void purge(Instant now) {
+        known.purge(now.toEpochMilli());
     }
 
     /**
@@ -115,15 +130,20 @@ public final class AuthThrottle {
         count(byAddress, addressKey, now);
         count(byClient, clientId, now);
         Failures own = count(byPair, pair, now);
-        if (own != null && isKnown(pair, now) && !own.waitAt(now).isZero()) {
+        if (own != null && isKnown(addressKey, clientId, now) && !own.waitAt(now).isZero()) {
             return Optional.of(new Wait(RequestLimit.FAILED_AUTH_CLIENT, own.waitAt(now)));
         }
         return Optional.empty();
     }
 
-    private boolean isKnown(String pair, Instant now) {
-        Instant lastSuccess = known.map.get(pair);
-        return lastSuccess != null && now.isBefore(lastSuccess.plus(KNOWN_FOR));
+    private boolean isKnown(String addressKey, String clientId, Instant now) {
+        long[] id = knownId(addressKey, clientId);
+        return known.until(id[0], id[1]) > now.toEpochMilli();
+    }
+
+    /** What a known pair is held by: an address key has no space. */
+    private static long[] knownId(String addressKey, String clientId) {
+        return ExpiringIds.idOf(addressKey, ' ', clientId);
     }
 
     private @Nullable Failures count(Keys<Failures> keys, String key, Instant now) {

@@ -7,12 +7,9 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,7 +47,7 @@ public final class JournaledReplay implements ClientAssertions.SingleUse, AutoCl
 
     private static final Logger LOG = LoggerFactory.getLogger(JournaledReplay.class);
     /**
-     * The most uses remembered in memory (a 24-byte slot each in {@link SpentIds}, 32 to 64 bytes
+     * The most uses remembered in memory (a 24-byte slot each in {@link ExpiringIds}, 32 to 64 bytes
      * with the tables' free slots: at most 64 MB in all); past it, the store records them.
      */
     static final int DEFAULT_MAX_REMEMBERED = 1_000_000;
@@ -74,7 +71,7 @@ public final class JournaledReplay implements ClientAssertions.SingleUse, AutoCl
     private final FileLock lock;
     private final AssertionReplay store;
     private final Clock clock;
-    private final SpentIds remembered;
+    private final ExpiringIds remembered;
     private final GroupCommit<Use> commits;
     /** Written by the writer thread only. */
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(RECORD * MAX_BATCH);
@@ -90,7 +87,7 @@ public final class JournaledReplay implements ClientAssertions.SingleUse, AutoCl
         this.lock = lock;
         this.store = store;
         this.clock = clock;
-        this.remembered = new SpentIds(maxRemembered);
+        this.remembered = new ExpiringIds(maxRemembered);
         this.storeUntil = new AtomicLong(storeUntil);
         this.commits = new GroupCommit<>("keycard-jti-journal", this::append, wait, MAX_BATCH);
     }
@@ -224,12 +221,12 @@ public final class JournaledReplay implements ClientAssertions.SingleUse, AutoCl
         long exp = expiresAt.toEpochMilli();
         // With no room the store records it: said before the id's stripe is let go, so that a spend
         // of the same jti that finds room a moment later also asks the store.
-        SpentIds.Outcome outcome = remembered.spend(id.high(), id.low(), exp, now,
+        ExpiringIds.Outcome outcome = remembered.spend(id.high(), id.low(), exp, now,
                 full -> storeUntil.accumulateAndGet(full, Math::max));
-        if (outcome == SpentIds.Outcome.HELD) {
+        if (outcome == ExpiringIds.Outcome.HELD) {
             return CompletableFuture.completedFuture(false); // used before, or in flight
         }
-        boolean inMemory = outcome == SpentIds.Outcome.FRESH;
+        boolean inMemory = outcome == ExpiringIds.Outcome.FRESH;
         if (!inMemory || now < storeUntil.get()) {
             return viaStore(clientId, jti, expiresAt, id, exp, inMemory);
         }
@@ -319,16 +316,8 @@ public final class JournaledReplay implements ClientAssertions.SingleUse, AutoCl
     }
 
     static Id id(String clientId, String jti) {
-        MessageDigest sha256;
-        try {
-            sha256 = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        sha256.update(clientId.getBytes(StandardCharsets.UTF_8));
-        sha256.update((byte) 0); // a client_id holds no NUL: "a" + "bc" and "ab" + "c" differ
-        ByteBuffer digest = ByteBuffer.wrap(sha256.digest(jti.getBytes(StandardCharsets.UTF_8)));
-        return new Id(digest.getLong(), digest.getLong());
+        long[] id = ExpiringIds.idOf(clientId, '\0', jti); // a client_id holds no NUL: "a" + "bc" and "ab" + "c" differ
+        return new Id(id[0], id[1]);
     }
 
     /** Writes what is queued, then releases the journal. */

@@ -121,4 +121,45 @@ class AuthThrottleTest {
         throttle.failed("192.0.2.1", "late", later);
         assertTrue(throttle.check("192.0.2.1", "late", later).isPresent(), "the quiet keys were swept");
     }
+
+    @Test
+    void checkWhenMoreClientsHaveAuthenticatedThanTheFailureMapsHoldThenTheLatestIsStillKnownAtItsAddress() {
+        AuthThrottle throttle = new AuthThrottle(2, Duration.ofMinutes(5));
+        int clients = AuthThrottle.MAX_ENTRIES + 50_000; // a registry of 150,000 services, each from its own address
+        for (int i = 0; i < clients; i++) {
+            throttle.succeeded("10." + (i >> 16 & 0xff) + "." + (i >> 8 & 0xff) + "." + (i & 0xff), "svc-" + i, T0);
+        }
+        int last = clients - 1;
+        String address = "10." + (last >> 16 & 0xff) + "." + (last >> 8 & 0xff) + "." + (last & 0xff);
+        for (int i = 0; i < 10; i++) {
+            throttle.failed(address, "broken", T0.plusSeconds(60)); // a neighbour behind the same NAT
+        }
+        assertTrue(throttle.check(address, "newcomer", T0.plusSeconds(61)).isPresent(), "the address waits");
+        assertEquals(Optional.empty(), throttle.check(address, "svc-" + last, T0.plusSeconds(61)),
+                "the 150,000th client is known there and still checked");
+    }
+
+    @Test
+    void succeededWhenKnownPairsAreFullThenANewOneIsUnknownUntilAPurgeDropsTheDayOld() {
+        AuthThrottle throttle = new AuthThrottle(1, Duration.ofMinutes(5), 2);
+        throttle.succeeded("10.0.0.1", "a", T0);
+        throttle.succeeded("10.0.0.2", "b", T0.plus(Duration.ofHours(12)));
+        Instant later = T0.plus(Duration.ofHours(20));
+        throttle.succeeded("10.0.0.3", "c", later); // no room
+        throttle.failed("10.0.0.3", "spray", later);
+        throttle.failed("10.0.0.3", "spray", later);
+        assertTrue(throttle.check("10.0.0.3", "c", later).isPresent(), "c is not known: it waits with its address");
+
+        Instant dayOn = T0.plus(AuthThrottle.KNOWN_FOR).plusSeconds(1);
+        throttle.purge(dayOn); // a is a day quiet
+        throttle.succeeded("10.0.0.3", "c", dayOn);
+        throttle.failed("10.0.0.3", "spray", dayOn);
+        throttle.failed("10.0.0.3", "spray", dayOn);
+        assertTrue(throttle.check("10.0.0.3", "newcomer", dayOn).isPresent(), "the address waits");
+        assertEquals(Optional.empty(), throttle.check("10.0.0.3", "c", dayOn), "c is known now");
+        throttle.failed("10.0.0.2", "spray", dayOn);
+        throttle.failed("10.0.0.2", "spray", dayOn);
+        assertTrue(throttle.check("10.0.0.2", "newcomer", dayOn).isPresent(), "that address waits too");
+        assertEquals(Optional.empty(), throttle.check("10.0.0.2", "b", dayOn), "b, 12 hours on, is still known");
+    }
 }

@@ -1,8 +1,10 @@
 package dev.keycard.server.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.keycard.server.client.SpentIds.Outcome;
+import dev.keycard.server.client.ExpiringIds.Outcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -16,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * a failed record releases is free again and only that, the bound turns ids away and says so, and
  * a purge keeps every live id, including ids whose probe runs crossed the ones it dropped.
  */
-class SpentIdsTest {
+class ExpiringIdsTest {
 
     private static final long NOW = 1_000_000;
     private static final long LATER = NOW + 60_000;
@@ -31,7 +33,7 @@ class SpentIdsTest {
 
     @Test
     void spendWhenAnIdIsHeldThenOnlyItsFirstSpendIsFreshUntilItExpires() {
-        SpentIds ids = new SpentIds(1_000);
+        ExpiringIds ids = new ExpiringIds(1_000);
         assertEquals(Outcome.FRESH, ids.spend(1, 2, LATER, NOW, NONE));
         assertEquals(Outcome.HELD, ids.spend(1, 2, LATER, NOW, NONE), "the same id again");
         assertEquals(Outcome.FRESH, ids.spend(1, 3, LATER, NOW, NONE), "another id");
@@ -41,7 +43,7 @@ class SpentIdsTest {
 
     @Test
     void releaseWhenIdsShareAProbeRunThenOnlyTheReleasedOneIsFree() {
-        SpentIds ids = new SpentIds(1_000);
+        ExpiringIds ids = new ExpiringIds(1_000);
         for (int i = 0; i < 40; i++) { // past the first table's three quarters: grows while the run is long
             long[] id = colliding(i);
             assertEquals(Outcome.FRESH, ids.spend(id[0], id[1], LATER + i, NOW, NONE));
@@ -60,7 +62,7 @@ class SpentIdsTest {
 
     @Test
     void spendWhenFullThenTurnedAwayAndToldUntilAPurgeMakesRoom() {
-        SpentIds ids = new SpentIds(2);
+        ExpiringIds ids = new ExpiringIds(2);
         assertEquals(Outcome.FRESH, ids.spend(1, 1, NOW + 10, NOW, NONE));
         assertEquals(Outcome.FRESH, ids.spend(2, 2, LATER, NOW, NONE));
         AtomicLong told = new AtomicLong();
@@ -73,8 +75,20 @@ class SpentIdsTest {
     }
 
     @Test
+    void holdWithinWhenFullThenOnlyIdsHeldAlreadyMoveTheirExpiry() {
+        ExpiringIds ids = new ExpiringIds(1);
+        assertEquals(0, ids.until(1, 1), "not held");
+        assertTrue(ids.holdWithin(1, 1, LATER));
+        assertFalse(ids.holdWithin(2, 2, LATER), "no room");
+        assertEquals(0, ids.until(2, 2));
+        assertTrue(ids.holdWithin(1, 1, LATER + 5), "held already: a later expiry");
+        assertTrue(ids.holdWithin(1, 1, NOW), "an earlier one changes nothing");
+        assertEquals(LATER + 5, ids.until(1, 1));
+    }
+
+    @Test
     void purgeWhenExpiredIdsSitInProbeRunsThenEveryLiveIdIsStillFoundAndTheTableShrinks() {
-        SpentIds ids = new SpentIds(1_000_000);
+        ExpiringIds ids = new ExpiringIds(1_000_000);
         SplittableRandom random = new SplittableRandom(7);
         List<long[]> live = new ArrayList<>();
         for (int i = 0; i < 20_000; i++) {
@@ -97,7 +111,7 @@ class SpentIdsTest {
 
     @Test
     void spendWhenThreadsRaceForTheSameIdsThenEachIsFreshExactlyOnce() throws InterruptedException {
-        SpentIds ids = new SpentIds(1_000_000);
+        ExpiringIds ids = new ExpiringIds(1_000_000);
         int threads = 4;
         int each = 5_000;
         AtomicInteger fresh = new AtomicInteger();

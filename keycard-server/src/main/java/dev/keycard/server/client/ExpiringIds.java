@@ -1,20 +1,25 @@
 package dev.keycard.server.client;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 
 /**
- * The single-use ids a {@link JournaledReplay} holds in memory: 128-bit ids with their expiry,
- * kept in arrays of {@code long}s, not as one map entry, key and boxed value per id.
+ * 128-bit ids, each held until an expiry, kept in arrays of {@code long}s rather than as one map
+ * entry, key and boxed value per id: the single-use ids a {@link JournaledReplay} holds, and the
+ * client and address pairs {@link AuthThrottle} knows.
  *
- * <p>Half a million live ids as {@code ConcurrentHashMap} entries were about 45 MB of small
- * objects, every one of them scanned by the young collector while it was new and then carried in
- * the old generation; here an id is three {@code long}s in an open-addressing table (linear
- * probing, at most three quarters full), so the collector sees a few arrays. The ids are SHA-256
- * prefixes, so their bits spread evenly: the top bits choose one of {@value #STRIPES} stripes,
- * each with its own lock and table, and the low bits the slot.
+ * <p>Half a million ids as {@code ConcurrentHashMap} entries were about 46 MB of small objects,
+ * every one of them copied by the young collector while it was new and then carried in the old
+ * generation; here an id is three {@code long}s in an open-addressing table (linear probing, at
+ * most three quarters full), so the collector sees a few arrays. The ids are SHA-256 prefixes, so
+ * their bits spread evenly: the top bits choose one of {@value #STRIPES} stripes, each with its
+ * own lock and table, and the low bits the slot.
  */
-final class SpentIds {
+final class ExpiringIds {
 
     /** What {@link #spend} found. */
     enum Outcome {
@@ -36,8 +41,8 @@ final class SpentIds {
     private final AtomicInteger size = new AtomicInteger();
     private final int max;
 
-    /** @param max the most ids held at once by {@link #spend} (approximately, across concurrent calls) */
-    SpentIds(int max) {
+    /** @param max the most ids {@link #spend} and {@link #holdWithin} let be held at once (approximately, across concurrent calls) */
+    ExpiringIds(int max) {
         this.max = max;
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new Stripe();
@@ -56,7 +61,21 @@ final class SpentIds {
 
     /** Holds {@code id} until at least {@code exp}, whatever the bound (ids read back at start). */
     void hold(long high, long low, long exp) {
-        stripe(high).hold(high, low, stored(exp));
+        stripe(high).hold(high, low, stored(exp), Integer.MAX_VALUE);
+    }
+
+    /**
+     * Holds {@code id} until at least {@code exp} if it is held already or there is room.
+     *
+     * @return whether it is held now
+     */
+    boolean holdWithin(long high, long low, long exp) {
+        return stripe(high).hold(high, low, stored(exp), max);
+    }
+
+    /** Until when {@code id} is held (epoch ms, perhaps already past), or 0 when it is not. */
+    long until(long high, long low) {
+        return stripe(high).until(high, low);
     }
 
     /** Lets go of {@code id} if it is held until exactly {@code exp} (a use that was not recorded). */
@@ -74,6 +93,24 @@ final class SpentIds {
     /** How many ids are held, expired or not. */
     int size() {
         return size.get();
+    }
+
+    /**
+     * An id for two strings: the first 128 bits of SHA-256 over the first, the separator and the
+     * second, as two {@code long}s. The separator must be a character the first string never holds,
+     * so that no two pairs run together the same way.
+     */
+    static long[] idOf(String first, char separator, String second) {
+        MessageDigest sha256;
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        sha256.update(first.getBytes(StandardCharsets.UTF_8));
+        sha256.update((byte) separator);
+        ByteBuffer digest = ByteBuffer.wrap(sha256.digest(second.getBytes(StandardCharsets.UTF_8)));
+        return new long[] {digest.getLong(), digest.getLong()};
     }
 
     private Stripe stripe(long high) {
@@ -121,13 +158,20 @@ final class SpentIds {
             return Outcome.FRESH;
         }
 
-        synchronized void hold(long high, long low, long exp) {
+        synchronized boolean hold(long high, long low, long exp, int bound) {
             int i = find(slots, high, low);
             if (slots[i * WIDTH + 2] != 0) {
                 slots[i * WIDTH + 2] = Math.max(slots[i * WIDTH + 2], exp);
-            } else {
+            } else if (size.get() < bound) {
                 put(i, high, low, exp);
+            } else {
+                return false;
             }
+            return true;
+        }
+
+        synchronized long until(long high, long low) {
+            return slots[find(slots, high, low) * WIDTH + 2];
         }
 
         private void put(int i, long high, long low, long exp) {
