@@ -318,9 +318,10 @@ public final class KeycardServer implements AutoCloseable {
             }
             every(background, AUDIT_SUMMARY_EVERY, () -> authEvents.closeWindows(clock.instant()));
             every(background, REVOCATION_PURGE_EVERY, server::purgeRevocations);
+            // Apart from the store's purges, which a database down would fail.
+            every(background, ASSERTION_PURGE_EVERY, () -> throttle.purge(clock.instant()));
             every(background, ASSERTION_PURGE_EVERY, () -> {
                 purgeReplay.run();
-                throttle.purge(clock.instant());
                 keySets.retain(id -> registry.client(id).isPresent(),
                         name -> registry.trustSources().stream().anyMatch(t -> t.name().equals(name)));
             });

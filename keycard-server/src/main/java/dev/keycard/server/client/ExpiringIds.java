@@ -97,10 +97,13 @@ final class ExpiringIds {
 
     /**
      * An id for two strings: the first 128 bits of SHA-256 over the first, the separator and the
-     * second, as two {@code long}s. The separator must be a character the first string never holds,
-     * so that no two pairs run together the same way.
+     * second, as two {@code long}s. The separator must be an ASCII character the first string never
+     * holds, so that no two pairs run together the same way.
      */
     static long[] idOf(String first, char separator, String second) {
+        if (separator > 0x7f) {
+            throw new IllegalArgumentException("not an ASCII separator: " + (int) separator);
+        }
         MessageDigest sha256;
         try {
             sha256 = MessageDigest.getInstance("SHA-256");

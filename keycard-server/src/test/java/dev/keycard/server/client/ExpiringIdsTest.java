@@ -44,13 +44,37 @@ class ExpiringIdsTest {
     @Test
     void releaseWhenIdsShareAProbeRunThenOnlyTheReleasedOneIsFree() {
         ExpiringIds ids = new ExpiringIds(1_000);
-        for (int i = 0; i < 40; i++) { // past the first table's three quarters: grows while the run is long
+        // 100 ids of one stripe whose homes are the last eight slots of every table size it reaches
+        // (64, 128, 256): the run wraps past the end, and holds ids of several homes, so a release
+        // moves some later ids back and leaves others where they are.
+        long[][] run = new long[100][];
+        for (int i = 0; i < run.length; i++) {
+            run[i] = new long[] {0x1234L + ((long) i << 20), 0xFFFF_FFF8L + (i % 8) + ((long) i << 32)};
+            assertEquals(Outcome.FRESH, ids.spend(run[i][0], run[i][1], LATER + i, NOW, NONE));
+        }
+        for (int i = 0; i < run.length; i += 3) {
+            ids.release(run[i][0], run[i][1], LATER + i + 1); // another expiry: not this use's, kept
+            ids.release(run[i][0], run[i][1], LATER + i);
+        }
+        assertEquals(run.length - 34, ids.size());
+        for (int i = 0; i < run.length; i++) {
+            assertEquals(i % 3 == 0 ? 0 : LATER + i, ids.until(run[i][0], run[i][1]), "id " + i);
+        }
+        for (int i = 0; i < run.length; i++) {
+            assertEquals(i % 3 == 0 ? Outcome.FRESH : Outcome.HELD, ids.spend(run[i][0], run[i][1], LATER + i, NOW, NONE),
+                    "id " + i);
+        }
+    }
+
+    @Test
+    void releaseWhenIdsShareOneHomeThenTheIdsAfterTheHoleStillAnswer() {
+        ExpiringIds ids = new ExpiringIds(1_000);
+        for (int i = 0; i < 40; i++) { // one home slot: a release at the home must move the next id into it
             long[] id = colliding(i);
             assertEquals(Outcome.FRESH, ids.spend(id[0], id[1], LATER + i, NOW, NONE));
         }
         for (int i = 0; i < 40; i += 3) {
             long[] id = colliding(i);
-            ids.release(id[0], id[1], LATER + i + 1); // another expiry: not this use's, kept
             ids.release(id[0], id[1], LATER + i);
         }
         for (int i = 0; i < 40; i++) {
