@@ -99,7 +99,10 @@ public final class KeycardServer implements AutoCloseable {
     private static final Duration CLUSTER_SAFETY_NET = Duration.ofSeconds(30);
     /** The longest a request waits for its client assertion's jti to be recorded. */
     private static final Duration ASSERTION_WAIT = Duration.ofSeconds(5);
-    /** Expired client assertion ids leave memory and the store this often, and client and address pairs a day quiet leave the throttle. */
+    /**
+     * Expired client assertion ids leave memory and the store this often, and client and address
+     * pairs a day quiet leave the throttle.
+     */
     private static final Duration ASSERTION_PURGE_EVERY = Duration.ofMinutes(1);
 
     private final HttpRuntime http;

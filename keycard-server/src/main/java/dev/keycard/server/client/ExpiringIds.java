@@ -41,7 +41,10 @@ final class ExpiringIds {
     private final AtomicInteger size = new AtomicInteger();
     private final int max;
 
-    /** @param max the most ids {@link #spend} and {@link #holdWithin} let be held at once (approximately, across concurrent calls) */
+    /**
+     * @param max the most ids {@link #spend} and {@link #holdWithin} let be held at once
+     *     (approximately, across concurrent calls)
+     */
     ExpiringIds(int max) {
         this.max = max;
         for (int i = 0; i < STRIPES; i++) {
@@ -227,7 +230,10 @@ final class ExpiringIds {
             resize(capacity, now);
         }
 
-        /** Moves the ids that expire after {@code now} (all: {@link Long#MIN_VALUE}) into a table of {@code capacity} slots. */
+        /**
+         * Moves the ids that expire after {@code now} (all of them: {@link Long#MIN_VALUE}) into a
+         * table of {@code capacity} slots.
+         */
         private void resize(int capacity, long now) {
             long[] table = new long[capacity * WIDTH];
             int kept = 0;

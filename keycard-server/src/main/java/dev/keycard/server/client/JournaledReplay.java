@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * is two files used in turn: once everything in the older one has expired, it is emptied and
  * written next, so the journal holds at most two assertion lifetimes of uses.
  *
- * <p>Memory is bounded ({@link #MAX_REMEMBERED}). Past it, a use goes to the store's record
+ * <p>Memory is bounded ({@link #DEFAULT_MAX_REMEMBERED}). Past it, a use goes to the store's record
  * ({@link AssertionReplay}, what PostgreSQL nodes use), and until the last use recorded there has
  * expired every use is checked there as well, so a {@code jti} is never judged by half of what was
  * spent. The journal's first file is locked while the server runs: a second process on the same
