@@ -20,6 +20,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,6 +78,8 @@ public final class JournaledReplay implements ClientAssertions.SingleUse, AutoCl
     private final ByteBuffer buffer = ByteBuffer.allocateDirect(RECORD * MAX_BATCH);
     /** Until when (epoch ms) the store may hold a live use: till then, every use is checked there too. */
     private final AtomicLong storeUntil;
+    /** Told the expiry of a use memory had no room for: the store must be asked till then. */
+    private final LongConsumer noRoom;
     /** The file written now; with {@link #latest}, touched by the start and the writer thread only. */
     private int current;
 
@@ -89,6 +92,7 @@ public final class JournaledReplay implements ClientAssertions.SingleUse, AutoCl
         this.clock = clock;
         this.remembered = new ExpiringIds(maxRemembered);
         this.storeUntil = new AtomicLong(storeUntil);
+        this.noRoom = exp -> this.storeUntil.accumulateAndGet(exp, Math::max);
         this.commits = new GroupCommit<>("keycard-jti-journal", this::append, wait, MAX_BATCH);
     }
 
@@ -221,8 +225,7 @@ public final class JournaledReplay implements ClientAssertions.SingleUse, AutoCl
         long exp = expiresAt.toEpochMilli();
         // With no room the store records it: said before the id's stripe is let go, so that a spend
         // of the same jti that finds room a moment later also asks the store.
-        ExpiringIds.Outcome outcome = remembered.spend(id.high(), id.low(), exp, now,
-                full -> storeUntil.accumulateAndGet(full, Math::max));
+        ExpiringIds.Outcome outcome = remembered.spend(id.high(), id.low(), exp, now, noRoom);
         if (outcome == ExpiringIds.Outcome.HELD) {
             return CompletableFuture.completedFuture(false); // used before, or in flight
         }
