@@ -10,6 +10,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +22,12 @@ import org.slf4j.LoggerFactory;
  * a {@link TimeoutException} (one sweeper for all of them, not a timer each); the item may still
  * be recorded later. The threads start with the first item: a server that never needs them runs
  * none.
+ *
+ * <p>A {@code pace} spaces the commits under load: when the last commit found other items waiting
+ * with its first, the next starts at least that long after it, so that each gathers more items
+ * and a commit's fixed cost (a flush, a round trip) is shared by more requests. A commit that
+ * held one item, or one long ago, lets the next go at once: requests one at a time wait for no
+ * pace.
  *
  * @param <T> what is recorded
  */
@@ -45,6 +52,7 @@ final class GroupCommit<T> implements AutoCloseable {
     private final Sink<T> sink;
     private final Duration wait;
     private final int maxBatch;
+    private final long paceNanos;
     private final BlockingQueue<Pending<T>> queue = new LinkedBlockingQueue<>();
     private @Nullable Thread writer;
     private @Nullable ScheduledExecutorService sweeper;
@@ -54,10 +62,19 @@ final class GroupCommit<T> implements AutoCloseable {
 
     /** @param name the writer thread's name; the sweeper's adds {@code -timeout} */
     GroupCommit(String name, Sink<T> sink, Duration wait, int maxBatch) {
+        this(name, sink, wait, maxBatch, Duration.ZERO);
+    }
+
+    /**
+     * @param name the writer thread's name; the sweeper's adds {@code -timeout}
+     * @param pace the least time from the start of one commit to the start of the next
+     */
+    GroupCommit(String name, Sink<T> sink, Duration wait, int maxBatch, Duration pace) {
         this.name = name;
         this.sink = sink;
         this.wait = wait;
         this.maxBatch = maxBatch;
+        this.paceNanos = pace.toNanos();
     }
 
     Duration waitLimit() {
@@ -106,6 +123,8 @@ final class GroupCommit<T> implements AutoCloseable {
 
     private void write() {
         List<Pending<T>> batch = new ArrayList<>(maxBatch);
+        long lastStart = System.nanoTime() - paceNanos;
+        int lastSize = 0;
         while (!closed || !queue.isEmpty()) {
             try {
                 Pending<T> head = queue.poll(1, TimeUnit.SECONDS);
@@ -113,7 +132,12 @@ final class GroupCommit<T> implements AutoCloseable {
                     continue;
                 }
                 batch.add(head);
+                if (lastSize > 1) {
+                    awaitPace(lastStart);
+                }
+                lastStart = System.nanoTime();
                 queue.drainTo(batch, maxBatch - 1);
+                lastSize = batch.size();
                 recording = List.copyOf(batch);
                 boolean[] first = sink.record(batch.stream().map(Pending::item).toList());
                 for (int i = 0; i < batch.size(); i++) {
@@ -131,6 +155,15 @@ final class GroupCommit<T> implements AutoCloseable {
                 recording = List.of();
             }
             batch.clear();
+        }
+    }
+
+    /** Waits until {@code pace} has passed since {@code lastStart}, or the queue holds a full batch. */
+    private void awaitPace(long lastStart) {
+        long until = lastStart + paceNanos;
+        for (long left = until - System.nanoTime(); left > 0 && queue.size() < maxBatch - 1 && !closed;
+                left = until - System.nanoTime()) {
+            LockSupport.parkNanos(left);
         }
     }
 

@@ -10,6 +10,8 @@ import dev.keycard.server.store.Database;
 import dev.keycard.server.store.StoreException;
 import dev.keycard.server.testing.MutableClock;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -104,10 +106,52 @@ class JournaledReplayTest {
             assertTrue(replay.spend("batch", "jti-0-0", in(60)).join(), "an expired use does not count");
             assertTrue(replay.remembered() <= 21, "memory forgets what expired: " + replay.remembered());
         }
-        long bytes = Files.size(JournaledReplay.segment(journal, 0)) + Files.size(JournaledReplay.segment(journal, 1));
-        assertTrue(bytes <= 3 * 20 * JournaledReplay.RECORD, "the journal keeps about two lifetimes: " + bytes);
+        long records = records(JournaledReplay.segment(journal, 0)) + records(JournaledReplay.segment(journal, 1));
+        assertTrue(records <= 3 * 20, "the journal keeps about two lifetimes: " + records);
         try (JournaledReplay replay = journal(100)) {
             assertEquals(1, replay.remembered(), "only the live use is read back");
+        }
+    }
+
+    /** The records a journal file holds: those before its first zero expiry. */
+    private static long records(Path file) throws IOException {
+        ByteBuffer bytes = ByteBuffer.wrap(Files.readAllBytes(file));
+        long n = 0;
+        while (bytes.remaining() >= JournaledReplay.RECORD && bytes.getLong(bytes.position() + 16) != 0) {
+            bytes.position(bytes.position() + JournaledReplay.RECORD);
+            n++;
+        }
+        return n;
+    }
+
+    @Test
+    void spendWhenTheFileIsExtendedAheadThenARestartReadsTheRecordsAndWritesAfterThem() throws IOException {
+        Path written = JournaledReplay.segment(journal, 0);
+        try (JournaledReplay replay = journal(100)) {
+            assertTrue(replay.spend("batch", "jti-1", in(60)).join());
+            assertEquals(JournaledReplay.EXTENT, Files.size(written), "extended with zeros ahead of its record");
+            assertEquals(1, records(written));
+        }
+        // A crash mid-write left part of a second record in the zeros: its expiry was never written.
+        try (FileChannel c = FileChannel.open(written, StandardOpenOption.WRITE)) {
+            c.write(ByteBuffer.wrap(new byte[] {9, 9, 9, 9, 9, 9, 9, 9, 9}), JournaledReplay.RECORD);
+        }
+        Path next = JournaledReplay.segment(journal, 1);
+        clock.advance(Duration.ofSeconds(1)); // the next file's uses outlive the first's: it is written after a restart
+        try (JournaledReplay replay = journal(100)) {
+            assertEquals(1, replay.remembered(), "neither the zeros nor the torn record are uses");
+            assertFalse(replay.spend("batch", "jti-1", in(60)).join());
+            assertTrue(replay.spend("batch", "jti-2", in(60)).join()); // the other file, empty, is written next
+        }
+        try (JournaledReplay replay = journal(100)) {
+            assertEquals(2, replay.remembered());
+            assertFalse(replay.spend("batch", "jti-2", in(60)).join(), "read back after a restart");
+            assertTrue(replay.spend("batch", "jti-3", in(60)).join());
+        }
+        assertEquals(JournaledReplay.EXTENT, Files.size(next), "written into the zeros, not after them");
+        assertEquals(2, records(next), "the record after a restart follows the one before it");
+        try (JournaledReplay replay = journal(100)) {
+            assertEquals(3, replay.remembered());
         }
     }
 
