@@ -63,9 +63,8 @@ public final class JournaledReplay implements ClientAssertions.SingleUse, AutoCl
      */
     static final int EXTENT = RECORD * 8192;
     /**
-     * The least time between the starts of two flushes under load ({@link GroupCommit}): a flush
-     * then serves more requests. With 2 ms, the journal's thread spent about 6 µs per use instead
-     * of 23 (docs/benchmarks.md).
+     * The longest a flush waits under load for as many uses as the last one held, from the last
+     * one's start ({@link GroupCommit}): a flush then serves more requests.
      */
     static final Duration PACE = Duration.ofMillis(2);
     /** The journals open in this process, by their real path. */

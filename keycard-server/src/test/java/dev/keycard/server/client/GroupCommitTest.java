@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -14,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The writer's groups: under load a commit waits for the pace and takes everything that came
- * meanwhile; a request on its own is committed at once, however long the pace.
+ * The writer's groups: after a group of several, a commit waits for as many items, up to the
+ * pace; a request on its own is committed at once, however long the pace.
  */
 class GroupCommitTest {
 
@@ -38,28 +37,40 @@ class GroupCommitTest {
         }
     }
 
+    /** Commits 0 alone, while 1 and 2 queue behind it, then 1 and 2 together: the last group held two. */
+    private static void groupOfTwo(GroupCommit<Integer> commits, Sink sink) throws Exception {
+        CompletableFuture<Boolean> first = commits.submit(0);
+        assertTrue(sink.started.await(30, TimeUnit.SECONDS));
+        List<CompletableFuture<Boolean>> waiting = List.of(commits.submit(1), commits.submit(2));
+        sink.release.countDown();
+        assertTrue(first.get(30, TimeUnit.SECONDS));
+        for (CompletableFuture<Boolean> f : waiting) {
+            assertTrue(f.get(30, TimeUnit.SECONDS));
+        }
+        assertEquals(List.of(1, 2), sink.groups);
+    }
+
     @Test
-    void submitWhenTheLastCommitFoundOthersWaitingThenTheNextWaitsForThePaceAndTakesWhatCame() throws Exception {
+    void submitWhenTheLastGroupHeldTwoThenTheNextWaitsForASecondItemButNotForThePace() throws Exception {
         Sink sink = new Sink();
-        try (GroupCommit<Integer> commits = new GroupCommit<>("test-commits", sink, WAIT, 1024, Duration.ofSeconds(2))) {
-            CompletableFuture<Boolean> first = commits.submit(0);
-            assertTrue(sink.started.await(30, TimeUnit.SECONDS));
-            List<CompletableFuture<Boolean>> waiting = List.of(commits.submit(1), commits.submit(2));
-            sink.release.countDown(); // the writer takes 1 and 2 together: a group of two
-            assertTrue(first.get(30, TimeUnit.SECONDS));
-            for (CompletableFuture<Boolean> f : waiting) {
-                assertTrue(f.get(30, TimeUnit.SECONDS));
-            }
-            List<CompletableFuture<Boolean>> later = new ArrayList<>();
-            later.add(commits.submit(3));
+        try (GroupCommit<Integer> commits = new GroupCommit<>("test-commits", sink, WAIT, 1024, Duration.ofHours(1))) {
+            groupOfTwo(commits, sink);
+            CompletableFuture<Boolean> third = commits.submit(3);
             Thread.sleep(50); // without a pace, 3 would be committed alone meanwhile
-            for (int i = 4; i < 24; i++) {
-                later.add(commits.submit(i));
-            }
-            for (CompletableFuture<Boolean> f : later) {
-                assertTrue(f.get(30, TimeUnit.SECONDS));
-            }
-            assertEquals(List.of(1, 2, 21), sink.groups, "after a group of two, the next waits and takes all 21");
+            CompletableFuture<Boolean> fourth = commits.submit(4);
+            assertTrue(third.get(10, TimeUnit.SECONDS), "3 waited for the hour's pace");
+            assertTrue(fourth.get(10, TimeUnit.SECONDS));
+            assertEquals(List.of(1, 2, 2), sink.groups, "3 waited for 4, as many as the last group held");
+        }
+    }
+
+    @Test
+    void submitWhenTheLastGroupHeldTwoAndOneComesThenItIsCommittedAloneOnceThePaceHasPassed() throws Exception {
+        Sink sink = new Sink();
+        try (GroupCommit<Integer> commits = new GroupCommit<>("test-commits", sink, WAIT, 1024, Duration.ofMillis(200))) {
+            groupOfTwo(commits, sink);
+            assertTrue(commits.submit(3).get(10, TimeUnit.SECONDS), "3 waited for a second item past the pace");
+            assertEquals(List.of(1, 2, 1), sink.groups);
         }
     }
 
