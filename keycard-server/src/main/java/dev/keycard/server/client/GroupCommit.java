@@ -74,7 +74,8 @@ final class GroupCommit<T> implements AutoCloseable {
 
     /**
      * @param name the writer thread's name; the sweeper's adds {@code -timeout}
-     * @param pace the least time from the start of one commit to the start of the next
+     * @param pace the longest a commit waits, from the last one's start, for as many items as that
+     *     one held (zero: it never waits)
      */
     GroupCommit(String name, Sink<T> sink, Duration wait, int maxBatch, Duration pace) {
         this.name = name;

@@ -331,7 +331,7 @@ public final class JournaledReplay implements ClientAssertions.SingleUse, AutoCl
         return first;
     }
 
-    /** Adds {@link #EXTENT} zero bytes at the end of {@code out}, which is {@code size} long; the next flush makes them durable. */
+    /** Adds {@link #EXTENT} zero bytes at the end of {@code out} ({@code size} long); the next flush keeps them. */
     private static void extend(FileChannel out, long size) throws IOException {
         ByteBuffer zeros = ByteBuffer.allocate(EXTENT);
         for (long at = size; zeros.hasRemaining(); ) {

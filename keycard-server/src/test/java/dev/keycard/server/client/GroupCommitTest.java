@@ -67,7 +67,8 @@ class GroupCommitTest {
     @Test
     void submitWhenTheLastGroupHeldTwoAndOneComesThenItIsCommittedAloneOnceThePaceHasPassed() throws Exception {
         Sink sink = new Sink();
-        try (GroupCommit<Integer> commits = new GroupCommit<>("test-commits", sink, WAIT, 1024, Duration.ofMillis(200))) {
+        Duration pace = Duration.ofMillis(200);
+        try (GroupCommit<Integer> commits = new GroupCommit<>("test-commits", sink, WAIT, 1024, pace)) {
             groupOfTwo(commits, sink);
             assertTrue(commits.submit(3).get(10, TimeUnit.SECONDS), "3 waited for a second item past the pace");
             assertEquals(List.of(1, 2, 1), sink.groups);
