@@ -3,7 +3,6 @@ package dev.keycard.server.client;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongConsumer;
 
@@ -107,12 +106,7 @@ final class ExpiringIds {
         if (separator > 0x7f) {
             throw new IllegalArgumentException("not an ASCII separator: " + (int) separator);
         }
-        MessageDigest sha256;
-        try {
-            sha256 = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        MessageDigest sha256 = Secrets.sha256();
         sha256.update(first.getBytes(StandardCharsets.UTF_8));
         sha256.update((byte) separator);
         ByteBuffer digest = ByteBuffer.wrap(sha256.digest(second.getBytes(StandardCharsets.UTF_8)));

@@ -5,7 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keycard.server.client.ExpiringIds.Outcome;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
@@ -162,5 +167,37 @@ class ExpiringIdsTest {
         }
         assertEquals(each, fresh.get(), "every id fresh once, whichever thread came first");
         assertEquals(each, ids.size());
+    }
+
+    @Test
+    void idOfWhenThreadsHashAtOnceThenEachIdIsTheFirst128BitsOfSha256OverThePair() throws Exception {
+        List<Thread> running = new ArrayList<>();
+        AtomicInteger wrong = new AtomicInteger();
+        for (int t = 0; t < 4; t++) {
+            int thread = t;
+            running.add(Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < 5_000; i++) {
+                    String first = "client-" + thread;
+                    String second = "jti-" + i;
+                    long[] id = ExpiringIds.idOf(first, '\0', second);
+                    ByteBuffer expected;
+                    try {
+                        expected = ByteBuffer.wrap(MessageDigest.getInstance("SHA-256")
+                                .digest((first + '\0' + second).getBytes(StandardCharsets.UTF_8)));
+                    } catch (NoSuchAlgorithmException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    if (id[0] != expected.getLong() || id[1] != expected.getLong()) {
+                        wrong.incrementAndGet();
+                    }
+                }
+            }));
+        }
+        for (Thread t : running) {
+            t.join();
+        }
+        assertEquals(0, wrong.get(), "ids that are not SHA-256 over the pair");
+        assertFalse(Arrays.equals(ExpiringIds.idOf("a", ' ', "bc"), ExpiringIds.idOf("ab", ' ', "c")),
+                "the separator keeps pairs apart");
     }
 }
