@@ -15,9 +15,11 @@ import org.jspecify.annotations.Nullable;
  * ({@link AssertionJtiRepository#idOf}) instead of the client's id and the {@code jti} as text.
  * On PostgreSQL a row took 282 bytes in the table and its two indexes (a text primary key, an
  * index on the expiry) with 64-character {@code jti}s, and takes 94 in the table and its one
- * index; an insert costs the database about half the CPU (docs/benchmarks.md). Written in Java, not SQL, because the live rows move across: their
- * ids are SHA-256 digests, which SQLite cannot compute, and dropping them would let each assertion
- * accepted in the last minutes before the upgrade be used once more.
+ * index; an insert costs the database about half the CPU (docs/benchmarks.md).
+ *
+ * <p>Written in Java, not SQL, because the live rows move across: their ids are SHA-256 digests,
+ * which SQLite cannot compute, and dropping them would let each assertion accepted in the last
+ * minutes before the upgrade be used once more.
  */
 final class AssertionIdsMigration implements JavaMigration {
 
@@ -50,25 +52,27 @@ final class AssertionIdsMigration implements JavaMigration {
             s.execute("CREATE TABLE client_assertion_ids (id_high BIGINT NOT NULL, id_low BIGINT NOT NULL,"
                     + " expires_at BIGINT NOT NULL, PRIMARY KEY (id_high, id_low))");
         }
-        try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT client_id, jti, expires_at FROM client_assertion_jtis"
-                     + " WHERE expires_at > " + System.currentTimeMillis());
+        try (PreparedStatement live = c.prepareStatement(
+                     "SELECT client_id, jti, expires_at FROM client_assertion_jtis WHERE expires_at > ?");
              PreparedStatement insert = c.prepareStatement(
                      "INSERT INTO client_assertion_ids (id_high, id_low, expires_at) VALUES (?, ?, ?)")) {
-            int pending = 0;
-            while (rs.next()) {
-                long[] id = AssertionJtiRepository.idOf(rs.getString(1), rs.getString(2));
-                insert.setLong(1, id[0]);
-                insert.setLong(2, id[1]);
-                insert.setLong(3, rs.getLong(3));
-                insert.addBatch();
-                if (++pending == 1000) {
-                    insert.executeBatch();
-                    pending = 0;
+            live.setLong(1, System.currentTimeMillis());
+            try (ResultSet rs = live.executeQuery()) {
+                int pending = 0;
+                while (rs.next()) {
+                    long[] id = AssertionJtiRepository.idOf(rs.getString(1), rs.getString(2));
+                    insert.setLong(1, id[0]);
+                    insert.setLong(2, id[1]);
+                    insert.setLong(3, rs.getLong(3));
+                    insert.addBatch();
+                    if (++pending == 1000) {
+                        insert.executeBatch();
+                        pending = 0;
+                    }
                 }
-            }
-            if (pending > 0) {
-                insert.executeBatch();
+                if (pending > 0) {
+                    insert.executeBatch();
+                }
             }
         }
         try (Statement s = c.createStatement()) {
