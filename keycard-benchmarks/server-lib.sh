@@ -1,6 +1,7 @@
-# Shared by keycard-benchmarks/scale.sh, assertions.sh and tls.sh (sourced, not run): a Keycard server on
-# 127.0.0.1 with a fresh store (SQLite in a temporary directory, or a fresh PostgreSQL schema), an
-# admin client whose secret never reaches a command line, and wrk runs that report one line.
+# Shared by keycard-benchmarks/scale.sh, restart.sh, random-client.sh, assertions.sh and tls.sh
+# (sourced, not run): a Keycard server on 127.0.0.1 with a fresh store (SQLite in a temporary
+# directory, or a fresh PostgreSQL schema), an admin client whose secret never reaches a command
+# line, and wrk runs that report one line.
 # The caller sources script-lib.sh (die, $script) and sets $root, $here, $store
 # (sqlite|postgresql) and $start_limit (seconds), then sources this file.
 
