@@ -140,7 +140,7 @@ final class GroupCommit<T> implements AutoCloseable {
                     continue;
                 }
                 batch.add(head);
-                if (lastSize > 1) {
+                if (paceNanos > 0 && lastSize > 1) {
                     awaitPace(lastStart, lastSize);
                 }
                 lastStart = System.nanoTime();
