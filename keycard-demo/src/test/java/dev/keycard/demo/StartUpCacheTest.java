@@ -91,6 +91,23 @@ class StartUpCacheTest {
         }
     }
 
+    @Test
+    void jvmOptsWhenExtraOptionsSetThenTheyComeLastAndTheCacheIsKept() throws Exception {
+        Path jar = Files.writeString(dir.resolve("keycard.jar"), "not a jar: bin/jvm-opts only names it");
+        String cacheOption = Runtime.version().feature() >= 25
+                ? "-XX:AOTCacheOutput=" + jar + ".serve.aot" : "-XX:SharedArchiveFile=" + jar + ".serve.jsa";
+        List<String> extra = List.of("-Xmn128m", "-Xmx1536m");
+        Map<String, String> env = Map.of("KEYCARD_EXTRA_JAVA_OPTS", String.join(" ", extra));
+
+        List<String> added = words(run(env, script("jvm-opts"), JAVA_HOME, jar.toString(), "serve"));
+        assertEquals(extra, added.subList(added.size() - 2, added.size()), added.toString());
+        assertTrue(added.contains(cacheOption), added.toString());
+        assertTrue(added.indexOf("-Xmx256m") < added.indexOf("-Xmx1536m"), "the JVM takes the last -Xmx: " + added);
+
+        Map<String, String> replaced = Map.of("KEYCARD_JAVA_OPTS", "-Xmx512m", "KEYCARD_EXTRA_JAVA_OPTS", "-Xss1m");
+        assertEquals(List.of("-Xmx512m", "-Xss1m"), words(run(replaced, script("jvm-opts"), JAVA_HOME, jar.toString(), "serve")));
+    }
+
     private static String script(String name) {
         return ROOT.resolve("bin").resolve(name).toString();
     }
@@ -100,7 +117,11 @@ class StartUpCacheTest {
     }
 
     private String run(String... command) throws Exception {
-        Result result = exec(List.of(command));
+        return run(Map.of(), command);
+    }
+
+    private String run(Map<String, String> env, String... command) throws Exception {
+        Result result = exec(List.of(command), env);
         assertEquals(0, result.status(), result.output());
         return result.output();
     }
@@ -108,8 +129,12 @@ class StartUpCacheTest {
     private record Result(int status, String output) {}
 
     private Result exec(List<String> command) throws Exception {
+        return exec(command, Map.of());
+    }
+
+    private Result exec(List<String> command, Map<String, String> env) throws Exception {
         Path out = Files.createTempFile(dir, "out", ".txt");
-        Process p = start(command, Map.of(), out);
+        Process p = start(command, env, out);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "finished: " + command);
         return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
     }

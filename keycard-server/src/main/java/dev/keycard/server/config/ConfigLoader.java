@@ -24,7 +24,7 @@ public final class ConfigLoader {
 
     /** Environment variables of the CLI's, not the server's: not unknown keys. */
     private static final Set<String> CLIENT_VARIABLES = Set.of("KEYCARD_URL", "KEYCARD_CONFIG",
-            "KEYCARD_CLIENT_ID", "KEYCARD_CLIENT_SECRET", "KEYCARD_JAVA_OPTS");
+            "KEYCARD_CLIENT_ID", "KEYCARD_CLIENT_SECRET", "KEYCARD_JAVA_OPTS", "KEYCARD_EXTRA_JAVA_OPTS");
     private static final Set<String> WILDCARDS = Set.of("0.0.0.0", "::", "[::]");
 
     private ConfigLoader() {

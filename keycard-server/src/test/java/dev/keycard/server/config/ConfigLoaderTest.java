@@ -66,6 +66,8 @@ class ConfigLoaderTest {
                 () -> ConfigLoader.load(Optional.empty(), Map.of("KEYCARD_HTTP_PROT", "1"), Map.of()));
         assertTrue(e.getMessage().contains("KEYCARD_HTTP_PROT"), e.getMessage());
         ConfigLoader.load(Optional.empty(), Map.of("KEYCARD_URL", "http://x", "KEYCARD_CLIENT_ID", "a"), Map.of());
+        ConfigLoader.load(Optional.empty(), Map.of("KEYCARD_JAVA_OPTS", "-Xmx1g",
+                "KEYCARD_EXTRA_JAVA_OPTS", "-Xmx1536m"), Map.of());
     }
 
     @Test
