@@ -29,6 +29,10 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
@@ -114,9 +118,9 @@ final class BenchmarkServer implements AutoCloseable {
         String adminToken = adminToken(http, server.baseUri());
         JsonObject grant = new JsonObject().put("api", api.identifier()).put("scopes", List.of(SCOPE));
         String[] headers = new String[count];
-        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(concurrency)) {
-            List<java.util.concurrent.Future<?>> workers = new ArrayList<>();
+        AtomicInteger next = new AtomicInteger();
+        try (ExecutorService pool = Executors.newFixedThreadPool(concurrency)) {
+            List<Future<?>> workers = new ArrayList<>();
             for (int w = 0; w < concurrency; w++) {
                 workers.add(pool.submit(() -> {
                     for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
@@ -128,7 +132,7 @@ final class BenchmarkServer implements AutoCloseable {
                     return null;
                 }));
             }
-            for (var w : workers) {
+            for (Future<?> w : workers) {
                 w.get();
             }
         }
