@@ -60,9 +60,9 @@ final class AssertionIdsMigration implements JavaMigration {
             try (ResultSet rs = live.executeQuery()) {
                 int pending = 0;
                 while (rs.next()) {
-                    long[] id = AssertionJtiRepository.idOf(rs.getString(1), rs.getString(2));
-                    insert.setLong(1, id[0]);
-                    insert.setLong(2, id[1]);
+                    AssertionJtiRepository.Id id = AssertionJtiRepository.idOf(rs.getString(1), rs.getString(2));
+                    insert.setLong(1, id.high());
+                    insert.setLong(2, id.low());
                     insert.setLong(3, rs.getLong(3));
                     insert.addBatch();
                     if (++pending == 1000) {

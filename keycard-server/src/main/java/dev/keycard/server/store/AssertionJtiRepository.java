@@ -40,22 +40,22 @@ public final class AssertionJtiRepository {
     public record Use(String clientId, String jti, Instant expiresAt) {
     }
 
-    /** A use's row key. */
-    private record Id(long high, long low) {
+    /** A use's row key: its id as two big-endian longs. */
+    record Id(long high, long low) {
     }
 
     /**
      * A use's id as its row keeps it: the first 16 bytes of SHA-256 over the client's id in UTF-8,
      * a NUL byte (which a client id never holds, so that "a" + "bc" and "ab" + "c" differ) and the
-     * {@code jti} in UTF-8, as two big-endian longs.
+     * {@code jti} in UTF-8.
      */
-    static long[] idOf(String clientId, String jti) {
+    static Id idOf(String clientId, String jti) {
         MessageDigest sha256 = SHA256.get();
         sha256.reset();
         sha256.update(clientId.getBytes(StandardCharsets.UTF_8));
         sha256.update((byte) 0);
         ByteBuffer digest = ByteBuffer.wrap(sha256.digest(jti.getBytes(StandardCharsets.UTF_8)));
-        return new long[] {digest.getLong(), digest.getLong()};
+        return new Id(digest.getLong(), digest.getLong());
     }
 
     /**
@@ -72,8 +72,7 @@ public final class AssertionJtiRepository {
         Map<Id, Integer> firstIndex = new HashMap<>();
         List<Id> written = new ArrayList<>(uses.size());
         for (int i = 0; i < uses.size(); i++) {
-            long[] id = idOf(uses.get(i).clientId(), uses.get(i).jti());
-            Id key = new Id(id[0], id[1]);
+            Id key = idOf(uses.get(i).clientId(), uses.get(i).jti());
             if (firstIndex.putIfAbsent(key, i) == null) {
                 written.add(key);
             }

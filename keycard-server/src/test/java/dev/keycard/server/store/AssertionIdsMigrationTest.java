@@ -1,7 +1,7 @@
 package dev.keycard.server.store;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.keycard.server.testing.Postgres;
@@ -76,6 +76,6 @@ class AssertionIdsMigrationTest {
 
     @Test
     void idOfWhenTheClientAndJtiSplitDifferentlyThenTheIdsDiffer() {
-        assertFalse(Arrays.equals(AssertionJtiRepository.idOf("a", "bc"), AssertionJtiRepository.idOf("ab", "c")));
+        assertNotEquals(AssertionJtiRepository.idOf("a", "bc"), AssertionJtiRepository.idOf("ab", "c"));
     }
 }
