@@ -1,8 +1,16 @@
 package dev.keycard.benchmarks;
 
+import dev.keycard.protocol.ClientAuthMethod;
+import dev.keycard.protocol.ClientId;
+import dev.keycard.protocol.GrantType;
 import dev.keycard.protocol.ScopeSet;
 import dev.keycard.server.client.ScopeUsage;
+import dev.keycard.server.registry.Client;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -30,13 +38,15 @@ public class ScopeUsageBenchmark {
 
     private final ScopeUsage usage = new ScopeUsage();
     private final ScopeSet scopes = ScopeSet.of("jobs:read", "jobs:write");
-    private final String[] clients = new String[10_000];
+    private final Client[] clients = new Client[10_000];
     private int next;
 
     @Setup
     public void setUp() {
         for (int i = 0; i < clients.length; i++) {
-            clients[i] = "client-" + i;
+            clients[i] = new Client(new ClientId("client-" + i), "client-" + i, true,
+                    Set.of(ClientAuthMethod.CLIENT_SECRET_BASIC), Set.of(GrantType.CLIENT_CREDENTIALS), Optional.empty(),
+                    Map.of("https://jobs.internal", scopes), List.of(), Instant.EPOCH, Instant.EPOCH);
             usage.used(clients[i], "https://jobs.internal", scopes, Instant.now());
         }
     }

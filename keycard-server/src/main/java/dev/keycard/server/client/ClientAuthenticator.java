@@ -291,7 +291,7 @@ public final class ClientAuthenticator {
         if (!client.authMethods().contains(method)) {
             throw failed(clientId, source, "method_not_allowed", method, now, "client %s may not use %s", clientId, method);
         }
-        usage.used(matched.id(), now);
+        usage.used(client, matched.id(), now);
         throttle.succeeded(source, clientId, now);
         if (matched.expiresAt() != null) { // only a replaced secret has an expiry: it is in its grace period
             events.graceUse(clientId, matched.id(), matched.expiresAt(), now);

@@ -2,13 +2,16 @@ package dev.keycard.server.client;
 
 import dev.keycard.protocol.Scope;
 import dev.keycard.protocol.ScopeSet;
+import dev.keycard.server.registry.Client;
+import dev.keycard.server.registry.ClientUse;
+import dev.keycard.server.registry.LastUse;
 import dev.keycard.server.store.ScopeUsageRepository.Use;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Set;
 
 /**
  * Which granted scopes each client has actually been issued, and when last: the console's "least
@@ -16,23 +19,24 @@ import java.util.concurrent.ConcurrentHashMap;
  * with the secrets' last use ({@link SecretUsage}), so a token request never waits for a disk and
  * the record survives a restart.
  *
- * <p>Noting allocates nothing once a client has used a scope: the maps are keyed by the objects
- * the request already holds, and a holder's time moves at most once a minute (the console counts
- * in days), so the token path usually does three map reads and one comparison per scope. A time
- * already written is written again once it is a resolution old, as {@link SecretUsage}'s are.
+ * <p>The times are held by the client's {@link ClientUse}, reached from the client the request
+ * already holds: noting allocates nothing once a client has used a scope, and a holder's time
+ * moves at most once a minute (the console counts in days), so the token path usually does a few
+ * reads of the client's own small maps and one comparison per scope. A client whose holders moved
+ * is put once on the list the next flush looks at. A time already written is written again once
+ * it is a resolution old, as {@link SecretUsage}'s are. Drains are made one at a time.
  */
 public final class ScopeUsage {
 
     private static final long GRANULARITY_MILLIS = 60_000;
 
-    /**
-     * client_id → API identifier → scope → its holder. The inner maps are immutable and replaced
-     * when a client first uses a scope (rare): a client using one scope costs 128 bytes here (a
-     * node, two one-entry maps, the holder), against 430 for a concurrent map per client and per
-     * API: at 100,000 clients in use, 40 MB that young collections copied until they aged out.
-     */
-    private final ConcurrentHashMap<String, Map<String, Map<Scope, UsageTime>>> pending = new ConcurrentHashMap<>();
+    private final MovedClients moved = new MovedClients(ClientUse.SCOPES);
+    /** What the last drain handed out, with its holder and client: for {@link #restore}. */
+    private final List<HandedOut> handedOut = new ArrayList<>();
     private final long resolutionMillis;
+
+    private record HandedOut(Use use, Client client, LastUse time) {
+    }
 
     /** Times written at every flush where they moved. */
     public ScopeUsage() {
@@ -44,70 +48,63 @@ public final class ScopeUsage {
         this.resolutionMillis = resolution.toMillis();
     }
 
-    /** Notes that {@code clientId} was issued {@code scopes} for {@code api} at {@code at}. */
-    public void used(String clientId, String api, ScopeSet scopes, Instant at) {
+    /** Notes that {@code client} was issued {@code scopes} for {@code api} at {@code at}. */
+    public void used(Client client, String api, ScopeSet scopes, Instant at) {
         long millis = at.toEpochMilli();
-        Map<String, Map<Scope, UsageTime>> apis = pending.getOrDefault(clientId, Map.of());
-        Map<Scope, UsageTime> byScope = apis.getOrDefault(api, Map.of());
+        ClientUse use = client.use();
         for (Scope scope : scopes) {
-            UsageTime last = byScope.get(scope);
-            if (last == null) {
-                last = holder(clientId, api, scope);
-            }
-            last.note(millis, GRANULARITY_MILLIS);
+            use.scope(api, scope).note(millis, GRANULARITY_MILLIS);
         }
-    }
-
-    /** The holder of a client's scope at an API, made at its first use: one per key, whoever races. */
-    private UsageTime holder(String clientId, String api, Scope scope) {
-        Map<String, Map<Scope, UsageTime>> apis = pending.compute(clientId, (k, before) -> {
-            Map<String, Map<Scope, UsageTime>> now = before == null ? Map.of() : before;
-            Map<Scope, UsageTime> byScope = now.getOrDefault(api, Map.of());
-            if (byScope.containsKey(scope)) {
-                return now;
-            }
-            return with(now, api, with(byScope, scope, new UsageTime()));
-        });
-        return apis.get(api).get(scope);
-    }
-
-    private static <K, V> Map<K, V> with(Map<K, V> map, K key, V value) {
-        Map<K, V> copy = new java.util.HashMap<>(map);
-        copy.put(key, value);
-        return Map.copyOf(copy);
+        moved.moved(client);
     }
 
     /**
      * The uses to write at {@code now}: each scope's latest, when the store has none from this
-     * node yet or the one it has is a resolution old. Holders stay, so a use racing with a drain
-     * is never written into one that was let go; there is one per scope a client was issued, so
-     * they are bounded by the grants (a deleted client's stay until a restart).
+     * node yet or the one it has is a resolution old.
      */
-    public List<Use> drain(Instant now) {
+    public synchronized List<Use> drain(Instant now) {
         return drain(now.toEpochMilli() - resolutionMillis);
     }
 
     /** Every use that moved since it was last handed out, whatever the resolution: at shutdown. */
-    public List<Use> drainAll() {
+    public synchronized List<Use> drainAll() {
         return drain(Long.MAX_VALUE);
     }
 
     private List<Use> drain(long writtenBefore) {
         List<Use> out = new ArrayList<>();
-        pending.forEach((client, apis) -> apis.forEach((api, scopes) -> scopes.forEach((scope, holder) -> {
-            long at = holder.due(writtenBefore);
-            if (at != 0) {
-                out.add(new Use(client, api, scope.value(), Instant.ofEpochMilli(at)));
+        handedOut.clear();
+        moved.drain(client -> {
+            boolean unsettled = false;
+            for (Map.Entry<String, Map<Scope, LastUse>> api : client.use().scopes().entrySet()) {
+                for (Map.Entry<Scope, LastUse> e : api.getValue().entrySet()) {
+                    LastUse time = e.getValue();
+                    long at = time.due(writtenBefore);
+                    if (at != 0) {
+                        Use u = new Use(client.id().value(), api.getKey(), e.getKey().value(), Instant.ofEpochMilli(at));
+                        out.add(u);
+                        handedOut.add(new HandedOut(u, client, time));
+                    }
+                    unsettled |= !time.settled();
+                }
             }
-        })));
+            return unsettled;
+        });
         return out;
     }
 
-    /** Puts back what a failed write could not store: handed out again at the next drain. */
-    public void restore(List<Use> unwritten) {
-        for (Use u : unwritten) {
-            used(u.clientId(), u.api(), ScopeSet.of(u.scope()), u.at());
-            pending.get(u.clientId()).get(u.api()).get(new Scope(u.scope())).unwritten();
+    /**
+     * Puts back what a failed write of the last drain could not store: handed out again at the
+     * next drain, or the use noted since, if later.
+     */
+    public synchronized void restore(List<Use> unwritten) {
+        Set<Use> failed = Set.copyOf(unwritten);
+        for (HandedOut h : handedOut) {
+            if (failed.contains(h.use())) {
+                h.time().unwritten();
+                moved.moved(h.client());
+            }
         }
+        handedOut.clear();
     }
 }

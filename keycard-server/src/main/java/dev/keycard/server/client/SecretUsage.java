@@ -1,30 +1,38 @@
 package dev.keycard.server.client;
 
+import dev.keycard.server.registry.Client;
+import dev.keycard.server.registry.ClientUse;
+import dev.keycard.server.registry.LastUse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Last-used times of secrets, collected in memory on the token path and written to the store in
  * batches, so authenticating a request never waits for a disk.
  *
- * <p>Each secret has one holder of its time, made at its first use and kept while the secret is
- * used: noting a use writes a number into it and allocates nothing. Storing a new time object in
- * a long-lived map at every request would make every young garbage collection rescan the map's
- * nodes (one per secret in use): with 100,000 clients in use it tripled the collections' pauses.
+ * <p>Each secret's time is held by its client's {@link ClientUse}, which the token path reaches
+ * from the client it looked up: noting a use writes a number into a holder made at the secret's
+ * first use and allocates nothing. A client whose holders moved is put once on the list of clients
+ * to look at by the next flush; a flush takes off the list the clients with nothing left to write.
  *
  * <p>A time already written is written again only once the written one is a resolution old
  * ({@code secret.last-used-resolution}): a secret in steady use costs the store one write per
  * resolution, not one per flush (100,000 secrets in use and a 30 s flush were 3,300 writes a
  * second, on every node). This node's own answers still show the exact time ({@link #pending}).
+ * Drains are made one at a time (the flush is).
  */
 public final class SecretUsage {
 
-    private final ConcurrentHashMap<String, UsageTime> holders = new ConcurrentHashMap<>();
+    private final MovedClients moved = new MovedClients(ClientUse.SECRETS);
+    /** The holders of what the last drain handed out, by secret id: for {@link #restore}. */
+    private final Map<String, Holder> handedOut = new HashMap<>();
     private final long resolutionMillis;
+
+    private record Holder(Client client, LastUse time) {
+    }
 
     /** Times written at every flush where they moved. */
     public SecretUsage() {
@@ -36,61 +44,64 @@ public final class SecretUsage {
         this.resolutionMillis = resolution.toMillis();
     }
 
-    /** Notes that {@code secretId} authenticated a request at {@code at}. */
-    public void used(String secretId, Instant at) {
-        long millis = at.toEpochMilli();
-        UsageTime last = holders.get(secretId);
-        if (last == null) {
-            last = holders.computeIfAbsent(secretId, k -> new UsageTime());
-        }
-        last.note(millis, 1);
+    /** Notes that {@code client}'s secret {@code secretId} authenticated a request at {@code at}. */
+    public void used(Client client, String secretId, Instant at) {
+        client.use().secret(secretId).note(at.toEpochMilli(), 1);
+        moved.moved(client);
     }
 
     /**
      * The times to write at {@code now}: each secret's latest use, when the store has none from
      * this node yet or the one it has is a resolution old, so the store is never more than a
-     * resolution (and a flush) behind. A secret whose time was handed out and has not moved since
-     * lets go of its holder (a use racing with that is noted at the secret's next use).
+     * resolution (and a flush) behind.
      */
-    public Map<String, Instant> drain(Instant now) {
+    public synchronized Map<String, Instant> drain(Instant now) {
         return drain(now.toEpochMilli() - resolutionMillis);
     }
 
     /** Every time that moved since it was last handed out, whatever the resolution: at shutdown. */
-    public Map<String, Instant> drainAll() {
+    public synchronized Map<String, Instant> drainAll() {
         return drain(Long.MAX_VALUE);
     }
 
     private Map<String, Instant> drain(long writtenBefore) {
         Map<String, Instant> out = new HashMap<>();
-        holders.forEach((id, holder) -> {
-            if (holder.settled()) {
-                holders.remove(id, holder);
-                return;
+        handedOut.clear();
+        moved.drain(client -> {
+            boolean unsettled = false;
+            for (Map.Entry<String, LastUse> e : client.use().secrets().entrySet()) {
+                LastUse time = e.getValue();
+                long at = time.due(writtenBefore);
+                if (at != 0) {
+                    out.put(e.getKey(), Instant.ofEpochMilli(at));
+                    handedOut.put(e.getKey(), new Holder(client, time));
+                }
+                unsettled |= !time.settled();
             }
-            long at = holder.due(writtenBefore);
-            if (at != 0) {
-                out.put(id, Instant.ofEpochMilli(at));
-            }
+            return unsettled;
         });
         return out;
     }
 
-    /** Puts back what a failed write could not store: handed out again at the next drain. */
-    public void restore(Map<String, Instant> unwritten) {
-        unwritten.forEach((id, at) -> {
-            used(id, at);
-            UsageTime holder = holders.get(id);
-            if (holder != null) {
-                holder.unwritten();
+    /**
+     * Puts back what a failed write of the last drain could not store: handed out again at the
+     * next drain, or the use noted since, if later.
+     */
+    public synchronized void restore(Map<String, Instant> unwritten) {
+        unwritten.keySet().forEach(id -> {
+            Holder h = handedOut.get(id);
+            if (h != null) {
+                h.time().unwritten();
+                moved.moved(h.client());
             }
         });
+        handedOut.clear();
     }
 
-    /** The latest use this node noted, if the store may not have it yet. */
-    public Optional<Instant> pending(String secretId) {
-        UsageTime holder = holders.get(secretId);
-        long at = holder == null ? 0 : holder.get();
+    /** The latest use this node noted of {@code client}'s secret {@code secretId}, if the store may not have it yet. */
+    public Optional<Instant> pending(Client client, String secretId) {
+        LastUse time = client.use().secrets().get(secretId);
+        long at = time == null || time.settled() ? 0 : time.get();
         return at == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(at));
     }
 }

@@ -8,6 +8,7 @@ import dev.keycard.server.api.Api;
 import dev.keycard.server.registry.Client;
 import dev.keycard.server.registry.ClientSecret;
 import dev.keycard.server.registry.FederatedIdentity;
+import dev.keycard.server.registry.Registry;
 import dev.keycard.server.registry.TrustSource;
 import dev.keycard.server.client.SecretUsage;
 import dev.keycard.server.config.RateLimit;
@@ -19,6 +20,7 @@ import dev.keycard.server.keys.SigningKey;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.TreeMap;
 import org.jspecify.annotations.Nullable;
 
@@ -26,9 +28,12 @@ import org.jspecify.annotations.Nullable;
 final class AdminJson {
 
     private final SecretUsage usage;
+    private final Registry registry;
 
-    AdminJson(SecretUsage usage) {
+    /** @param registry where this node notes what each client used ({@link SecretUsage#pending}) */
+    AdminJson(SecretUsage usage, Registry registry) {
         this.usage = usage;
+        this.registry = registry;
     }
 
     JsonObject api(Api a) {
@@ -63,7 +68,7 @@ final class AdminJson {
                 .put("token_endpoint_auth_signing_alg", c.keys().signingAlg().orElse(null))
                 .put("dpop_bound_access_tokens", c.dpopBound())
                 .put("tls_client_certificate_bound_access_tokens", c.certificateBound())
-                .put("secrets", secrets(c.secrets(), now))
+                .put("secrets", secrets(c.id().value(), c.secrets(), now))
                 .put("federated_identities", new JsonArray(c.identities().stream().map(AdminJson::identity).toList()))
                 .put("created_at", c.createdAt().toString())
                 .put("updated_at", c.updatedAt().toString());
@@ -94,14 +99,23 @@ final class AdminJson {
                 .put("created_at", t.createdAt().toString());
     }
 
-    JsonArray secrets(Collection<ClientSecret> secrets, Instant now) {
+    /** The secrets of the client {@code clientId}. */
+    JsonArray secrets(String clientId, Collection<ClientSecret> secrets, Instant now) {
         JsonArray out = new JsonArray();
-        secrets.forEach(s -> out.add(secret(s, now)));
+        Optional<Client> registered = registry.client(clientId);
+        secrets.forEach(s -> out.add(secret(registered, s, now)));
         return out;
     }
 
-    JsonObject secret(ClientSecret s, Instant now) {
-        Instant lastUsed = latest(s.lastUsedAt(), usage.pending(s.id()).orElse(null));
+    /** The secret {@code s} of the client {@code clientId}. */
+    JsonObject secret(String clientId, ClientSecret s, Instant now) {
+        return secret(registry.client(clientId), s, now);
+    }
+
+    /** {@code registered}: the client as this node's registry holds it, with what it saw the client use. */
+    private JsonObject secret(Optional<Client> registered, ClientSecret s, Instant now) {
+        Instant lastUsed = latest(s.lastUsedAt(),
+                registered.flatMap(c -> usage.pending(c, s.id())).orElse(null));
         return new JsonObject()
                 .put("id", s.id())
                 .put("hint", s.hint())

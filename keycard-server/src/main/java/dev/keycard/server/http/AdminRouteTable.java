@@ -154,12 +154,12 @@ final class AdminRouteTable {
         r.add(new Route(HttpMethod.GET, PREFIX + "clients/{id}/secrets", (p, b, q) -> {
             ListQuery query = AdminQueries.page(q);
             Page<ClientSecret> page = Page.within(clients.get(p.get("id")).secrets(), query, ClientSecret::id);
-            return Result.page(json.secrets(page.items(), clock.instant()),
+            return Result.page(json.secrets(p.get("id"), page.items(), clock.instant()),
                     AdminQueries.next(PREFIX + "clients/" + encode(p.get("id")) + "/secrets", q, page));
         }));
         r.add(new Route(HttpMethod.POST, PREFIX + "clients/{id}/secrets/rotate", (p, b, q) -> {
             ClientAdmin.NewSecret rotated = clients.rotate(p.get("id"), read.rotateSecret(b));
-            return Result.created(new JsonObject().put("secret", json.secret(rotated.secret(), clock.instant()))
+            return Result.created(new JsonObject().put("secret", json.secret(p.get("id"), rotated.secret(), clock.instant()))
                     .put("client_secret", rotated.value()), PREFIX + "clients/" + encode(p.get("id")) + "/secrets");
         }));
         r.add(new Route(HttpMethod.DELETE, PREFIX + "clients/{id}/secrets/{secret_id}", (p, b, q) -> {

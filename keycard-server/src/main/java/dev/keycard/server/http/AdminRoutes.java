@@ -63,7 +63,7 @@ public final class AdminRoutes implements Handler<HttpServerRequest> {
      */
     public static AdminRoutes of(RouteSupport support, Endpoints e, Duration maxLifetime, boolean allowHttpJwksUri) {
         return new AdminRoutes(support, new AdminAuth(e.keys(), e.registry(), e.issuer(), e.clock(), e.revocations()),
-                AdminRouteTable.of(e.admin(), new AdminRequests(maxLifetime, allowHttpJwksUri), new AdminJson(e.usage()),
+                AdminRouteTable.of(e.admin(), new AdminRequests(maxLifetime, allowHttpJwksUri), new AdminJson(e.usage(), e.registry()),
                         e.clock(), e.issuer(), e.console().map(Console::sessions), e.consoleOrigin()), e.audit());
     }
 

@@ -33,12 +33,23 @@ import java.util.Set;
  * @param tlsAuth for {@code tls_client_auth} (RFC 8705 §2.1), the certificate attribute it is known by
  * @param certificateBound {@code tls_client_certificate_bound_access_tokens} (RFC 8705 §3.4): a
  *     token it gets by authenticating with its certificate is bound to that certificate
+ * @param use what this node has seen it use, not part of its value (see {@link ClientUse})
  */
 public record Client(ClientId id, String name, boolean enabled, Set<ClientAuthMethod> authMethods,
                      Set<GrantType> grantTypes, Optional<String> defaultApi, Map<String, ScopeSet> grants,
                      List<ClientSecret> secrets, Instant createdAt, Instant updatedAt,
                      Optional<RateLimit> tokenRateLimit, ClientKeys keys, List<FederatedIdentity> identities,
-                     boolean dpopBound, Optional<TlsClientAuth> tlsAuth, boolean certificateBound) {
+                     boolean dpopBound, Optional<TlsClientAuth> tlsAuth, boolean certificateBound, ClientUse use) {
+
+    /** A client as registered, with nothing used yet. */
+    public Client(ClientId id, String name, boolean enabled, Set<ClientAuthMethod> authMethods,
+                  Set<GrantType> grantTypes, Optional<String> defaultApi, Map<String, ScopeSet> grants,
+                  List<ClientSecret> secrets, Instant createdAt, Instant updatedAt,
+                  Optional<RateLimit> tokenRateLimit, ClientKeys keys, List<FederatedIdentity> identities,
+                  boolean dpopBound, Optional<TlsClientAuth> tlsAuth, boolean certificateBound) {
+        this(id, name, enabled, authMethods, grantTypes, defaultApi, grants, secrets, createdAt, updatedAt,
+                tokenRateLimit, keys, identities, dpopBound, tlsAuth, certificateBound, new ClientUse());
+    }
 
     /** A client that authenticates with no certificate attribute. */
     public Client(ClientId id, String name, boolean enabled, Set<ClientAuthMethod> authMethods,
@@ -99,12 +110,20 @@ public record Client(ClientId id, String name, boolean enabled, Set<ClientAuthMe
         Objects.requireNonNull(keys, "keys");
         identities = List.copyOf(identities);
         Objects.requireNonNull(tlsAuth, "tlsAuth");
+        Objects.requireNonNull(use, "use");
     }
 
     /** The same client with {@code identities}. */
     public Client withIdentities(List<FederatedIdentity> identities) {
         return new Client(id, name, enabled, authMethods, grantTypes, defaultApi, grants, secrets, createdAt,
-                updatedAt, tokenRateLimit, keys, identities, dpopBound, tlsAuth, certificateBound);
+                updatedAt, tokenRateLimit, keys, identities, dpopBound, tlsAuth, certificateBound, use);
+    }
+
+    /** The same client, noting its uses in {@code use}: an earlier entry's, handed on by the registry. */
+    Client withUse(ClientUse use) {
+        return use == this.use ? this : new Client(id, name, enabled, authMethods, grantTypes, defaultApi, grants,
+                secrets, createdAt, updatedAt, tokenRateLimit, keys, identities, dpopBound, tlsAuth, certificateBound,
+                use);
     }
 
 

@@ -17,7 +17,8 @@ import java.util.Set;
  * about: the maps are immutable {@link SnapshotMap}s, so applying a change makes a new state that
  * shares nearly everything with the one before, at a cost that grows with the square root of the
  * registry, not with its size; a lookup stays two hash probes. Changes are applied one at a time.
- * It knows nothing of the store, which fills it (store.RegistryReader).
+ * It knows nothing of the store, which fills it (store.RegistryReader). A client's new entry takes
+ * over the {@link ClientUse} of the entry it replaces, so what this node saw it use stays.
  */
 public final class Registry {
 
@@ -52,11 +53,26 @@ public final class Registry {
         Map<String, Api> a = new HashMap<>();
         apis.forEach(api -> a.put(api.identifier(), api));
         HashMap<String, String> identities = new HashMap<>();
-        for (Client client : clients.values()) {
+        SnapshotMap<String, Client> before = state.clients();
+        for (Map.Entry<String, Client> e : clients.entrySet()) {
+            Client client = e.getValue();
             client.identities().forEach(i -> identities.put(i.key(), client.id().value()));
+            if (before.size() > 0) {
+                e.setValue(carried(before, client));
+            }
         }
         state = new State(SnapshotMap.of(a), SnapshotMap.adopt(clients), SnapshotMap.adopt(identities),
                 byIssuer(trustSources));
+    }
+
+    /**
+     * {@code client} noting its uses where its entry in {@code before} notes them, if that is the
+     * same registration (a client deleted and made again under its id starts afresh).
+     */
+    private static Client carried(SnapshotMap<String, Client> before, Client client) {
+        Client earlier = before.get(client.id().value());
+        return earlier == null || !earlier.createdAt().equals(client.createdAt()) ? client
+                : client.withUse(earlier.use());
     }
 
     /** Publishes {@code trustSources} as all there are. */
@@ -79,9 +95,9 @@ public final class Registry {
                                    Collection<String> clientsGone) {
         Map<String, Api> a = new HashMap<>();
         apis.forEach(api -> a.put(api.identifier(), api));
-        Map<String, Client> c = new HashMap<>();
-        clients.forEach(client -> c.put(client.id().value(), client));
         State s = state;
+        Map<String, Client> c = new HashMap<>();
+        clients.forEach(client -> c.put(client.id().value(), carried(s.clients(), client)));
         // The identities of every client touched leave the index, and those it holds now return. A
         // key leaves only while it still names that client: another may hold it by now.
         List<String> identitiesGone = new ArrayList<>();

@@ -169,7 +169,7 @@ public final class TokenEndpoint {
         String x5t = certificateBinding(http, client);
         TokenResponse response = issuer.issue(decision, now, proof == null ? null : proof.jwkThumbprint(), x5t);
         metrics.tokenIssued(decision.api(), System.nanoTime() - started);
-        scopeUsage.used(client.client().id().value(), decision.api().identifier(), decision.scopes(), now);
+        scopeUsage.used(client.client(), decision.api().identifier(), decision.scopes(), now);
         return response;
     }
 

@@ -3,6 +3,8 @@ package dev.keycard.server.client;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.keycard.protocol.ScopeSet;
+import dev.keycard.server.registry.Client;
+import dev.keycard.server.testing.TestClients;
 import dev.keycard.server.store.ScopeUsageRepository.Use;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,53 +23,54 @@ class UsageResolutionTest {
     static final Instant T0 = Instant.parse("2026-12-07T00:00:00Z");
     static final Duration HOUR = Duration.ofHours(1);
     static final String JOBS = "https://jobs.internal";
+    final Client worker = TestClients.client("w").build();
 
     @Test
     void secretWhenUsedAgainWithinTheResolutionThenNotWrittenAgainUntilTheWrittenTimeIsThatOld() {
         SecretUsage usage = new SecretUsage(HOUR);
-        usage.used("s1", T0);
+        usage.used(worker, "s1", T0);
         assertEquals(Map.of("s1", T0), usage.drain(T0.plusSeconds(30)), "the first use is written at the next flush");
-        usage.used("s1", T0.plusSeconds(40));
+        usage.used(worker, "s1", T0.plusSeconds(40));
         assertEquals(Map.of(), usage.drain(T0.plusSeconds(60)));
-        assertEquals(Optional.of(T0.plusSeconds(40)), usage.pending("s1"), "this node still knows the exact time");
-        usage.used("s1", T0.plusSeconds(3_590));
+        assertEquals(Optional.of(T0.plusSeconds(40)), usage.pending(worker, "s1"), "this node still knows the exact time");
+        usage.used(worker, "s1", T0.plusSeconds(3_590));
         assertEquals(Map.of(), usage.drain(T0.plusSeconds(3_599)));
         assertEquals(Map.of("s1", T0.plusSeconds(3_590)), usage.drain(T0.plusSeconds(3_600)),
                 "the written time is an hour old: the latest use is written");
     }
 
     @Test
-    void secretWhenLastUseHeldBackThenWrittenOnceTheResolutionPassesAndTheHolderGoesAfter() {
+    void secretWhenLastUseHeldBackThenWrittenOnceTheResolutionPassesAndNothingPendingAfter() {
         SecretUsage usage = new SecretUsage(HOUR);
-        usage.used("s1", T0);
+        usage.used(worker, "s1", T0);
         usage.drain(T0.plusSeconds(30));
-        usage.used("s1", T0.plusSeconds(40)); // and never again
+        usage.used(worker, "s1", T0.plusSeconds(40)); // and never again
         assertEquals(Map.of(), usage.drain(T0.plusSeconds(600)));
         assertEquals(Map.of("s1", T0.plusSeconds(40)), usage.drain(T0.plusSeconds(3_630)),
                 "a use held back reaches the store within the resolution, though the secret fell silent");
         assertEquals(Map.of(), usage.drain(T0.plusSeconds(3_660)));
-        assertEquals(Optional.empty(), usage.pending("s1"), "nothing moved since it was written: the holder is gone");
+        assertEquals(Optional.empty(), usage.pending(worker, "s1"), "nothing moved since it was written: nothing pending");
     }
 
     @Test
     void secretWhenShutdownThenEveryMovedTimeWrittenWhateverTheResolution() {
         SecretUsage usage = new SecretUsage(HOUR);
-        usage.used("s1", T0);
-        usage.used("s2", T0);
+        usage.used(worker, "s1", T0);
+        usage.used(worker, "s2", T0);
         usage.drain(T0.plusSeconds(30));
-        usage.used("s1", T0.plusSeconds(40));
+        usage.used(worker, "s1", T0.plusSeconds(40));
         assertEquals(Map.of("s1", T0.plusSeconds(40)), usage.drainAll());
     }
 
     @Test
     void secretWhenWriteFailedThenRestoredTimesWrittenAtTheNextFlushKeepingNewerUses() {
         SecretUsage usage = new SecretUsage(HOUR);
-        usage.used("s1", T0);
+        usage.used(worker, "s1", T0);
         usage.drain(T0.plusSeconds(30));
-        usage.used("s1", T0.plusSeconds(3_700));
+        usage.used(worker, "s1", T0.plusSeconds(3_700));
         Map<String, Instant> failed = usage.drain(T0.plusSeconds(3_720));
         assertEquals(Map.of("s1", T0.plusSeconds(3_700)), failed);
-        usage.used("s1", T0.plusSeconds(3_730));
+        usage.used(worker, "s1", T0.plusSeconds(3_730));
         usage.restore(failed);
         assertEquals(Map.of("s1", T0.plusSeconds(3_730)), usage.drain(T0.plusSeconds(3_750)));
     }
@@ -75,9 +78,9 @@ class UsageResolutionTest {
     @Test
     void secretWhenResolutionZeroThenEveryMovedTimeWrittenAtEachFlush() {
         SecretUsage usage = new SecretUsage(Duration.ZERO);
-        usage.used("s1", T0);
+        usage.used(worker, "s1", T0);
         assertEquals(Map.of("s1", T0), usage.drain(T0.plusSeconds(30)));
-        usage.used("s1", T0.plusSeconds(40));
+        usage.used(worker, "s1", T0.plusSeconds(40));
         assertEquals(Map.of("s1", T0.plusSeconds(40)), usage.drain(T0.plusSeconds(60)));
         assertEquals(Map.of(), usage.drain(T0.plusSeconds(90)));
     }
@@ -85,13 +88,13 @@ class UsageResolutionTest {
     @Test
     void scopeWhenUsedAgainWithinTheResolutionThenNotWrittenAgainUntilTheWrittenTimeIsThatOld() {
         ScopeUsage usage = new ScopeUsage(HOUR);
-        usage.used("w", JOBS, ScopeSet.of("jobs:read", "jobs:write"), T0);
+        usage.used(worker, JOBS, ScopeSet.of("jobs:read", "jobs:write"), T0);
         assertEquals(List.of(new Use("w", JOBS, "jobs:read", T0), new Use("w", JOBS, "jobs:write", T0)),
                 sorted(usage.drain(T0.plusSeconds(30))));
-        usage.used("w", JOBS, ScopeSet.of("jobs:read"), T0.plusSeconds(120));
+        usage.used(worker, JOBS, ScopeSet.of("jobs:read"), T0.plusSeconds(120));
         assertEquals(List.of(), usage.drain(T0.plusSeconds(150)));
         assertEquals(List.of(new Use("w", JOBS, "jobs:read", T0.plusSeconds(120))), usage.drain(T0.plusSeconds(3_600)));
-        usage.used("w", JOBS, ScopeSet.of("jobs:write"), T0.plusSeconds(3_700));
+        usage.used(worker, JOBS, ScopeSet.of("jobs:write"), T0.plusSeconds(3_700));
         assertEquals(List.of(new Use("w", JOBS, "jobs:write", T0.plusSeconds(3_700))), usage.drainAll(),
                 "at shutdown what moved is written whatever the resolution");
     }
@@ -99,7 +102,7 @@ class UsageResolutionTest {
     @Test
     void scopeWhenWriteFailedThenRestoredUsesWrittenAtTheNextFlush() {
         ScopeUsage usage = new ScopeUsage(HOUR);
-        usage.used("w", JOBS, ScopeSet.of("jobs:read"), T0);
+        usage.used(worker, JOBS, ScopeSet.of("jobs:read"), T0);
         List<Use> failed = usage.drain(T0.plusSeconds(30));
         usage.restore(failed);
         assertEquals(failed, usage.drain(T0.plusSeconds(60)));
@@ -122,7 +125,7 @@ class UsageResolutionTest {
                 }
                 // Each thread adds its own scopes to the same client's maps, and one shared scope.
                 for (int i = first; i < scopes; i += threads) {
-                    usage.used("w", JOBS, ScopeSet.of("s" + i, "shared"), T0);
+                    usage.used(worker, JOBS, ScopeSet.of("s" + i, "shared"), T0);
                 }
             }));
         }
@@ -133,6 +136,49 @@ class UsageResolutionTest {
         List<Use> drained = usage.drain(T0.plusSeconds(30));
         assertEquals(scopes + 1, drained.size(), "one use for each scope, none lost to a racing first use");
         assertEquals(scopes + 1, drained.stream().map(Use::scope).distinct().count());
+    }
+
+    @Test
+    void secretWhenSeveralClientsUsedThenEachWrittenOnceAndNoneAgainUntilItMoves() {
+        SecretUsage usage = new SecretUsage(Duration.ZERO);
+        Client other = TestClients.client("other").build();
+        usage.used(worker, "s1", T0);
+        usage.used(other, "s2", T0.plusSeconds(1));
+        usage.used(worker, "s1", T0.plusSeconds(2));
+        assertEquals(Map.of("s1", T0.plusSeconds(2), "s2", T0.plusSeconds(1)), usage.drain(T0.plusSeconds(30)));
+        assertEquals(Map.of(), usage.drain(T0.plusSeconds(60)));
+        usage.used(other, "s2", T0.plusSeconds(70));
+        assertEquals(Map.of("s2", T0.plusSeconds(70)), usage.drain(T0.plusSeconds(90)));
+    }
+
+    @Test
+    void secretWhenUsesRaceWithDrainsThenEachSecretsLastUseIsWritten() throws Exception {
+        SecretUsage usage = new SecretUsage(Duration.ZERO);
+        int threads = 2;
+        int uses = 20_000;
+        List<Client> clients = new java.util.ArrayList<>();
+        List<Thread> running = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            Client client = TestClients.client("c" + t).build();
+            clients.add(client);
+            running.add(Thread.ofPlatform().start(() -> {
+                for (int i = 1; i <= uses; i++) {
+                    usage.used(client, "s-" + client.id().value(), T0.plusMillis(i));
+                }
+            }));
+        }
+        // Drains run while the uses are noted: a use racing with one must reach a later drain.
+        Map<String, Instant> written = new java.util.HashMap<>();
+        while (running.stream().anyMatch(Thread::isAlive)) {
+            usage.drain(T0.plusSeconds(60)).forEach((id, at) -> written.merge(id, at, (a, b) -> a.isAfter(b) ? a : b));
+        }
+        for (Thread t : running) {
+            t.join();
+        }
+        usage.drain(T0.plusSeconds(60)).forEach((id, at) -> written.merge(id, at, (a, b) -> a.isAfter(b) ? a : b));
+        for (Client c : clients) {
+            assertEquals(T0.plusMillis(uses), written.get("s-" + c.id().value()), c.id().value());
+        }
     }
 
     private static List<Use> sorted(List<Use> uses) {

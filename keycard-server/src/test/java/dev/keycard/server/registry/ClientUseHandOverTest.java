@@ -1,0 +1,70 @@
+package dev.keycard.server.registry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import dev.keycard.server.testing.TestClients;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What this node saw a client use hangs off the client's registry entry ({@link ClientUse}): a
+ * change to the client, applied or read whole, hands it to the new entry, so the uses noted
+ * before an admin write are still written; a client deleted and made again under its id starts
+ * afresh. It is not part of the client's value.
+ */
+class ClientUseHandOverTest {
+
+    static final String JOBS = "https://jobs.internal";
+
+    final Registry registry = new Registry();
+
+    @Test
+    void changeWhenAppliedThenTheNewEntryKeepsTheUses() {
+        Client before = TestClients.client("w").grant(JOBS, "jobs:read").build();
+        registry.apply(List.of(), List.of(), List.of(before), List.of());
+        LastUse held = registry.client("w").orElseThrow().use().secret("s1");
+
+        Client renamed = TestClients.client("w").name("Renamed").grant(JOBS, "jobs:read").build();
+        registry.apply(List.of(), List.of(), List.of(renamed), List.of());
+
+        Client after = registry.client("w").orElseThrow();
+        assertEquals("Renamed", after.name());
+        assertSame(before.use(), after.use());
+        assertSame(held, after.use().secret("s1"), "the holder of the secret's use is the one noted before");
+    }
+
+    @Test
+    void registryWhenReadWholeAgainThenEachClientKeepsItsUses() {
+        Client before = TestClients.client("w").build();
+        registry.replace(List.of(), List.of(before));
+        HashMap<String, Client> reread = new HashMap<>();
+        reread.put("w", TestClients.client("w").build());
+        registry.replace(List.of(), reread);
+        assertSame(before.use(), registry.client("w").orElseThrow().use());
+    }
+
+    @Test
+    void clientWhenMadeAgainUnderItsIdThenItsUsesStartAfresh() {
+        Client first = TestClients.client("w").build();
+        registry.apply(List.of(), List.of(), List.of(first), List.of());
+        first.use().secret("s1").note(1_000, 1);
+
+        Client again = TestClients.client("w").createdAt(Instant.parse("2026-06-01T00:00:00Z")).build();
+        registry.apply(List.of(), List.of(), List.of(again), List.of());
+
+        assertNotSame(first.use(), registry.client("w").orElseThrow().use());
+        assertEquals(0, registry.client("w").orElseThrow().use().secret("s1").get());
+    }
+
+    @Test
+    void clientWhenComparedThenItsUsesAreNotPartOfItsValue() {
+        Client noted = TestClients.client("w").build();
+        noted.use().secret("s1").note(1_000, 1);
+        assertEquals(TestClients.client("w").build(), noted);
+        assertEquals(TestClients.client("w").build().hashCode(), noted.hashCode());
+    }
+}
