@@ -31,20 +31,28 @@ final class MovedClients {
     }
 
     /**
-     * Takes every listed client off the list and hands it to {@code visit}, which hands out what it
-     * has to write and answers whether some holder has still moved since (held back by the
-     * resolution): such a client stays listed. The flag is cleared before the visit, so a use
-     * noted meanwhile either lists the client again or is seen by the visit.
+     * Takes the clients listed when it starts off the list and hands each to {@code visit}, which
+     * hands out what it has to write and answers whether some holder has still moved since (held
+     * back by the resolution): such a client stays listed. The flag is cleared before the visit, so
+     * a use noted meanwhile either lists the client again (for the next drain) or is seen by the
+     * visit.
      */
     void drain(Predicate<Client> visit) {
         List<Client> still = new ArrayList<>();
-        for (Client client; (client = listed.poll()) != null; ) {
-            ClientUse use = client.use();
-            use.unlist(flag);
-            if (visit.test(client) && use.list(flag)) {
-                still.add(client);
+        try {
+            for (int n = listed.size(); n > 0; n--) {
+                Client client = listed.poll();
+                if (client == null) {
+                    break;
+                }
+                ClientUse use = client.use();
+                use.unlist(flag);
+                if (visit.test(client) && use.list(flag)) {
+                    still.add(client);
+                }
             }
+        } finally {
+            listed.addAll(still);
         }
-        listed.addAll(still);
     }
 }

@@ -20,10 +20,9 @@ import java.util.Set;
  * the record survives a restart.
  *
  * <p>The times are held by the client's {@link ClientUse}, reached from the client the request
- * already holds: noting allocates nothing once a client has used a scope, and a holder's time
- * moves at most once a minute (the console counts in days), so the token path usually does a few
- * reads of the client's own small maps and one comparison per scope. A client whose holders moved
- * is put once on the list the next flush looks at. A time already written is written again once
+ * already holds, and a holder's time moves at most once a minute (the console counts in days), so
+ * the token path usually does a few reads of the client's own small maps and one comparison per
+ * scope. A client whose holders moved is put once on the list the next flush looks at. A time already written is written again once
  * it is a resolution old, as {@link SecretUsage}'s are. Drains are made one at a time.
  */
 public final class ScopeUsage {
@@ -52,10 +51,13 @@ public final class ScopeUsage {
     public void used(Client client, String api, ScopeSet scopes, Instant at) {
         long millis = at.toEpochMilli();
         ClientUse use = client.use();
+        boolean any = false;
         for (Scope scope : scopes) {
-            use.scope(api, scope).note(millis, GRANULARITY_MILLIS);
+            any |= use.scope(api, scope).note(millis, GRANULARITY_MILLIS);
         }
-        moved.moved(client);
+        if (any) {
+            moved.moved(client);
+        }
     }
 
     /**

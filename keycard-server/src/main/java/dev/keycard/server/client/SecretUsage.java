@@ -15,8 +15,9 @@ import java.util.Optional;
  *
  * <p>Each secret's time is held by its client's {@link ClientUse}, which the token path reaches
  * from the client it looked up: noting a use writes a number into a holder made at the secret's
- * first use and allocates nothing. A client whose holders moved is put once on the list of clients
- * to look at by the next flush; a flush takes off the list the clients with nothing left to write.
+ * first use. A client whose holders moved is put once on the list of clients the next flush looks
+ * at; a flush takes off the list the clients with nothing left to write (a secret in steady use
+ * keeps its client on it, so noting its uses allocates nothing).
  *
  * <p>A time already written is written again only once the written one is a resolution old
  * ({@code secret.last-used-resolution}): a secret in steady use costs the store one write per
@@ -46,8 +47,9 @@ public final class SecretUsage {
 
     /** Notes that {@code client}'s secret {@code secretId} authenticated a request at {@code at}. */
     public void used(Client client, String secretId, Instant at) {
-        client.use().secret(secretId).note(at.toEpochMilli(), 1);
-        moved.moved(client);
+        if (client.use().secret(secretId).note(at.toEpochMilli(), 1)) {
+            moved.moved(client);
+        }
     }
 
     /**
@@ -98,10 +100,13 @@ public final class SecretUsage {
         handedOut.clear();
     }
 
-    /** The latest use this node noted of {@code client}'s secret {@code secretId}, if the store may not have it yet. */
+    /**
+     * The latest use this node noted of {@code client}'s secret {@code secretId} (which the store
+     * may not have yet): shown with the stored time, so that this node's answers are exact.
+     */
     public Optional<Instant> pending(Client client, String secretId) {
         LastUse time = client.use().secrets().get(secretId);
-        long at = time == null || time.settled() ? 0 : time.get();
+        long at = time == null ? 0 : time.get();
         return at == 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(at));
     }
 }

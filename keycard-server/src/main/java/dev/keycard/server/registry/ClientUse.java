@@ -12,15 +12,16 @@ import java.util.Map;
  * writes them to the store in batches.
  *
  * <p>It hangs off the client's registry entry ({@link Client#use()}), so the token path reaches a
- * client's holders from the client it has already looked up: a few reads of small objects made
- * together, where a map keyed by id costs a probe of a table as large as the clients in use, each
+ * client's holders from the client it has already looked up: a few reads of the client's own small
+ * objects, where a map keyed by id costs a probe of a table as large as the clients in use, each
  * step of it a read that no cache holds once the registry is large (docs/benchmarks.md, issue 11).
- * The registry hands it from a client's old entry to the entry that replaces it
- * ({@link Registry#apply}), so no noted use is lost to an admin write.
+ * The registry hands it from a client's old entry to the entry that replaces it, when that is the
+ * same registration ({@link Registry#apply}), so no noted use is lost to an admin write; the
+ * holders of secrets and grants the new entry no longer has are dropped then ({@link #retain}).
  *
  * <p>Not part of the client's value: any two are equal, so a client read from the store equals
  * the one the registry holds. The maps are immutable and replaced when a secret or a scope is
- * used for the first time (rare); the holders are kept while the client is registered.
+ * used for the first time (rare); a holder is kept while its secret or grant is.
  *
  * <p>Each flush keeps a list of the clients whose holders moved; a client is on it at most once,
  * marked by its flag ({@link #listed}, {@link #list}, {@link #unlist}).
@@ -82,6 +83,32 @@ public final class ClientUse {
         Map<K, V> copy = new HashMap<>(map);
         copy.put(key, value);
         return Map.copyOf(copy);
+    }
+
+    /**
+     * Drops the holders of the secrets and the grants {@code client} (this client's new entry) no
+     * longer has: a deleted secret's or a removed scope's last use is of no more use.
+     */
+    synchronized void retain(Client client) {
+        Map<String, LastUse> keptSecrets = new HashMap<>(secrets);
+        keptSecrets.keySet().retainAll(client.secrets().stream().map(ClientSecret::id).toList());
+        if (keptSecrets.size() != secrets.size()) {
+            secrets = Map.copyOf(keptSecrets);
+        }
+        Map<String, Map<Scope, LastUse>> keptScopes = new HashMap<>();
+        scopes.forEach((api, byScope) -> {
+            var granted = client.grants().get(api);
+            if (granted != null) {
+                Map<Scope, LastUse> kept = new HashMap<>(byScope);
+                kept.keySet().removeIf(scope -> !granted.contains(scope));
+                if (!kept.isEmpty()) {
+                    keptScopes.put(api, kept.size() == byScope.size() ? byScope : Map.copyOf(kept));
+                }
+            }
+        });
+        if (!keptScopes.equals(scopes)) {
+            scopes = Map.copyOf(keptScopes);
+        }
     }
 
     /** Every secret's holder, by the secret's id. */

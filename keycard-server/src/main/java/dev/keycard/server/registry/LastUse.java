@@ -13,12 +13,20 @@ public final class LastUse extends AtomicLong {
 
     private volatile long written;
 
-    /** Moves the time to {@code millis} when that is at least {@code step} milliseconds later. */
-    public void note(long millis, long step) {
+    /**
+     * Moves the time to {@code millis} when that is at least {@code step} milliseconds later.
+     *
+     * @return whether it moved
+     */
+    public boolean note(long millis, long step) {
         long seen = get();
-        while (millis - seen >= step && !compareAndSet(seen, millis)) {
+        while (millis - seen >= step) {
+            if (compareAndSet(seen, millis)) {
+                return true;
+            }
             seen = get();
         }
+        return false;
     }
 
     /**

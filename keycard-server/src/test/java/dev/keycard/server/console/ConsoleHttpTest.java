@@ -38,6 +38,9 @@ public class ConsoleHttpTest {
     @TempDir
     Path dir;
     private final MutableClock clock = new MutableClock();
+    /** The audit writes its events from a background thread: they reach the list shortly after. */
+    static final Duration AUDIT_WAIT = Duration.ofSeconds(5);
+
     private final List<AuditEvent> audit = new CopyOnWriteArrayList<>();
     private TestServer server;
 
@@ -108,7 +111,7 @@ public class ConsoleHttpTest {
     }
 
     @Test
-    void signInWhenLinkOpenedThenStrictSessionCookieAndTheLinkIsSpent() {
+    void signInWhenLinkOpenedThenStrictSessionCookieAndTheLinkIsSpent() throws Exception {
         Http http = start(Map.of("console.enabled", "true"));
         assertEquals(401, http.get("/console/").statusCode());
         String url = link(http);
@@ -140,8 +143,8 @@ public class ConsoleHttpTest {
         HttpResponse<String> again = open(http, url);
         assertEquals(401, again.statusCode(), "a link signs in once");
         assertTrue(again.headers().firstValue("Set-Cookie").isEmpty());
-        assertTrue(audit.stream().anyMatch(e -> e.type().equals("console.sign-in")
-                && TestServer.ADMIN_ID.equals(e.clientId())), "sign-in audited under the admin client");
+        assertTrue(Eventually.within(AUDIT_WAIT, () -> audit.stream().anyMatch(e -> e.type().equals("console.sign-in")
+                && TestServer.ADMIN_ID.equals(e.clientId()))), "sign-in audited under the admin client");
     }
 
     @Test
@@ -248,7 +251,7 @@ public class ConsoleHttpTest {
     }
 
     @Test
-    void scopeWhenRemovedThenTheGrantShrinksAndTheChangeIsAuditedAsTheConsoles() {
+    void scopeWhenRemovedThenTheGrantShrinksAndTheChangeIsAuditedAsTheConsoles() throws Exception {
         Http http = start(Map.of("console.enabled", "true"));
         http.createApi("https://jobs.internal", "ES256", "jobs:read", "jobs:write");
         http.createClient("worker", "https://jobs.internal", "jobs:read", "jobs:write");
@@ -266,8 +269,9 @@ public class ConsoleHttpTest {
         assertEquals(404, malformed.status(), "a malformed path is a 404, not a 500");
         JsonObject client = new JsonObject(http.admin("GET", "/admin/v1/clients/worker", null).body());
         assertEquals("[\"jobs:read\"]", client.getJsonArray("grants").getJsonObject(0).getJsonArray("scopes").encode());
-        assertTrue(audit.stream().anyMatch(e -> e.type().equals("admin.change") && TestServer.ADMIN_ID.equals(e.clientId())
-                && "console".equals(e.details().get("via"))), "audited under the signed-in admin client");
+        assertTrue(Eventually.within(AUDIT_WAIT, () -> audit.stream().anyMatch(e -> e.type().equals("admin.change")
+                && TestServer.ADMIN_ID.equals(e.clientId()) && "console".equals(e.details().get("via")))),
+                "audited under the signed-in admin client");
     }
 
     @Test
@@ -348,7 +352,7 @@ public class ConsoleHttpTest {
     }
 
     @Test
-    void signOutWhenPostedThenTheSessionEndsOnTheServer() {
+    void signOutWhenPostedThenTheSessionEndsOnTheServer() throws Exception {
         Http http = start(Map.of("console.enabled", "true"));
         String cookie = signIn(http);
         String token = csrf(get(http, cookie, "/console/").body());
@@ -356,7 +360,7 @@ public class ConsoleHttpTest {
         assertEquals(200, out.statusCode());
         assertTrue(out.headers().firstValue("Set-Cookie").orElse("").contains("Max-Age=0"));
         assertEquals(401, get(http, cookie, "/console/").statusCode(), "the old cookie opens nothing");
-        assertTrue(audit.stream().anyMatch(e -> e.type().equals("console.sign-out")));
+        assertTrue(Eventually.within(AUDIT_WAIT, () -> audit.stream().anyMatch(e -> e.type().equals("console.sign-out"))));
     }
 
     @Test
@@ -461,7 +465,7 @@ public class ConsoleHttpTest {
     }
 
     @Test
-    void keyWhenRemovedFromTheConsoleThenAfterAConfirmationItLeavesTheJwksAndANewKeySigns() {
+    void keyWhenRemovedFromTheConsoleThenAfterAConfirmationItLeavesTheJwksAndANewKeySigns() throws Exception {
         Http http = start(Map.of("console.enabled", "true"));
         http.createApi("https://jobs.internal", "ES256", "jobs:read");
         String secret = http.createClient("worker", "https://jobs.internal", "jobs:read").getString("client_secret");
@@ -481,7 +485,7 @@ public class ConsoleHttpTest {
         assertFalse(http.get("/oauth2/jwks").body().contains(kid), "gone from the JWKS");
         String next = kid(http.accessToken("worker", secret, "grant_type", "client_credentials"));
         assertFalse(next.equals(kid), "a new key signs at once");
-        assertTrue(audit.stream().anyMatch(e -> e.type().equals("key.removed")));
+        assertTrue(Eventually.within(AUDIT_WAIT, () -> audit.stream().anyMatch(e -> e.type().equals("key.removed"))));
         assertEquals(404, get(http, cookie, "/console/keys/no-such-kid/remove").statusCode());
     }
 

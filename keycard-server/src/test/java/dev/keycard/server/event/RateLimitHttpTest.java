@@ -3,6 +3,7 @@ package dev.keycard.server.event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.keycard.server.testing.Eventually;
 import dev.keycard.server.testing.Http;
 import dev.keycard.server.testing.MutableClock;
 import dev.keycard.server.testing.TestServer;
@@ -36,6 +37,8 @@ class RateLimitHttpTest {
     static Path dir;
     static final MutableClock clock = new MutableClock();
     static final List<AuditEvent> events = new CopyOnWriteArrayList<>();
+    /** The audit writes its events from a background thread: they reach the list shortly after. */
+    static final Duration AUDIT_WAIT = Duration.ofSeconds(5);
     static TestServer server;
     static Http http;
 
@@ -100,14 +103,15 @@ class RateLimitHttpTest {
         assertEquals(200, http.token("chatty", chatty, "grant_type", "client_credentials").statusCode());
 
         assertEquals(1.0, limited("token_rate") - before);
-        assertTrue(events.stream().anyMatch(e -> e.type().equals("rate_limit.exceeded") && "chatty".equals(e.clientId())
-                && "token_rate".equals(e.details().get("limit"))), events.toString());
+        assertTrue(Eventually.within(AUDIT_WAIT, () -> events.stream().anyMatch(e -> e.type().equals("rate_limit.exceeded")
+                && "chatty".equals(e.clientId()) && "token_rate".equals(e.details().get("limit")))), events.toString());
         assertEquals("3/m", new JsonObject(http.admin("GET", "/admin/v1/clients/chatty", null).body())
                 .getString("token_rate_limit"));
     }
 
     @Test
-    void tokenWhen50WrongSecretsFromOneAddressThenItAndTheClientIdBackOffButTheRightSecretFromElsewherePasses() {
+    void tokenWhen50WrongSecretsFromOneAddressThenItAndTheClientIdBackOffButTheRightSecretFromElsewherePasses()
+            throws Exception {
         String secret = http.createClient("victim", JOBS, "jobs:read").getString("client_secret");
         double before = limited("failed_auth_address");
         int refused = 0;
@@ -130,8 +134,8 @@ class RateLimitHttpTest {
         assertEquals(401, tokenFrom("127.0.0.11", "victim", "kcs_one-more-guess").statusCode());
         HttpResponse<String> slowed = tokenFrom("127.0.0.11", "victim", secret);
         assertTooMany(slowed); // the client id backs off for addresses that have failed for it
-        assertTrue(events.stream().anyMatch(e -> e.type().equals("rate_limit.exceeded")
-                && "failed_auth_client".equals(e.details().get("limit"))), events.toString());
+        assertTrue(Eventually.within(AUDIT_WAIT, () -> events.stream().anyMatch(e -> e.type().equals("rate_limit.exceeded")
+                && "failed_auth_client".equals(e.details().get("limit")))), events.toString());
 
         clock.advance(Duration.ofMinutes(16)); // quiet long enough: forgotten
         assertEquals(200, tokenFrom("127.0.0.9", "victim", secret).statusCode());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import dev.keycard.protocol.Scope;
 import dev.keycard.server.testing.TestClients;
 import java.time.Instant;
 import java.util.HashMap;
@@ -26,7 +27,8 @@ class ClientUseHandOverTest {
     void changeWhenAppliedThenTheNewEntryKeepsTheUses() {
         Client before = TestClients.client("w").grant(JOBS, "jobs:read").build();
         registry.apply(List.of(), List.of(), List.of(before), List.of());
-        LastUse held = registry.client("w").orElseThrow().use().secret("s1");
+        String secretId = before.secrets().get(0).id();
+        LastUse held = registry.client("w").orElseThrow().use().secret(secretId);
 
         Client renamed = TestClients.client("w").name("Renamed").grant(JOBS, "jobs:read").build();
         registry.apply(List.of(), List.of(), List.of(renamed), List.of());
@@ -34,7 +36,27 @@ class ClientUseHandOverTest {
         Client after = registry.client("w").orElseThrow();
         assertEquals("Renamed", after.name());
         assertSame(before.use(), after.use());
-        assertSame(held, after.use().secret("s1"), "the holder of the secret's use is the one noted before");
+        assertSame(held, after.use().secret(secretId), "the holder of the secret's use is the one noted before");
+    }
+
+    @Test
+    void changeWhenASecretOrAScopeIsGoneThenItsHolderGoesAndTheOthersStay() {
+        Client before = TestClients.client("w").grant(JOBS, "jobs:read", "jobs:write").build();
+        registry.apply(List.of(), List.of(), List.of(before), List.of());
+        String secretId = before.secrets().get(0).id();
+        LastUse secret = before.use().secret(secretId);
+        before.use().secret("sec_deleted");
+        LastUse read = before.use().scope(JOBS, new Scope("jobs:read"));
+        before.use().scope(JOBS, new Scope("jobs:write"));
+        before.use().scope("https://gone.internal", new Scope("x"));
+
+        Client narrowed = TestClients.client("w").grant(JOBS, "jobs:read").build();
+        registry.apply(List.of(), List.of(), List.of(narrowed), List.of());
+
+        ClientUse use = registry.client("w").orElseThrow().use();
+        assertEquals(java.util.Map.of(secretId, secret), use.secrets(), "the deleted secret's holder is gone");
+        assertEquals(java.util.Map.of(JOBS, java.util.Map.of(new Scope("jobs:read"), read)), use.scopes(),
+                "only the scopes still granted keep their holders");
     }
 
     @Test
@@ -51,13 +73,14 @@ class ClientUseHandOverTest {
     void clientWhenMadeAgainUnderItsIdThenItsUsesStartAfresh() {
         Client first = TestClients.client("w").build();
         registry.apply(List.of(), List.of(), List.of(first), List.of());
-        first.use().secret("s1").note(1_000, 1);
+        String secretId = first.secrets().get(0).id();
+        first.use().secret(secretId).note(1_000, 1);
 
         Client again = TestClients.client("w").createdAt(Instant.parse("2026-06-01T00:00:00Z")).build();
         registry.apply(List.of(), List.of(), List.of(again), List.of());
 
         assertNotSame(first.use(), registry.client("w").orElseThrow().use());
-        assertEquals(0, registry.client("w").orElseThrow().use().secret("s1").get());
+        assertEquals(0, registry.client("w").orElseThrow().use().secret(secretId).get());
     }
 
     @Test
