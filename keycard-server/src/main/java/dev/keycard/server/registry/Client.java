@@ -119,16 +119,9 @@ public record Client(ClientId id, String name, boolean enabled, Set<ClientAuthMe
                 updatedAt, tokenRateLimit, keys, identities, dpopBound, tlsAuth, certificateBound, use);
     }
 
-    /**
-     * The same client, noting its uses in {@code use}: an earlier entry's, handed on by the
-     * registry, which drops the holders of what this client no longer has.
-     */
+    /** The same client, noting its uses in {@code use}: an earlier entry's, handed on by the registry. */
     Client withUse(ClientUse use) {
-        if (use == this.use) {
-            return this;
-        }
-        use.retain(this);
-        return new Client(id, name, enabled, authMethods, grantTypes, defaultApi, grants,
+        return use == this.use ? this : new Client(id, name, enabled, authMethods, grantTypes, defaultApi, grants,
                 secrets, createdAt, updatedAt, tokenRateLimit, keys, identities, dpopBound, tlsAuth, certificateBound,
                 use);
     }

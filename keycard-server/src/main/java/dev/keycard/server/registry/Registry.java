@@ -57,9 +57,7 @@ public final class Registry {
         for (Map.Entry<String, Client> e : clients.entrySet()) {
             Client client = e.getValue();
             client.identities().forEach(i -> identities.put(i.key(), client.id().value()));
-            if (before.size() > 0) {
-                e.setValue(carried(before, client));
-            }
+            e.setValue(carried(before, client));
         }
         state = new State(SnapshotMap.of(a), SnapshotMap.adopt(clients), SnapshotMap.adopt(identities),
                 byIssuer(trustSources));
@@ -67,12 +65,16 @@ public final class Registry {
 
     /**
      * {@code client} noting its uses where its entry in {@code before} notes them, if that is the
-     * same registration (a client deleted and made again under its id starts afresh).
+     * same registration (a client deleted and made again under its id starts afresh), without the
+     * holders of the secrets and grants it no longer has.
      */
     private static Client carried(SnapshotMap<String, Client> before, Client client) {
         Client earlier = before.get(client.id().value());
-        return earlier == null || !earlier.createdAt().equals(client.createdAt()) ? client
-                : client.withUse(earlier.use());
+        if (earlier == null || !earlier.createdAt().equals(client.createdAt()) || earlier.use() == client.use()) {
+            return client;
+        }
+        earlier.use().retain(client);
+        return client.withUse(earlier.use());
     }
 
     /** Publishes {@code trustSources} as all there are. */
