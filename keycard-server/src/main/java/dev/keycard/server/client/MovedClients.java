@@ -3,19 +3,30 @@ package dev.keycard.server.client;
 import dev.keycard.server.registry.Client;
 import dev.keycard.server.registry.ClientUse;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Predicate;
 
 /**
  * The clients whose usage holders moved since a flush last looked at them, each listed once
  * (marked by one of {@link ClientUse}'s flags): what {@link SecretUsage} and {@link ScopeUsage}
  * drain, so a flush visits the clients in use, not every client registered.
+ *
+ * <p>The list is an array, kept between drains (two, taking turns): listing a client allocates
+ * nothing, where a queue's node for each was kept until the next flush and copied by every young
+ * collection meanwhile (docs/benchmarks.md, issue 11). A client is listed at most once a flush,
+ * so the lock is taken rarely.
  */
 final class MovedClients {
 
-    private final ConcurrentLinkedQueue<Client> listed = new ConcurrentLinkedQueue<>();
+    private static final int INITIAL = 64;
+
     private final int flag;
+    /** The clients listed, in {@code listed[0, size)}; guarded by this. */
+    private Client[] listed = new Client[INITIAL];
+    private int size;
+    /** The array of the last drain, emptied, for the next: guarded by this. */
+    private Client[] spare = new Client[INITIAL];
 
     /** @param flag the {@link ClientUse} flag that marks a client listed here */
     MovedClients(int flag) {
@@ -26,8 +37,24 @@ final class MovedClients {
     void moved(Client client) {
         ClientUse use = client.use();
         if (!use.listed(flag) && use.list(flag)) {
-            listed.add(client);
+            add(client);
         }
+    }
+
+    private synchronized void add(Client client) {
+        if (size == listed.length) {
+            listed = Arrays.copyOf(listed, size * 2);
+        }
+        listed[size++] = client;
+    }
+
+    /** The clients listed now, taken off the list (which goes on in the spare array). */
+    private synchronized Client[] take() {
+        Client[] taken = listed;
+        listed = spare;
+        spare = taken;
+        size = 0;
+        return taken;
     }
 
     /**
@@ -39,20 +66,32 @@ final class MovedClients {
      */
     void drain(Predicate<Client> visit) {
         List<Client> still = new ArrayList<>();
+        Client[] taken = take();
+        int next = 0;
         try {
-            for (int n = listed.size(); n > 0; n--) {
-                Client client = listed.poll();
-                if (client == null) {
-                    break;
-                }
+            while (next < taken.length && taken[next] != null) {
+                Client client = taken[next++];
                 ClientUse use = client.use();
                 use.unlist(flag);
-                if (visit.test(client) && use.list(flag)) {
+                boolean unsettled;
+                try {
+                    unsettled = visit.test(client);
+                } catch (RuntimeException | Error e) {
+                    moved(client); // listed again, for the next drain
+                    throw e;
+                }
+                if (unsettled && use.list(flag)) {
                     still.add(client);
                 }
             }
         } finally {
-            listed.addAll(still);
+            for (int i = 0; i < taken.length && taken[i] != null; i++) {
+                if (i >= next) {
+                    still.add(taken[i]); // not visited, since a visit threw: still listed (its flag is set)
+                }
+                taken[i] = null;
+            }
+            still.forEach(this::add);
         }
     }
 }

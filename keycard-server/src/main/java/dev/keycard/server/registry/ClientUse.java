@@ -1,9 +1,11 @@
 package dev.keycard.server.registry;
 
 import dev.keycard.protocol.Scope;
+import dev.keycard.protocol.ScopeSet;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,11 +19,16 @@ import java.util.Map;
  * step of it a read that no cache holds once the registry is large (docs/benchmarks.md, issue 11).
  * The registry hands it from a client's old entry to the entry that replaces it, when that is the
  * same registration ({@link Registry#apply}), so no noted use is lost to an admin write; the
- * holders of secrets and grants the new entry no longer has are dropped then ({@link #retain}).
+ * holders of secrets and grants the new entry no longer has are dropped then, and those of its new
+ * ones made ({@link #fit}).
  *
  * <p>Not part of the client's value: any two are equal, so a client read from the store equals
- * the one the registry holds. The maps are immutable and replaced when a secret or a scope is
- * used for the first time (rare); a holder is kept while its secret or grant is.
+ * the one the registry holds. The holders are made with the entry, one for each of the client's
+ * secrets and granted scopes, so a first use allocates nothing on the token path. Made there, they
+ * lived until the next flush and every young collection copied them until they were old enough to
+ * promote: with a random client of 100,000 the young pauses took 4–27 ms instead of about 1
+ * (docs/benchmarks.md, issue 11). The maps are immutable; a hand-over replaces them
+ * ({@link #fit}), and a holder is kept while its secret or grant is.
  *
  * <p>Each flush keeps a list of the clients whose holders moved; a client is on it at most once,
  * marked by its flag ({@link #listed}, {@link #list}, {@link #unlist}).
@@ -43,12 +50,27 @@ public final class ClientUse {
         }
     }
 
-    private volatile Map<String, LastUse> secrets = Map.of();
-    private volatile Map<String, Map<Scope, LastUse>> scopes = Map.of();
+    private volatile Map<String, LastUse> secrets;
+    private volatile Map<String, Map<Scope, LastUse>> scopes;
     @SuppressWarnings("unused") // through FLAGS
     private volatile int flags;
 
-    /** The holder of the last use of the secret {@code secretId}, made at its first use. */
+    /** Nothing held: holders are made at each first use. */
+    public ClientUse() {
+        this(List.of(), Map.of());
+    }
+
+    /** A holder for each of {@code secrets} and for each scope of {@code grants}, nothing used yet. */
+    ClientUse(List<ClientSecret> secrets, Map<String, ScopeSet> grants) {
+        this.secrets = secretHolders(secrets, Map.of());
+        this.scopes = scopeHolders(grants, Map.of());
+    }
+
+    /**
+     * The holder of the last use of the secret {@code secretId}: made with the entry, or at its
+     * first use for a secret the entry did not have (a request that looked the client up before a
+     * hand-over).
+     */
     public LastUse secret(String secretId) {
         LastUse holder = secrets.get(secretId);
         return holder != null ? holder : newSecret(secretId);
@@ -63,7 +85,7 @@ public final class ClientUse {
         return holder;
     }
 
-    /** The holder of the last use of {@code scope} at the API {@code api}, made at its first use. */
+    /** The holder of the last use of {@code scope} at the API {@code api}: made as a secret's is. */
     public LastUse scope(String api, Scope scope) {
         LastUse holder = scopes.getOrDefault(api, Map.of()).get(scope);
         return holder != null ? holder : newScope(api, scope);
@@ -86,29 +108,61 @@ public final class ClientUse {
     }
 
     /**
-     * Drops the holders of the secrets and the grants {@code client} (this client's new entry) no
-     * longer has: a deleted secret's or a removed scope's last use is of no more use.
+     * Holds what {@code client} (this client's new entry) has: the holders of its secrets and
+     * scopes that exist are kept, the missing ones made, and those of the secrets and grants it no
+     * longer has dropped (a deleted secret's or a removed scope's last use is of no more use).
      */
-    synchronized void retain(Client client) {
-        Map<String, LastUse> keptSecrets = new HashMap<>(secrets);
-        keptSecrets.keySet().retainAll(client.secrets().stream().map(ClientSecret::id).toList());
-        if (keptSecrets.size() != secrets.size()) {
-            secrets = Map.copyOf(keptSecrets);
+    synchronized void fit(Client client) {
+        Map<String, LastUse> s = secretHolders(client.secrets(), secrets);
+        if (!s.equals(secrets)) {
+            secrets = s;
         }
-        Map<String, Map<Scope, LastUse>> keptScopes = new HashMap<>();
-        scopes.forEach((api, byScope) -> {
-            var granted = client.grants().get(api);
-            if (granted != null) {
-                Map<Scope, LastUse> kept = new HashMap<>(byScope);
-                kept.keySet().removeIf(scope -> !granted.contains(scope));
-                if (!kept.isEmpty()) {
-                    keptScopes.put(api, kept.size() == byScope.size() ? byScope : Map.copyOf(kept));
-                }
+        Map<String, Map<Scope, LastUse>> g = scopeHolders(client.grants(), scopes);
+        if (!g.equals(scopes)) {
+            scopes = g;
+        }
+    }
+
+    private static Map<String, LastUse> secretHolders(List<ClientSecret> secrets, Map<String, LastUse> held) {
+        if (secrets.size() == 1) { // the common case, without a map made to be copied
+            String id = secrets.get(0).id();
+            return Map.of(id, holder(held, id));
+        }
+        Map<String, LastUse> m = HashMap.newHashMap(secrets.size());
+        secrets.forEach(s -> m.put(s.id(), holder(held, s.id())));
+        return Map.copyOf(m);
+    }
+
+    private static Map<String, Map<Scope, LastUse>> scopeHolders(Map<String, ScopeSet> grants,
+                                                                Map<String, Map<Scope, LastUse>> held) {
+        if (grants.size() == 1) { // the common case, without maps made to be copied
+            Map.Entry<String, ScopeSet> grant = grants.entrySet().iterator().next();
+            Map<Scope, LastUse> byScope = scopeHolders(grant.getValue(), held.getOrDefault(grant.getKey(), Map.of()));
+            return byScope.isEmpty() ? Map.of() : Map.of(grant.getKey(), byScope);
+        }
+        Map<String, Map<Scope, LastUse>> m = HashMap.newHashMap(grants.size());
+        grants.forEach((api, granted) -> {
+            Map<Scope, LastUse> byScope = scopeHolders(granted, held.getOrDefault(api, Map.of()));
+            if (!byScope.isEmpty()) {
+                m.put(api, byScope);
             }
         });
-        if (!keptScopes.equals(scopes)) {
-            scopes = Map.copyOf(keptScopes);
+        return Map.copyOf(m);
+    }
+
+    private static Map<Scope, LastUse> scopeHolders(ScopeSet granted, Map<Scope, LastUse> held) {
+        if (granted.size() == 1) {
+            Scope scope = granted.iterator().next();
+            return Map.of(scope, holder(held, scope));
         }
+        Map<Scope, LastUse> m = HashMap.newHashMap(granted.size());
+        granted.forEach(scope -> m.put(scope, holder(held, scope)));
+        return Map.copyOf(m);
+    }
+
+    private static <K> LastUse holder(Map<K, LastUse> held, K key) {
+        LastUse h = held.get(key);
+        return h != null ? h : new LastUse();
     }
 
     /** Every secret's holder, by the secret's id. */

@@ -3,12 +3,15 @@ package dev.keycard.server.registry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.keycard.protocol.Scope;
 import dev.keycard.server.testing.TestClients;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,6 +40,45 @@ class ClientUseHandOverTest {
         assertEquals("Renamed", after.name());
         assertSame(before.use(), after.use());
         assertSame(held, after.use().secret(secretId), "the holder of the secret's use is the one noted before");
+    }
+
+    @Test
+    void entryWhenMadeThenItHoldsEachSecretAndScopeBeforeAnyUse() {
+        Client client = TestClients.client("w").replacedSecret("old-secret", Instant.parse("2026-02-01T00:00:00Z"))
+                .grant(JOBS, "jobs:read", "jobs:write").grant("https://reports.internal", "reports:read").build();
+        ClientUse use = client.use();
+        Set<String> secretIds = Set.copyOf(client.secrets().stream().map(ClientSecret::id).toList());
+        assertEquals(2, secretIds.size());
+        assertEquals(secretIds, use.secrets().keySet());
+        assertEquals(Map.of(JOBS, Set.of(new Scope("jobs:read"), new Scope("jobs:write")),
+                "https://reports.internal", Set.of(new Scope("reports:read"))),
+                Map.of(JOBS, use.scopes().get(JOBS).keySet(),
+                        "https://reports.internal", use.scopes().get("https://reports.internal").keySet()));
+        // What the token path notes into is the holder made with the entry: a first use allocates nothing.
+        String secretId = client.secrets().get(0).id();
+        assertSame(use.secrets().get(secretId), use.secret(secretId));
+        assertSame(use.scopes().get(JOBS).get(new Scope("jobs:write")), use.scope(JOBS, new Scope("jobs:write")));
+        assertTrue(use.secrets().values().stream().allMatch(h -> h.get() == 0), "nothing used yet");
+    }
+
+    @Test
+    void changeWhenASecretOrAScopeIsAddedThenItsHolderIsMadeAndTheOthersStay() {
+        Client before = TestClients.client("w").grant(JOBS, "jobs:read").build();
+        registry.apply(List.of(), List.of(), List.of(before), List.of());
+        String secretId = before.secrets().get(0).id();
+        LastUse secret = before.use().secret(secretId);
+        LastUse read = before.use().scope(JOBS, new Scope("jobs:read"));
+
+        Client widened = TestClients.client("w").replacedSecret("old-secret", Instant.parse("2026-02-01T00:00:00Z"))
+                .grant(JOBS, "jobs:read", "jobs:write").build();
+        registry.apply(List.of(), List.of(), List.of(widened), List.of());
+
+        ClientUse use = registry.client("w").orElseThrow().use();
+        assertSame(before.use(), use);
+        assertEquals(2, use.secrets().size(), "a holder for the new secret too");
+        assertSame(secret, use.secrets().get(secretId));
+        assertSame(read, use.scopes().get(JOBS).get(new Scope("jobs:read")));
+        assertEquals(Set.of(new Scope("jobs:read"), new Scope("jobs:write")), use.scopes().get(JOBS).keySet());
     }
 
     @Test
