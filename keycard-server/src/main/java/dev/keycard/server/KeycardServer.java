@@ -315,6 +315,7 @@ public final class KeycardServer implements AutoCloseable {
                     revocations.reload();
                 }
             });
+            background.execute(registry::prepareUse);
             every(background, config.secretUsageFlush(), server::flushUsage);
             if (console.isPresent()) {
                 every(background, Activity.STEP, console.get().activity()::sample);

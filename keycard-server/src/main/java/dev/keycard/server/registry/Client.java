@@ -48,7 +48,7 @@ public record Client(ClientId id, String name, boolean enabled, Set<ClientAuthMe
                   Optional<RateLimit> tokenRateLimit, ClientKeys keys, List<FederatedIdentity> identities,
                   boolean dpopBound, Optional<TlsClientAuth> tlsAuth, boolean certificateBound) {
         this(id, name, enabled, authMethods, grantTypes, defaultApi, grants, secrets, createdAt, updatedAt,
-                tokenRateLimit, keys, identities, dpopBound, tlsAuth, certificateBound, new ClientUse(secrets, grants));
+                tokenRateLimit, keys, identities, dpopBound, tlsAuth, certificateBound, new ClientUse());
     }
 
     /** A client that authenticates with no certificate attribute. */

@@ -23,12 +23,13 @@ import java.util.Map;
  * ones made ({@link #fit}).
  *
  * <p>Not part of the client's value: any two are equal, so a client read from the store equals
- * the one the registry holds. The holders are made with the entry, one for each of the client's
- * secrets and granted scopes, so a first use allocates nothing on the token path. Made there, they
- * lived until the next flush and every young collection copied them until they were old enough to
- * promote: with a random client of 100,000 the young pauses took 4–27 ms instead of about 1
- * (docs/benchmarks.md, issue 11). The maps are immutable; a hand-over replaces them
- * ({@link #fit}), and a holder is kept while its secret or grant is.
+ * the one the registry holds. The holders are made ahead, one for each of the client's secrets and
+ * granted scopes: off the token path after the registry is read ({@link Registry#prepareUse}), and
+ * at each hand-over. Made at first uses instead, they lived until the next flush and every young
+ * collection copied them until they were old enough to promote: with a random client of 100,000
+ * the young pauses took 4–27 ms instead of about 1 (docs/benchmarks.md, issue 11). Made with each
+ * entry as it is read, they added a fifth to the time a restart takes to read 100,000 clients. The
+ * maps are immutable; {@link #fit} replaces them, and a holder is kept while its secret or grant is.
  *
  * <p>Each flush keeps a list of the clients whose holders moved; a client is on it at most once,
  * marked by its flag ({@link #listed}, {@link #list}, {@link #unlist}).
@@ -55,21 +56,16 @@ public final class ClientUse {
     @SuppressWarnings("unused") // through FLAGS
     private volatile int flags;
 
-    /** Nothing held: holders are made at each first use. */
+    /** Nothing held yet: the registry prepares the holders ({@link Registry#prepareUse}), or a first use makes one. */
     public ClientUse() {
-        this(List.of(), Map.of());
-    }
-
-    /** A holder for each of {@code secrets} and for each scope of {@code grants}, nothing used yet. */
-    ClientUse(List<ClientSecret> secrets, Map<String, ScopeSet> grants) {
-        this.secrets = secretHolders(secrets, Map.of());
-        this.scopes = scopeHolders(grants, Map.of());
+        this.secrets = Map.of();
+        this.scopes = Map.of();
     }
 
     /**
-     * The holder of the last use of the secret {@code secretId}: made with the entry, or at its
-     * first use for a secret the entry did not have (a request that looked the client up before a
-     * hand-over).
+     * The holder of the last use of the secret {@code secretId}: made ahead ({@link #fit}), or at
+     * its first use when not (a client used before the registry prepared it, or a request that
+     * looked the client up before a hand-over).
      */
     public LastUse secret(String secretId) {
         LastUse holder = secrets.get(secretId);
@@ -113,6 +109,9 @@ public final class ClientUse {
      * longer has dropped (a deleted secret's or a removed scope's last use is of no more use).
      */
     synchronized void fit(Client client) {
+        if (fits(client)) {
+            return;
+        }
         Map<String, LastUse> s = secretHolders(client.secrets(), secrets);
         if (!s.equals(secrets)) {
             secrets = s;
@@ -121,6 +120,27 @@ public final class ClientUse {
         if (!g.equals(scopes)) {
             scopes = g;
         }
+    }
+
+    /** Whether the holders are exactly those of {@code client}'s secrets and grants: nothing to make or drop. */
+    private boolean fits(Client client) {
+        long granted = client.grants().values().stream().filter(g -> !g.isEmpty()).count();
+        if (secrets.size() != client.secrets().size() || scopes.size() != granted) {
+            return false;
+        }
+        for (ClientSecret s : client.secrets()) {
+            if (!secrets.containsKey(s.id())) {
+                return false;
+            }
+        }
+        for (Map.Entry<String, ScopeSet> grant : client.grants().entrySet()) {
+            ScopeSet scopeSet = grant.getValue();
+            Map<Scope, LastUse> held = scopes.getOrDefault(grant.getKey(), Map.of());
+            if (held.size() != scopeSet.size() || !held.keySet().containsAll(scopeSet.asSet())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Map<String, LastUse> secretHolders(List<ClientSecret> secrets, Map<String, LastUse> held) {

@@ -78,6 +78,16 @@ public final class Registry {
         return client.withUse(earlier.use());
     }
 
+    /**
+     * Makes, for every client registered now, the holders of what it will use ({@link ClientUse}),
+     * so that its first uses on the token path allocate nothing: after a start has read the
+     * registry, off the path of requests (a few hundred milliseconds at 100,000 clients). A client
+     * used before its turn here makes its holders itself.
+     */
+    public void prepareUse() {
+        state.clients().forEachValue(client -> client.use().fit(client));
+    }
+
     /** Publishes {@code trustSources} as all there are. */
     public synchronized void replaceTrustSources(Collection<TrustSource> trustSources) {
         State s = state;

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -99,16 +100,21 @@ final class SnapshotMap<V> {
         return base.with(changed);
     }
 
-    /** Every value, in no particular order (a copy: for the few APIs, not for the clients). */
+    /** Hands every value to {@code action}, in no particular order. */
     @SuppressWarnings("unchecked")
-    List<V> values() {
-        List<V> out = new ArrayList<>(size);
-        base.forEachValue(overlay.keySet(), out::add);
+    void forEachValue(Consumer<V> action) {
+        base.forEachValue(overlay.keySet(), action);
         overlay.values().forEach(v -> {
             if (v != TOMBSTONE) {
-                out.add((V) v);
+                action.accept((V) v);
             }
         });
+    }
+
+    /** Every value, in no particular order (a copy: for the few APIs, not for the clients). */
+    List<V> values() {
+        List<V> out = new ArrayList<>(size);
+        forEachValue(out::add);
         return out;
     }
 }

@@ -43,10 +43,12 @@ class ClientUseHandOverTest {
     }
 
     @Test
-    void entryWhenMadeThenItHoldsEachSecretAndScopeBeforeAnyUse() {
+    void registryWhenPreparedThenEachClientHoldsEachSecretAndScopeBeforeAnyUse() {
         Client client = TestClients.client("w").replacedSecret("old-secret", Instant.parse("2026-02-01T00:00:00Z"))
                 .grant(JOBS, "jobs:read", "jobs:write").grant("https://reports.internal", "reports:read").build();
-        ClientUse use = client.use();
+        registry.replace(List.of(), List.of(client, TestClients.client("other").build()));
+        registry.prepareUse();
+        ClientUse use = registry.client("w").orElseThrow().use();
         Set<String> secretIds = Set.copyOf(client.secrets().stream().map(ClientSecret::id).toList());
         assertEquals(2, secretIds.size());
         assertEquals(secretIds, use.secrets().keySet());
@@ -54,11 +56,15 @@ class ClientUseHandOverTest {
                 "https://reports.internal", Set.of(new Scope("reports:read"))),
                 Map.of(JOBS, use.scopes().get(JOBS).keySet(),
                         "https://reports.internal", use.scopes().get("https://reports.internal").keySet()));
-        // What the token path notes into is the holder made with the entry: a first use allocates nothing.
+        // What the token path notes into is the holder made ahead: a first use allocates nothing.
         String secretId = client.secrets().get(0).id();
         assertSame(use.secrets().get(secretId), use.secret(secretId));
         assertSame(use.scopes().get(JOBS).get(new Scope("jobs:write")), use.scope(JOBS, new Scope("jobs:write")));
         assertTrue(use.secrets().values().stream().allMatch(h -> h.get() == 0), "nothing used yet");
+        Map<String, LastUse> prepared = use.secrets();
+        registry.prepareUse();
+        assertSame(prepared, use.secrets(), "prepared again: the holders it has are kept as they are");
+        assertEquals(1, registry.client("other").orElseThrow().use().secrets().size());
     }
 
     @Test
