@@ -26,8 +26,8 @@ public final class Registry {
      * @param identities client_id by {@link FederatedIdentity#key()}, kept with the clients
      * @param trustSources by issuer: few, so a change replaces them all
      */
-    private record State(SnapshotMap<Api> apis, SnapshotMap<Client> clients,
-                         SnapshotMap<String> identities, Map<String, TrustSource> trustSources) {
+    private record State(SnapshotMap<String, Api> apis, SnapshotMap<String, Client> clients,
+                         SnapshotMap<String, String> identities, Map<String, TrustSource> trustSources) {
     }
 
     private volatile State state = new State(SnapshotMap.empty(), SnapshotMap.empty(), SnapshotMap.empty(), Map.of());
@@ -40,9 +40,8 @@ public final class Registry {
     }
 
     /**
-     * Like {@link #replace(Collection, Collection)}, taking {@code clients} (by client_id) as read,
-     * without first copying it into another map. The caller must not touch it after: its entries are
-     * replaced.
+     * Like {@link #replace(Collection, Collection)}, taking {@code clients} (by client_id) as it is:
+     * a registry read whole is handed over without another copy. The caller must not touch it after.
      */
     public synchronized void replace(Collection<Api> apis, HashMap<String, Client> clients) {
         replace(apis, clients, state.trustSources().values());
@@ -54,13 +53,13 @@ public final class Registry {
         Map<String, Api> a = new HashMap<>();
         apis.forEach(api -> a.put(api.identifier(), api));
         HashMap<String, String> identities = new HashMap<>();
-        SnapshotMap<Client> before = state.clients();
+        SnapshotMap<String, Client> before = state.clients();
         for (Map.Entry<String, Client> e : clients.entrySet()) {
             Client client = e.getValue();
             client.identities().forEach(i -> identities.put(i.key(), client.id().value()));
             e.setValue(carried(before, client));
         }
-        state = new State(SnapshotMap.of(a), SnapshotMap.of(clients), SnapshotMap.of(identities),
+        state = new State(SnapshotMap.of(a), SnapshotMap.adopt(clients), SnapshotMap.adopt(identities),
                 byIssuer(trustSources));
     }
 
@@ -69,7 +68,7 @@ public final class Registry {
      * same registration (a client deleted and made again under its id starts afresh), holding what
      * it has now ({@link ClientUse#fit}).
      */
-    private static Client carried(SnapshotMap<Client> before, Client client) {
+    private static Client carried(SnapshotMap<String, Client> before, Client client) {
         Client earlier = before.get(client.id().value());
         if (earlier == null || !earlier.createdAt().equals(client.createdAt()) || earlier.use() == client.use()) {
             return client;
