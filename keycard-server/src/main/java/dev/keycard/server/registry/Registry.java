@@ -82,9 +82,20 @@ public final class Registry {
      * so that its first uses on the token path allocate nothing: after a start has read the
      * registry, off the path of requests (a few hundred milliseconds at 100,000 clients). A client
      * used before its turn here makes its holders itself.
+     *
+     * <p>Each client is fitted under the registry's lock, to its entry of that moment: a change
+     * applied meanwhile has fitted the holders to the new entry, which an entry read before it
+     * must not undo. The lock is taken once per client, so changes are not held up.
      */
     public void prepareUse() {
-        state.clients().forEachValue(client -> client.use().fit(client));
+        state.clients().forEachValue(client -> {
+            synchronized (this) {
+                Client now = state.clients().get(client.id().value());
+                if (now != null) {
+                    now.use().fit(now);
+                }
+            }
+        });
     }
 
     /** Publishes {@code trustSources} as all there are. */
