@@ -22,8 +22,9 @@ import java.util.Set;
  * <p>The times are held by the client's {@link ClientUse}, reached from the client the request
  * already holds, and a holder's time moves at most once a minute (the console counts in days), so
  * the token path usually does a few reads of the client's own small maps and one comparison per
- * scope. A client whose holders moved is put once on the list the next flush looks at. A time already written is written again once
- * it is a resolution old, as {@link SecretUsage}'s are. Drains are made one at a time.
+ * scope. A client whose holders moved is put once on the list the next flush looks at. A time
+ * already written is written again once it is a resolution old, as {@link SecretUsage}'s are.
+ * Drains are made one at a time.
  */
 public final class ScopeUsage {
 

@@ -14,10 +14,10 @@ import java.util.Optional;
  * batches, so authenticating a request never waits for a disk.
  *
  * <p>Each secret's time is held by its client's {@link ClientUse}, which the token path reaches
- * from the client it looked up: noting a use writes a number into a holder made at the secret's
- * first use. A client whose holders moved is put once on the list of clients the next flush looks
- * at; a flush takes off the list the clients with nothing left to write (a secret in steady use
- * keeps its client on it, so noting its uses allocates nothing).
+ * from the client it looked up: noting a use writes a number into a holder made ahead and
+ * allocates nothing. A client whose holders moved is put once on the list of clients the next
+ * flush looks at; a flush takes off the list the clients with nothing left to write (a secret in
+ * steady use keeps its client on it).
  *
  * <p>A time already written is written again only once the written one is a resolution old
  * ({@code secret.last-used-resolution}): a secret in steady use costs the store one write per

@@ -27,9 +27,9 @@ import java.util.Map;
  * granted scopes: off the token path after the registry is read ({@link Registry#prepareUse}), and
  * at each hand-over. Made at first uses instead, they lived until the next flush and every young
  * collection copied them until they were old enough to promote: with a random client of 100,000
- * the young pauses took 4–27 ms instead of about 1 (docs/benchmarks.md, issue 11). Made with each
- * entry as it is read, they added a fifth to the time a restart takes to read 100,000 clients. The
- * maps are immutable; {@link #fit} replaces them, and a holder is kept while its secret or grant is.
+ * the young pauses took 4–27 ms instead of about 1 (docs/benchmarks.md, issue 11). The maps are
+ * immutable; {@link #fit} replaces them (keeping those that already fit), and a holder is kept
+ * while its secret or grant is.
  *
  * <p>Each flush keeps a list of the clients whose holders moved; a client is on it at most once,
  * marked by its flag ({@link #listed}, {@link #list}, {@link #unlist}).
@@ -109,9 +109,6 @@ public final class ClientUse {
      * longer has dropped (a deleted secret's or a removed scope's last use is of no more use).
      */
     synchronized void fit(Client client) {
-        if (fits(client)) {
-            return;
-        }
         Map<String, LastUse> s = secretHolders(client.secrets(), secrets);
         if (!s.equals(secrets)) {
             secrets = s;
@@ -120,27 +117,6 @@ public final class ClientUse {
         if (!g.equals(scopes)) {
             scopes = g;
         }
-    }
-
-    /** Whether the holders are exactly those of {@code client}'s secrets and grants: nothing to make or drop. */
-    private boolean fits(Client client) {
-        long granted = client.grants().values().stream().filter(g -> !g.isEmpty()).count();
-        if (secrets.size() != client.secrets().size() || scopes.size() != granted) {
-            return false;
-        }
-        for (ClientSecret s : client.secrets()) {
-            if (!secrets.containsKey(s.id())) {
-                return false;
-            }
-        }
-        for (Map.Entry<String, ScopeSet> grant : client.grants().entrySet()) {
-            ScopeSet scopeSet = grant.getValue();
-            Map<Scope, LastUse> held = scopes.getOrDefault(grant.getKey(), Map.of());
-            if (held.size() != scopeSet.size() || !held.keySet().containsAll(scopeSet.asSet())) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static Map<String, LastUse> secretHolders(List<ClientSecret> secrets, Map<String, LastUse> held) {
