@@ -22,14 +22,22 @@ import org.slf4j.LoggerFactory;
  * same node is refused without touching the store. In the store ({@link AssertionJtiRepository}),
  * the record every node and every restart sees: a {@code jti} counts as used once its row is
  * committed, and the answer waits for that commit. Writes are grouped: one writer thread takes
- * every use waiting and records them in one transaction, so under load a commit (one fsync on
- * SQLite, one round trip and one WAL flush on PostgreSQL) serves many requests, not one each.
+ * every use waiting and records them in one statement, which commits alone, so under load a
+ * commit (one fsync on SQLite, one round trip and one WAL flush on PostgreSQL) serves many
+ * requests, not one each.
  */
 public final class AssertionReplay implements ClientAssertions.SingleUse, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AssertionReplay.class);
-    /** The most uses recorded in one transaction. */
+    /** The most uses recorded by one statement. */
     static final int MAX_BATCH = 256;
+    /**
+     * The longest a commit waits under load, from the last one's start, for as many uses as the
+     * last one held ({@link GroupCommit}): a statement then records more of them. A statement's
+     * fixed cost (a round trip, a WAL flush, PostgreSQL's executor) is paid once per group, so
+     * larger groups cost the database less CPU per token (docs/benchmarks.md).
+     */
+    static final Duration PACE = Duration.ofMillis(2);
     /** The most {@code jti}s remembered in memory; past it, the store alone decides. */
     static final int MAX_REMEMBERED = 100_000;
 
@@ -52,7 +60,7 @@ public final class AssertionReplay implements ClientAssertions.SingleUse, AutoCl
         this.repository = repository;
         this.clock = clock;
         this.commits = new GroupCommit<>("keycard-assertion-jtis",
-                uses -> db.transaction(c -> repository.record(c, uses, clock.instant())), wait, MAX_BATCH);
+                uses -> db.autocommit(c -> repository.record(c, uses, clock.instant())), wait, MAX_BATCH, PACE);
     }
 
     /**

@@ -59,9 +59,10 @@ public final class AssertionJtiRepository {
     }
 
     /**
-     * Records the uses in one statement, in the caller's transaction: one round trip however many
-     * there are (a multi-row insert; the rows it wrote come back through {@code RETURNING}, which
-     * SQLite 3.35+ and PostgreSQL both have).
+     * Records the uses in one statement, atomic on its own, so that it may run without a
+     * transaction around it ({@link Database#autocommit}): one round trip however many there are
+     * (a multi-row insert; the rows it wrote come back through {@code RETURNING}, which SQLite
+     * 3.35+ and PostgreSQL both have).
      *
      * @return for each use, whether it is the first (false: a live row holds its {@code jti},
      *     also one earlier in the same list)
