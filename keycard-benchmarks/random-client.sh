@@ -2,11 +2,11 @@
 # What a random client of a large registry costs against the one client of an empty registry, in
 # pairs, on 127.0.0.1 only:
 #   keycard-benchmarks/random-client.sh [--clients 100000] [--store sqlite|postgresql] [--rounds 5]
-#                                       [--duration 15]
+#                                       [--duration 15] [--warmup 10]
 # Makes two stores once: one with a single client (the empty registry), one with N clients (made
 # through the admin API, 8 at a time, each granted one scope). Then, in each round, a fresh server
 # on each store in turn (the order alternating from round to round, so that neither always meets
-# the machine first): a 10 s warm-up and DURATION seconds of wrk (2 threads, 64 connections)
+# the machine first): a WARMUP-second warm-up and DURATION seconds of wrk (2 threads, 64 connections)
 # asking for tokens, on the empty store always with its one client, on the full one each request
 # with a client picked at random among the N (scale/random-client.lua). Each pair is one round's
 # two rows; the ratio of each pair is printed, and the median of the ratios. Both servers meet the
@@ -26,7 +26,7 @@ root=$(cd "$here/.." && pwd)
 clients=100000 store=sqlite rounds=5 duration=15 warmup=10 start_limit=120
 
 usage() {
-  echo "usage: keycard-benchmarks/random-client.sh [--clients N] [--store sqlite|postgresql] [--rounds N] [--duration SECONDS]"
+  echo "usage: keycard-benchmarks/random-client.sh [--clients N] [--store sqlite|postgresql] [--rounds N] [--duration SECONDS] [--warmup SECONDS]"
 }
 script=random-client.sh
 # shellcheck source=script-lib.sh
@@ -37,15 +37,17 @@ while [ $# -gt 0 ]; do
     --store) store=$(value_of "$@"); shift 2 ;;
     --rounds) rounds=$(value_of "$@"); shift 2 ;;
     --duration) duration=$(value_of "$@"); shift 2 ;;
+    --warmup) warmup=$(value_of "$@"); shift 2 ;;
     --clients=*) clients=${1#*=}; shift ;;
     --store=*) store=${1#*=}; shift ;;
     --rounds=*) rounds=${1#*=}; shift ;;
     --duration=*) duration=${1#*=}; shift ;;
+    --warmup=*) warmup=${1#*=}; shift ;;
     -h|--help) usage; exit 0 ;;
     *) bad_usage "unknown argument: $1" ;;
   esac
 done
-require_whole_numbers "$clients" "$rounds" "$duration"
+require_whole_numbers "$clients" "$rounds" "$duration" "$warmup"
 case "$store" in sqlite|postgresql) ;; *) bad_usage "--store is sqlite or postgresql, not '$store'" ;; esac
 require_tools curl python3
 
