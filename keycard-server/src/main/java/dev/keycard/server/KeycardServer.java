@@ -13,6 +13,7 @@ import dev.keycard.server.client.ClientAuthenticator;
 import dev.keycard.server.client.ClientCertificates;
 import dev.keycard.server.client.ClientKeySets;
 import dev.keycard.server.client.TokenRateLimits;
+import dev.keycard.server.client.UsageFlush;
 import dev.keycard.server.client.SecretUsage;
 import dev.keycard.server.client.Secrets;
 import dev.keycard.server.config.PrivateFiles;
@@ -64,7 +65,6 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -75,7 +75,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -114,11 +113,7 @@ public final class KeycardServer implements AutoCloseable {
     private final HttpRuntime http;
     private final ScheduledExecutorService background;
     private final Database db;
-    private final ClientRepository clients;
-    private final SecretUsage usage;
-    private final ScopeUsage scopeUsage;
-    private final ScopeUsageRepository scopeUsageRows = new ScopeUsageRepository();
-    private final ReentrantLock flushing = new ReentrantLock();
+    private final UsageFlush usage;
     /** Scheme and host of the main port, e.g. {@code https://127.0.0.1}. */
     private final String origin;
     private final int port;
@@ -137,7 +132,7 @@ public final class KeycardServer implements AutoCloseable {
     private final List<AutoCloseable> closeables;
 
     private KeycardServer(HttpRuntime http, ScheduledExecutorService background, Database db,
-                          ClientRepository clients, SecretUsage usage, ScopeUsage scopeUsage, String origin, int port,
+                          UsageFlush usage, String origin, int port,
                           OptionalInt managementPort, String issuer, Optional<Bootstrap.AdminCredentials> created,
                           TokenEndpoint tokens, KeyManager keys, Revocations revocations, ChangeFeed feed,
                           Audit audit, Metrics metrics, Clock clock, Registry registry,
@@ -145,9 +140,7 @@ public final class KeycardServer implements AutoCloseable {
         this.http = http;
         this.background = background;
         this.db = db;
-        this.clients = clients;
         this.usage = usage;
-        this.scopeUsage = scopeUsage;
         this.origin = origin;
         this.port = port;
         this.managementPort = managementPort;
@@ -298,7 +291,8 @@ public final class KeycardServer implements AutoCloseable {
             OptionalInt managementPort = HttpServers.bindManagement(http, config, () -> true, endpoints);
             managementPort.ifPresent(p -> consoleOrigin.set("http://" + hostForUrl(config.managementHost()) + ":" + p));
             await(warm);
-            KeycardServer server = new KeycardServer(http, background, db, clients, usage, scopeUsage,
+            KeycardServer server = new KeycardServer(http, background, db,
+                    new UsageFlush(db, clients, new ScopeUsageRepository(), usage, scopeUsage, clock),
                     config.scheme() + "://" + hostForUrl(config.host()), port,
                     managementPort, issuer.get(), created, tokens, keys, revocations, feed, audit, metrics, clock, registry,
                     closing);
@@ -322,7 +316,7 @@ public final class KeycardServer implements AutoCloseable {
                 }
             });
             background.schedule(registry::prepareUse, PREPARE_USE_AFTER.toMillis(), TimeUnit.MILLISECONDS);
-            every(background, config.secretUsageFlush(), server::flushUsage);
+            every(background, config.secretUsageFlush(), server.usage::flush);
             if (console.isPresent()) {
                 every(background, Activity.STEP, console.get().activity()::sample);
             }
@@ -475,47 +469,6 @@ public final class KeycardServer implements AutoCloseable {
         }
     }
 
-    /**
-     * Writes the secrets' last-used times, and the scopes clients were issued, noted since the
-     * last write; on failure they are kept for the next round. Skipped while an earlier flush still waits for the store: one per
-     * period would otherwise pile up on the worker threads that admin calls and revocations need.
-     */
-    void flushUsage() {
-        flushUsage(false);
-    }
-
-    /** Writes the usage noted since the last flush; {@code all}: also what the resolution would hold back. */
-    private void flushUsage(boolean all) {
-        if (!flushing.tryLock()) {
-            return;
-        }
-        try {
-            Instant now = clock.instant();
-            Map<String, Instant> pending = all ? usage.drainAll() : usage.drain(now);
-            List<ScopeUsageRepository.Use> scopes = all ? scopeUsage.drainAll() : scopeUsage.drain(now);
-            if (pending.isEmpty() && scopes.isEmpty()) {
-                return;
-            }
-            try {
-                db.transaction(c -> {
-                    if (!pending.isEmpty()) {
-                        clients.recordLastUsed(c, pending);
-                    }
-                    if (!scopes.isEmpty()) {
-                        scopeUsageRows.record(c, scopes);
-                    }
-                    return null;
-                });
-            } catch (RuntimeException e) {
-                usage.restore(pending);
-                scopeUsage.restore(scopes);
-                LOG.warn("could not record secret and scope usage; will retry: {}", e.getMessage());
-            }
-        } finally {
-            flushing.unlock();
-        }
-    }
-
     @Override
     public void close() {
         http.close(); // graceful: requests in flight get http.shutdown-grace
@@ -530,12 +483,7 @@ public final class KeycardServer implements AutoCloseable {
         feed.close();
         keys.close();
         closeQuietly(closeables);
-        flushing.lock(); // the last flush waits for one still running, and is not skipped
-        try {
-            flushUsage(true);
-        } finally {
-            flushing.unlock();
-        }
+        usage.flushAll(); // waits for a flush still running, and is not skipped
         audit.close(); // after everything that emits: HTTP, the feed, the key ticker
         metrics.close();
         db.close();
