@@ -21,10 +21,10 @@ import org.slf4j.LoggerFactory;
  * <p>At most {@link #ROWS_PER_TRANSACTION} rows a transaction. After a start, the first flush
  * writes the first use of every client that came back meanwhile: with 100,000 clients in use,
  * 100,000 secret rows and as many scope rows. In one transaction, that held SQLite's one writer
- * lock (and on PostgreSQL the rows of those clients' secrets) for the whole write, and an admin
- * change or a revocation waited behind it; in pieces, each waits for one piece at most. A piece
- * that fails is not lost: it and the pieces after it are handed back, written at the next flush;
- * the pieces before it stay written.
+ * lock (and on PostgreSQL the rows of those clients' secrets) for the whole write, 0.6–5 s, and
+ * an admin change or a revocation waited behind it; in pieces, each waits for one piece at most
+ * (docs/decisions.md, 42). A piece that fails is not lost: it and the pieces after it are handed
+ * back, written at the next flush; the pieces before it stay written.
  */
 public final class UsageFlush {
 

@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** When each client was last issued each scope, per API (V11 {@code client_scope_usage}). */
@@ -15,19 +16,36 @@ public final class ScopeUsageRepository {
     public record Use(String clientId, String api, String scope, Instant at) {
     }
 
+    /**
+     * Records the uses; a time never moves backwards. One statement for up to
+     * {@link Jdbc#ROWS_PER_STATEMENT} uses (a multi-row upsert); a use given twice counts once,
+     * at its latest time (PostgreSQL refuses a statement that would update a row twice).
+     */
     public void record(Connection c, Iterable<Use> uses) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO client_scope_usage (client_id, api, scope, last_used_at)"
-                + " VALUES (?, ?, ?, ?) ON CONFLICT (client_id, api, scope) DO UPDATE SET last_used_at = excluded.last_used_at"
-                + " WHERE client_scope_usage.last_used_at < excluded.last_used_at")) {
-            for (Use u : uses) {
-                ps.setString(1, u.clientId());
-                ps.setString(2, u.api());
-                ps.setString(3, u.scope());
-                Jdbc.setInstant(ps, 4, u.at());
-                ps.addBatch();
-            }
-            ps.executeBatch();
+        Map<Key, Use> latest = new LinkedHashMap<>();
+        for (Use u : uses) {
+            latest.merge(new Key(u.clientId(), u.api(), u.scope()), u, (a, b) -> a.at().isBefore(b.at()) ? b : a);
         }
+        List<Use> rows = List.copyOf(latest.values());
+        for (int from = 0; from < rows.size(); from += Jdbc.ROWS_PER_STATEMENT) {
+            List<Use> part = rows.subList(from, Math.min(rows.size(), from + Jdbc.ROWS_PER_STATEMENT));
+            String sql = "INSERT INTO client_scope_usage (client_id, api, scope, last_used_at) VALUES "
+                    + Jdbc.rows(part.size(), 4) + " ON CONFLICT (client_id, api, scope) DO UPDATE"
+                    + " SET last_used_at = excluded.last_used_at WHERE client_scope_usage.last_used_at < excluded.last_used_at";
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int p = 1;
+                for (Use u : part) {
+                    ps.setString(p++, u.clientId());
+                    ps.setString(p++, u.api());
+                    ps.setString(p++, u.scope());
+                    Jdbc.setInstant(ps, p++, u.at());
+                }
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    private record Key(String clientId, String api, String scope) {
     }
 
     /** For each API, each scope {@code clientId} was issued there, and when last. */

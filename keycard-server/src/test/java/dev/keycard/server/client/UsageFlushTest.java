@@ -8,6 +8,7 @@ import dev.keycard.server.registry.Client;
 import dev.keycard.server.store.ClientRepository;
 import dev.keycard.server.store.Database;
 import dev.keycard.server.store.ScopeUsageRepository;
+import dev.keycard.server.testing.Postgres;
 import dev.keycard.server.testing.Seed;
 import dev.keycard.server.testing.TestClients;
 import java.nio.file.Path;
@@ -22,9 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The usage flush against a real SQLite store, with more uses than one transaction holds: every
- * secret's time and every scope reach the store; when a piece fails, the pieces before it stay
- * written and the rest are written at the next flush.
+ * The usage flush against real stores, with more uses than one transaction holds: every secret's
+ * time and every scope reach the store (SQLite and PostgreSQL); when a piece fails, the pieces
+ * before it stay written and the rest are written at the next flush (SQLite, whose triggers make a
+ * piece fail).
  */
 class UsageFlushTest {
 
@@ -39,7 +41,17 @@ class UsageFlushTest {
 
     @Test
     void flushWhenMoreUsesThanOneTransactionHoldsThenAllAreWritten() throws Exception {
-        String url = seeded();
+        allWritten(seeded("jdbc:sqlite:" + dir.resolve("keycard.db")));
+    }
+
+    @Test
+    void flushWhenMoreUsesThanOneTransactionHoldsOnPostgresThenAllAreWritten() throws Exception {
+        try (Postgres pg = Postgres.schema()) {
+            allWritten(seeded(pg.url()));
+        }
+    }
+
+    private static void allWritten(String url) throws Exception {
         try (Database db = Database.open(url, "", "", 2); Connection other = DriverManager.getConnection(url)) {
             flushOf(db).flush();
             assertEquals(CLIENTS, count(other, "SELECT count(*) FROM client_secrets WHERE last_used_at IS NOT NULL"));
@@ -49,7 +61,7 @@ class UsageFlushTest {
 
     @Test
     void flushWhenAPieceFailsThenEarlierPiecesStayWrittenAndTheRestAreWrittenNextTime() throws Exception {
-        String url = seeded();
+        String url = seeded("jdbc:sqlite:" + dir.resolve("keycard.db"));
         try (Database db = Database.open(url, "", "", 2); Connection other = DriverManager.getConnection(url)) {
             try (Statement s = other.createStatement()) {
                 // The last client's scope goes in the last piece: that piece fails, while the trigger is there.
@@ -72,9 +84,8 @@ class UsageFlushTest {
     }
 
     /** A store with {@link #CLIENTS} clients, each with one secret and one grant. */
-    private String seeded() throws Exception {
-        String url = "jdbc:sqlite:" + dir.resolve("keycard.db");
-        Database.open(url, "", "", 1).close(); // the schema
+    private static String seeded(String url) throws Exception {
+        Database.open(url, "", "", 2).close(); // the schema
         Seed.api(url, API, SCOPE);
         Seed.clients(url, "c", CLIENTS, API, SCOPE);
         return url;

@@ -229,8 +229,8 @@ abstract class StoreContract {
             clients.insert(c, client("w", Map.of(), secret("s1", "kcs_a")));
             clients.insertSecret(c, "w", new ClientSecret("s2", Secrets.digest("kcs_b"), "h", T0.plusSeconds(5), null, null));
             clients.expireSecret(c, "s1", T0.plus(1, ChronoUnit.DAYS));
-            clients.recordLastUsed(c, Map.of("s1", T0.plusSeconds(60)));
-            clients.recordLastUsed(c, Map.of("s1", T0.plusSeconds(30)));
+            clients.recordLastUsed(c, Map.of("s1", T0.plusSeconds(60), "s2", T0.plusSeconds(10)));
+            clients.recordLastUsed(c, Map.of("s1", T0.plusSeconds(30), "s2", T0.plusSeconds(20)));
             return null;
         });
         Client w = tx(c -> clients.find(c, "w")).orElseThrow();
@@ -238,8 +238,23 @@ abstract class StoreContract {
         ClientSecret s1 = w.secrets().get(1);
         assertEquals(T0.plus(1, ChronoUnit.DAYS), s1.expiresAt());
         assertEquals(T0.plusSeconds(60), s1.lastUsedAt());
+        assertEquals(T0.plusSeconds(20), w.secrets().get(0).lastUsedAt(), "a later time moves forward, in the same statement");
         assertTrue((boolean) tx(c -> clients.deleteSecret(c, "w", "s2")));
         assertFalse((boolean) tx(c -> clients.deleteSecret(c, "other", "s1")), "a secret is deleted only through its client");
+    }
+
+    @Test
+    void scopeUsageWhenRecordedThenTheLatestTimeKeptAlsoForAUseGivenTwiceInOneCall() {
+        ScopeUsageRepository usage = new ScopeUsageRepository();
+        tx(c -> {
+            usage.record(c, List.of(new ScopeUsageRepository.Use("w", JOBS, "jobs:read", T0.plusSeconds(60)),
+                    new ScopeUsageRepository.Use("w", JOBS, "jobs:write", T0),
+                    new ScopeUsageRepository.Use("w", JOBS, "jobs:read", T0.plusSeconds(90))));
+            usage.record(c, List.of(new ScopeUsageRepository.Use("w", JOBS, "jobs:read", T0.plusSeconds(30))));
+            return null;
+        });
+        assertEquals(Map.of(JOBS, Map.of("jobs:read", T0.plusSeconds(90), "jobs:write", T0)), tx(c -> usage.of(c, "w")),
+                "the latest of a use given twice; an older time later changes nothing");
     }
 
     @Test
