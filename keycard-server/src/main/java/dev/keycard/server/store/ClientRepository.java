@@ -538,7 +538,8 @@ public final class ClientRepository {
     public void recordLastUsed(Connection c, Map<String, Instant> lastUsed) throws SQLException {
         List<Map.Entry<String, Instant>> rows = List.copyOf(lastUsed.entrySet());
         for (int from = 0; from < rows.size(); from += Jdbc.ROWS_PER_STATEMENT) {
-            List<Map.Entry<String, Instant>> part = rows.subList(from, Math.min(rows.size(), from + Jdbc.ROWS_PER_STATEMENT));
+            List<Map.Entry<String, Instant>> part =
+                    rows.subList(from, Math.min(rows.size(), from + Jdbc.ROWS_PER_STATEMENT));
             // VALUES names its columns column1, column2 on both stores.
             String sql = "UPDATE client_secrets SET last_used_at = v.column2 FROM (VALUES " + Jdbc.rows(part.size(), 2)
                     + ") AS v WHERE client_secrets.id = v.column1"

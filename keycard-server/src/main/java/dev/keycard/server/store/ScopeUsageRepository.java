@@ -31,7 +31,8 @@ public final class ScopeUsageRepository {
             List<Use> part = rows.subList(from, Math.min(rows.size(), from + Jdbc.ROWS_PER_STATEMENT));
             String sql = "INSERT INTO client_scope_usage (client_id, api, scope, last_used_at) VALUES "
                     + Jdbc.rows(part.size(), 4) + " ON CONFLICT (client_id, api, scope) DO UPDATE"
-                    + " SET last_used_at = excluded.last_used_at WHERE client_scope_usage.last_used_at < excluded.last_used_at";
+                    + " SET last_used_at = excluded.last_used_at"
+                    + " WHERE client_scope_usage.last_used_at < excluded.last_used_at";
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 int p = 1;
                 for (Use u : part) {

@@ -73,7 +73,8 @@ class UsageFlushTest {
             int scopes = count(other, "SELECT count(*) FROM client_scope_usage");
             assertEquals(CLIENTS, count(other, "SELECT count(*) FROM client_secrets WHERE last_used_at IS NOT NULL"),
                     "the secrets' pieces came first and stayed written");
-            assertTrue(scopes > 0 && scopes < CLIENTS, "only the failed piece and those after it are missing: " + scopes);
+            assertTrue(scopes > 0 && scopes < CLIENTS,
+                    "only the failed piece and those after it are missing: " + scopes);
             try (Statement s = other.createStatement()) {
                 s.execute("DROP TRIGGER refuse");
             }
