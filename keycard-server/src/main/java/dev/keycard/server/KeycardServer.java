@@ -113,7 +113,7 @@ public final class KeycardServer implements AutoCloseable {
     private final HttpRuntime http;
     private final ScheduledExecutorService background;
     private final Database db;
-    private final UsageFlush usage;
+    private final UsageFlush usageFlush;
     /** Scheme and host of the main port, e.g. {@code https://127.0.0.1}. */
     private final String origin;
     private final int port;
@@ -132,7 +132,7 @@ public final class KeycardServer implements AutoCloseable {
     private final List<AutoCloseable> closeables;
 
     private KeycardServer(HttpRuntime http, ScheduledExecutorService background, Database db,
-                          UsageFlush usage, String origin, int port,
+                          UsageFlush usageFlush, String origin, int port,
                           OptionalInt managementPort, String issuer, Optional<Bootstrap.AdminCredentials> created,
                           TokenEndpoint tokens, KeyManager keys, Revocations revocations, ChangeFeed feed,
                           Audit audit, Metrics metrics, Clock clock, Registry registry,
@@ -140,7 +140,7 @@ public final class KeycardServer implements AutoCloseable {
         this.http = http;
         this.background = background;
         this.db = db;
-        this.usage = usage;
+        this.usageFlush = usageFlush;
         this.origin = origin;
         this.port = port;
         this.managementPort = managementPort;
@@ -316,7 +316,7 @@ public final class KeycardServer implements AutoCloseable {
                 }
             });
             background.schedule(registry::prepareUse, PREPARE_USE_AFTER.toMillis(), TimeUnit.MILLISECONDS);
-            every(background, config.secretUsageFlush(), server.usage::flush);
+            every(background, config.secretUsageFlush(), server.usageFlush::flush);
             if (console.isPresent()) {
                 every(background, Activity.STEP, console.get().activity()::sample);
             }
@@ -483,7 +483,7 @@ public final class KeycardServer implements AutoCloseable {
         feed.close();
         keys.close();
         closeQuietly(closeables);
-        usage.flushAll(); // waits for a flush still running, and is not skipped
+        usageFlush.flushAll(); // waits for a flush still running, and is not skipped
         audit.close(); // after everything that emits: HTTP, the feed, the key ticker
         metrics.close();
         db.close();
