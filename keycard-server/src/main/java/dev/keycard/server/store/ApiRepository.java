@@ -12,7 +12,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +35,7 @@ public final class ApiRepository {
         List<String> all = List.copyOf(identifiers);
         for (int from = 0; from < all.size(); from += 500) {
             List<String> batch = all.subList(from, Math.min(all.size(), from + 500));
-            found.addAll(select(c, " WHERE identifier IN (" + String.join(", ", Collections.nCopies(batch.size(), "?"))
+            found.addAll(select(c, " WHERE identifier IN (" + Jdbc.marks(batch.size())
                     + ")", batch));
         }
         return found;
@@ -66,7 +65,7 @@ public final class ApiRepository {
         Map<String, TreeSet<Scope>> scopes = new HashMap<>();
         List<String> ids = apis.stream().map(Api::identifier).toList();
         try (PreparedStatement ps = c.prepareStatement("SELECT api, scope FROM api_scopes WHERE api IN ("
-                + String.join(", ", Collections.nCopies(ids.size(), "?")) + ")")) {
+                + Jdbc.marks(ids.size()) + ")")) {
             for (int i = 0; i < ids.size(); i++) {
                 ps.setString(i + 1, ids.get(i));
             }

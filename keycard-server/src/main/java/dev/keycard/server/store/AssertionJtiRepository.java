@@ -81,13 +81,11 @@ public final class AssertionJtiRepository {
         // Rows in key order: transactions that insert some of the same keys at once (on several
         // nodes) wait for each other in one order, never in a cycle (a deadlock).
         written.sort(Comparator.comparingLong(Id::high).thenComparingLong(Id::low));
-        StringBuilder sql = new StringBuilder("INSERT INTO client_assertion_ids (id_high, id_low, expires_at) VALUES ");
-        for (int i = 0; i < written.size(); i++) {
-            sql.append(i == 0 ? "(?, ?, ?)" : ", (?, ?, ?)");
-        }
-        sql.append(" ON CONFLICT (id_high, id_low) DO UPDATE SET expires_at = excluded.expires_at"
-                + " WHERE client_assertion_ids.expires_at <= ? RETURNING id_high, id_low");
-        try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+        String sql = "INSERT INTO client_assertion_ids (id_high, id_low, expires_at) VALUES "
+                + Jdbc.rows(written.size(), 3)
+                + " ON CONFLICT (id_high, id_low) DO UPDATE SET expires_at = excluded.expires_at"
+                + " WHERE client_assertion_ids.expires_at <= ? RETURNING id_high, id_low";
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
             int p = 1;
             for (Id id : written) {
                 ps.setLong(p++, id.high());

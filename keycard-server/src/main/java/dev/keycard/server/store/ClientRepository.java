@@ -151,7 +151,7 @@ public final class ClientRepository {
 
     private void scan(Connection c, @Nullable List<String> ids, boolean ordered, Interner interner,
                       Consumer<Client> each) throws SQLException {
-        String in = ids == null ? "" : " IN (" + String.join(", ", java.util.Collections.nCopies(ids.size(), "?")) + ")";
+        String in = ids == null ? "" : " IN (" + Jdbc.marks(ids.size()) + ")";
         String range = ids != null && ordered && !ids.isEmpty() ? " BETWEEN ? AND ?" : null;
         java.util.function.UnaryOperator<String> where = column -> ids == null ? ""
                 : " WHERE " + column + in + (range == null ? "" : " AND " + column + range);

@@ -20,10 +20,14 @@ final class Jdbc {
     private Jdbc() {
     }
 
+    /** {@code ?, ?, …}: {@code n} parameters, for an IN list or a row. */
+    static String marks(int n) {
+        return String.join(", ", Collections.nCopies(n, "?"));
+    }
+
     /** {@code (?, ?), (?, ?), …}: {@code rows} rows of {@code columns} parameters, for a VALUES list. */
     static String rows(int rows, int columns) {
-        String row = "(" + String.join(", ", Collections.nCopies(columns, "?")) + ")";
-        return String.join(", ", Collections.nCopies(rows, row));
+        return String.join(", ", Collections.nCopies(rows, "(" + marks(columns) + ")"));
     }
 
     static void setInstant(PreparedStatement ps, int index, @Nullable Instant value) throws SQLException {

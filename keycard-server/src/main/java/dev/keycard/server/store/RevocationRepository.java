@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +55,7 @@ public final class RevocationRepository {
         for (int from = 0; from < all.size(); from += BATCH) {
             List<String> batch = all.subList(from, Math.min(all.size(), from + BATCH));
             try (PreparedStatement ps = c.prepareStatement("SELECT jti, client_id, expires_at, revoked_at"
-                    + " FROM revoked_tokens WHERE expires_at > ? AND jti IN (" + marks(batch.size()) + ")")) {
+                    + " FROM revoked_tokens WHERE expires_at > ? AND jti IN (" + Jdbc.marks(batch.size()) + ")")) {
                 Jdbc.setInstant(ps, 1, now);
                 for (int i = 0; i < batch.size(); i++) {
                     ps.setString(i + 2, batch.get(i));
@@ -79,7 +78,7 @@ public final class RevocationRepository {
         for (int from = 0; from < all.size(); from += BATCH) {
             List<String> batch = all.subList(from, Math.min(all.size(), from + BATCH));
             try (PreparedStatement ps = c.prepareStatement("SELECT client_id, revoked_before FROM client_revocations"
-                    + " WHERE client_id IN (" + marks(batch.size()) + ")")) {
+                    + " WHERE client_id IN (" + Jdbc.marks(batch.size()) + ")")) {
                 for (int i = 0; i < batch.size(); i++) {
                     ps.setString(i + 1, batch.get(i));
                 }
@@ -91,10 +90,6 @@ public final class RevocationRepository {
             }
         }
         return out;
-    }
-
-    private static String marks(int n) {
-        return String.join(", ", Collections.nCopies(n, "?"));
     }
 
     /** Records a revoked token; false when its {@code jti} was revoked already (the first record stays). */
