@@ -292,7 +292,8 @@ public final class KeycardServer implements AutoCloseable {
             managementPort.ifPresent(p -> consoleOrigin.set("http://" + hostForUrl(config.managementHost()) + ":" + p));
             await(warm);
             KeycardServer server = new KeycardServer(http, background, db,
-                    new UsageFlush(db, clients, new ScopeUsageRepository(), usage, scopeUsage, clock),
+                    new UsageFlush(db, clients, new ScopeUsageRepository(), usage, scopeUsage, clock, registry::clientCount,
+                            config.secretUsageFlush(), config.secretUsageResolution()),
                     config.scheme() + "://" + hostForUrl(config.host()), port,
                     managementPort, issuer.get(), created, tokens, keys, revocations, feed, audit, metrics, clock, registry,
                     closing);

@@ -5,6 +5,7 @@ import dev.keycard.server.registry.ClientUse;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 /**
@@ -62,14 +63,15 @@ final class MovedClients {
      * hands out what it has to write and answers whether some holder has still moved since (held
      * back by the resolution): such a client stays listed. The flag is cleared before the visit, so
      * a use noted meanwhile either lists the client again (for the next drain) or is seen by the
-     * visit.
+     * visit. Once {@code full} answers true, the visits stop: the clients not visited stay listed,
+     * ahead of those listed since, for the next drain.
      */
-    void drain(Predicate<Client> visit) {
+    void drain(Predicate<Client> visit, BooleanSupplier full) {
         List<Client> still = new ArrayList<>();
         Client[] taken = take();
         int next = 0;
         try {
-            while (next < taken.length && taken[next] != null) {
+            while (next < taken.length && taken[next] != null && !full.getAsBoolean()) {
                 Client client = taken[next++];
                 ClientUse use = client.use();
                 use.unlist(flag);
@@ -85,13 +87,33 @@ final class MovedClients {
                 }
             }
         } finally {
-            for (int i = 0; i < taken.length && taken[i] != null; i++) {
-                if (i >= next) {
-                    still.add(taken[i]); // not visited, since a visit threw: still listed (its flag is set)
-                }
-                taken[i] = null;
+            int end = next; // taken[next, end): not visited (the drain was full, or a visit threw), still flagged
+            while (end < taken.length && taken[end] != null) {
+                end++;
             }
-            still.forEach(this::add);
+            relist(taken, next, end, still);
         }
+    }
+
+    /**
+     * Lists again, ahead of the clients listed since the take, {@code taken[from, to)} and then
+     * {@code still}. The taken array becomes the list (grown if it must), the list the spare.
+     */
+    private synchronized void relist(Client[] taken, int from, int to, List<Client> still) {
+        int back = to - from + still.size();
+        Client[] merged = back + size > taken.length
+                ? Arrays.copyOf(taken, Integer.highestOneBit(back + size) * 2) : taken;
+        System.arraycopy(merged, from, merged, 0, to - from);
+        for (int i = 0; i < still.size(); i++) {
+            merged[to - from + i] = still.get(i);
+        }
+        System.arraycopy(listed, 0, merged, back, size);
+        if (back + size < to) {
+            Arrays.fill(merged, back + size, to, null);
+        }
+        Arrays.fill(listed, 0, size, null);
+        spare = listed;
+        listed = merged;
+        size += back;
     }
 }

@@ -64,21 +64,26 @@ public final class ScopeUsage {
     /**
      * The uses to write at {@code now}: each scope's latest, when the store has none from this
      * node yet or the one it has is a resolution old.
+     *
+     * @param clients how many clients' uses this drain hands out at most; the others stay listed,
+     *     first in line for the next drain
      */
-    public synchronized List<Use> drain(Instant now) {
-        return drain(now.toEpochMilli() - resolutionMillis);
+    public synchronized List<Use> drain(Instant now, int clients) {
+        return drain(now.toEpochMilli() - resolutionMillis, clients);
     }
 
     /** Every use that moved since it was last handed out, whatever the resolution: at shutdown. */
     public synchronized List<Use> drainAll() {
-        return drain(Long.MAX_VALUE);
+        return drain(Long.MAX_VALUE, Integer.MAX_VALUE);
     }
 
-    private List<Use> drain(long writtenBefore) {
+    private List<Use> drain(long writtenBefore, int clients) {
         List<Use> out = new ArrayList<>();
         handedOut.clear();
+        int[] handing = {0}; // the clients handed out so far
         moved.drain(client -> {
             boolean unsettled = false;
+            int before = out.size();
             for (Map.Entry<String, Map<Scope, LastUse>> api : client.use().scopes().entrySet()) {
                 for (Map.Entry<Scope, LastUse> e : api.getValue().entrySet()) {
                     LastUse time = e.getValue();
@@ -91,8 +96,11 @@ public final class ScopeUsage {
                     unsettled |= !time.settled();
                 }
             }
+            if (out.size() > before) {
+                handing[0]++;
+            }
             return unsettled;
-        });
+        }, () -> handing[0] >= clients);
         return out;
     }
 

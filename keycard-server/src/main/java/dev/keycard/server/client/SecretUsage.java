@@ -55,22 +55,27 @@ public final class SecretUsage {
     /**
      * The times to write at {@code now}: each secret's latest use, when the store has none from
      * this node yet or the one it has is a resolution old, so the store is never more than a
-     * resolution (and a flush) behind.
+     * resolution behind, and the time it waits for its turn (a flush's {@code clients} at most).
+     *
+     * @param clients how many clients' times this drain hands out at most; the others stay listed,
+     *     first in line for the next drain
      */
-    public synchronized Map<String, Instant> drain(Instant now) {
-        return drain(now.toEpochMilli() - resolutionMillis);
+    public synchronized Map<String, Instant> drain(Instant now, int clients) {
+        return drain(now.toEpochMilli() - resolutionMillis, clients);
     }
 
     /** Every time that moved since it was last handed out, whatever the resolution: at shutdown. */
     public synchronized Map<String, Instant> drainAll() {
-        return drain(Long.MAX_VALUE);
+        return drain(Long.MAX_VALUE, Integer.MAX_VALUE);
     }
 
-    private Map<String, Instant> drain(long writtenBefore) {
+    private Map<String, Instant> drain(long writtenBefore, int clients) {
         Map<String, Instant> out = new HashMap<>();
         handedOut.clear();
+        int[] handing = {0}; // the clients handed out so far
         moved.drain(client -> {
             boolean unsettled = false;
+            int before = out.size();
             for (Map.Entry<String, LastUse> e : client.use().secrets().entrySet()) {
                 LastUse time = e.getValue();
                 long at = time.due(writtenBefore);
@@ -80,8 +85,11 @@ public final class SecretUsage {
                 }
                 unsettled |= !time.settled();
             }
+            if (out.size() > before) {
+                handing[0]++;
+            }
             return unsettled;
-        });
+        }, () -> handing[0] >= clients);
         return out;
     }
 

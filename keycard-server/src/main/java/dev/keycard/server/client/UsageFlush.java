@@ -4,12 +4,14 @@ import dev.keycard.server.store.ClientRepository;
 import dev.keycard.server.store.Database;
 import dev.keycard.server.store.ScopeUsageRepository;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,12 +27,24 @@ import org.slf4j.LoggerFactory;
  * an admin change or a revocation waited behind it; in pieces, each waits for one piece at most
  * (docs/decisions.md, 42). A piece that fails is not lost: it and the pieces after it are handed
  * back, written at the next flush; the pieces before it stay written.
+ *
+ * <p>At most {@link #clientsPerFlush} clients' uses a flush. In one flush, those 200,000 rows cost
+ * a SQLite store about 4 s of the two cores while tokens were being issued, 40 % more CPU per token
+ * for the 15 s it took (docs/benchmarks.md, issue 11). Paced, each flush writes a share that
+ * lets it write the whole registry in a quarter of {@code secret.last-used-resolution}; the
+ * clients not written stay first in line for the next flush. A registry of 1,000 clients or
+ * fewer is written whole at every flush; with the resolution 0 (every use written), nothing is
+ * held back.
  */
 public final class UsageFlush {
 
     private static final Logger LOG = LoggerFactory.getLogger(UsageFlush.class);
     /** The most rows (secrets' times and scopes' together) one transaction writes. */
     static final int ROWS_PER_TRANSACTION = 1_000;
+    /** The fewest clients a flush writes when it has them: a registry this size is written whole at each flush. */
+    static final int FEWEST_CLIENTS_PER_FLUSH = 1_000;
+    /** A flush writes enough that every registered client could be written in this part (a quarter) of the resolution. */
+    static final int PARTS_OF_RESOLUTION = 4;
 
     private final Database db;
     private final ClientRepository clients;
@@ -38,16 +52,42 @@ public final class UsageFlush {
     private final SecretUsage secrets;
     private final ScopeUsage scopes;
     private final Clock clock;
+    private final IntSupplier registered;
+    private final Duration period;
+    private final Duration resolution;
     private final ReentrantLock flushing = new ReentrantLock();
 
+    /**
+     * @param registered how many clients are registered now
+     * @param period how often {@link #flush} runs ({@code secret.last-used-flush})
+     * @param resolution how old a written time is before it is written again ({@code secret.last-used-resolution})
+     */
     public UsageFlush(Database db, ClientRepository clients, ScopeUsageRepository scopeRows, SecretUsage secrets,
-                      ScopeUsage scopes, Clock clock) {
+                      ScopeUsage scopes, Clock clock, IntSupplier registered, Duration period, Duration resolution) {
         this.db = db;
         this.clients = clients;
         this.scopeRows = scopeRows;
         this.secrets = secrets;
         this.scopes = scopes;
         this.clock = clock;
+        this.registered = registered;
+        this.period = period;
+        this.resolution = resolution;
+    }
+
+    /**
+     * The most clients whose uses one flush writes: enough to write all {@code registered} in a
+     * quarter of the resolution, and at least {@link #FEWEST_CLIENTS_PER_FLUSH}. A client waits at
+     * most that quarter for its turn, since it is listed once however often it is used, so the
+     * store is at most a resolution and a quarter behind. Unlimited when the resolution is 0.
+     */
+    static int clientsPerFlush(int registered, Duration period, Duration resolution) {
+        if (resolution.isZero()) {
+            return Integer.MAX_VALUE;
+        }
+        long quarter = Math.max(1, resolution.toMillis() / PARTS_OF_RESOLUTION);
+        long share = Math.ceilDiv((long) registered * period.toMillis(), quarter);
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(FEWEST_CLIENTS_PER_FLUSH, share));
     }
 
     /**
@@ -61,7 +101,8 @@ public final class UsageFlush {
         }
         try {
             Instant now = clock.instant();
-            write(secrets.drain(now), scopes.drain(now));
+            int most = clientsPerFlush(registered.getAsInt(), period, resolution);
+            write(secrets.drain(now, most), scopes.drain(now, most));
         } finally {
             flushing.unlock();
         }
