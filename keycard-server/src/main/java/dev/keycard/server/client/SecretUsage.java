@@ -55,7 +55,8 @@ public final class SecretUsage {
     /**
      * The times to write at {@code now}: each secret's latest use, when the store has none from
      * this node yet or the one it has is a resolution old, so the store is never more than a
-     * resolution behind, and the time it waits for its turn (a flush's {@code clients} at most).
+     * resolution behind, and the flushes a client waits for its turn when more are due than one
+     * drain hands out.
      *
      * @param clients how many clients' times this drain hands out at most; the others stay listed,
      *     first in line for the next drain
