@@ -32,9 +32,7 @@ public final class ApiRepository {
     /** The APIs among {@code identifiers} that exist. */
     public List<Api> find(Connection c, Collection<String> identifiers) throws SQLException {
         List<Api> found = new ArrayList<>();
-        List<String> all = List.copyOf(identifiers);
-        for (int from = 0; from < all.size(); from += 500) {
-            List<String> batch = all.subList(from, Math.min(all.size(), from + 500));
+        for (List<String> batch : Jdbc.pieces(List.copyOf(identifiers), 500)) {
             found.addAll(select(c, " WHERE identifier IN (" + Jdbc.marks(batch.size())
                     + ")", batch));
         }

@@ -5,7 +5,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /** Small conversions shared by the repositories: instants are stored as epoch milliseconds. */
@@ -23,6 +25,15 @@ final class Jdbc {
     /** {@code ?, ?, …}: {@code n} parameters, for an IN list or a row. */
     static String marks(int n) {
         return String.join(", ", Collections.nCopies(n, "?"));
+    }
+
+    /** {@code all} in consecutive pieces of at most {@code size} (views of it), for statements of bounded size. */
+    static <T> List<List<T>> pieces(List<T> all, int size) {
+        List<List<T>> out = new ArrayList<>((all.size() + size - 1) / size);
+        for (int from = 0; from < all.size(); from += size) {
+            out.add(all.subList(from, Math.min(all.size(), from + size)));
+        }
+        return out;
     }
 
     /** {@code (?, ?), (?, ?), …}: {@code rows} rows of {@code columns} parameters, for a VALUES list. */

@@ -51,9 +51,7 @@ public final class RevocationRepository {
     public List<RevokedToken> findRevokedTokens(Connection c, Collection<String> jtis, Instant now)
             throws SQLException {
         List<RevokedToken> out = new ArrayList<>();
-        List<String> all = List.copyOf(jtis);
-        for (int from = 0; from < all.size(); from += BATCH) {
-            List<String> batch = all.subList(from, Math.min(all.size(), from + BATCH));
+        for (List<String> batch : Jdbc.pieces(List.copyOf(jtis), BATCH)) {
             try (PreparedStatement ps = c.prepareStatement("SELECT jti, client_id, expires_at, revoked_at"
                     + " FROM revoked_tokens WHERE expires_at > ? AND jti IN (" + Jdbc.marks(batch.size()) + ")")) {
                 Jdbc.setInstant(ps, 1, now);
@@ -74,9 +72,7 @@ public final class RevocationRepository {
     /** The {@code revoked_before} of those of {@code clientIds} that have one. */
     public Map<String, Instant> findClientRevocations(Connection c, Collection<String> clientIds) throws SQLException {
         Map<String, Instant> out = new LinkedHashMap<>();
-        List<String> all = List.copyOf(clientIds);
-        for (int from = 0; from < all.size(); from += BATCH) {
-            List<String> batch = all.subList(from, Math.min(all.size(), from + BATCH));
+        for (List<String> batch : Jdbc.pieces(List.copyOf(clientIds), BATCH)) {
             try (PreparedStatement ps = c.prepareStatement("SELECT client_id, revoked_before FROM client_revocations"
                     + " WHERE client_id IN (" + Jdbc.marks(batch.size()) + ")")) {
                 for (int i = 0; i < batch.size(); i++) {

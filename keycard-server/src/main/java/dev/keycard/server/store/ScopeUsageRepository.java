@@ -26,9 +26,7 @@ public final class ScopeUsageRepository {
         for (Use u : uses) {
             latest.merge(new Key(u.clientId(), u.api(), u.scope()), u, (a, b) -> a.at().isBefore(b.at()) ? b : a);
         }
-        List<Use> rows = List.copyOf(latest.values());
-        for (int from = 0; from < rows.size(); from += Jdbc.ROWS_PER_STATEMENT) {
-            List<Use> part = rows.subList(from, Math.min(rows.size(), from + Jdbc.ROWS_PER_STATEMENT));
+        for (List<Use> part : Jdbc.pieces(List.copyOf(latest.values()), Jdbc.ROWS_PER_STATEMENT)) {
             String sql = "INSERT INTO client_scope_usage (client_id, api, scope, last_used_at) VALUES "
                     + Jdbc.rows(part.size(), 4) + " ON CONFLICT (client_id, api, scope) DO UPDATE"
                     + " SET last_used_at = excluded.last_used_at"
